@@ -1,0 +1,14 @@
+# TERN_SANITIZE: ASan + UBSan for everything (tests included).
+# TERN_FUZZ: every library is also built with -fsanitize=fuzzer-no-link so that
+# libFuzzer sees coverage; the fuzz targets link -fsanitize=fuzzer.
+if(TERN_SANITIZE OR TERN_FUZZ)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+if(TERN_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "TERN_FUZZ needs clang (configure with CXX=clang++-14)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
