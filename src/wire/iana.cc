@@ -6,7 +6,9 @@
 namespace tern::wire {
 
 namespace {
-std::string unknown(unsigned v) { return fmt::format("UNKNOWN({})", v); }
+std::string unknown(unsigned v) {
+  return fmt::format("UNKNOWN({})", v);
+}
 }  // namespace
 
 std::string to_string(ExchangeType v) {
@@ -50,6 +52,9 @@ std::string to_string(PayloadType v) {
 std::string to_string(ProtocolId v) {
   switch (v) {
     case ProtocolId::NONE: return "NONE";
+    case ProtocolId::IKE: return "IKE";
+    case ProtocolId::AH: return "AH";
+    case ProtocolId::ESP: return "ESP";
   }
   return unknown(static_cast<unsigned>(v));
 }
@@ -57,6 +62,10 @@ std::string to_string(ProtocolId v) {
 std::string to_string(TransformType v) {
   switch (v) {
     case TransformType::ENCR: return "ENCR";
+    case TransformType::PRF: return "PRF";
+    case TransformType::INTEG: return "INTEG";
+    case TransformType::KE: return "KE";
+    case TransformType::ESN: return "ESN";
   }
   return unknown(static_cast<unsigned>(v));
 }
@@ -159,6 +168,7 @@ std::string to_string(KeGroup v) {
 std::string to_string(EsnId v) {
   switch (v) {
     case EsnId::NO_ESN: return "NO_ESN";
+    case EsnId::ESN: return "ESN";
   }
   return unknown(static_cast<unsigned>(v));
 }
@@ -215,6 +225,10 @@ std::string to_string(AuthMethod v) {
 std::string to_string(HashAlgorithm v) {
   switch (v) {
     case HashAlgorithm::SHA1: return "SHA1";
+    case HashAlgorithm::SHA2_256: return "SHA2_256";
+    case HashAlgorithm::SHA2_384: return "SHA2_384";
+    case HashAlgorithm::SHA2_512: return "SHA2_512";
+    case HashAlgorithm::IDENTITY: return "IDENTITY";
   }
   return unknown(static_cast<unsigned>(v));
 }
@@ -222,6 +236,7 @@ std::string to_string(HashAlgorithm v) {
 std::string to_string(TsType v) {
   switch (v) {
     case TsType::TS_IPV4_ADDR_RANGE: return "TS_IPV4_ADDR_RANGE";
+    case TsType::TS_IPV6_ADDR_RANGE: return "TS_IPV6_ADDR_RANGE";
   }
   return unknown(static_cast<unsigned>(v));
 }
@@ -229,6 +244,9 @@ std::string to_string(TsType v) {
 std::string to_string(CfgType v) {
   switch (v) {
     case CfgType::CFG_REQUEST: return "CFG_REQUEST";
+    case CfgType::CFG_REPLY: return "CFG_REPLY";
+    case CfgType::CFG_SET: return "CFG_SET";
+    case CfgType::CFG_ACK: return "CFG_ACK";
   }
   return unknown(static_cast<unsigned>(v));
 }
