@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/bytes.h"
 #include "base/expected.h"
 
 namespace tern {
@@ -49,6 +50,9 @@ struct Error {
   // RFC says not to answer). The number is the IANA value; wire/iana.h names it.
   std::optional<uint16_t> notify;
   std::string detail;
+  // Notification Data to send with `notify` where the RFC defines some
+  // (UNSUPPORTED_CRITICAL_PAYLOAD: the one-octet payload type; INVALID_KE_PAYLOAD: the group).
+  Bytes notify_data = {};
 
   static Error drop(Errc code, std::string detail) { return {code, std::nullopt, std::move(detail)}; }
   static Error answer(Errc code, uint16_t notify_type, std::string detail) {
