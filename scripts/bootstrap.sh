@@ -14,6 +14,7 @@ packages=(
   # tests and demo
   tshark iproute2 iputils-ping iperf3 nftables python3
   charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
+  libstrongswan-standard-plugins
 )
 
 missing=()
