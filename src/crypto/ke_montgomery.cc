@@ -1,0 +1,103 @@
+// Curve25519 and Curve448 key exchange, groups 31 and 32 (RFC 8031, with the
+// X25519 / X448 functions of RFC 7748).
+//
+// KE data and g^ir are the 32- (X25519) or 56-octet (X448) little-endian
+// u-coordinates, exactly as RFC 7748 §5 encodes them (RFC 8031 §2.1). The
+// private value is 32 / 56 random octets; OpenSSL clamps it (RFC 7748 §5).
+// EVP does everything here without extra validation cost: the peer key is
+// imported raw and the derive is told not to run EVP_PKEY_public_check.
+//
+// Peer check (RFC 8031 §2.3, RFC 7748 §6): any 32 / 56 octets are a valid
+// u-coordinate, but a low-order point yields an all-zero shared secret, which
+// must be refused. OpenSSL's X25519/X448 derive itself fails in exactly that
+// case, so a failed derive is reported as that; the result is checked for
+// zeros again here so the rule holds whatever the provider does.
+#include <openssl/evp.h>
+
+#include "base/error.h"
+#include "crypto/ke_internal.h"
+#include "crypto/ossl_handles.h"
+
+namespace tern::crypto::ke {
+namespace {
+
+using wire::KeGroup;
+
+struct Curve {
+  int evp_type;  // EVP_PKEY_X25519 / EVP_PKEY_X448
+  size_t octets;
+};
+
+std::optional<Curve> find_curve(KeGroup group) {
+  switch (group) {
+    case KeGroup::CURVE25519: return Curve{EVP_PKEY_X25519, 32};
+    case KeGroup::CURVE448: return Curve{EVP_PKEY_X448, 56};
+    default: return std::nullopt;
+  }
+}
+
+bool all_zero(ByteView v) {
+  uint8_t acc = 0;
+  for (uint8_t b : v) acc = static_cast<uint8_t>(acc | b);  // no early exit
+  return acc == 0;
+}
+
+class MontgomeryKeyExchange final : public KeyExchange {
+ public:
+  MontgomeryKeyExchange(KeGroup group, Curve curve, Random& random) : group_(group), curve_(curve) {
+    SecretBytes private_value = random.secret(curve_.octets);
+    key_.reset(
+        EVP_PKEY_new_raw_private_key(curve_.evp_type, nullptr, private_value.data(), private_value.size()));
+    public_.resize(curve_.octets);
+    size_t len = public_.size();
+    if (!key_ || EVP_PKEY_get_raw_public_key(key_.get(), public_.data(), &len) != 1 || len != curve_.octets) {
+      TERN_BUG("X25519/X448 key setup failed");
+    }
+  }
+
+  KeGroup group() const override { return group_; }
+  ByteView public_value() const override { return public_; }
+
+  Result<SecretBytes> compute_shared_secret(ByteView peer_public) const override {
+    auto length = check_peer_length(group_, peer_public, curve_.octets);
+    if (!length) return fail(std::move(length).error());
+    ossl::PKey peer(
+        EVP_PKEY_new_raw_public_key(curve_.evp_type, nullptr, peer_public.data(), peer_public.size()));
+    ossl::PKeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
+    if (!peer || !ctx || EVP_PKEY_derive_init(ctx.get()) != 1 ||
+        EVP_PKEY_derive_set_peer_ex(ctx.get(), peer.get(), /*validate_peer=*/0) != 1) {
+      TERN_BUG("X25519/X448 derive setup failed");
+    }
+    SecretBytes g_ir(curve_.octets);
+    size_t len = g_ir.size();
+    if (EVP_PKEY_derive(ctx.get(), g_ir.data(), &len) != 1) {
+      return invalid_peer_value(group_, "low-order point: the shared secret is all zeros");
+    }
+    if (len != curve_.octets) TERN_BUG("X25519/X448 derive: wrong length");
+    if (all_zero(g_ir.view()))
+      return invalid_peer_value(group_, "low-order point: the shared secret is all zeros");
+    return g_ir;
+  }
+
+ private:
+  KeGroup group_;
+  Curve curve_;
+  ossl::PKey key_;
+  Bytes public_;
+};
+
+}  // namespace
+
+std::optional<size_t> montgomery_public_value_size(KeGroup group) {
+  auto curve = find_curve(group);
+  if (!curve) return std::nullopt;
+  return curve->octets;
+}
+
+std::unique_ptr<KeyExchange> create_montgomery(KeGroup group, Random& random) {
+  auto curve = find_curve(group);
+  if (!curve) TERN_BUG("create_montgomery: not a Montgomery curve group");
+  return std::make_unique<MontgomeryKeyExchange>(group, *curve, random);
+}
+
+}  // namespace tern::crypto::ke
