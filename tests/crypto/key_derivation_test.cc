@@ -178,7 +178,7 @@ TEST(KeyDerivation, ChildKeymatWithoutPfsIsPrfPlusOfSkdOverNiNr) {
 }
 
 TEST(KeyDerivation, SplitChildKeymatTakesInitiatorKeysFirst) {
-  Bytes raw(2 * (20 + 0));
+  Bytes raw(size_t{2} * 20);
   for (size_t i = 0; i < raw.size(); ++i) raw[i] = static_cast<uint8_t>(i);
   const ChildSaKeys aead = split_child_keymat(SecretBytes(raw), 20, 0);  // AES-GCM-16-128: key + salt
   EXPECT_EQ(aead.encr_i, SecretBytes(ByteView(raw).first(20)));
@@ -186,7 +186,7 @@ TEST(KeyDerivation, SplitChildKeymatTakesInitiatorKeysFirst) {
   EXPECT_EQ(aead.encr_r, SecretBytes(ByteView(raw).subspan(20)));
   EXPECT_TRUE(aead.integ_r.empty());
 
-  Bytes raw2(2 * (16 + 20));
+  Bytes raw2(size_t{2} * (16 + 20));
   for (size_t i = 0; i < raw2.size(); ++i) raw2[i] = static_cast<uint8_t>(i);
   const ChildSaKeys cbc = split_child_keymat(SecretBytes(raw2), 16, 20);  // AES-CBC-128 + HMAC-SHA1-96
   const ByteView r(raw2);

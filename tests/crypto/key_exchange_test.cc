@@ -83,7 +83,7 @@ TEST(X25519, Rfc7748Section5_2Vectors) {
 }
 
 // RFC 7748 §5.2 iteration: k = u = 9; then k <- X25519(k, u), u <- old k.
-std::string iterate(KeGroup group, Bytes start, int rounds) {
+std::string iterate(KeGroup group, const Bytes& start, int rounds) {
   Bytes k = start, u = start;
   for (int i = 0; i < rounds; ++i) {
     auto ke = with_private(group, k);

@@ -53,18 +53,19 @@ TEST(PrfPlus, AShorterRequestIsAPrefixOfALongerOne) {
 
 TEST(PrfPlus, AllowsExactly255Iterations) {
   const Prf prf = make(PrfId::HMAC_SHA1);  // 20 octets per iteration
-  const SecretBytes out = prf_plus(prf, as_bytes("key"), as_bytes("seed"), 255 * 20);
-  EXPECT_EQ(out.size(), 255u * 20u);
+  constexpr size_t kBlock = 20;
+  const SecretBytes out = prf_plus(prf, as_bytes("key"), as_bytes("seed"), 255 * kBlock);
+  EXPECT_EQ(out.size(), 255 * kBlock);
   // The last block is T255 = prf(K, T254 | S | 0xff).
   const uint8_t counter = 0xff;
   EXPECT_EQ(prf.compute(as_bytes("key"),
-                        {out.slice(254 * 20 - 20, 20).view(), as_bytes("seed"), ByteView(&counter, 1)}),
-            out.slice(254 * 20, 20));
+                        {out.slice(253 * kBlock, kBlock).view(), as_bytes("seed"), ByteView(&counter, 1)}),
+            out.slice(254 * kBlock, kBlock));
 }
 
 TEST(PrfPlusDeathTest, Asking256IterationsIsABug) {
   const Prf prf = make(PrfId::HMAC_SHA1);
-  EXPECT_DEATH(prf_plus(prf, as_bytes("key"), as_bytes("seed"), 255 * 20 + 1), "255 iterations");
+  EXPECT_DEATH(prf_plus(prf, as_bytes("key"), as_bytes("seed"), size_t{255} * 20 + 1), "255 iterations");
 }
 
 }  // namespace
