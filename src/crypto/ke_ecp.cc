@@ -11,7 +11,7 @@
 // every exchange (about 20 us on P-256, ~45% of the scalar multiplication
 // itself); here the curve is set up once per process. OpenSSL's full peer
 // validation (EVP_PKEY_public_check: one more scalar multiplication by the
-// order) is not run: check_peer_point does what RFC 6989 §2.3 requires.
+// order) is not run: check_peer_point does what RFC 6989 §2 requires.
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/obj_mac.h>
@@ -159,7 +159,7 @@ class EcpKeyExchange final : public KeyExchange {
   }
 
  private:
-  // RFC 6989 §2.3: the peer's public value must be a point on the curve and
+  // RFC 6989 §2: the peer's public value must be a point on the curve and
   // not the point at infinity. Checked directly, a handful of field
   // operations (well under 1 us on P-256):
   //   0 <= x < p and 0 <= y < p        (coordinates are field elements)

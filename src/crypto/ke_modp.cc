@@ -109,13 +109,13 @@ class ModpKeyExchange final : public KeyExchange {
   }
 
  private:
-  // RFC 6989 §2.1: the recipient checks 1 < y < p-1, rejecting 0, 1, p-1
+  // RFC 6989 §2: the recipient checks 1 < y < p-1, rejecting 0, 1, p-1
   // (the elements of order 1 and 2) and anything not reduced mod p. For the
   // safe-prime groups 14-16 (p = 2q + 1) that is all RFC 6989 asks: every
   // other y has order q or 2q, so y^x cannot fall into a small subgroup; the
   // subgroup test y^q mod p == 1 is only required for the DSA-style groups
   // 22-24, and tern never reuses a private exponent (a fresh KeyExchange per
-  // exchange), so no reuse concerns (RFC 6989 §3) apply either.
+  // exchange), so no reuse concerns (RFC 6989) apply either.
   Result<void> check_peer_value(const BIGNUM* y) const {
     if (BN_cmp(y, BN_value_one()) <= 0) return invalid_peer_value(group_.id, "value is 0 or 1");
     const int vs_p_minus_1 = BN_cmp(y, group_.p_minus_1.get());
