@@ -47,10 +47,15 @@ class [[nodiscard]] Expected {
   using error_type = E;
 
   Expected() requires std::is_default_constructible_v<T> : v_(std::in_place_index<0>) {}
+  // clang-format off
   template <typename U = T>
-  requires std::is_constructible_v<T, U&&> &&(!std::is_same_v<std::remove_cvref_t<U>, Expected>)&&(
-      !std::is_same_v<std::remove_cvref_t<U>, Unexpected<E> >)Expected(U&& v)
-      : v_(std::in_place_index<0>, std::forward<U>(v)) {}  // NOLINT: implicit like std
+    requires std::is_constructible_v<T, U&&> &&
+             (!std::is_same_v<std::remove_cvref_t<U>, Expected>) &&
+             (!std::is_same_v<std::remove_cvref_t<U>, Unexpected<E>>)
+  // Implicit, like std::expected; the constraints exclude Expected itself.
+  // NOLINTNEXTLINE(bugprone-forwarding-reference-overload)
+  Expected(U&& v) : v_(std::in_place_index<0>, std::forward<U>(v)) {}
+  // clang-format on
   template <typename G>
   Expected(Unexpected<G> u) : v_(std::in_place_index<1>, std::move(u).error()) {}  // NOLINT
 

@@ -176,11 +176,19 @@ Result<SaPayload> SaPayload::parse(ByteView body) {
     if (last == kLastSubstrucMoreProposals && r.empty()) {
       return invalid_syntax(fmt::format("{}: Last Substruc 2 but no proposal follows", where));
     }
-    if (sa.proposals.empty()
-            ? p.number != 1
-            : (p.number != sa.proposals.back().number && p.number != sa.proposals.back().number + 1)) {
-      return invalid_syntax(
-          fmt::format("{}: Proposal Num {} (must start at 1 and go up by 1)", where, p.number));
+    // §3.3.1: an offer's proposals are numbered from 1, each the same as or one
+    // more than the one before; an answer is a single proposal that keeps the
+    // number of the offer it accepted, so a lone proposal may carry any number
+    // but 0; the first of several must be 1 (checked when the second arrives).
+    if (p.number == 0) return invalid_syntax(fmt::format("{}: Proposal Num 0", where));
+    if (sa.proposals.size() == 1 && sa.proposals.front().number != 1) {
+      return invalid_syntax(fmt::format("{}: Proposal Num {} first of several (must start at 1)", where,
+                                        sa.proposals.front().number));
+    }
+    if (!sa.proposals.empty() && p.number != sa.proposals.back().number &&
+        p.number != sa.proposals.back().number + 1) {
+      return invalid_syntax(fmt::format("{}: Proposal Num {} after {} (must stay or go up by 1)", where,
+                                        p.number, sa.proposals.back().number));
     }
     if (auto ok = check_spi_size(p.protocol, spi_size, where); !ok) return fail(std::move(ok).error());
     p.spi.assign(spi.begin(), spi.end());

@@ -143,7 +143,7 @@ TEST(SaPayload, LastSubstrucMustMatchThePosition) {
 
 TEST(SaPayload, ProposalNumbersStartAtOneAndGoUpByOne) {
   Bytes b = sample_body();
-  b[4] = 2;  // first proposal numbered 2
+  b[4] = 2;  // first of several proposals numbered 2
   expect_error(b, Errc::invalid_syntax, "first number 2");
   b = sample_body();
   b[40] = 3;  // 1, 3
@@ -151,6 +151,18 @@ TEST(SaPayload, ProposalNumbersStartAtOneAndGoUpByOne) {
   b = sample_body();
   b[40] = 0;  // 1, 0
   expect_error(b, Errc::invalid_syntax, "1 then 0");
+}
+
+// §3.3.1: the responder's SA is one proposal that keeps the number of the
+// offer it accepted — e.g. 3 when it picked the initiator's third proposal.
+TEST(SaPayload, AnAnswerKeepsTheAcceptedProposalsNumber) {
+  SaPayload sa;
+  sa.proposals = {esp_proposal(3)};
+  auto parsed = SaPayload::parse(built(sa));
+  ASSERT_TRUE(parsed) << parsed.error().to_string();
+  EXPECT_EQ(parsed->proposals[0].number, 3);
+  sa.proposals = {esp_proposal(0)};
+  expect_error(built(sa), Errc::invalid_syntax, "lone proposal numbered 0");
 }
 
 TEST(SaPayload, ProtocolIdMustBeIkeAhOrEsp) {

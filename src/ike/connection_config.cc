@@ -1,0 +1,42 @@
+// EspSuite and Identity helpers (see connection_config.h).
+#include "ike/connection_config.h"
+
+#include <fmt/format.h>
+
+namespace tern::ike {
+
+std::string EspSuite::to_string() const {
+  std::string out = fmt::format("{}_{}", wire::to_string(encr), encr_key_bits);
+  if (integ != wire::IntegId::NONE) out += "/" + wire::to_string(integ);
+  out += "/" + wire::to_string(esn);
+  return out;
+}
+
+Identity Identity::fqdn(std::string_view name) {
+  ByteView b = as_bytes(name);
+  return {wire::IdType::ID_FQDN, Bytes(b.begin(), b.end()), false};
+}
+
+Identity Identity::rfc822(std::string_view address) {
+  ByteView b = as_bytes(address);
+  return {wire::IdType::ID_RFC822_ADDR, Bytes(b.begin(), b.end()), false};
+}
+
+Identity Identity::ipv4(const std::array<uint8_t, 4>& octets) {
+  return {wire::IdType::ID_IPV4_ADDR, Bytes(octets.begin(), octets.end()), false};
+}
+
+Identity Identity::match_any() {
+  return {wire::IdType::ID_FQDN, {}, true};
+}
+
+bool Identity::matches(const wire::IdPayload& received) const {
+  return any || (received.type == type && equal(received.data, data));
+}
+
+std::string Identity::to_string() const {
+  if (any) return "%any";
+  return payload().to_string();
+}
+
+}  // namespace tern::ike

@@ -1,0 +1,95 @@
+// The immutable configuration model the engine runs on: one ConnectionConfig
+// per [[connection]] (with its first child), and the Endpoint-wide settings.
+//
+// Who makes it: config/ will produce it from the TOML file (DESIGN.md);
+// tests build it by hand. The Endpoint keeps it as shared_ptr<const ...>: an
+// IKE SA holds the connection it was made for, so a later reload cannot
+// change an SA under its feet. Nothing here fails: validation (non-empty
+// proposal lists, supported algorithms, sane retransmit values) is config/'s job.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/secret_bytes.h"
+#include "base/time.h"
+#include "crypto/suite.h"
+#include "ike/address.h"
+#include "wire/iana.h"
+#include "wire/id_payload.h"
+#include "wire/ts_payload.h"
+
+namespace tern::ike {
+
+// One ESP transform set (RFC 7296 §3.3.2: ENCR, INTEG for non-AEAD, ESN).
+struct EspSuite {
+  wire::EncrId encr = wire::EncrId::AES_GCM_16;
+  uint16_t encr_key_bits = 128;
+  wire::IntegId integ = wire::IntegId::NONE;  // NONE for AEAD
+  wire::EsnId esn = wire::EsnId::NO_ESN;
+
+  // "AES_GCM_16_128/NO_ESN", "AES_CBC_256/HMAC_SHA2_256_128/NO_ESN"
+  std::string to_string() const;
+  friend bool operator==(const EspSuite&, const EspSuite&) = default;
+};
+
+// An IKE identity (RFC 7296 §3.5). `any` is swanctl's "%any": matches every
+// remote identity (only meaningful as a remote id).
+struct Identity {
+  wire::IdType type = wire::IdType::ID_FQDN;
+  Bytes data;
+  bool any = false;
+
+  static Identity fqdn(std::string_view name);
+  static Identity rfc822(std::string_view address);
+  static Identity ipv4(const std::array<uint8_t, 4>& octets);
+  static Identity match_any();
+
+  wire::IdPayload payload() const { return {type, data}; }
+  bool matches(const wire::IdPayload& received) const;
+  // "fqdn:vpn.example.org", "%any"
+  std::string to_string() const;
+};
+
+enum class ChildMode : uint8_t { tunnel, transport };
+
+// Retransmission of our requests (RFC 7296 §2.1): the first retransmit after
+// `timeout`, each next one `base` times later, `tries` retransmits; after the
+// last one the SA waits one more interval and is destroyed ("peer not responding").
+struct RetransmitConfig {
+  Duration timeout = seconds(4);
+  double base = 1.8;
+  uint32_t tries = 5;
+};
+
+struct ConnectionConfig {
+  std::string name;
+  Address local;                            // our address and IKE port (500)
+  Address remote;                           // the peer's; the responder matches connections by both IPs
+  std::vector<crypto::IkeSuite> proposals;  // preference order
+  Identity local_id;
+  Identity remote_id;
+  SecretBytes psk;
+  bool force_encap = false;  // fake a NAT (§2.23 NAT_DETECTION_SOURCE_IP) to force UDP encapsulation
+  RetransmitConfig retransmit;
+
+  // The first CHILD_SA, made with IKE_AUTH.
+  std::string child_name = "child";
+  std::vector<EspSuite> esp_proposals;  // preference order
+  std::vector<wire::TrafficSelector> local_ts;
+  std::vector<wire::TrafficSelector> remote_ts;
+  ChildMode mode = ChildMode::tunnel;
+};
+
+struct EndpointConfig {
+  std::vector<std::shared_ptr<const ConnectionConfig>> connections;
+  uint16_t natt_port = 4500;  // where both ends float when a NAT is detected (§2.23)
+  // A responder's IKE SA that is not established this long after its
+  // IKE_SA_INIT is destroyed ("IKE SA setup timed out").
+  Duration half_open_timeout = seconds(30);
+};
+
+}  // namespace tern::ike

@@ -1,0 +1,22 @@
+// Names of the event kinds (see effects.h).
+#include "ike/effects.h"
+
+namespace tern::ike {
+
+std::string_view to_string(EventKind kind) {
+  switch (kind) {
+    case EventKind::ike_sa_established: return "ike_sa_established";
+    case EventKind::ike_sa_destroyed: return "ike_sa_destroyed";
+    case EventKind::child_sa_installed: return "child_sa_installed";
+    case EventKind::child_sa_removed: return "child_sa_removed";
+    case EventKind::child_sa_failed: return "child_sa_failed";
+    case EventKind::proposal_mismatch: return "proposal_mismatch";
+    case EventKind::authentication_failed: return "authentication_failed";
+    case EventKind::invalid_ke_retry: return "invalid_ke_retry";
+    case EventKind::retransmit: return "retransmit";
+    case EventKind::message_dropped: return "message_dropped";
+  }
+  return "unknown";
+}
+
+}  // namespace tern::ike

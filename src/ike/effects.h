@@ -1,0 +1,92 @@
+// What the engine asks the world to do: the effects an Endpoint produces
+// while it handles one input (on_datagram, on_timer, command), drained by the
+// caller with Endpoint::take_effects() after each input, in order.
+//
+//   Send            a datagram for io/ to send from `local` to `remote` (on the
+//                   NAT-T port the caller adds nothing: the non-ESP marker is
+//                   already in `bytes`)
+//   InstallChildSa  an ESP SA pair for the data plane (keys in SecretBytes)
+//   RemoveChildSa   remove an ESP SA pair, with the reason
+//   Event           a human-readable record for logs and the control socket
+//   Keylog          one Wireshark ikev2_decryption_table line (see crypto/keylog.h)
+//
+// Plain data; nothing here fails.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/secret_bytes.h"
+#include "ike/address.h"
+#include "ike/connection_config.h"
+#include "wire/ts_payload.h"
+
+namespace tern::ike {
+
+// Names an IKE SA in the Endpoint's table across calls (never a pointer).
+enum class IkeSaId : uint64_t {};
+
+struct Send {
+  Address local;
+  Address remote;
+  Bytes bytes;
+};
+
+struct InstallChildSa {
+  IkeSaId ike_sa{};
+  std::string connection;
+  std::string child;
+  uint32_t spi_in = 0;   // ours: the peer sends to it
+  uint32_t spi_out = 0;  // the peer's: we send to it
+  EspSuite suite;
+  SecretBytes encr_in, integ_in;    // protect traffic the peer sends us
+  SecretBytes encr_out, integ_out;  // protect traffic we send
+  std::vector<wire::TrafficSelector> local_ts;
+  std::vector<wire::TrafficSelector> remote_ts;
+  ChildMode mode = ChildMode::tunnel;
+  bool encap = false;  // UDP encapsulation (RFC 3948) between local and remote
+  Address local;
+  Address remote;
+};
+
+struct RemoveChildSa {
+  IkeSaId ike_sa{};
+  std::string connection;
+  std::string child;
+  uint32_t spi_in = 0;
+  uint32_t spi_out = 0;
+  std::string reason;
+};
+
+enum class EventKind : uint8_t {
+  ike_sa_established,
+  ike_sa_destroyed,  // text: the reason ("peer not responding", "deleted by peer", ...)
+  child_sa_installed,
+  child_sa_removed,
+  child_sa_failed,    // the IKE SA lives on without this child (TS_UNACCEPTABLE, NO_PROPOSAL_CHOSEN)
+  proposal_mismatch,  // text: which transform types did not match and what each side offered
+  authentication_failed,
+  invalid_ke_retry,  // text: the group the responder asked for
+  retransmit,
+  message_dropped,  // text: why (unparseable, unknown SPI, bad ICV, unexpected message ID, ...)
+};
+std::string_view to_string(EventKind kind);
+
+struct Event {
+  EventKind kind = EventKind::message_dropped;
+  IkeSaId ike_sa{};  // 0 when no SA is involved
+  std::string connection;
+  std::string text;
+};
+
+struct Keylog {
+  std::string line;  // without the newline
+};
+
+using Effect = std::variant<Send, InstallChildSa, RemoveChildSa, Event, Keylog>;
+
+}  // namespace tern::ike

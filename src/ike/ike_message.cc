@@ -1,0 +1,74 @@
+// Between IkeMessage and datagram bytes: header, SK seal/open, payload rules
+// (see ike_message.h).
+#include "ike/ike_message.h"
+
+#include "ike/ike_sa.h"
+#include "ike/sk_seal.h"
+#include "wire/payload_rules.h"
+
+namespace tern::ike {
+
+void IkeMessage::add_notify(wire::NotifyType type, Bytes data) {
+  wire::NotifyPayload n;
+  n.protocol = wire::ProtocolId::NONE;
+  n.type = type;
+  n.data = std::move(data);
+  add(wire::PayloadType::Notify, std::move(n));
+}
+
+const wire::NotifyPayload* IkeMessage::find_error_notify() const {
+  for (const wire::Payload& p : payloads) {
+    if (const auto* n = std::get_if<wire::NotifyPayload>(&p.body); n && wire::is_error_notify(n->type))
+      return n;
+  }
+  return nullptr;
+}
+
+Bytes encode_message(const IkeSa& sa, const IkeMessage& msg, crypto::Random& random) {
+  wire::IkeHeader header;
+  header.spi_i = sa.spi_i;
+  header.spi_r = sa.spi_r;
+  header.exchange = msg.exchange;
+  header.message_id = msg.message_id;
+  header.flags = static_cast<uint8_t>((sa.is_initiator() ? wire::kFlagInitiator : 0) |
+                                      (msg.response ? wire::kFlagResponse : 0));
+  if (msg.exchange == wire::ExchangeType::IKE_SA_INIT) {
+    return wire::build_message(wire::Message{header, msg.payloads});
+  }
+  TERN_ASSERT(sa.sk_out != nullptr);
+  return seal_message(header, {}, msg.payloads, *sa.sk_out, random);
+}
+
+Result<IkeMessage> decode_message(const IkeSa& sa, ByteView datagram, const wire::Message& parsed) {
+  const wire::IkeHeader& h = parsed.header;
+  IkeMessage msg;
+  msg.exchange = h.exchange;
+  msg.response = h.is_response();
+  msg.message_id = h.message_id;
+  msg.spi_i = h.spi_i;
+  msg.spi_r = h.spi_r;
+  const wire::Direction direction = msg.response ? wire::Direction::response : wire::Direction::request;
+
+  if (h.exchange == wire::ExchangeType::IKE_SA_INIT) {
+    if (auto ok = wire::check_payload_rules(h.exchange, direction, parsed.payloads, {}); !ok)
+      return fail(ok.error());
+    msg.payloads = parsed.payloads;
+    return msg;
+  }
+  if (sa.sk_in == nullptr)
+    return fail(Errc::unexpected_payload, "encrypted message before IKE_SA_INIT completed");
+  if (parsed.payloads.empty() || parsed.payloads.back().type != wire::PayloadType::SK) {
+    // Rules first: they name what is wrong (no SK, or an SKF we do not reassemble yet).
+    if (auto ok = wire::check_payload_rules(h.exchange, direction, parsed.payloads, {}); !ok)
+      return fail(ok.error());
+    return fail(Errc::unsupported, "SKF fragments are not reassembled yet");
+  }
+  Result<std::vector<wire::Payload>> inner = open_message(datagram, parsed, *sa.sk_in);
+  if (!inner) return fail(inner.error());
+  if (auto ok = wire::check_payload_rules(h.exchange, direction, parsed.payloads, *inner); !ok)
+    return fail(ok.error());
+  msg.payloads = std::move(*inner);
+  return msg;
+}
+
+}  // namespace tern::ike

@@ -1,0 +1,105 @@
+// The state of one IKE SA (RFC 7296 §2): SPIs, addresses, the negotiated
+// suite, nonces and keys, NAT state, its CHILD_SAs and its task manager.
+//
+// Owned by the Endpoint's table (endpoint.h), which refers to it by IkeSaId
+// across calls; tasks get it by reference for the duration of one call (via
+// TaskContext). Nothing here fails: tasks validate before they store. An SA
+// that must go is marked with die(reason); the Endpoint destroys it (and
+// removes its CHILD_SAs) when the current input is handled.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/time.h"
+#include "crypto/key_derivation.h"
+#include "crypto/key_exchange.h"
+#include "crypto/prf.h"
+#include "crypto/sk_cipher.h"
+#include "crypto/suite.h"
+#include "ike/address.h"
+#include "ike/connection_config.h"
+#include "ike/effects.h"
+#include "ike/task.h"
+#include "ike/task_manager.h"
+#include "wire/id_payload.h"
+
+namespace tern::ike {
+
+enum class IkeSaState : uint8_t {
+  created,      // IKE_SA_INIT not completed
+  init_done,    // IKE_SA_INIT completed, keys derived, IKE_AUTH pending
+  established,  // authenticated
+  deleting,     // our Delete is in flight
+  dead,         // to be destroyed (reason in death_reason)
+};
+std::string_view to_string(IkeSaState state);
+
+struct ChildSa {
+  std::string name;
+  uint32_t spi_in = 0;
+  uint32_t spi_out = 0;
+  EspSuite suite;
+  ChildMode mode = ChildMode::tunnel;
+  bool encap = false;
+  std::vector<wire::TrafficSelector> local_ts;
+  std::vector<wire::TrafficSelector> remote_ts;
+};
+
+class IkeSa {
+ public:
+  IkeSa(IkeSaId id, Role role, std::shared_ptr<const ConnectionConfig> config, Address local, Address remote);
+
+  const IkeSaId id;
+  const Role role;  // original initiator or responder (the I flag, §3.1)
+  const std::shared_ptr<const ConnectionConfig> config;
+
+  Address local;
+  Address remote;
+  uint64_t spi_i = 0;
+  uint64_t spi_r = 0;
+  IkeSaState state = IkeSaState::created;
+  std::optional<Timestamp> setup_deadline;  // destroyed if not established by then
+
+  // IKE_SA_INIT (ike_init)
+  std::optional<crypto::IkeSuite> suite;
+  std::optional<crypto::Prf> prf;
+  std::unique_ptr<crypto::KeyExchange> ke;
+  Bytes nonce_i;  // Ni
+  Bytes nonce_r;  // Nr
+  std::optional<crypto::IkeSaKeys> keys;
+  std::unique_ptr<crypto::SkCipher> sk_out;  // SK_ei/SK_ai for the initiator, SK_er/SK_ar for the responder
+  std::unique_ptr<crypto::SkCipher> sk_in;
+  // The IKE_SA_INIT request and response as sent (RealMessage1/2, §2.15).
+  Bytes init_request;
+  Bytes init_response;
+
+  // NAT detection (ike_natd, §2.23)
+  bool local_behind_nat = false;
+  bool remote_behind_nat = false;
+  bool nat_detected() const { return local_behind_nat || remote_behind_nat; }
+
+  // IKE_AUTH (ike_auth)
+  std::optional<wire::IdPayload> peer_id;
+
+  std::vector<ChildSa> children;
+  TaskManager tasks;
+
+  std::string death_reason;
+  void die(std::string reason) {
+    if (state != IkeSaState::dead) death_reason = std::move(reason);
+    state = IkeSaState::dead;
+  }
+
+  bool is_initiator() const { return role == Role::initiator; }
+  uint64_t my_spi() const { return is_initiator() ? spi_i : spi_r; }
+  const Bytes& my_nonce() const { return is_initiator() ? nonce_i : nonce_r; }
+  const Bytes& peer_nonce() const { return is_initiator() ? nonce_r : nonce_i; }
+  const std::string& connection_name() const { return config->name; }
+};
+
+}  // namespace tern::ike

@@ -1,0 +1,75 @@
+// A task: one piece of an exchange, in the strongSwan model (DESIGN.md). Its
+// role is fixed at construction. The task manager (task_manager.h) calls, per
+// exchange:
+//   initiator:  build(request) ... send ... process(response)
+//   responder:  process(request) ... build(response) ... send
+// on every active task in order. A task that spans several exchanges
+// (ike_auth is passive in IKE_SA_INIT, active in IKE_AUTH) looks at
+// msg.exchange and returns need_more until it is finished.
+//
+// How a task fails: it returns TaskStatus::failed after setting the IKE SA's
+// death reason (IkeSa::die). A responder task that fails in build() replaces
+// the response's payloads with the error notify to answer with; the manager
+// sends it and the SA is destroyed. Tasks never see a message that has not
+// passed wire::parse_message, SK open and wire::check_payload_rules.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/time.h"
+#include "crypto/random.h"
+#include "ike/connection_config.h"
+#include "ike/effects.h"
+#include "ike/endpoint_counters.h"
+#include "ike/ike_message.h"
+
+namespace tern::ike {
+
+class IkeSa;
+
+enum class Role : uint8_t { initiator, responder };
+
+enum class TaskStatus : uint8_t {
+  need_more,         // keep me for the next exchange
+  done,              // finished: remove me
+  failed,            // the IKE SA must die (reason set with IkeSa::die)
+  restart_exchange,  // initiator: start IKE_SA_INIT over with Message ID 0 (INVALID_KE_PAYLOAD)
+};
+
+enum class TaskType : uint8_t { ike_init, ike_natd, ike_auth, child_create, ike_delete };
+
+// Everything a task may touch during one call. Valid for that call only.
+struct TaskContext {
+  IkeSa& sa;
+  crypto::Random& random;
+  const EndpointConfig& config;
+  std::vector<Effect>& effects;
+  EndpointCounters& counters;
+  Timestamp now;
+
+  void event(EventKind kind, std::string text);
+};
+
+class Task {
+ public:
+  explicit Task(Role role) : role_(role) {}
+  virtual ~Task() = default;
+  Task(const Task&) = delete;
+  Task& operator=(const Task&) = delete;
+
+  virtual TaskType type() const = 0;
+  // Initiator: add to the request. Responder: add to the response.
+  virtual TaskStatus build(TaskContext& ctx, IkeMessage& msg) = 0;
+  // Initiator: read the response. Responder: read the request.
+  virtual TaskStatus process(TaskContext& ctx, const IkeMessage& msg) = 0;
+
+  Role role() const { return role_; }
+  bool initiator() const { return role_ == Role::initiator; }
+
+ private:
+  Role role_;
+};
+
+}  // namespace tern::ike

@@ -1,0 +1,175 @@
+// child_create task (see child_create.h).
+#include "ike/tasks/child_create.h"
+
+#include <fmt/format.h>
+
+#include "crypto/key_derivation.h"
+#include "ike/ike_sa.h"
+#include "ike/ts_narrowing.h"
+
+namespace tern::ike {
+namespace {
+
+using wire::ExchangeType;
+using wire::NotifyType;
+using wire::PayloadType;
+
+// A fresh SPI for our inbound ESP SA: values below 256 are reserved (RFC 4303 §2.1).
+uint32_t allocate_spi(crypto::Random& random) {
+  uint32_t spi = 0;
+  while (spi < 256) spi = static_cast<uint32_t>(random.u64());
+  return spi;
+}
+
+std::optional<uint32_t> spi_from(const Bytes& bytes) {
+  if (bytes.size() != 4) return std::nullopt;
+  return (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) |
+         uint32_t{bytes[3]};
+}
+
+std::string selectors_text(const std::vector<wire::TrafficSelector>& list) {
+  std::string out;
+  for (const auto& ts : list) out += (out.empty() ? "" : ", ") + ts.to_string();
+  return out;
+}
+
+}  // namespace
+
+TaskStatus ChildCreate::build(TaskContext& ctx, IkeMessage& msg) {
+  if (msg.exchange == ExchangeType::IKE_SA_INIT) return TaskStatus::need_more;
+  if (msg.exchange != ExchangeType::IKE_AUTH) return TaskStatus::done;
+  IkeSa& sa = ctx.sa;
+  const ConnectionConfig& config = *sa.config;
+  if (initiator()) {
+    spi_in_ = allocate_spi(ctx.random);
+    msg.add(PayloadType::SA, wire::SaPayload{esp_proposals(config.esp_proposals, spi_in_)});
+    msg.add(PayloadType::TSi, wire::TsPayload{config.local_ts});
+    msg.add(PayloadType::TSr, wire::TsPayload{config.remote_ts});
+    if (config.mode == ChildMode::transport) msg.add_notify(NotifyType::USE_TRANSPORT_MODE);
+    return TaskStatus::need_more;
+  }
+  if (!requested_ || sa.state != IkeSaState::established) return TaskStatus::done;
+  if (error_) {
+    msg.add_notify(*error_);
+    return TaskStatus::done;
+  }
+  spi_in_ = allocate_spi(ctx.random);
+  msg.add(PayloadType::SA, wire::SaPayload{{esp_proposal(selected_->suite, selected_->number, spi_in_)}});
+  msg.add(PayloadType::TSi, wire::TsPayload{tsi_});
+  msg.add(PayloadType::TSr, wire::TsPayload{tsr_});
+  if (mode_ == ChildMode::transport) msg.add_notify(NotifyType::USE_TRANSPORT_MODE);
+  // The responder's local selectors are TSr, the remote ones TSi.
+  install(ctx, selected_->suite, tsr_, tsi_, mode_);
+  return TaskStatus::done;
+}
+
+TaskStatus ChildCreate::process(TaskContext& ctx, const IkeMessage& msg) {
+  if (msg.exchange == ExchangeType::IKE_SA_INIT) return TaskStatus::need_more;
+  if (msg.exchange != ExchangeType::IKE_AUTH) return TaskStatus::done;
+  if (ctx.sa.state == IkeSaState::dead) return TaskStatus::done;  // authentication failed
+  if (initiator()) {
+    process_response(ctx, msg);
+    return TaskStatus::done;
+  }
+  process_request(ctx, msg);
+  return TaskStatus::need_more;
+}
+
+void ChildCreate::process_request(TaskContext& ctx, const IkeMessage& msg) {
+  const ConnectionConfig& config = *ctx.sa.config;
+  const auto* sa_payload = msg.find<wire::SaPayload>(PayloadType::SA);
+  const auto* tsi = msg.find<wire::TsPayload>(PayloadType::TSi);
+  const auto* tsr = msg.find<wire::TsPayload>(PayloadType::TSr);
+  if (sa_payload == nullptr || tsi == nullptr || tsr == nullptr) return;  // childless (RFC 6023)
+  requested_ = true;
+  selected_ = select_esp_proposal(sa_payload->proposals, config.esp_proposals);
+  if (!selected_ || !spi_from(selected_->peer_spi)) {
+    error_ = NotifyType::NO_PROPOSAL_CHOSEN;
+    ctx.event(
+        EventKind::child_sa_failed,
+        fmt::format("CHILD_SA {}: no acceptable ESP proposal (NO_PROPOSAL_CHOSEN): {}", config.child_name,
+                    explain_esp_mismatch(sa_payload->proposals, config.esp_proposals)));
+    return;
+  }
+  spi_out_ = *spi_from(selected_->peer_spi);
+  tsi_ = narrow(tsi->selectors, config.remote_ts);
+  tsr_ = narrow(tsr->selectors, config.local_ts);
+  if (tsi_.empty() || tsr_.empty()) {
+    error_ = NotifyType::TS_UNACCEPTABLE;
+    ctx.event(
+        EventKind::child_sa_failed,
+        fmt::format("CHILD_SA {}: traffic selectors unacceptable (TS_UNACCEPTABLE): peer asked TSi {} TSr {}",
+                    config.child_name, selectors_text(tsi->selectors), selectors_text(tsr->selectors)));
+    return;
+  }
+  mode_ = (msg.find_notify(NotifyType::USE_TRANSPORT_MODE) != nullptr && config.mode == ChildMode::transport)
+              ? ChildMode::transport
+              : ChildMode::tunnel;
+}
+
+void ChildCreate::process_response(TaskContext& ctx, const IkeMessage& msg) {
+  const ConnectionConfig& config = *ctx.sa.config;
+  auto failed = [&](std::string why) {
+    ctx.event(EventKind::child_sa_failed, fmt::format("CHILD_SA {}: {}", config.child_name, why));
+  };
+  if (const wire::NotifyPayload* n = msg.find_error_notify()) {
+    return failed(fmt::format("rejected by peer: {}", wire::to_string(n->type)));
+  }
+  const auto* sa_payload = msg.find<wire::SaPayload>(PayloadType::SA);
+  const auto* tsi = msg.find<wire::TsPayload>(PayloadType::TSi);
+  const auto* tsr = msg.find<wire::TsPayload>(PayloadType::TSr);
+  if (sa_payload == nullptr || tsi == nullptr || tsr == nullptr) return failed("peer created no CHILD_SA");
+  std::optional<Selection<EspSuite>> chosen = check_esp_answer(*sa_payload, config.esp_proposals);
+  if (!chosen || !spi_from(chosen->peer_spi))
+    return failed("responder chose an ESP proposal we did not offer");
+  if (!is_subset(tsi->selectors, config.local_ts) || !is_subset(tsr->selectors, config.remote_ts)) {
+    return failed(fmt::format("responder's selectors TSi {} TSr {} are not a subset of ours",
+                              selectors_text(tsi->selectors), selectors_text(tsr->selectors)));
+  }
+  spi_out_ = *spi_from(chosen->peer_spi);
+  ChildMode mode = (config.mode == ChildMode::transport && msg.find_notify(NotifyType::USE_TRANSPORT_MODE))
+                       ? ChildMode::transport
+                       : ChildMode::tunnel;
+  install(ctx, chosen->suite, tsi->selectors, tsr->selectors, mode);
+}
+
+void ChildCreate::install(TaskContext& ctx, const EspSuite& suite,
+                          std::vector<wire::TrafficSelector> local_ts,
+                          std::vector<wire::TrafficSelector> remote_ts, ChildMode mode) {
+  IkeSa& sa = ctx.sa;
+  Result<crypto::ChildSaKeys> keys = crypto::derive_child_sa_keys(
+      *sa.prf, sa.keys->SK_d, {}, sa.nonce_i, sa.nonce_r, suite.encr, suite.encr_key_bits, suite.integ);
+  if (!keys) {
+    ctx.event(EventKind::child_sa_failed, "CHILD_SA key derivation failed: " + keys.error().to_string());
+    return;
+  }
+  const bool i = sa.is_initiator();
+  InstallChildSa install;
+  install.ike_sa = sa.id;
+  install.connection = sa.connection_name();
+  install.child = sa.config->child_name;
+  install.spi_in = spi_in_;
+  install.spi_out = spi_out_;
+  install.suite = suite;
+  // §2.17: the initiator->responder keys come first in KEYMAT.
+  install.encr_in = i ? keys->encr_r : keys->encr_i;
+  install.integ_in = i ? keys->integ_r : keys->integ_i;
+  install.encr_out = i ? keys->encr_i : keys->encr_r;
+  install.integ_out = i ? keys->integ_i : keys->integ_r;
+  install.local_ts = local_ts;
+  install.remote_ts = remote_ts;
+  install.mode = mode;
+  install.encap = sa.nat_detected();
+  install.local = sa.local;
+  install.remote = sa.remote;
+  sa.children.push_back(ChildSa{install.child, spi_in_, spi_out_, suite, mode, install.encap,
+                                std::move(local_ts), std::move(remote_ts)});
+  ++ctx.counters.child_sas_installed;
+  ctx.event(EventKind::child_sa_installed,
+            fmt::format("CHILD_SA {} installed: SPIs {:08x}_i {:08x}_o {} {}{}", install.child, spi_in_,
+                        spi_out_, suite.to_string(), mode == ChildMode::tunnel ? "tunnel" : "transport",
+                        install.encap ? " UDP-encapsulated" : ""));
+  ctx.effects.push_back(std::move(install));
+}
+
+}  // namespace tern::ike

@@ -1,0 +1,51 @@
+// child_create: the first CHILD_SA, made inside IKE_AUTH (RFC 7296 §1.2,
+// §2.9, §2.17, §3.3, §3.13).
+//
+//   HDR, SK {IDi, AUTH, SAi2, TSi, TSr, [N(USE_TRANSPORT_MODE)]}  -->
+//                <--  HDR, SK {IDr, AUTH, SAr2, TSi, TSr, [N(USE_TRANSPORT_MODE)]}
+//
+// Initiator: offers the configured ESP suites with a fresh inbound SPI, TSi =
+// local_ts, TSr = remote_ts; accepts an answer that is one of its suites and
+// selectors that are a subset of what it asked for. Responder: picks the
+// first acceptable ESP proposal, narrows TSi to remote_ts and TSr to
+// local_ts (ts_narrowing.h). Transport mode only when both ends want it.
+// Keys: KEYMAT = prf+(SK_d, Ni | Nr) (crypto::derive_child_sa_keys); the
+// result is an InstallChildSa effect and a ChildSa on the IKE SA.
+//
+// Never fails the IKE SA: NO_PROPOSAL_CHOSEN / TS_UNACCEPTABLE (answered by
+// the responder, or received by the initiator) and a bad answer leave the IKE
+// SA up without a CHILD_SA, with a child_sa_failed Event saying why.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "ike/proposal.h"
+#include "ike/task.h"
+#include "wire/ts_payload.h"
+
+namespace tern::ike {
+
+class ChildCreate final : public Task {
+ public:
+  explicit ChildCreate(Role role) : Task(role) {}
+  TaskType type() const override { return TaskType::child_create; }
+  TaskStatus build(TaskContext& ctx, IkeMessage& msg) override;
+  TaskStatus process(TaskContext& ctx, const IkeMessage& msg) override;
+
+ private:
+  void process_request(TaskContext& ctx, const IkeMessage& msg);
+  void process_response(TaskContext& ctx, const IkeMessage& msg);
+  void install(TaskContext& ctx, const EspSuite& suite, std::vector<wire::TrafficSelector> local_ts,
+               std::vector<wire::TrafficSelector> remote_ts, ChildMode mode);
+
+  uint32_t spi_in_ = 0;
+  uint32_t spi_out_ = 0;
+  bool requested_ = false;  // responder: the request carried SAi2/TSi/TSr
+  std::optional<wire::NotifyType> error_;
+  std::optional<Selection<EspSuite>> selected_;
+  std::vector<wire::TrafficSelector> tsi_, tsr_;  // responder: narrowed
+  ChildMode mode_ = ChildMode::tunnel;
+};
+
+}  // namespace tern::ike

@@ -1,0 +1,220 @@
+// ike_init task (see ike_init.h).
+#include "ike/tasks/ike_init.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "crypto/keylog.h"
+#include "ike/ike_sa.h"
+
+namespace tern::ike {
+namespace {
+
+using wire::ExchangeType;
+using wire::NotifyType;
+using wire::PayloadType;
+
+constexpr size_t kNonceSize = 32;
+
+wire::NotifyPayload error_notify(NotifyType type, Bytes data = {}) {
+  wire::NotifyPayload n;
+  n.protocol = wire::ProtocolId::NONE;
+  n.type = type;
+  n.data = std::move(data);
+  return n;
+}
+
+}  // namespace
+
+TaskStatus IkeInit::build(TaskContext& ctx, IkeMessage& msg) {
+  if (msg.exchange != ExchangeType::IKE_SA_INIT) return TaskStatus::done;
+  return initiator() ? build_request(ctx, msg) : build_response(ctx, msg);
+}
+
+TaskStatus IkeInit::process(TaskContext& ctx, const IkeMessage& msg) {
+  if (msg.exchange != ExchangeType::IKE_SA_INIT) return TaskStatus::done;
+  return initiator() ? process_response(ctx, msg) : process_request(ctx, msg);
+}
+
+TaskStatus IkeInit::build_request(TaskContext& ctx, IkeMessage& msg) {
+  IkeSa& sa = ctx.sa;
+  const ConnectionConfig& config = *sa.config;
+  if (config.proposals.empty()) {
+    sa.die("no IKE proposals configured");
+    return TaskStatus::failed;
+  }
+  wire::KeGroup group = retry_group_.value_or(config.proposals.front().ke);
+  Result<std::unique_ptr<crypto::KeyExchange>> ke = crypto::KeyExchange::create(group, ctx.random);
+  if (!ke) {
+    sa.die("key exchange: " + ke.error().to_string());
+    return TaskStatus::failed;
+  }
+  sa.ke = std::move(*ke);
+  sa.nonce_i = ctx.random.bytes(kNonceSize);
+  const ByteView kei = sa.ke->public_value();
+  msg.add(PayloadType::SA, wire::SaPayload{ike_proposals(config.proposals)});
+  msg.add(PayloadType::KE, wire::KePayload{group, Bytes(kei.begin(), kei.end())});
+  msg.add(PayloadType::Nonce, wire::NoncePayload{sa.nonce_i});
+  return TaskStatus::need_more;
+}
+
+TaskStatus IkeInit::process_response(TaskContext& ctx, const IkeMessage& msg) {
+  IkeSa& sa = ctx.sa;
+  const ConnectionConfig& config = *sa.config;
+  if (const wire::NotifyPayload* n = msg.find_notify(NotifyType::INVALID_KE_PAYLOAD)) {
+    if (n->data.size() != 2) {
+      sa.die("INVALID_KE_PAYLOAD without a group");
+      return TaskStatus::failed;
+    }
+    auto group = static_cast<wire::KeGroup>((n->data[0] << 8) | n->data[1]);
+    bool offered = std::any_of(config.proposals.begin(), config.proposals.end(),
+                               [&](const crypto::IkeSuite& s) { return s.ke == group; });
+    if (retry_group_ || !offered || group == sa.ke->group()) {
+      sa.die(fmt::format("peer requires key exchange group {} (INVALID_KE_PAYLOAD), which we {}",
+                         wire::to_string(group), offered ? "already tried" : "did not propose"));
+      return TaskStatus::failed;
+    }
+    retry_group_ = group;
+    ctx.event(
+        EventKind::invalid_ke_retry,
+        fmt::format("peer asked for {} (INVALID_KE_PAYLOAD); retrying IKE_SA_INIT", wire::to_string(group)));
+    return TaskStatus::restart_exchange;
+  }
+  if (const wire::NotifyPayload* n = msg.find_error_notify()) {
+    if (n->type == NotifyType::NO_PROPOSAL_CHOSEN) {
+      std::string text = "peer accepted none of our IKE proposals (NO_PROPOSAL_CHOSEN); we offered ";
+      for (size_t i = 0; i < config.proposals.size(); ++i)
+        text += (i ? ", " : "") + config.proposals[i].to_string();
+      ctx.event(EventKind::proposal_mismatch, text);
+      sa.die(text);
+    } else {
+      sa.die("IKE_SA_INIT rejected by peer: " + wire::to_string(n->type));
+    }
+    return TaskStatus::failed;
+  }
+  const auto* sa_payload = msg.find<wire::SaPayload>(PayloadType::SA);
+  const auto* ke = msg.find<wire::KePayload>(PayloadType::KE);
+  const auto* nonce = msg.find<wire::NoncePayload>(PayloadType::Nonce);
+  if (sa_payload == nullptr || ke == nullptr || nonce == nullptr || msg.spi_r == 0) {
+    sa.die("IKE_SA_INIT response without SAr1, KEr, Nr or responder SPI");
+    return TaskStatus::failed;
+  }
+  std::optional<Selection<crypto::IkeSuite>> chosen = check_ike_answer(*sa_payload, config.proposals);
+  if (!chosen) {
+    sa.die("responder chose an IKE proposal we did not offer");
+    return TaskStatus::failed;
+  }
+  if (chosen->suite.ke != sa.ke->group() || ke->group != sa.ke->group()) {
+    sa.die(fmt::format("responder's KEr group {} does not match our KEi group {}", wire::to_string(ke->group),
+                       wire::to_string(sa.ke->group())));
+    return TaskStatus::failed;
+  }
+  sa.suite = chosen->suite;
+  sa.spi_r = msg.spi_r;
+  sa.nonce_r = nonce->data;
+  return derive_keys(ctx, ke->data) ? TaskStatus::done : TaskStatus::failed;
+}
+
+TaskStatus IkeInit::process_request(TaskContext& ctx, const IkeMessage& msg) {
+  IkeSa& sa = ctx.sa;
+  const ConnectionConfig& config = *sa.config;
+  const auto* sa_payload = msg.find<wire::SaPayload>(PayloadType::SA);
+  const auto* ke = msg.find<wire::KePayload>(PayloadType::KE);
+  const auto* nonce = msg.find<wire::NoncePayload>(PayloadType::Nonce);
+  if (sa_payload == nullptr || ke == nullptr || nonce == nullptr) {
+    // The rules table guarantees them; kept as a guard for hand-made tasks.
+    error_ = error_notify(NotifyType::INVALID_SYNTAX);
+    sa.die("IKE_SA_INIT request without SAi1, KEi or Ni");
+    return TaskStatus::need_more;
+  }
+  selected_ = select_ike_proposal(sa_payload->proposals, config.proposals);
+  if (!selected_) {
+    std::string why = explain_ike_mismatch(sa_payload->proposals, config.proposals);
+    ctx.event(EventKind::proposal_mismatch, "no acceptable IKE proposal (NO_PROPOSAL_CHOSEN): " + why);
+    error_ = error_notify(NotifyType::NO_PROPOSAL_CHOSEN);
+    sa.die("no acceptable IKE proposal: " + why);
+    return TaskStatus::need_more;
+  }
+  if (ke->group != selected_->suite.ke) {
+    auto g = static_cast<uint16_t>(selected_->suite.ke);
+    error_ = error_notify(NotifyType::INVALID_KE_PAYLOAD,
+                          Bytes{static_cast<uint8_t>(g >> 8), static_cast<uint8_t>(g)});
+    ctx.event(EventKind::invalid_ke_retry,
+              fmt::format("peer sent KEi of {}; asking for {} (INVALID_KE_PAYLOAD)",
+                          wire::to_string(ke->group), wire::to_string(selected_->suite.ke)));
+    sa.die(fmt::format("peer's KEi group {} is not the selected {} (INVALID_KE_PAYLOAD sent)",
+                       wire::to_string(ke->group), wire::to_string(selected_->suite.ke)));
+    return TaskStatus::need_more;
+  }
+  sa.nonce_i = nonce->data;
+  peer_ke_ = ke->data;
+  return TaskStatus::need_more;
+}
+
+TaskStatus IkeInit::build_response(TaskContext& ctx, IkeMessage& msg) {
+  IkeSa& sa = ctx.sa;
+  if (!error_) {
+    Result<std::unique_ptr<crypto::KeyExchange>> ke =
+        crypto::KeyExchange::create(selected_->suite.ke, ctx.random);
+    if (!ke) {
+      error_ = error_notify(NotifyType::NO_PROPOSAL_CHOSEN);
+      sa.die("key exchange: " + ke.error().to_string());
+    } else {
+      sa.ke = std::move(*ke);
+      sa.suite = selected_->suite;
+      sa.nonce_r = ctx.random.bytes(kNonceSize);
+      ker_ = Bytes(sa.ke->public_value().begin(), sa.ke->public_value().end());
+      if (!derive_keys(ctx, peer_ke_)) error_ = error_notify(NotifyType::INVALID_SYNTAX);
+    }
+  }
+  if (error_) {
+    msg.payloads.clear();
+    msg.add(PayloadType::Notify, *error_);
+    return TaskStatus::failed;
+  }
+  wire::Proposal answer = ike_proposal(selected_->suite, selected_->number);
+  msg.add(PayloadType::SA, wire::SaPayload{{answer}});
+  msg.add(PayloadType::KE, wire::KePayload{selected_->suite.ke, std::move(ker_)});
+  msg.add(PayloadType::Nonce, wire::NoncePayload{sa.nonce_r});
+  return TaskStatus::done;
+}
+
+bool IkeInit::derive_keys(TaskContext& ctx, ByteView peer_ke) {
+  IkeSa& sa = ctx.sa;
+  const crypto::IkeSuite& suite = *sa.suite;
+  Result<SecretBytes> g_ir = sa.ke->compute_shared_secret(peer_ke);
+  if (!g_ir) {
+    sa.die("peer's key exchange value rejected: " + g_ir.error().to_string());
+    return false;
+  }
+  Result<crypto::IkeSaKeys> keys =
+      crypto::derive_ike_sa_keys(suite, g_ir->view(), sa.nonce_i, sa.nonce_r, sa.spi_i, sa.spi_r);
+  Result<crypto::Prf> prf = crypto::Prf::create(suite.prf);
+  if (!keys || !prf) {
+    sa.die("key derivation failed for " + suite.to_string());
+    return false;
+  }
+  const crypto::IkeSaKeys& k = *keys;
+  const bool i = sa.is_initiator();
+  auto out = crypto::SkCipher::create(suite.encr, suite.encr_key_bits, suite.integ,
+                                      (i ? k.SK_ei : k.SK_er).view(), (i ? k.SK_ai : k.SK_ar).view());
+  auto in = crypto::SkCipher::create(suite.encr, suite.encr_key_bits, suite.integ,
+                                     (i ? k.SK_er : k.SK_ei).view(), (i ? k.SK_ar : k.SK_ai).view());
+  if (!out || !in) {
+    sa.die("SK cipher unavailable for " + suite.to_string());
+    return false;
+  }
+  sa.sk_out = std::move(*out);
+  sa.sk_in = std::move(*in);
+  sa.prf = *prf;
+  Result<std::string> line =
+      crypto::format_keylog_line(sa.spi_i, sa.spi_r, suite, k.SK_ei, k.SK_er, k.SK_ai, k.SK_ar);
+  if (line) ctx.effects.push_back(Keylog{std::move(*line)});
+  sa.keys = std::move(*keys);
+  sa.ke.reset();  // the private value is no longer needed
+  sa.state = IkeSaState::init_done;
+  return true;
+}
+
+}  // namespace tern::ike
