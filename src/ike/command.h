@@ -17,6 +17,13 @@ struct Down {
   std::string connection;
 };
 
-using Command = std::variant<Up, Down>;
+// Delete one CHILD_SA (by its child name) of every established IKE SA of the
+// named connection: INFORMATIONAL D(ESP, SPI), §1.4.1. The IKE SA stays.
+struct DownChild {
+  std::string connection;
+  std::string child;
+};
+
+using Command = std::variant<Up, Down, DownChild>;
 
 }  // namespace tern::ike

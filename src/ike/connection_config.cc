@@ -26,6 +26,14 @@ Identity Identity::ipv4(const std::array<uint8_t, 4>& octets) {
   return {wire::IdType::ID_IPV4_ADDR, Bytes(octets.begin(), octets.end()), false};
 }
 
+Identity Identity::ipv6(const std::array<uint8_t, 16>& octets) {
+  return {wire::IdType::ID_IPV6_ADDR, Bytes(octets.begin(), octets.end()), false};
+}
+
+Identity Identity::key_id(ByteView opaque) {
+  return {wire::IdType::ID_KEY_ID, Bytes(opaque.begin(), opaque.end()), false};
+}
+
 Identity Identity::match_any() {
   return {wire::IdType::ID_FQDN, {}, true};
 }
@@ -37,6 +45,15 @@ bool Identity::matches(const wire::IdPayload& received) const {
 std::string Identity::to_string() const {
   if (any) return "%any";
   return payload().to_string();
+}
+
+std::string_view to_string(DpdAction action) {
+  switch (action) {
+    case DpdAction::clear: return "clear";
+    case DpdAction::restart: return "restart";
+    case DpdAction::trap: return "trap";
+  }
+  return "unknown";
 }
 
 }  // namespace tern::ike

@@ -46,6 +46,8 @@ struct Identity {
   static Identity fqdn(std::string_view name);
   static Identity rfc822(std::string_view address);
   static Identity ipv4(const std::array<uint8_t, 4>& octets);
+  static Identity ipv6(const std::array<uint8_t, 16>& octets);
+  static Identity key_id(ByteView opaque);  // ID_KEY_ID: vendor-specific octets (§3.5)
   static Identity match_any();
 
   wire::IdPayload payload() const { return {type, data}; }
@@ -55,6 +57,15 @@ struct Identity {
 };
 
 enum class ChildMode : uint8_t { tunnel, transport };
+
+// What to do when dead peer detection (or any unanswered request on an
+// established IKE SA) finds the peer gone (swanctl.conf dpd_action).
+//   clear    remove the IKE SA and its CHILD_SAs, nothing more
+//   restart  remove them and initiate the connection again (a new IKE SA)
+//   trap     remove them and record (Event dpd_action) that the data plane
+//            should trap the children's traffic and re-initiate on demand
+enum class DpdAction : uint8_t { clear, restart, trap };
+std::string_view to_string(DpdAction action);
 
 // Retransmission of our requests (RFC 7296 §2.1): the first retransmit after
 // `timeout`, each next one `base` times later, `tries` retransmits; after the
@@ -75,6 +86,10 @@ struct ConnectionConfig {
   SecretBytes psk;
   bool force_encap = false;  // fake a NAT (§2.23 NAT_DETECTION_SOURCE_IP) to force UDP encapsulation
   RetransmitConfig retransmit;
+  // Dead peer detection (§1.4): when nothing authenticated has come from the
+  // peer for dpd_delay, send a liveness check (an empty INFORMATIONAL); zero: off.
+  Duration dpd_delay{0};
+  DpdAction dpd_action = DpdAction::clear;
 
   // The first CHILD_SA, made with IKE_AUTH.
   std::string child_name = "child";
@@ -90,6 +105,11 @@ struct EndpointConfig {
   // A responder's IKE SA that is not established this long after its
   // IKE_SA_INIT is destroyed ("IKE SA setup timed out").
   Duration half_open_timeout = seconds(30);
+  // §1.5 / §2.21.4: a request with an IKE SPI we do not know (other than
+  // IKE_SA_INIT) may be answered, unprotected, with N(INVALID_IKE_SPI). It can
+  // be forged and costs us a datagram, so at most this many answers go out per
+  // second (Endpoint-wide); the rest are dropped and counted. Zero: never answer.
+  uint32_t invalid_ike_spi_per_second = 10;
 };
 
 }  // namespace tern::ike

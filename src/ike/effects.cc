@@ -15,6 +15,7 @@ std::string_view to_string(EventKind kind) {
     case EventKind::invalid_ke_retry: return "invalid_ke_retry";
     case EventKind::retransmit: return "retransmit";
     case EventKind::message_dropped: return "message_dropped";
+    case EventKind::dpd_action: return "dpd_action";
   }
   return "unknown";
 }

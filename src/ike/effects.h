@@ -73,6 +73,7 @@ enum class EventKind : uint8_t {
   invalid_ke_retry,  // text: the group the responder asked for
   retransmit,
   message_dropped,  // text: why (unparseable, unknown SPI, bad ICV, unexpected message ID, ...)
+  dpd_action,       // the peer stopped answering; text: the dpd_action taken (clear, restart, trap)
 };
 std::string_view to_string(EventKind kind);
 

@@ -6,14 +6,19 @@
 
 #include <algorithm>
 
+#include "ike/connection_select.h"
 #include "ike/task_factory.h"
+#include "ike/tasks/child_delete.h"
 #include "ike/tasks/ike_delete.h"
+#include "ike/tasks/ike_dpd.h"
 #include "wire/message.h"
 
 namespace tern::ike {
 
 Endpoint::Endpoint(EndpointConfig config, crypto::Random& random)
-    : config_(std::move(config)), random_(random) {}
+    : config_(std::move(config)),
+      random_(random),
+      invalid_ike_spi_limit_(config_.invalid_ike_spi_per_second) {}
 
 Endpoint::~Endpoint() = default;
 
@@ -28,18 +33,22 @@ std::vector<Effect> Endpoint::take_effects() {
 }
 
 void Endpoint::on_datagram(const Address& local, const Address& remote, ByteView bytes, Timestamp now) {
-  handle_datagram(local, remote, bytes, now);
-  reap();
+  IkeSa* sa = handle_datagram(local, remote, bytes, now);
+  if (sa != nullptr && sa->initial_contact_received && sa->state == IkeSaState::established) {
+    sa->initial_contact_received = false;
+    apply_initial_contact(*sa);
+  }
+  reap(now);
 }
 
-void Endpoint::handle_datagram(const Address& local, const Address& remote, ByteView bytes, Timestamp now) {
+IkeSa* Endpoint::handle_datagram(const Address& local, const Address& remote, ByteView bytes, Timestamp now) {
   ++counters_.datagrams_received;
   ByteView message = bytes;
   if (local.port == config_.natt_port) {
     // RFC 3948 §2.2: IKE on the NAT-T port follows four zero octets; anything else is ESP.
     if (bytes.size() < 4 || bytes[0] != 0 || bytes[1] != 0 || bytes[2] != 0 || bytes[3] != 0) {
       ++counters_.dropped_malformed;
-      return;
+      return nullptr;
     }
     message = bytes.subspan(4);
   }
@@ -48,21 +57,45 @@ void Endpoint::handle_datagram(const Address& local, const Address& remote, Byte
     ++counters_.dropped_malformed;
     effects_.push_back(Event{EventKind::message_dropped, IkeSaId{}, "",
                              fmt::format("from {}: {}", remote.to_string(), parsed.error().to_string())});
-    return;
+    return nullptr;
   }
   const wire::IkeHeader& header = parsed->header;
   IkeSa* sa = find_sa_for(header, remote);
   if (sa == nullptr && header.is_initiator() && !header.is_response() && header.spi_r == 0 &&
       header.exchange == wire::ExchangeType::IKE_SA_INIT && header.message_id == 0) {
     sa = create_responder_sa(local, remote, header, now);
-    if (sa == nullptr) return;
+    if (sa == nullptr) return nullptr;
   }
   if (sa == nullptr) {
     ++counters_.dropped_no_sa;
-    return;
+    if (header.is_response()) {
+      ++counters_.dropped_no_sa_response;  // §2.21.4: never answer a response
+    } else if (header.exchange != wire::ExchangeType::IKE_SA_INIT) {
+      answer_unknown_spi(local, remote, header, now);
+    }
+    return nullptr;
   }
   TaskContext ctx = context(*sa, now);
   sa->tasks.on_message(ctx, local, remote, message, *parsed);
+  return sa;
+}
+
+void Endpoint::answer_unknown_spi(const Address& local, const Address& remote, const wire::IkeHeader& header,
+                                  Timestamp now) {
+  if (!invalid_ike_spi_limit_.allow(now)) {
+    ++counters_.invalid_ike_spi_rate_limited;
+    return;
+  }
+  ++counters_.invalid_ike_spi_sent;
+  Bytes bytes;
+  if (local.port == config_.natt_port) bytes.assign(4, 0);  // non-ESP marker
+  append(bytes, build_invalid_ike_spi(header));
+  effects_.push_back(Send{local, remote, std::move(bytes)});
+  effects_.push_back(
+      Event{EventKind::message_dropped, IkeSaId{}, "",
+            fmt::format("{} request from {} for unknown IKE SPIs {:016x}_i {:016x}_r: answered "
+                        "INVALID_IKE_SPI",
+                        wire::to_string(header.exchange), remote.to_string(), header.spi_i, header.spi_r)});
 }
 
 IkeSa* Endpoint::find_sa_for(const wire::IkeHeader& header, const Address& remote) {
@@ -89,7 +122,7 @@ IkeSa* Endpoint::find_sa_for(const wire::IkeHeader& header, const Address& remot
 
 IkeSa* Endpoint::create_responder_sa(const Address& local, const Address& remote,
                                      const wire::IkeHeader& header, Timestamp now) {
-  std::shared_ptr<const ConnectionConfig> connection = match_connection(local, remote);
+  std::shared_ptr<const ConnectionConfig> connection = select_by_addresses(config_, local, remote);
   if (!connection) {
     ++counters_.dropped_no_connection;
     effects_.push_back(Event{EventKind::message_dropped, IkeSaId{}, "",
@@ -102,6 +135,7 @@ IkeSa* Endpoint::create_responder_sa(const Address& local, const Address& remote
   sa->spi_i = header.spi_i;
   sa->spi_r = allocate_spi();
   sa->setup_deadline = now + config_.half_open_timeout;
+  sa->last_received = now;
   sa->tasks.adopt_setup_tasks(ike_sa_setup_tasks(Role::responder));
   by_spi_[sa->spi_r] = id;
   half_open_[HalfOpenKey{header.spi_i, remote.ip, remote.port}] = id;
@@ -110,21 +144,73 @@ IkeSa* Endpoint::create_responder_sa(const Address& local, const Address& remote
   return raw;
 }
 
+IkeSa& Endpoint::start_initiator(std::shared_ptr<const ConnectionConfig> connection, Timestamp now) {
+  // §2.4: INITIAL_CONTACT only when no other IKE SA of ours is between these
+  // identities (authenticated, or not yet but to the same peer address).
+  const wire::IdPayload our_id = connection->local_id.payload();
+  const bool first_contact = std::none_of(sas_.begin(), sas_.end(), [&](const auto& entry) {
+    const IkeSa& other = *entry.second;
+    if (other.state == IkeSaState::dead || other.config->local_id.payload() != our_id) return false;
+    return other.peer_id ? connection->remote_id.matches(*other.peer_id)
+                         : other.remote.same_ip(connection->remote);
+  });
+  auto id = static_cast<IkeSaId>(next_id_++);
+  auto sa = std::make_unique<IkeSa>(id, Role::initiator, connection, connection->local, connection->remote);
+  sa->spi_i = allocate_spi();
+  sa->send_initial_contact = first_contact;
+  sa->last_received = now;
+  for (std::unique_ptr<Task>& task : ike_sa_setup_tasks(Role::initiator)) sa->tasks.queue(std::move(task));
+  by_spi_[sa->spi_i] = id;
+  IkeSa& ref = *sa;
+  sas_.emplace(id, std::move(sa));
+  TaskContext ctx = context(ref, now);
+  ref.tasks.initiate(ctx);
+  return ref;
+}
+
+void Endpoint::start_task(IkeSa& sa, std::unique_ptr<Task> task, Timestamp now) {
+  sa.tasks.queue(std::move(task));
+  TaskContext ctx = context(sa, now);
+  sa.tasks.initiate(ctx);
+}
+
+void Endpoint::apply_initial_contact(IkeSa& sa) {
+  const wire::IdPayload our_id = sa.config->local_id.payload();
+  for (auto& [id, other] : sas_) {
+    if (other.get() == &sa || other->state == IkeSaState::dead || !other->peer_id) continue;
+    if (*other->peer_id != *sa.peer_id || other->config->local_id.payload() != our_id) continue;
+    ++counters_.initial_contact_replaced;
+    other->die(
+        fmt::format("replaced: peer {} sent INITIAL_CONTACT on a new IKE SA (#{}), so it has forgotten "
+                    "this one",
+                    sa.peer_id->to_string(), static_cast<uint64_t>(sa.id)));
+  }
+}
+
 Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
   if (const Up* up = std::get_if<Up>(&cmd)) {
     std::shared_ptr<const ConnectionConfig> connection = find_connection(up->connection);
     if (!connection)
       return fail(Errc::invalid_syntax, fmt::format("no connection named '{}'", up->connection));
-    auto id = static_cast<IkeSaId>(next_id_++);
-    auto sa = std::make_unique<IkeSa>(id, Role::initiator, connection, connection->local, connection->remote);
-    sa->spi_i = allocate_spi();
-    for (std::unique_ptr<Task>& task : ike_sa_setup_tasks(Role::initiator)) sa->tasks.queue(std::move(task));
-    by_spi_[sa->spi_i] = id;
-    IkeSa& ref = *sa;
-    sas_.emplace(id, std::move(sa));
-    TaskContext ctx = context(ref, now);
-    ref.tasks.initiate(ctx);
-    reap();
+    start_initiator(std::move(connection), now);
+    reap(now);
+    return {};
+  }
+  if (const DownChild* down_child = std::get_if<DownChild>(&cmd)) {
+    std::shared_ptr<const ConnectionConfig> connection = find_connection(down_child->connection);
+    if (!connection)
+      return fail(Errc::invalid_syntax, fmt::format("no connection named '{}'", down_child->connection));
+    if (connection->child_name != down_child->child)
+      return fail(Errc::invalid_syntax, fmt::format("connection '{}' has no child named '{}'",
+                                                    down_child->connection, down_child->child));
+    for (auto& [id, sa] : sas_) {
+      if (sa->connection_name() != down_child->connection || sa->state != IkeSaState::established) continue;
+      for (const ChildSa& child : sa->children) {
+        if (child.name == down_child->child && !child.deleting)
+          start_task(*sa, std::make_unique<ChildDelete>(child.spi_in), now);
+      }
+    }
+    reap(now);
     return {};
   }
   const Down& down = std::get<Down>(cmd);
@@ -134,14 +220,12 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
   for (auto& [id, sa] : sas_) {
     if (sa->connection_name() != down.connection || sa->state == IkeSaState::dead) continue;
     if (sa->state == IkeSaState::established) {
-      sa->tasks.queue(std::make_unique<IkeDelete>(Role::initiator));
-      TaskContext ctx = context(*sa, now);
-      sa->tasks.initiate(ctx);
+      start_task(*sa, std::make_unique<IkeDelete>(Role::initiator), now);
     } else if (sa->state != IkeSaState::deleting) {
       sa->die("deleted by local request before it was established");
     }
   }
-  reap();
+  reap(now);
   return {};
 }
 
@@ -152,8 +236,11 @@ void Endpoint::on_timer(Timestamp now) {
     if (sa->setup_deadline && now >= *sa->setup_deadline && sa->state != IkeSaState::established) {
       sa->die("IKE SA setup timed out");
     }
+    if (std::optional<Timestamp> due = sa->liveness_deadline(); due && now >= *due) {
+      start_task(*sa, std::make_unique<IkeDpd>(), now);
+    }
   }
-  reap();
+  reap(now);
 }
 
 std::optional<Timestamp> Endpoint::next_deadline() const {
@@ -164,6 +251,7 @@ std::optional<Timestamp> Endpoint::next_deadline() const {
   for (const auto& [id, sa] : sas_) {
     consider(sa->tasks.next_deadline());
     consider(sa->setup_deadline);
+    consider(sa->liveness_deadline());
   }
   return next;
 }
@@ -184,14 +272,6 @@ std::shared_ptr<const ConnectionConfig> Endpoint::find_connection(std::string_vi
   return nullptr;
 }
 
-std::shared_ptr<const ConnectionConfig> Endpoint::match_connection(const Address& local,
-                                                                   const Address& remote) const {
-  for (const auto& c : config_.connections) {
-    if (c->local.same_ip(local) && c->remote.same_ip(remote)) return c;
-  }
-  return nullptr;
-}
-
 uint64_t Endpoint::allocate_spi() {
   for (;;) {
     uint64_t spi = random_.u64();
@@ -199,7 +279,8 @@ uint64_t Endpoint::allocate_spi() {
   }
 }
 
-void Endpoint::reap() {
+void Endpoint::reap(Timestamp now) {
+  std::vector<std::shared_ptr<const ConnectionConfig>> restart;
   for (auto it = sas_.begin(); it != sas_.end();) {
     IkeSa& sa = *it->second;
     if (sa.state != IkeSaState::dead) {
@@ -211,15 +292,33 @@ void Endpoint::reap() {
                                        sa.death_reason});
       effects_.push_back(Event{EventKind::child_sa_removed, sa.id, sa.connection_name(),
                                fmt::format("CHILD_SA {} removed: {}", child.name, sa.death_reason)});
+      ++counters_.child_sas_removed;
     }
     effects_.push_back(Event{EventKind::ike_sa_destroyed, sa.id, sa.connection_name(), sa.death_reason});
     ++counters_.ike_sas_destroyed;
+    if (sa.peer_not_responding) {
+      const DpdAction action = sa.config->dpd_action;
+      std::string text =
+          fmt::format("peer {} not responding: dpd_action {}", sa.remote.to_string(), to_string(action));
+      if (action == DpdAction::restart) {
+        text += ": initiating the connection again";
+        restart.push_back(sa.config);
+      } else if (action == DpdAction::trap) {
+        // Recorded only: the data plane will install trap policies for the
+        // children's selectors and ask for a new IKE SA (acquire) when traffic
+        // matches them. That is the data plane's job; the engine keeps nothing.
+        text += ": the data plane should trap the children's traffic and re-initiate on demand";
+      }
+      effects_.push_back(Event{EventKind::dpd_action, sa.id, sa.connection_name(), std::move(text)});
+    }
     by_spi_.erase(sa.my_spi());
     // By value: the SA's remote address may have floated since its IKE_SA_INIT.
     if (!sa.is_initiator())
       std::erase_if(half_open_, [&](const auto& entry) { return entry.second == sa.id; });
     it = sas_.erase(it);
   }
+  for (auto& connection : restart) start_initiator(std::move(connection), now);
+  if (!restart.empty()) reap(now);  // a restart that failed at once (not established: no second restart)
 }
 
 }  // namespace tern::ike

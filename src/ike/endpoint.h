@@ -7,12 +7,23 @@
 //   endpoint.on_datagram(local, remote, bytes, now);   // io/: a UDP datagram arrived
 //   endpoint.on_timer(now);                            // io/: next_deadline() passed
 //   endpoint.command(Up{"site-b"}, now);               // control/: ternctl up site-b
+//   endpoint.command(DownChild{"site-b", "net"}, now); // delete one CHILD_SA
 //   for (Effect& e : endpoint.take_effects()) ...      // after each of the above
+//
+// Timers (on_timer, next_deadline): retransmits, half-open expiry, and dead
+// peer detection (a liveness check when nothing came from the peer for
+// dpd_delay; IkeSa::liveness_deadline). When an established SA's peer stops
+// answering, the SA is destroyed and the connection's dpd_action applied.
+// INITIAL_CONTACT (§2.4) is sent on the first IKE SA between two identities;
+// when received, older IKE SAs between the same identities are deleted
+// locally (the peer has forgotten them).
 //
 // How it fails: inputs never throw and never fail the caller. Datagrams that
 // cannot be used are dropped with a named counter (counters()) and, where
-// useful, a message_dropped Event. command() returns an Error only for a
-// connection name the config does not have. IKE SAs that fail die with a
+// useful, a message_dropped Event. A request for an IKE SPI we do not know is
+// answered with N(INVALID_IKE_SPI) only within a rate limit (invalid_ike_spi.h);
+// unauthenticated messages never alter an SA. command() returns an Error
+// only for a connection (or child) name the config does not have. IKE SAs that fail die with a
 // reason (Event ike_sa_destroyed), removing their CHILD_SAs (RemoveChildSa).
 //
 // IKE SAs are referred to by IkeSaId across calls, never by pointer.
@@ -37,6 +48,7 @@
 #include "ike/effects.h"
 #include "ike/endpoint_counters.h"
 #include "ike/ike_sa.h"
+#include "ike/invalid_ike_spi.h"
 
 namespace tern::ike {
 
@@ -80,16 +92,25 @@ class Endpoint {
  private:
   using HalfOpenKey = std::tuple<uint64_t, std::array<uint8_t, 16>, uint16_t>;  // SPIi, peer IP, peer port
 
+  friend class EndpointPeer;  // tests (tests/ike/endpoint_peer.h)
+
   TaskContext context(IkeSa& sa, Timestamp now);
-  void handle_datagram(const Address& local, const Address& remote, ByteView bytes, Timestamp now);
+  // The SA the datagram went to, or nullptr.
+  IkeSa* handle_datagram(const Address& local, const Address& remote, ByteView bytes, Timestamp now);
+  void answer_unknown_spi(const Address& local, const Address& remote, const wire::IkeHeader& header,
+                          Timestamp now);
+  IkeSa& start_initiator(std::shared_ptr<const ConnectionConfig> connection, Timestamp now);
+  // §2.4: after `sa` was authenticated with INITIAL_CONTACT, older SAs between the same identities go.
+  void apply_initial_contact(IkeSa& sa);
+  void start_task(IkeSa& sa, std::unique_ptr<Task> task, Timestamp now);
   IkeSa* find_sa_for(const wire::IkeHeader& header, const Address& remote);
   IkeSa* create_responder_sa(const Address& local, const Address& remote, const wire::IkeHeader& header,
                              Timestamp now);
   std::shared_ptr<const ConnectionConfig> find_connection(std::string_view name) const;
-  std::shared_ptr<const ConnectionConfig> match_connection(const Address& local, const Address& remote) const;
   uint64_t allocate_spi();
-  // Destroys every SA marked dead: RemoveChildSa per child, Event with the reason.
-  void reap();
+  // Destroys every SA marked dead: RemoveChildSa per child, Event with the
+  // reason; applies dpd_action to those whose peer stopped answering.
+  void reap(Timestamp now);
 
   const EndpointConfig config_;
   crypto::Random& random_;
@@ -99,6 +120,7 @@ class Endpoint {
   std::map<IkeSaId, std::unique_ptr<IkeSa>> sas_;
   std::unordered_map<uint64_t, IkeSaId> by_spi_;  // our SPI (SPIi as initiator, SPIr as responder)
   std::map<HalfOpenKey, IkeSaId> half_open_;      // responder SAs by the initiator's SPI and address
+  RateLimiter invalid_ike_spi_limit_;
 };
 
 }  // namespace tern::ike

@@ -9,17 +9,27 @@ namespace tern::ike {
 
 struct EndpointCounters {
   uint64_t datagrams_received = 0;
-  uint64_t dropped_malformed = 0;            // parse_message failed, bad non-ESP marker
-  uint64_t dropped_no_sa = 0;                // no IKE SA for the SPIs
-  uint64_t dropped_no_connection = 0;        // IKE_SA_INIT from an address no connection names
-  uint64_t dropped_bad_message_id = 0;       // outside the window, or a response we did not ask for
-  uint64_t dropped_undecodable = 0;          // SK open (ICV) or payload rules failed
-  uint64_t dropped_retransmit_mismatch = 0;  // old Message ID but not byte-identical to the cached request
+  uint64_t dropped_malformed = 0;             // parse_message failed, bad non-ESP marker
+  uint64_t dropped_no_sa = 0;                 // no IKE SA for the SPIs
+  uint64_t dropped_no_connection = 0;         // IKE_SA_INIT from an address no connection names
+  uint64_t dropped_bad_message_id = 0;        // outside the window, or a response we did not ask for
+  uint64_t dropped_undecodable = 0;           // SK open (ICV) or payload rules failed
+  uint64_t dropped_retransmit_mismatch = 0;   // old Message ID but not byte-identical to the cached request
+  uint64_t dropped_no_sa_response = 0;        // of dropped_no_sa: responses (never answered, §2.21.4)
+  uint64_t invalid_ike_spi_sent = 0;          // unknown-SPI requests answered with N(INVALID_IKE_SPI) (§1.5)
+  uint64_t invalid_ike_spi_rate_limited = 0;  // unknown-SPI requests not answered: over the rate limit
+  uint64_t dropped_request_in_wrong_state = 0;  // e.g. IKE_AUTH twice, INFORMATIONAL before IKE_AUTH
+  uint64_t create_child_sa_refused = 0;         // CREATE_CHILD_SA answered with NO_ADDITIONAL_SAS
+  uint64_t delete_unknown_spi = 0;              // D(ESP) naming an SPI we have no CHILD_SA for (ignored)
+  uint64_t liveness_checks_sent = 0;            // DPD: empty INFORMATIONAL requests
+  uint64_t peers_not_responding = 0;            // established IKE SAs whose peer stopped answering
+  uint64_t initial_contact_replaced = 0;        // old IKE SAs deleted because of INITIAL_CONTACT
   uint64_t retransmits_sent = 0;
   uint64_t cached_responses_sent = 0;
   uint64_t ike_sas_established = 0;
   uint64_t ike_sas_destroyed = 0;
   uint64_t child_sas_installed = 0;
+  uint64_t child_sas_removed = 0;
 };
 
 }  // namespace tern::ike

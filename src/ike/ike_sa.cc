@@ -7,6 +7,26 @@ IkeSa::IkeSa(IkeSaId sa_id, Role sa_role, std::shared_ptr<const ConnectionConfig
              Address local_addr, Address remote_addr)
     : id(sa_id), role(sa_role), config(std::move(sa_config)), local(local_addr), remote(remote_addr) {}
 
+ChildSa* IkeSa::find_child_by_spi_in(uint32_t spi) {
+  for (ChildSa& c : children) {
+    if (c.spi_in == spi) return &c;
+  }
+  return nullptr;
+}
+
+ChildSa* IkeSa::find_child_by_spi_out(uint32_t spi) {
+  for (ChildSa& c : children) {
+    if (c.spi_out == spi) return &c;
+  }
+  return nullptr;
+}
+
+std::optional<Timestamp> IkeSa::liveness_deadline() const {
+  if (state != IkeSaState::established || config->dpd_delay <= Duration::zero()) return std::nullopt;
+  if (tasks.request_outstanding() || tasks.has_pending_tasks()) return std::nullopt;
+  return last_received + config->dpd_delay;
+}
+
 std::string_view to_string(IkeSaState state) {
   switch (state) {
     case IkeSaState::created: return "CREATED";

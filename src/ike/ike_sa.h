@@ -48,6 +48,7 @@ struct ChildSa {
   bool encap = false;
   std::vector<wire::TrafficSelector> local_ts;
   std::vector<wire::TrafficSelector> remote_ts;
+  bool deleting = false;  // our D(ESP) for it is in flight (child_delete)
 };
 
 class IkeSa {
@@ -56,7 +57,10 @@ class IkeSa {
 
   const IkeSaId id;
   const Role role;  // original initiator or responder (the I flag, §3.1)
-  const std::shared_ptr<const ConnectionConfig> config;
+  // The connection this SA runs. A responder picks it by addresses at
+  // IKE_SA_INIT and may switch to a better match by identities in IKE_AUTH
+  // (connection_select.h), before anything of it is used for authentication.
+  std::shared_ptr<const ConnectionConfig> config;
 
   Address local;
   Address remote;
@@ -64,6 +68,9 @@ class IkeSa {
   uint64_t spi_r = 0;
   IkeSaState state = IkeSaState::created;
   std::optional<Timestamp> setup_deadline;  // destroyed if not established by then
+  // When the last authenticated message (request or response) came from the
+  // peer: dead peer detection counts from here (liveness_deadline()).
+  Timestamp last_received{};
 
   // IKE_SA_INIT (ike_init)
   std::optional<crypto::IkeSuite> suite;
@@ -85,11 +92,17 @@ class IkeSa {
 
   // IKE_AUTH (ike_auth)
   std::optional<wire::IdPayload> peer_id;
+  bool send_initial_contact = false;  // initiator: no other IKE SA with these identities (§2.4)
+  bool initial_contact_received =
+      false;  // the peer's IKE_AUTH carried INITIAL_CONTACT; the Endpoint acts on it
 
   std::vector<ChildSa> children;
   TaskManager tasks;
 
   std::string death_reason;
+  // Set with die() when an established SA's peer stopped answering (retransmit
+  // budget spent): the Endpoint then applies the connection's dpd_action.
+  bool peer_not_responding = false;
   void die(std::string reason) {
     if (state != IkeSaState::dead) death_reason = std::move(reason);
     state = IkeSaState::dead;
@@ -100,6 +113,12 @@ class IkeSa {
   const Bytes& my_nonce() const { return is_initiator() ? nonce_i : nonce_r; }
   const Bytes& peer_nonce() const { return is_initiator() ? nonce_r : nonce_i; }
   const std::string& connection_name() const { return config->name; }
+  ChildSa* find_child_by_spi_in(uint32_t spi);
+  ChildSa* find_child_by_spi_out(uint32_t spi);
+  // When a liveness check is due (dead peer detection, §1.4): established,
+  // dpd_delay set, no exchange of ours under way, and nothing received for
+  // dpd_delay. nullopt otherwise.
+  std::optional<Timestamp> liveness_deadline() const;
 };
 
 }  // namespace tern::ike

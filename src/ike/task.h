@@ -38,7 +38,17 @@ enum class TaskStatus : uint8_t {
   restart_exchange,  // initiator: start IKE_SA_INIT over with Message ID 0 (INVALID_KE_PAYLOAD)
 };
 
-enum class TaskType : uint8_t { ike_init, ike_natd, ike_auth, child_create, ike_delete };
+enum class TaskType : uint8_t {
+  ike_init,
+  ike_natd,
+  ike_auth,
+  child_create,
+  ike_delete,
+  child_delete,
+  ike_dpd,
+  child_create_refused,
+  other,  // tests' own tasks
+};
 
 // Everything a task may touch during one call. Valid for that call only.
 struct TaskContext {
@@ -60,6 +70,9 @@ class Task {
   Task& operator=(const Task&) = delete;
 
   virtual TaskType type() const = 0;
+  // The exchange an initiator task starts once the IKE SA is established
+  // (before that, the SA's state decides: IKE_SA_INIT, then IKE_AUTH).
+  virtual wire::ExchangeType exchange() const { return wire::ExchangeType::INFORMATIONAL; }
   // Initiator: add to the request. Responder: add to the response.
   virtual TaskStatus build(TaskContext& ctx, IkeMessage& msg) = 0;
   // Initiator: read the response. Responder: read the request.

@@ -2,6 +2,8 @@
 #include "ike/task_factory.h"
 
 #include "ike/tasks/child_create.h"
+#include "ike/tasks/child_create_refused.h"
+#include "ike/tasks/child_delete.h"
 #include "ike/tasks/ike_auth.h"
 #include "ike/tasks/ike_delete.h"
 #include "ike/tasks/ike_init.h"
@@ -20,13 +22,23 @@ std::vector<std::unique_ptr<Task>> ike_sa_setup_tasks(Role role) {
 
 std::vector<std::unique_ptr<Task>> responder_tasks_for(const IkeMessage& request) {
   std::vector<std::unique_ptr<Task>> tasks;
+  if (request.exchange == wire::ExchangeType::CREATE_CHILD_SA) {
+    tasks.push_back(std::make_unique<ChildCreateRefused>());
+    return tasks;
+  }
   if (request.exchange != wire::ExchangeType::INFORMATIONAL) return tasks;
+  bool deletes_ike = false, deletes_child = false;
   for (const wire::Payload& p : request.payloads) {
-    const auto* d = std::get_if<wire::DeletePayload>(&p.body);
-    if (d != nullptr && d->protocol == wire::ProtocolId::IKE) {
-      tasks.push_back(std::make_unique<IkeDelete>(Role::responder));
-      break;
+    if (const auto* d = std::get_if<wire::DeletePayload>(&p.body)) {
+      deletes_ike |= d->protocol == wire::ProtocolId::IKE;
+      deletes_child |= d->protocol != wire::ProtocolId::IKE;
     }
+  }
+  // Deleting the IKE SA deletes its CHILD_SAs too (§1.4.1): D(ESP) beside D(IKE) adds nothing.
+  if (deletes_ike) {
+    tasks.push_back(std::make_unique<IkeDelete>(Role::responder));
+  } else if (deletes_child) {
+    tasks.push_back(std::make_unique<ChildDelete>());
   }
   return tasks;
 }

@@ -15,8 +15,9 @@ namespace tern::ike {
 std::vector<std::unique_ptr<Task>> ike_sa_setup_tasks(Role role);
 
 // The responder's tasks for a request outside the setup: INFORMATIONAL with
-// Delete(IKE) -> ike_delete; anything else gets an empty answer (§1.4, a
-// liveness check), for now.
+// D(IKE) -> ike_delete; with D(ESP/AH) -> child_delete; CREATE_CHILD_SA ->
+// child_create_refused (NO_ADDITIONAL_SAS); any other INFORMATIONAL gets an
+// empty answer (§1.4: that is also the answer to a liveness check).
 std::vector<std::unique_ptr<Task>> responder_tasks_for(const IkeMessage& request);
 
 }  // namespace tern::ike

@@ -15,13 +15,18 @@ namespace {
 
 using wire::ExchangeType;
 
-// Which exchange the initiator's active tasks make next.
-ExchangeType next_exchange(const IkeSa& sa) {
+// Which exchange the initiator's active tasks make next: the setup exchanges
+// by state, then whatever the (single) active task starts.
+ExchangeType next_exchange(const IkeSa& sa, const std::vector<std::unique_ptr<Task>>& active) {
   switch (sa.state) {
     case IkeSaState::created: return ExchangeType::IKE_SA_INIT;
     case IkeSaState::init_done: return ExchangeType::IKE_AUTH;
-    default: return ExchangeType::INFORMATIONAL;
+    default: return active.empty() ? ExchangeType::INFORMATIONAL : active.front()->exchange();
   }
+}
+
+bool is_setup(const IkeSa& sa) {
+  return sa.state == IkeSaState::created || sa.state == IkeSaState::init_done;
 }
 
 void remove_finished(std::vector<std::unique_ptr<Task>>& tasks, const std::vector<bool>& finished) {
@@ -47,17 +52,19 @@ void TaskManager::initiate(TaskContext& ctx) {
   if (outstanding_ || sa.state == IkeSaState::dead) return;
   if (active_.empty()) {
     if (queued_.empty()) return;
-    if (queued_.front()->type() == TaskType::ike_delete) {
-      active_.push_back(std::move(queued_.front()));
-      queued_.erase(queued_.begin());
-    } else {
+    if (is_setup(sa)) {
+      // IKE_SA_INIT and IKE_AUTH are made by all setup tasks together.
       active_ = std::move(queued_);
       queued_.clear();
+    } else {
+      // Once established, one task per exchange (ike_delete, child_delete, ike_dpd, ...).
+      active_.push_back(std::move(queued_.front()));
+      queued_.erase(queued_.begin());
     }
   }
 
   IkeMessage request;
-  request.exchange = next_exchange(sa);
+  request.exchange = next_exchange(sa, active_);
   request.message_id = next_request_id_;
   std::vector<bool> finished(active_.size(), false);
   for (size_t i = 0; i < active_.size(); ++i) {
@@ -101,6 +108,7 @@ void TaskManager::handle_response(TaskContext& ctx, ByteView datagram, const wir
     ctx.event(EventKind::message_dropped, "response dropped: " + response.error().to_string());
     return;  // keep retransmitting: the real response may still come
   }
+  sa.last_received = ctx.now;
   outstanding_.reset();
   if (response->exchange == ExchangeType::IKE_SA_INIT)
     sa.init_response = Bytes(datagram.begin(), datagram.end());
@@ -148,6 +156,7 @@ void TaskManager::handle_request(TaskContext& ctx, const Address& local, const A
     ctx.event(EventKind::message_dropped, "request dropped: " + request.error().to_string());
     return;
   }
+  sa.last_received = ctx.now;
 
   if (request->exchange == ExchangeType::IKE_SA_INIT)
     sa.init_request = Bytes(datagram.begin(), datagram.end());
@@ -162,7 +171,7 @@ void TaskManager::handle_request(TaskContext& ctx, const Address& local, const A
       bool expected = (request->exchange == ExchangeType::IKE_SA_INIT && sa.state == IkeSaState::created) ||
                       (request->exchange == ExchangeType::IKE_AUTH && sa.state == IkeSaState::init_done);
       if (!expected || sa.is_initiator()) {
-        ++ctx.counters.dropped_undecodable;
+        ++ctx.counters.dropped_request_in_wrong_state;
         return;
       }
       tasks = &setup_;
@@ -170,7 +179,7 @@ void TaskManager::handle_request(TaskContext& ctx, const Address& local, const A
     }
     default:
       if (sa.state != IkeSaState::established && sa.state != IkeSaState::deleting) {
-        ++ctx.counters.dropped_undecodable;
+        ++ctx.counters.dropped_request_in_wrong_state;
         return;
       }
       per_request = responder_tasks_for(*request);
@@ -217,9 +226,18 @@ void TaskManager::on_timer(TaskContext& ctx) {
   if (!outstanding_ || ctx.now < outstanding_->deadline) return;
   const RetransmitConfig& rt = ctx.sa.config->retransmit;
   if (outstanding_->retransmits >= rt.tries) {
-    ctx.sa.die(fmt::format(
-        "peer not responding: no response to {} request (Message ID {}) after {} retransmits",
-        wire::to_string(outstanding_->exchange), outstanding_->message_id, outstanding_->retransmits));
+    const bool liveness_check = !active_.empty() && active_.front()->type() == TaskType::ike_dpd;
+    const bool was_established = ctx.sa.state == IkeSaState::established;
+    ctx.sa.die(
+        fmt::format("peer not responding{}: no response to {} request (Message ID {}) after {} retransmits",
+                    liveness_check ? " (DPD)" : "", wire::to_string(outstanding_->exchange),
+                    outstanding_->message_id, outstanding_->retransmits));
+    // An established SA whose peer vanished: the Endpoint applies dpd_action.
+    // (A Delete we sent that is never answered is not that: we wanted it gone.)
+    if (was_established) {
+      ctx.sa.peer_not_responding = true;
+      ++ctx.counters.peers_not_responding;
+    }
     outstanding_.reset();
     return;
   }

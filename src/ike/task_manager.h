@@ -11,7 +11,13 @@
 // Message IDs (§2.2): our requests count up from 0; the peer's requests are
 // accepted only with the next expected ID. A request with the previous ID
 // that is byte-identical to the one we answered gets the cached response
-// again; anything else old or ahead is dropped. The window is 1 for now
+// again; anything else old or ahead is dropped and counted, never answered
+// and never decrypted (§2.3: sending INVALID_MESSAGE_ID is optional; tern
+// does not). A message that fails SK open (bad ICV) or the payload rules is
+// dropped and counted too: unauthenticated input never alters the SA, and an
+// outstanding request keeps being retransmitted until its real answer comes.
+// Once the SA is established each exchange we start carries one task, of
+// the exchange type it names (Task::exchange()). The window is 1 for now
 // (we send no SET_WINDOW_SIZE, §2.3); `outstanding_` and `cached_` are where
 // a larger window becomes a small map keyed by Message ID.
 #pragma once

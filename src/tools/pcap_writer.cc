@@ -20,7 +20,8 @@ void put_le16(Bytes& out, uint16_t v) {
 
 uint16_t ipv4_header_checksum(ByteView header) {
   uint32_t sum = 0;
-  for (size_t i = 0; i + 1 < header.size(); i += 2) sum += static_cast<uint32_t>((header[i] << 8) | header[i + 1]);
+  for (size_t i = 0; i + 1 < header.size(); i += 2)
+    sum += static_cast<uint32_t>((header[i] << 8) | header[i + 1]);
   while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
   return static_cast<uint16_t>(~sum);
 }

@@ -4,7 +4,10 @@
 // decrypt tern-built messages. It stands in for the daemon (ternd), which
 // does not exist yet.
 //
-//   tern-exchange-demo [--suite NAME] [--pcap FILE] [--keylog FILE] [--json]
+//   tern-exchange-demo [--engine] [--suite NAME] [--pcap FILE] [--keylog FILE] [--json]
+//
+// --engine  run two tern engines (ike::Endpoint, engine_exchange.h) instead of
+//           the scripted parties; prints the engines' events (no --json)
 //
 // --suite   one of demo_suites.h (default aes128gcm16-prfsha256-x25519)
 // --pcap    the four datagrams, initiator 192.0.2.1:500, responder 192.0.2.2:500
@@ -26,6 +29,7 @@
 
 #include "crypto/random.h"
 #include "tools/demo_suites.h"
+#include "tools/engine_exchange.h"
 #include "tools/exchange_report.h"
 #include "tools/pcap_writer.h"
 #include "tools/scripted_exchange.h"
@@ -40,6 +44,7 @@ struct Options {
   std::optional<std::string> pcap;
   std::optional<std::string> keylog;
   bool json = false;
+  bool engine = false;  // two ike::Endpoints instead of the scripted parties
 };
 
 // Writes all of `text`; false if the stream fails (e.g. a closed pipe).
@@ -49,7 +54,7 @@ bool print(std::FILE* to, std::string_view text) {
 
 void usage() {
   std::string text =
-      "usage: tern-exchange-demo [--suite NAME] [--pcap FILE] [--keylog FILE] [--json]\nsuites:";
+      "usage: tern-exchange-demo [--engine] [--suite NAME] [--pcap FILE] [--keylog FILE] [--json]\nsuites:";
   for (const auto& s : tern::tools::demo_suites()) text += " " + std::string(s.name);
   (void)print(stderr, text + "\n");
 }
@@ -61,6 +66,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
     const bool has_value = i + 1 < argc;
     if (arg == "--json") {
       o.json = true;
+    } else if (arg == "--engine") {
+      o.engine = true;
     } else if (arg == "--suite" && has_value) {
       o.suite = tern::tools::find_demo_suite(argv[++i]);
       if (o.suite == nullptr) {
@@ -75,14 +82,16 @@ std::optional<Options> parse_options(int argc, char** argv) {
       return std::nullopt;
     }
   }
+  if (o.engine && o.json) return std::nullopt;  // the JSON summary describes the scripted exchange
   return o;
 }
 
-Result<void> write_pcap(const std::string& path, const tern::tools::ScriptedExchange& exchange) {
+template <typename Datagrams>
+Result<void> write_pcap(const std::string& path, const Datagrams& datagrams) {
   auto writer = tern::tools::PcapWriter::create(path);
   if (!writer) return tern::fail(writer.error());
   const auto now = static_cast<uint32_t>(std::time(nullptr));
-  for (const auto& d : exchange.datagrams) {
+  for (const auto& d : datagrams) {
     if (auto ok = writer->write_udp(d.src, d.dst, d.bytes, now); !ok) return tern::fail(ok.error());
   }
   return {};
@@ -105,6 +114,26 @@ int die(const tern::Error& e) {
   return 1;
 }
 
+// --engine: the real state machine (ike::Endpoint) on both ends.
+int run_engines(const Options& options) {
+  tern::crypto::OpenSslRandom random;
+  auto exchange = tern::tools::run_engine_exchange(options.suite->suite, random);
+  if (!exchange) return die(exchange.error());
+  if (options.pcap) {
+    if (auto ok = write_pcap(*options.pcap, exchange->datagrams); !ok) return die(ok.error());
+  }
+  if (options.keylog && !exchange->keylog.empty()) {
+    // Both engines export the same IKE SA; one line is enough for Wireshark.
+    if (auto ok = write_keylog(*options.keylog, exchange->keylog.front()); !ok) return die(ok.error());
+  }
+  std::string text = std::string("tern engines (ike::Endpoint x2), suite ") +
+                     std::string(options.suite->name) + ", " + std::to_string(exchange->datagrams.size()) +
+                     " datagrams\n";
+  for (const auto& event : exchange->events) text += "  " + event + "\n";
+  if (!print(stdout, text)) return die(tern::Error::drop(Errc::io_error, "cannot write the summary"));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -113,6 +142,7 @@ int main(int argc, char** argv) {
     usage();
     return 2;
   }
+  if (options->engine) return run_engines(*options);
   tern::tools::ScriptedExchangeConfig config;
   config.suite = options->suite->suite;
   tern::crypto::OpenSslRandom random;
@@ -120,7 +150,7 @@ int main(int argc, char** argv) {
   if (!exchange) return die(exchange.error());
 
   if (options->pcap) {
-    if (auto ok = write_pcap(*options->pcap, *exchange); !ok) return die(ok.error());
+    if (auto ok = write_pcap(*options->pcap, exchange->datagrams); !ok) return die(ok.error());
   }
   if (options->keylog) {
     if (auto ok = write_keylog(*options->keylog, exchange->keylog_line); !ok) return die(ok.error());

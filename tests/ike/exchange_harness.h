@@ -97,14 +97,26 @@ struct PeerLog {
 class TwoPeers {
  public:
   TwoPeers(ConnectionConfig a_config, ConnectionConfig b_config, uint64_t seed = 1)
+      : TwoPeers(std::vector{std::move(a_config)}, std::vector{std::move(b_config)}, seed) {}
+  // Several connections per peer (the first of A's is "a-b" unless the test renames it).
+  TwoPeers(std::vector<ConnectionConfig> a_configs, std::vector<ConnectionConfig> b_configs,
+           uint64_t seed = 1)
       : random_a_(seed * 2 + 1),
         random_b_(seed * 2 + 2),
-        a(endpoint_config(std::move(a_config)), random_a_),
-        b(endpoint_config(std::move(b_config)), random_b_) {}
+        a_config_(endpoint_config(std::move(a_configs))),
+        a_storage_(std::in_place, a_config_, random_a_),
+        a(*a_storage_),
+        b(endpoint_config(std::move(b_configs)), random_b_) {}
 
   crypto::SeededRandom random_a_;
   crypto::SeededRandom random_b_;
-  Endpoint a;
+
+ private:
+  EndpointConfig a_config_;
+  std::optional<Endpoint> a_storage_;
+
+ public:
+  Endpoint& a;  // stays valid across crash_a()
   Endpoint b;
   PeerLog log_a;
   PeerLog log_b;
@@ -113,10 +125,13 @@ class TwoPeers {
   // Static NAT: datagrams from `inside` leave with source IP `outside`, and back.
   std::optional<std::pair<Address, Address>> nat;
 
-  void up() {
-    ASSERT_TRUE(a.command(Up{"a-b"}, now).has_value());
+  void up(const char* connection = "a-b") {
+    ASSERT_TRUE(a.command(Up{connection}, now).has_value());
     collect();
   }
+  // A loses all its state (a reboot): a fresh Endpoint with the same config.
+  // Its pending effects are lost with it; B still holds its IKE SAs.
+  void crash_a() { a_storage_.emplace(a_config_, random_a_); }
   void down(Endpoint& e, const char* connection) {
     ASSERT_TRUE(e.command(Down{connection}, now).has_value());
     collect();
@@ -180,9 +195,10 @@ class TwoPeers {
   }
 
  private:
-  static EndpointConfig endpoint_config(ConnectionConfig c) {
+  static EndpointConfig endpoint_config(std::vector<ConnectionConfig> connections) {
     EndpointConfig config;
-    config.connections.push_back(std::make_shared<const ConnectionConfig>(std::move(c)));
+    for (ConnectionConfig& c : connections)
+      config.connections.push_back(std::make_shared<const ConnectionConfig>(std::move(c)));
     return config;
   }
 

@@ -219,7 +219,7 @@ TEST(Randomized, LossAndDuplicationNeverMakeTheEndsDisagree) {
       ++established;
     } else {
       // A gave up: B may hold an SA only until its half-open timer, or an
-      // established SA whose last response was lost (no DPD yet).
+      // established SA whose last response was lost (DPD is off here).
       for (const IkeSaStatus& s : sa_b) EXPECT_EQ(s.state, IkeSaState::established) << net.dump_events();
       EXPECT_TRUE(net.log_a.installed.empty() || net.log_a.removed.size() == net.log_a.installed.size());
     }

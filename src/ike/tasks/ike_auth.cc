@@ -6,6 +6,7 @@
 #include "base/byte_writer.h"
 #include "crypto/psk_auth.h"
 #include "crypto/signed_octets.h"
+#include "ike/connection_select.h"
 #include "ike/ike_sa.h"
 
 namespace tern::ike {
@@ -67,6 +68,9 @@ TaskStatus IkeAuth::build(TaskContext& ctx, IkeMessage& msg) {
   msg.add(initiator() ? PayloadType::IDi : PayloadType::IDr, our_id);
   if (initiator() && !config.remote_id.any) msg.add(PayloadType::IDr, config.remote_id.payload());
   msg.add(PayloadType::AUTH, wire::AuthPayload{wire::AuthMethod::SHARED_KEY_MIC, our_auth(sa, our_id)});
+  // §2.4: only in the first IKE_AUTH request; the Endpoint decided whether
+  // this is the only IKE SA between the two identities.
+  if (initiator() && sa.send_initial_contact) msg.add_notify(NotifyType::INITIAL_CONTACT);
   if (initiator()) return TaskStatus::need_more;
   established(ctx);
   return TaskStatus::done;
@@ -76,10 +80,19 @@ TaskStatus IkeAuth::process(TaskContext& ctx, const IkeMessage& msg) {
   if (msg.exchange == ExchangeType::IKE_SA_INIT) return TaskStatus::need_more;
   if (msg.exchange != ExchangeType::IKE_AUTH) return TaskStatus::done;
   IkeSa& sa = ctx.sa;
-  const ConnectionConfig& config = *sa.config;
   const PayloadType peer_id_type = initiator() ? PayloadType::IDr : PayloadType::IDi;
   const auto* peer_id = msg.find<wire::IdPayload>(peer_id_type);
   const auto* auth = msg.find<wire::AuthPayload>(PayloadType::AUTH);
+  const auto* idr = initiator() ? nullptr : msg.find<wire::IdPayload>(PayloadType::IDr);
+
+  // The responder now knows who the peer says it is: pick the connection by
+  // identities too (connection_select.h) before its PSK is used. When none
+  // fits, the address-selected one stays and the checks below say what differs.
+  if (!initiator() && peer_id != nullptr && auth != nullptr) {
+    if (auto chosen = select_by_identities(ctx.config, sa.local, sa.remote, *sa.suite, *peer_id, idr))
+      sa.config = std::move(chosen);
+  }
+  const ConnectionConfig& config = *sa.config;
 
   std::string failure;
   if (initiator() && peer_id == nullptr) {
@@ -91,8 +104,7 @@ TaskStatus IkeAuth::process(TaskContext& ctx, const IkeMessage& msg) {
   } else if (!config.remote_id.matches(*peer_id)) {
     failure = fmt::format("peer identity {} is not the configured {}", peer_id->to_string(),
                           config.remote_id.to_string());
-  } else if (const auto* idr = msg.find<wire::IdPayload>(PayloadType::IDr);
-             !initiator() && idr != nullptr && !config.local_id.matches(*idr)) {
+  } else if (idr != nullptr && !config.local_id.matches(*idr)) {
     failure =
         fmt::format("peer asks for identity {}, we are {}", idr->to_string(), config.local_id.to_string());
   } else if (!verify_peer_auth(sa, *peer_id, *auth)) {
@@ -105,6 +117,7 @@ TaskStatus IkeAuth::process(TaskContext& ctx, const IkeMessage& msg) {
     return initiator() ? TaskStatus::failed : TaskStatus::need_more;
   }
   sa.peer_id = *peer_id;
+  sa.initial_contact_received = msg.find_notify(NotifyType::INITIAL_CONTACT) != nullptr;
   if (initiator()) {
     established(ctx);
     return TaskStatus::done;

@@ -1,0 +1,45 @@
+// child_delete: deleting a CHILD_SA with an INFORMATIONAL exchange (RFC 7296
+// §1.4.1, §3.11). A CHILD_SA is a pair; each end names its INBOUND SPI.
+//
+//   HDR, SK {D(ESP, SPI_in of the initiator of this exchange)}  -->
+//              <--  HDR, SK {D(ESP, SPI_in of the responder: the paired SA)}
+//
+// Initiator (`DownChild`, either original role): made with the child's
+// inbound SPI (the child is found by SPI each time, never held by pointer);
+// marks it deleting and removes it when the answer arrives ("deleted by local
+// request"). Responder: removes every CHILD_SA whose outbound SPI the peer
+// names and answers with their inbound SPIs ("deleted by peer"); an SPI it
+// does not know is ignored (counted; §3.11), so that request gets an empty
+// INFORMATIONAL. Crossing deletes (§1.4.1): a child we are already deleting
+// is removed and NOT named in our answer. Never fails.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "ike/task.h"
+
+namespace tern::ike {
+
+class ChildDelete final : public Task {
+ public:
+  // Responder.
+  ChildDelete() : Task(Role::responder) {}
+  // Initiator: delete the CHILD_SA whose inbound SPI is `spi_in`.
+  explicit ChildDelete(uint32_t spi_in) : Task(Role::initiator), spi_in_(spi_in) {}
+
+  TaskType type() const override { return TaskType::child_delete; }
+  TaskStatus build(TaskContext& ctx, IkeMessage& msg) override;
+  TaskStatus process(TaskContext& ctx, const IkeMessage& msg) override;
+
+ private:
+  uint32_t spi_in_ = 0;           // initiator: the child to delete
+  std::vector<uint32_t> answer_;  // responder: our inbound SPIs of the children the peer deleted
+};
+
+// Removes the CHILD_SA with inbound SPI `spi_in` from the IKE SA: the
+// RemoveChildSa effect and a child_sa_removed Event, both with `reason`.
+// Nothing happens if there is none.
+void remove_child(TaskContext& ctx, uint32_t spi_in, std::string_view reason);
+
+}  // namespace tern::ike
