@@ -3,31 +3,15 @@
 
 #include <gtest/gtest.h>
 
-#include "base/byte_writer.h"
+#include "codec_checks.h"
+#include "wire_samples.h"
 
 namespace tern::wire {
 namespace {
 
-Bytes hex(std::string_view text) {
-  auto bytes = from_hex(text);
-  EXPECT_TRUE(bytes.has_value()) << text;
-  return bytes.value_or(Bytes{});
-}
-
-Bytes build(const AuthPayload& auth) {
-  Bytes out;
-  ByteWriter w{out};
-  auth.build(w);
-  return out;
-}
-
-template <typename T>
-void expect_error(const Result<T>& r, Errc code, std::string_view detail) {
-  ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, code) << r.error().to_string();
-  EXPECT_EQ(r.error().notify, notify_number(NotifyType::INVALID_SYNTAX));
-  EXPECT_NE(r.error().detail.find(detail), std::string::npos) << r.error().detail;
-}
+using checks::expect_error;
+using samples::body_of;
+using samples::hex;
 
 // AUTH body: Auth Method = Shared Key Message Integrity Code (2) | RESERVED |
 // prf(prf(Shared Secret, "Key Pad for IKEv2"), <InitiatorSignedOctets>), 32 octets for PRF_HMAC_SHA2_256.
@@ -56,7 +40,7 @@ TEST(AuthPayload, SharedKeyParsesAndBuildsTheSameBytes) {
   ASSERT_TRUE(auth.has_value()) << auth.error().to_string();
   EXPECT_EQ(auth->method, AuthMethod::SHARED_KEY_MIC);
   EXPECT_EQ(auth->data.size(), 32u);
-  EXPECT_EQ(build(*auth), body);
+  EXPECT_EQ(body_of(*auth), body);
 }
 
 TEST(AuthPayload, DigitalSignatureParsesIntoAlgorithmAndSignature) {
@@ -64,7 +48,7 @@ TEST(AuthPayload, DigitalSignatureParsesIntoAlgorithmAndSignature) {
   auto auth = AuthPayload::parse(body);
   ASSERT_TRUE(auth.has_value()) << auth.error().to_string();
   EXPECT_EQ(auth->method, AuthMethod::DIGITAL_SIGNATURE);
-  EXPECT_EQ(build(*auth), body);
+  EXPECT_EQ(body_of(*auth), body);
 
   auto sig = parse_signature_auth_data(auth->data);
   ASSERT_TRUE(sig.has_value()) << sig.error().to_string();
@@ -102,7 +86,7 @@ TEST(AuthPayload, BuildThenParseIsTheSamePayload) {
       {AuthMethod::DIGITAL_SIGNATURE, build_signature_auth_data({hex(kEd25519), Bytes(64, 0x44)})},
   };
   for (const AuthPayload& auth : auths) {
-    auto back = AuthPayload::parse(build(auth));
+    auto back = AuthPayload::parse(body_of(auth));
     ASSERT_TRUE(back.has_value()) << back.error().to_string();
     EXPECT_EQ(*back, auth);
   }
@@ -111,41 +95,31 @@ TEST(AuthPayload, BuildThenParseIsTheSamePayload) {
 TEST(AuthPayload, ReservedIsIgnoredOnReceiptAndZeroOnSend) {
   auto auth = AuthPayload::parse(hex("02 ffffff 01"));
   ASSERT_TRUE(auth.has_value());
-  EXPECT_EQ(build(*auth), hex("02 000000 01"));
+  EXPECT_EQ(body_of(*auth), hex("02 000000 01"));
 }
 
 TEST(AuthPayload, EveryTruncationFailsOrKeepsShorterData) {
   // Authentication Data has no length of its own: the generic header delimits it.
   Bytes body = hex(kPskBody);
-  for (size_t n = 0; n < 4; ++n) {
-    SCOPED_TRACE(n);
-    expect_error(AuthPayload::parse(ByteView{body}.first(n)), Errc::truncated, "AUTH payload");
-  }
+  checks::expect_prefixes_fail(body, 0, 4, AuthPayload::parse, Errc::truncated, "AUTH payload");
   expect_error(AuthPayload::parse(ByteView{body}.first(4)), Errc::invalid_syntax,
                "AUTH payload: SHARED_KEY_MIC with empty Authentication Data");
-  for (size_t n = 5; n < body.size(); ++n) {
-    auto auth = AuthPayload::parse(ByteView{body}.first(n));
-    ASSERT_TRUE(auth.has_value());
-    EXPECT_EQ(auth->data.size(), n - 4);
-  }
+  checks::expect_prefixes_parse(
+      body, 5, body.size(), AuthPayload::parse,
+      [](size_t n, const AuthPayload& auth) { EXPECT_EQ(auth.data.size(), n - 4); });
 }
 
 TEST(AuthPayload, EveryTruncationOfSignatureDataFailsUntilASignatureOctetIsLeft) {
   Bytes data = hex(kSignatureBody);
   data.erase(data.begin(), data.begin() + 4);  // the Authentication Data only
-  for (size_t n = 0; n < 16; ++n) {
-    SCOPED_TRACE(n);
-    // ASN.1 Length (1) + AlgorithmIdentifier (15): no prefix of these parses.
-    expect_error(parse_signature_auth_data(ByteView{data}.first(n)), Errc::truncated,
-                 "AUTH payload: signature data");
-  }
+  // ASN.1 Length (1) + AlgorithmIdentifier (15): no prefix of these parses.
+  checks::expect_prefixes_fail(data, 0, 16, parse_signature_auth_data, Errc::truncated,
+                               "AUTH payload: signature data");
   expect_error(parse_signature_auth_data(ByteView{data}.first(16)), Errc::invalid_syntax,
                "empty Signature Value");
-  for (size_t n = 17; n <= data.size(); ++n) {
-    auto sig = parse_signature_auth_data(ByteView{data}.first(n));
-    ASSERT_TRUE(sig.has_value());
-    EXPECT_EQ(sig->signature.size(), n - 16);
-  }
+  checks::expect_prefixes_parse(
+      data, 17, data.size() + 1, parse_signature_auth_data,
+      [](size_t n, const SignatureAuthData& sig) { EXPECT_EQ(sig.signature.size(), n - 16); });
 }
 
 TEST(AuthPayload, Asn1LengthPastTheDataIsTruncated) {
@@ -175,15 +149,7 @@ TEST(AuthPayload, Asn1LengthDisagreeingWithTheDerIsInvalidSyntax) {
 TEST(AuthPayload, AnySingleOctetChangeOfSignatureDataNeverCrashes) {
   Bytes data = hex(kSignatureBody);
   data.erase(data.begin(), data.begin() + 4);
-  for (size_t at = 0; at < data.size(); ++at) {
-    for (int v = 0; v < 256; ++v) {
-      Bytes mutated = data;
-      mutated[at] = static_cast<uint8_t>(v);
-      auto sig = parse_signature_auth_data(mutated);
-      if (!sig) continue;
-      EXPECT_EQ(build_signature_auth_data(*sig), mutated);
-    }
-  }
+  checks::expect_every_octet_change_builds_back(data, parse_signature_auth_data, build_signature_auth_data);
 }
 
 }  // namespace

@@ -3,30 +3,15 @@
 
 #include <gtest/gtest.h>
 
-#include "base/byte_writer.h"
+#include "codec_checks.h"
+#include "wire_samples.h"
 
 namespace tern::wire {
 namespace {
 
-Bytes hex(std::string_view text) {
-  auto bytes = from_hex(text);
-  EXPECT_TRUE(bytes.has_value()) << text;
-  return bytes.value_or(Bytes{});
-}
-
-Bytes build(const CertPayload& cert) {
-  Bytes out;
-  ByteWriter w{out};
-  cert.build(w);
-  return out;
-}
-
-void expect_error(const Result<CertPayload>& r, Errc code, std::string_view detail) {
-  ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, code) << r.error().to_string();
-  EXPECT_EQ(r.error().notify, notify_number(NotifyType::INVALID_SYNTAX));
-  EXPECT_NE(r.error().detail.find(detail), std::string::npos) << r.error().detail;
-}
+using checks::expect_error;
+using samples::body_of;
+using samples::hex;
 
 // CERT body: Cert Encoding = X.509 Certificate - Signature (4) | DER certificate.
 // wire/ does not look inside the certificate; these are the first octets of one.
@@ -44,7 +29,7 @@ TEST(CertPayload, X509ParsesAndBuildsTheSameBytes) {
   ASSERT_TRUE(cert.has_value()) << cert.error().to_string();
   EXPECT_EQ(cert->encoding, CertEncoding::X509_SIGNATURE);
   EXPECT_EQ(cert->data, Bytes(body.begin() + 1, body.end()));
-  EXPECT_EQ(build(*cert), body);
+  EXPECT_EQ(body_of(*cert), body);
 }
 
 TEST(CertPayload, HashAndUrlParsesAndBuildsTheSameBytes) {
@@ -52,7 +37,7 @@ TEST(CertPayload, HashAndUrlParsesAndBuildsTheSameBytes) {
   auto cert = CertPayload::parse(body);
   ASSERT_TRUE(cert.has_value()) << cert.error().to_string();
   EXPECT_EQ(cert->encoding, CertEncoding::HASH_URL_X509_CERT);
-  EXPECT_EQ(build(*cert), body);
+  EXPECT_EQ(body_of(*cert), body);
 }
 
 TEST(CertPayload, BuildThenParseIsTheSamePayload) {
@@ -63,7 +48,7 @@ TEST(CertPayload, BuildThenParseIsTheSamePayload) {
       {CertEncoding::HASH_URL_X509_BUNDLE, hex("0000000000000000000000000000000000000000 68")},
   };
   for (const CertPayload& cert : certs) {
-    auto back = CertPayload::parse(build(cert));
+    auto back = CertPayload::parse(body_of(cert));
     ASSERT_TRUE(back.has_value()) << back.error().to_string();
     EXPECT_EQ(*back, cert);
   }
@@ -75,24 +60,17 @@ TEST(CertPayload, EveryTruncationFailsOrKeepsAShorterBlob) {
   expect_error(CertPayload::parse(ByteView{body}.first(0)), Errc::truncated, "CERT payload: Cert Encoding");
   expect_error(CertPayload::parse(ByteView{body}.first(1)), Errc::invalid_syntax,
                "CERT payload: X509_SIGNATURE with empty Certificate Data");
-  for (size_t n = 2; n < body.size(); ++n) {
-    auto cert = CertPayload::parse(ByteView{body}.first(n));
-    ASSERT_TRUE(cert.has_value());
-    EXPECT_EQ(cert->data.size(), n - 1);
-  }
+  checks::expect_prefixes_parse(
+      body, 2, body.size(), CertPayload::parse,
+      [](size_t n, const CertPayload& cert) { EXPECT_EQ(cert.data.size(), n - 1); });
 }
 
 TEST(CertPayload, HashAndUrlNeedsAHashAndAUrl) {
   Bytes body = hex(kHashUrlBody);
-  for (size_t n = 1; n <= 21; ++n) {
-    SCOPED_TRACE(n);
-    auto r = CertPayload::parse(ByteView{body}.first(n));
-    if (n == 1) {
-      expect_error(r, Errc::invalid_syntax, "empty Certificate Data");
-    } else {
-      expect_error(r, Errc::invalid_syntax, "needs a 20-octet hash and a URL");
-    }
-  }
+  checks::expect_prefixes_fail(body, 1, 22, CertPayload::parse, [](size_t n) {
+    return checks::ExpectedError{Errc::invalid_syntax,
+                                 n == 1 ? "empty Certificate Data" : "needs a 20-octet hash and a URL"};
+  });
   EXPECT_TRUE(CertPayload::parse(ByteView{body}.first(22)).has_value());
 }
 
@@ -100,7 +78,7 @@ TEST(CertPayload, UnknownEncodingsAreKept) {
   auto cert = CertPayload::parse(hex("c8 0102"));
   ASSERT_TRUE(cert.has_value());
   EXPECT_EQ(static_cast<uint8_t>(cert->encoding), 200);
-  EXPECT_EQ(build(*cert), hex("c8 0102"));
+  EXPECT_EQ(body_of(*cert), hex("c8 0102"));
 }
 
 }  // namespace

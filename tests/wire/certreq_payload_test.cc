@@ -3,23 +3,15 @@
 
 #include <gtest/gtest.h>
 
-#include "base/byte_writer.h"
+#include "codec_checks.h"
+#include "wire_samples.h"
 
 namespace tern::wire {
 namespace {
 
-Bytes hex(std::string_view text) {
-  auto bytes = from_hex(text);
-  EXPECT_TRUE(bytes.has_value()) << text;
-  return bytes.value_or(Bytes{});
-}
-
-Bytes build(const CertReqPayload& req) {
-  Bytes out;
-  ByteWriter w{out};
-  req.build(w);
-  return out;
-}
+using checks::expect_error;
+using samples::body_of;
+using samples::hex;
 
 // SHA-1 hashes of two CAs' SubjectPublicKeyInfo.
 const char* const kCaA = "a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4";
@@ -35,7 +27,7 @@ TEST(CertReqPayload, TwoAuthoritiesParseAndBuildTheSameBytes) {
   auto req = CertReqPayload::parse(body);
   ASSERT_TRUE(req.has_value()) << req.error().to_string();
   EXPECT_EQ(req->encoding, CertEncoding::X509_SIGNATURE);
-  EXPECT_EQ(build(*req), body);
+  EXPECT_EQ(body_of(*req), body);
 
   auto cas = req->authorities();
   ASSERT_TRUE(cas.has_value()) << cas.error().to_string();
@@ -46,7 +38,7 @@ TEST(CertReqPayload, TwoAuthoritiesParseAndBuildTheSameBytes) {
 
 TEST(CertReqPayload, BuildThenParseIsTheSamePayload) {
   CertReqPayload req{CertEncoding::HASH_URL_X509_BUNDLE, hex(kCaB)};
-  auto back = CertReqPayload::parse(build(req));
+  auto back = CertReqPayload::parse(body_of(req));
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(*back, req);
   auto cas = back->authorities();
@@ -64,11 +56,7 @@ TEST(CertReqPayload, EmptyAuthorityListIsValid) {
 }
 
 TEST(CertReqPayload, EmptyBodyIsTruncated) {
-  auto req = CertReqPayload::parse({});
-  ASSERT_FALSE(req.has_value());
-  EXPECT_EQ(req.error().code, Errc::truncated);
-  EXPECT_EQ(req.error().notify, notify_number(NotifyType::INVALID_SYNTAX));
-  EXPECT_NE(req.error().detail.find("CERTREQ payload: Cert Encoding"), std::string::npos);
+  expect_error(CertReqPayload::parse({}), Errc::truncated, "CERTREQ payload: Cert Encoding");
 }
 
 TEST(CertReqPayload, EveryTruncationParsesButOnlyWholeHashesAreAuthorities) {

@@ -1,14 +1,20 @@
-// Codec checks shared by the message tests: every truncation point and every
-// wrong length field of a well-formed message must give a named error (the
-// QUICHE "CheckFramingBoundaries" idea), never a crash.
+// Codec checks shared by the wire/ tests. For whole messages: every truncation
+// point and every wrong length field of a well-formed message must give a named
+// error (the QUICHE "CheckFramingBoundaries" idea), never a crash. For single
+// payload bodies (the *_payload_test.cc files): an error check naming Errc,
+// INVALID_SYNTAX and a piece of the detail, loops over the prefixes of a body,
+// and loops over every single-octet change of a body. All checks report
+// through GoogleTest assertions; none throws.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "base/bytes.h"
 #include "wire/message.h"
 
 namespace tern::wire::checks {
@@ -127,6 +133,91 @@ inline void expect_every_wrong_length_is_named(const Bytes& message, const std::
       }
     }
   }
+}
+
+// --- Single payload bodies -------------------------------------------------
+
+// A payload parse error: the given Errc, answered with INVALID_SYNTAX, and a
+// detail that contains `detail`.
+template <typename T>
+void expect_error(const Result<T>& r, Errc code, std::string_view detail) {
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, code) << r.error().to_string();
+  EXPECT_EQ(r.error().notify, notify_number(NotifyType::INVALID_SYNTAX));
+  EXPECT_NE(r.error().detail.find(detail), std::string::npos) << r.error().detail;
+}
+
+// What a parse of a cut body must fail with.
+struct ExpectedError {
+  Errc code;
+  std::string_view detail;
+};
+
+// Parses body.first(n) for every n in [from, to) and expects the error that
+// expected(n) names (an ExpectedError).
+template <typename Parse, typename Expected>
+void expect_prefixes_fail(const Bytes& body, size_t from, size_t to, Parse parse, Expected expected) {
+  for (size_t n = from; n < to; ++n) {
+    SCOPED_TRACE(n);
+    ExpectedError e = expected(n);
+    expect_error(parse(ByteView{body}.first(n)), e.code, e.detail);
+  }
+}
+
+// The same with one error for every prefix.
+template <typename Parse>
+void expect_prefixes_fail(const Bytes& body, size_t from, size_t to, Parse parse, Errc code,
+                          std::string_view detail) {
+  expect_prefixes_fail(body, from, to, parse, [&](size_t) { return ExpectedError{code, detail}; });
+}
+
+// Parses body.first(n) for every n in [from, to); each must parse, and
+// check(n, value) judges what it gave (for fields the generic header delimits).
+template <typename Parse, typename Check>
+void expect_prefixes_parse(const Bytes& body, size_t from, size_t to, Parse parse, Check check) {
+  for (size_t n = from; n < to; ++n) {
+    SCOPED_TRACE(n);
+    auto value = parse(ByteView{body}.first(n));
+    ASSERT_TRUE(value.has_value());
+    check(n, *value);
+  }
+}
+
+// Sets each octet of `body` to each of the 256 values in turn and hands every
+// mutated copy to `check`; finishing the loop is the "never crashes" part.
+template <typename Check>
+void for_each_single_octet_change(const Bytes& body, Check check) {
+  for (size_t at = 0; at < body.size(); ++at) {
+    for (int v = 0; v < 256; ++v) {
+      Bytes mutated = body;
+      mutated[at] = static_cast<uint8_t>(v);
+      check(mutated);
+    }
+  }
+}
+
+// Every single-octet change that still parses builds back to exactly the
+// mutated octets (codecs that keep every field as received).
+template <typename Parse, typename Build>
+void expect_every_octet_change_builds_back(const Bytes& body, Parse parse, Build build) {
+  for_each_single_octet_change(body, [&](const Bytes& mutated) {
+    auto value = parse(mutated);
+    if (!value) return;
+    EXPECT_EQ(build(*value), mutated);
+  });
+}
+
+// Every single-octet change that still parses builds to octets that parse
+// again to the same value (codecs that normalise, e.g. RESERVED fields).
+template <typename Parse, typename Build>
+void expect_every_octet_change_reparses_stably(const Bytes& body, Parse parse, Build build) {
+  for_each_single_octet_change(body, [&](const Bytes& mutated) {
+    auto value = parse(mutated);
+    if (!value) return;
+    auto again = parse(build(*value));
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(*again, *value);
+  });
 }
 
 }  // namespace tern::wire::checks

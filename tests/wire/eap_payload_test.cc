@@ -3,31 +3,16 @@
 
 #include <gtest/gtest.h>
 
-#include "base/byte_writer.h"
+#include "codec_checks.h"
 #include "wire/iana.h"
+#include "wire_samples.h"
 
 namespace tern::wire {
 namespace {
 
-Bytes hex(std::string_view text) {
-  auto bytes = from_hex(text);
-  EXPECT_TRUE(bytes.has_value()) << text;
-  return bytes.value_or(Bytes{});
-}
-
-Bytes build(const EapPayload& eap) {
-  Bytes out;
-  ByteWriter w{out};
-  eap.build(w);
-  return out;
-}
-
-void expect_error(const Result<EapPayload>& r, Errc code, std::string_view detail) {
-  ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, code) << r.error().to_string();
-  EXPECT_EQ(r.error().notify, notify_number(NotifyType::INVALID_SYNTAX));
-  EXPECT_NE(r.error().detail.find(detail), std::string::npos) << r.error().detail;
-}
+using checks::expect_error;
+using samples::body_of;
+using samples::hex;
 
 // EAP-Response/Identity: Code = Response (2) | Identifier = 1 | Length = 18 |
 //   Type = Identity (1) | "a@example.org"
@@ -42,7 +27,7 @@ TEST(EapPayload, ResponseIdentityParsesAndBuildsTheSameBytes) {
   auto eap = EapPayload::parse(body);
   ASSERT_TRUE(eap.has_value()) << eap.error().to_string();
   EXPECT_EQ(eap->message, body);
-  EXPECT_EQ(build(*eap), body);
+  EXPECT_EQ(body_of(*eap), body);
 }
 
 TEST(EapPayload, RequestSuccessAndFailureParse) {
@@ -50,14 +35,14 @@ TEST(EapPayload, RequestSuccessAndFailureParse) {
     Bytes body = hex(text);
     auto eap = EapPayload::parse(body);
     ASSERT_TRUE(eap.has_value()) << text << ": " << eap.error().to_string();
-    EXPECT_EQ(build(*eap), body);
+    EXPECT_EQ(body_of(*eap), body);
   }
 }
 
 TEST(EapPayload, BuildThenParseIsTheSamePayload) {
   EapPayload eap{
       hex("01 02 0006 1a 01")};  // EAP-Request/MS-CHAP-V2, OpCode Challenge (truncated method data)
-  auto back = EapPayload::parse(build(eap));
+  auto back = EapPayload::parse(body_of(eap));
   ASSERT_TRUE(back.has_value()) << back.error().to_string();
   EXPECT_EQ(*back, eap);
 }
@@ -65,15 +50,10 @@ TEST(EapPayload, BuildThenParseIsTheSamePayload) {
 TEST(EapPayload, EveryTruncationFails) {
   // The EAP Length field covers the whole message: no prefix is valid.
   Bytes body = hex(kResponseIdentity);
-  for (size_t n = 0; n < body.size(); ++n) {
-    SCOPED_TRACE(n);
-    auto r = EapPayload::parse(ByteView{body}.first(n));
-    if (n < 4) {
-      expect_error(r, Errc::truncated, "EAP payload");
-    } else {
-      expect_error(r, Errc::bad_length, "EAP payload: EAP Length 18 but the message has");
-    }
-  }
+  checks::expect_prefixes_fail(body, 0, body.size(), EapPayload::parse, [](size_t n) {
+    return n < 4 ? checks::ExpectedError{Errc::truncated, "EAP payload"}
+                 : checks::ExpectedError{Errc::bad_length, "EAP payload: EAP Length 18 but the message has"};
+  });
 }
 
 TEST(EapPayload, LengthFieldMustEqualTheMessageSize) {
@@ -104,16 +84,8 @@ TEST(EapPayload, SuccessAndFailureAreFourOctets) {
 }
 
 TEST(EapPayload, AnySingleOctetChangeNeverCrashes) {
-  Bytes body = hex(kResponseIdentity);
-  for (size_t at = 0; at < body.size(); ++at) {
-    for (int v = 0; v < 256; ++v) {
-      Bytes mutated = body;
-      mutated[at] = static_cast<uint8_t>(v);
-      auto eap = EapPayload::parse(mutated);
-      if (!eap) continue;
-      EXPECT_EQ(build(*eap), mutated);
-    }
-  }
+  checks::expect_every_octet_change_builds_back(hex(kResponseIdentity), EapPayload::parse,
+                                                body_of<EapPayload>);
 }
 
 }  // namespace

@@ -3,30 +3,15 @@
 
 #include <gtest/gtest.h>
 
-#include "base/byte_writer.h"
+#include "codec_checks.h"
+#include "wire_samples.h"
 
 namespace tern::wire {
 namespace {
 
-Bytes hex(std::string_view text) {
-  auto bytes = from_hex(text);
-  EXPECT_TRUE(bytes.has_value()) << text;
-  return bytes.value_or(Bytes{});
-}
-
-Bytes build(const IdPayload& id) {
-  Bytes out;
-  ByteWriter w{out};
-  id.build(w);
-  return out;
-}
-
-void expect_error(const Result<IdPayload>& r, Errc code, std::string_view detail) {
-  ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, code) << r.error().to_string();
-  EXPECT_EQ(r.error().notify, notify_number(NotifyType::INVALID_SYNTAX));
-  EXPECT_NE(r.error().detail.find(detail), std::string::npos) << r.error().detail;
-}
+using checks::expect_error;
+using samples::body_of;
+using samples::hex;
 
 // IDi body: ID Type = ID_FQDN (2) | RESERVED | "vpn.example.org"
 const char* const kFqdnBody = "02 000000 76706e2e6578616d706c652e6f7267";
@@ -42,7 +27,7 @@ TEST(IdPayload, FqdnParsesAndBuildsTheSameBytes) {
   EXPECT_EQ(id->type, IdType::ID_FQDN);
   EXPECT_EQ(id->data, Bytes(as_bytes("vpn.example.org").begin(), as_bytes("vpn.example.org").end()));
   EXPECT_EQ(id->to_string(), "fqdn:vpn.example.org");
-  EXPECT_EQ(build(*id), body);
+  EXPECT_EQ(body_of(*id), body);
 }
 
 TEST(IdPayload, AddressesParseAndPrintAsText) {
@@ -50,13 +35,13 @@ TEST(IdPayload, AddressesParseAndPrintAsText) {
   ASSERT_TRUE(v4.has_value());
   EXPECT_EQ(v4->type, IdType::ID_IPV4_ADDR);
   EXPECT_EQ(v4->to_string(), "ipv4:192.0.2.1");
-  EXPECT_EQ(build(*v4), hex(kIpv4Body));
+  EXPECT_EQ(body_of(*v4), hex(kIpv4Body));
 
   auto v6 = IdPayload::parse(hex(kIpv6Body));
   ASSERT_TRUE(v6.has_value());
   EXPECT_EQ(v6->type, IdType::ID_IPV6_ADDR);
   EXPECT_EQ(v6->to_string(), "ipv6:2001:db8::1");
-  EXPECT_EQ(build(*v6), hex(kIpv6Body));
+  EXPECT_EQ(body_of(*v6), hex(kIpv6Body));
 }
 
 TEST(IdPayload, EveryTypeRoundTrips) {
@@ -71,7 +56,7 @@ TEST(IdPayload, EveryTypeRoundTrips) {
       {IdType::ID_NULL, {}},
   };
   for (const IdPayload& id : ids) {
-    auto back = IdPayload::parse(build(id));
+    auto back = IdPayload::parse(body_of(id));
     ASSERT_TRUE(back.has_value()) << id.to_string() << ": " << back.error().to_string();
     EXPECT_EQ(*back, id);
   }
@@ -91,25 +76,19 @@ TEST(IdPayload, ReservedIsIgnoredOnReceiptAndZeroOnSend) {
   // RFC 7296 §3: RESERVED MUST be sent as zero and MUST be ignored on receipt.
   auto id = IdPayload::parse(hex("02 ffffff 61"));
   ASSERT_TRUE(id.has_value());
-  EXPECT_EQ(build(*id), hex("02 000000 61"));
+  EXPECT_EQ(body_of(*id), hex("02 000000 61"));
 }
 
 TEST(IdPayload, EveryTruncationOfTheFixedFieldsIsTruncated) {
-  Bytes body = hex(kFqdnBody);
-  for (size_t n = 0; n < 4; ++n) {
-    SCOPED_TRACE(n);
-    expect_error(IdPayload::parse(ByteView{body}.first(n)), Errc::truncated, "ID payload");
-  }
+  checks::expect_prefixes_fail(hex(kFqdnBody), 0, 4, IdPayload::parse, Errc::truncated, "ID payload");
 }
 
 TEST(IdPayload, EveryTruncationOfAnAddressFails) {
   for (const char* text : {kIpv4Body, kIpv6Body}) {
     Bytes body = hex(text);
-    for (size_t n = 0; n < body.size(); ++n) {
-      SCOPED_TRACE(n);
-      auto r = IdPayload::parse(ByteView{body}.first(n));
-      expect_error(r, n < 4 ? Errc::truncated : Errc::invalid_syntax, "ID payload");
-    }
+    checks::expect_prefixes_fail(body, 0, body.size(), IdPayload::parse, [](size_t n) {
+      return checks::ExpectedError{n < 4 ? Errc::truncated : Errc::invalid_syntax, "ID payload"};
+    });
   }
 }
 
@@ -117,11 +96,8 @@ TEST(IdPayload, TruncatingANameLeavesAShorterNameUntilItIsEmpty) {
   // The body length comes from the generic header; a shorter FQDN is still an FQDN.
   Bytes body = hex(kFqdnBody);
   expect_error(IdPayload::parse(ByteView{body}.first(4)), Errc::invalid_syntax, "ID_FQDN with empty");
-  for (size_t n = 5; n < body.size(); ++n) {
-    auto id = IdPayload::parse(ByteView{body}.first(n));
-    ASSERT_TRUE(id.has_value());
-    EXPECT_EQ(id->data.size(), n - 4);
-  }
+  checks::expect_prefixes_parse(body, 5, body.size(), IdPayload::parse,
+                                [](size_t n, const IdPayload& id) { EXPECT_EQ(id.data.size(), n - 4); });
 }
 
 TEST(IdPayload, AddressesMustHaveTheirExactSize) {
@@ -151,22 +127,11 @@ TEST(IdPayload, NullAndUnknownTypesAreKeptForPolicyToJudge) {
   auto unknown = IdPayload::parse(hex("fe 000000 0102"));
   ASSERT_TRUE(unknown.has_value());
   EXPECT_EQ(static_cast<uint8_t>(unknown->type), 0xfe);
-  EXPECT_EQ(build(*unknown), hex("fe 000000 0102"));
+  EXPECT_EQ(body_of(*unknown), hex("fe 000000 0102"));
 }
 
 TEST(IdPayload, AnySingleOctetChangeNeverCrashesAndReparsesStably) {
-  Bytes body = hex(kIpv6Body);
-  for (size_t at = 0; at < body.size(); ++at) {
-    for (int v = 0; v < 256; ++v) {
-      Bytes mutated = body;
-      mutated[at] = static_cast<uint8_t>(v);
-      auto id = IdPayload::parse(mutated);
-      if (!id) continue;
-      auto again = IdPayload::parse(build(*id));
-      ASSERT_TRUE(again.has_value());
-      EXPECT_EQ(*again, *id);
-    }
-  }
+  checks::expect_every_octet_change_reparses_stably(hex(kIpv6Body), IdPayload::parse, body_of<IdPayload>);
 }
 
 }  // namespace

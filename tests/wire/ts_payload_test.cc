@@ -3,30 +3,15 @@
 
 #include <gtest/gtest.h>
 
-#include "base/byte_writer.h"
+#include "codec_checks.h"
+#include "wire_samples.h"
 
 namespace tern::wire {
 namespace {
 
-Bytes hex(std::string_view text) {
-  auto bytes = from_hex(text);
-  EXPECT_TRUE(bytes.has_value()) << text;
-  return bytes.value_or(Bytes{});
-}
-
-Bytes build(const TsPayload& ts) {
-  Bytes out;
-  ByteWriter w{out};
-  ts.build(w);
-  return out;
-}
-
-void expect_error(const Result<TsPayload>& r, Errc code, std::string_view detail) {
-  ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, code) << r.error().to_string();
-  EXPECT_EQ(r.error().notify, notify_number(NotifyType::INVALID_SYNTAX));
-  EXPECT_NE(r.error().detail.find(detail), std::string::npos) << r.error().detail;
-}
+using checks::expect_error;
+using samples::body_of;
+using samples::hex;
 
 // TSi = { 10.1.0.0-10.1.0.255, any protocol, ports 0-65535 }
 //   Number of TSs = 1 | RESERVED
@@ -61,7 +46,7 @@ TEST(TsPayload, OneIpv4RangeParsesAndBuildsTheSameBytes) {
   ASSERT_EQ(ts->selectors.size(), 1u);
   EXPECT_EQ(ts->selectors[0], TrafficSelector::ipv4_range({10, 1, 0, 0}, {10, 1, 0, 255}));
   EXPECT_EQ(ts->selectors[0].to_string(), "10.1.0.0-10.1.0.255 proto 0 ports 0-65535");
-  EXPECT_EQ(build(*ts), body);
+  EXPECT_EQ(body_of(*ts), body);
 }
 
 TEST(TsPayload, MixedFamiliesParseInOrderAndBuildTheSameBytes) {
@@ -74,13 +59,13 @@ TEST(TsPayload, MixedFamiliesParseInOrderAndBuildTheSameBytes) {
   EXPECT_EQ(ts->selectors[0].to_string(), "192.0.2.0-192.0.2.255 proto 6 ports 443-443");
   EXPECT_EQ(ts->selectors[1].to_string(),
             "2001:db8::-2001:db8:ffff:ffff:ffff:ffff:ffff:ffff proto 0 ports 0-65535");
-  EXPECT_EQ(build(*ts), body);
+  EXPECT_EQ(body_of(*ts), body);
 }
 
 TEST(TsPayload, BuildThenParseIsTheSamePayload) {
   TsPayload ts{
       {tcp_443(), doc_prefix_v6(), TrafficSelector::ipv4_range({10, 0, 0, 1}, {10, 0, 0, 1}, 17, 500, 500)}};
-  auto back = TsPayload::parse(build(ts));
+  auto back = TsPayload::parse(body_of(ts));
   ASSERT_TRUE(back.has_value()) << back.error().to_string();
   EXPECT_EQ(*back, ts);
 }
@@ -90,7 +75,7 @@ TEST(TsPayload, ReservedIsIgnoredOnReceiptAndZeroOnSend) {
   body[1] = body[2] = body[3] = 0xff;
   auto ts = TsPayload::parse(body);
   ASSERT_TRUE(ts.has_value());
-  EXPECT_EQ(build(*ts), hex(kOneIpv4));
+  EXPECT_EQ(body_of(*ts), hex(kOneIpv4));
 }
 
 TEST(TsPayload, EveryTruncationIsTruncated) {
@@ -173,7 +158,7 @@ TEST(TsPayload, OpaquePortsAreAllowed) {
   ASSERT_TRUE(ts.has_value()) << ts.error().to_string();
   EXPECT_EQ(ts->selectors[0].start_port, kOpaqueStartPort);
   EXPECT_EQ(ts->selectors[0].end_port, kOpaqueEndPort);
-  EXPECT_EQ(build(*ts), hex("01 000000 07 11 0010 ffff 0000 0a010000 0a0100ff"));
+  EXPECT_EQ(body_of(*ts), hex("01 000000 07 11 0010 ffff 0000 0a010000 0a0100ff"));
 }
 
 TEST(TsPayload, AddressesPrintInRfc5952Form) {
@@ -190,18 +175,7 @@ TEST(TsPayload, AddressesPrintInRfc5952Form) {
 }
 
 TEST(TsPayload, AnySingleOctetChangeNeverCrashesAndReparsesStably) {
-  Bytes body = hex(kIpv4AndIpv6);
-  for (size_t at = 0; at < body.size(); ++at) {
-    for (int v = 0; v < 256; ++v) {
-      Bytes mutated = body;
-      mutated[at] = static_cast<uint8_t>(v);
-      auto ts = TsPayload::parse(mutated);
-      if (!ts) continue;
-      auto again = TsPayload::parse(build(*ts));
-      ASSERT_TRUE(again.has_value());
-      EXPECT_EQ(*again, *ts);
-    }
-  }
+  checks::expect_every_octet_change_reparses_stably(hex(kIpv4AndIpv6), TsPayload::parse, body_of<TsPayload>);
 }
 
 }  // namespace
