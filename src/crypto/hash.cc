@@ -7,18 +7,30 @@ namespace tern::crypto {
 namespace {
 // Not in ossl_handles.h: hash.cc is the only user of a digest context so far.
 using MdCtx = std::unique_ptr<EVP_MD_CTX, ossl::Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
+
+// digest(part0 | part1 | ...) into `out`, which is exactly the digest's size.
+void digest_parts(const EVP_MD* md, std::span<const ByteView> parts, std::span<uint8_t> out) {
+  MdCtx ctx{EVP_MD_CTX_new()};
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) TERN_BUG("digest init failed");
+  for (ByteView part : parts) {
+    if (EVP_DigestUpdate(ctx.get(), part.data(), part.size()) != 1) TERN_BUG("digest update failed");
+  }
+  unsigned int size = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), out.data(), &size) != 1 || size != out.size())
+    TERN_BUG("digest final failed");
+}
+
 }  // namespace
 
 Sha1Digest sha1(std::span<const ByteView> parts) {
-  MdCtx ctx{EVP_MD_CTX_new()};
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr) != 1) TERN_BUG("SHA-1 init failed");
-  for (ByteView part : parts) {
-    if (EVP_DigestUpdate(ctx.get(), part.data(), part.size()) != 1) TERN_BUG("SHA-1 update failed");
-  }
   Sha1Digest digest{};
-  unsigned int size = 0;
-  if (EVP_DigestFinal_ex(ctx.get(), digest.data(), &size) != 1 || size != kSha1Size)
-    TERN_BUG("SHA-1 final failed");
+  digest_parts(EVP_sha1(), parts, digest);
+  return digest;
+}
+
+Sha256Digest sha256(std::span<const ByteView> parts) {
+  Sha256Digest digest{};
+  digest_parts(EVP_sha256(), parts, digest);
   return digest;
 }
 

@@ -90,6 +90,13 @@ struct ConnectionConfig {
   // peer for dpd_delay, send a liveness check (an empty INFORMATIONAL); zero: off.
   Duration dpd_delay{0};
   DpdAction dpd_action = DpdAction::clear;
+  // Our IKE window (§2.3): how many of the peer's requests we accept at once,
+  // announced with N(SET_WINDOW_SIZE) in IKE_AUTH; 1: not announced. Default
+  // 4: enough for a DPD, a Delete and rekeys of a few CHILD_SAs to overlap,
+  // while the response cache it costs stays at 4 messages per IKE SA. Peers
+  // that announce nothing (strongSwan, libreswan, OpenIKED) send one request
+  // at a time anyway, and we send them one at a time too.
+  uint32_t window_size = 4;
 
   // The first CHILD_SA, made with IKE_AUTH.
   std::string child_name = "child";
@@ -110,6 +117,23 @@ struct EndpointConfig {
   // be forged and costs us a datagram, so at most this many answers go out per
   // second (Endpoint-wide); the rest are dropped and counted. Zero: never answer.
   uint32_t invalid_ike_spi_per_second = 10;
+
+  // Cookies (§2.6, ike/cookie.h): while at least `cookie_threshold` responder
+  // IKE SAs are half-open (IKE_SA_INIT seen, not yet authenticated), or at
+  // least `cookie_threshold_ip` of them came from the requesting IP address, a
+  // new IKE_SA_INIT without a valid N(COOKIE) gets a stateless HDR, N(COOKIE)
+  // answer. The defaults are strongSwan's (charon.cookie_threshold = 30,
+  // cookie_threshold_ip = 3): a cookie costs a legitimate initiator one round
+  // trip and no failure, so a low threshold is cheap, while a forged-source
+  // flood creates no state at all once it is reached. Zero: cookies always.
+  uint32_t cookie_threshold = 30;
+  uint32_t cookie_threshold_ip = 3;
+  // The cookie secret rotates every `cookie_secret_lifetime` while cookies are
+  // being handed out; cookies made with the previous secret are accepted for
+  // `cookie_secret_grace` after the rotation (an initiator's round trip, with
+  // retransmits, fits well inside it).
+  Duration cookie_secret_lifetime = seconds(120);
+  Duration cookie_secret_grace = seconds(30);
 };
 
 }  // namespace tern::ike

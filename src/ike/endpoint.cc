@@ -18,7 +18,8 @@ namespace tern::ike {
 Endpoint::Endpoint(EndpointConfig config, crypto::Random& random)
     : config_(std::move(config)),
       random_(random),
-      invalid_ike_spi_limit_(config_.invalid_ike_spi_per_second) {}
+      invalid_ike_spi_limit_(config_.invalid_ike_spi_per_second),
+      cookies_(config_.cookie_secret_lifetime, config_.cookie_secret_grace) {}
 
 Endpoint::~Endpoint() = default;
 
@@ -63,6 +64,7 @@ IkeSa* Endpoint::handle_datagram(const Address& local, const Address& remote, By
   IkeSa* sa = find_sa_for(header, remote);
   if (sa == nullptr && header.is_initiator() && !header.is_response() && header.spi_r == 0 &&
       header.exchange == wire::ExchangeType::IKE_SA_INIT && header.message_id == 0) {
+    if (!admit_ike_sa_init(local, remote, *parsed, now)) return nullptr;
     sa = create_responder_sa(local, remote, header, now);
     if (sa == nullptr) return nullptr;
   }
@@ -230,6 +232,7 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
 }
 
 void Endpoint::on_timer(Timestamp now) {
+  cookies_.on_timer(random_, now);
   for (auto& [id, sa] : sas_) {
     TaskContext ctx = context(*sa, now);
     sa->tasks.on_timer(ctx);
@@ -253,6 +256,7 @@ std::optional<Timestamp> Endpoint::next_deadline() const {
     consider(sa->setup_deadline);
     consider(sa->liveness_deadline());
   }
+  consider(cookies_.next_deadline());
   return next;
 }
 

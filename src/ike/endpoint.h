@@ -10,7 +10,14 @@
 //   endpoint.command(DownChild{"site-b", "net"}, now); // delete one CHILD_SA
 //   for (Effect& e : endpoint.take_effects()) ...      // after each of the above
 //
-// Timers (on_timer, next_deadline): retransmits, half-open expiry, and dead
+// Cookies (§2.6, cookie.h): while too many IKE SAs are half-open
+// (EndpointConfig::cookie_threshold, cookie_threshold_ip) a new IKE_SA_INIT
+// without a valid N(COOKIE) is answered statelessly with one; an authentic
+// request with malformed inner payloads is answered N(INVALID_SYNTAX)
+// (tasks/malformed_request.h).
+//
+// Timers (on_timer, next_deadline): retransmits, half-open expiry, the cookie
+// secret's rotation while cookies are handed out, and dead
 // peer detection (a liveness check when nothing came from the peer for
 // dpd_delay; IkeSa::liveness_deadline). When an established SA's peer stops
 // answering, the SA is destroyed and the connection's dpd_action applied.
@@ -45,6 +52,7 @@
 #include "ike/address.h"
 #include "ike/command.h"
 #include "ike/connection_config.h"
+#include "ike/cookie.h"
 #include "ike/effects.h"
 #include "ike/endpoint_counters.h"
 #include "ike/ike_sa.h"
@@ -106,6 +114,10 @@ class Endpoint {
   IkeSa* find_sa_for(const wire::IkeHeader& header, const Address& remote);
   IkeSa* create_responder_sa(const Address& local, const Address& remote, const wire::IkeHeader& header,
                              Timestamp now);
+  // §2.6 (cookie_admission.cc): whether a new IKE_SA_INIT request may create
+  // state. False: it was answered with N(COOKIE) (or dropped) and nothing is kept.
+  bool admit_ike_sa_init(const Address& local, const Address& remote, const wire::Message& request,
+                         Timestamp now);
   std::shared_ptr<const ConnectionConfig> find_connection(std::string_view name) const;
   uint64_t allocate_spi();
   // Destroys every SA marked dead: RemoveChildSa per child, Event with the
@@ -121,6 +133,7 @@ class Endpoint {
   std::unordered_map<uint64_t, IkeSaId> by_spi_;  // our SPI (SPIi as initiator, SPIr as responder)
   std::map<HalfOpenKey, IkeSaId> half_open_;      // responder SAs by the initiator's SPI and address
   RateLimiter invalid_ike_spi_limit_;
+  CookieJar cookies_;
 };
 
 }  // namespace tern::ike

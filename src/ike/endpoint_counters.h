@@ -18,6 +18,11 @@ struct EndpointCounters {
   uint64_t dropped_no_sa_response = 0;        // of dropped_no_sa: responses (never answered, §2.21.4)
   uint64_t invalid_ike_spi_sent = 0;          // unknown-SPI requests answered with N(INVALID_IKE_SPI) (§1.5)
   uint64_t invalid_ike_spi_rate_limited = 0;  // unknown-SPI requests not answered: over the rate limit
+  uint64_t cookies_sent = 0;      // IKE_SA_INIT answered statelessly with N(COOKIE) (§2.6), no state kept
+  uint64_t cookies_accepted = 0;  // IKE_SA_INIT with a valid cookie while cookies were required
+  uint64_t cookies_rejected = 0;  // IKE_SA_INIT with a forged or stale cookie (answered with a fresh one)
+  uint64_t cookie_retries = 0;    // initiator: IKE_SA_INIT repeated with the responder's cookie
+  uint64_t malformed_requests_answered = 0;     // authentic requests, bad inner payloads: N(INVALID_SYNTAX)
   uint64_t dropped_request_in_wrong_state = 0;  // e.g. IKE_AUTH twice, INFORMATIONAL before IKE_AUTH
   uint64_t create_child_sa_refused = 0;         // CREATE_CHILD_SA answered with NO_ADDITIONAL_SAS
   uint64_t delete_unknown_spi = 0;              // D(ESP) naming an SPI we have no CHILD_SA for (ignored)

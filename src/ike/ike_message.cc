@@ -64,9 +64,16 @@ Result<IkeMessage> decode_message(const IkeSa& sa, ByteView datagram, const wire
     return fail(Errc::unsupported, "SKF fragments are not reassembled yet");
   }
   Result<std::vector<wire::Payload>> inner = open_message(datagram, parsed, *sa.sk_in);
-  if (!inner) return fail(inner.error());
-  if (auto ok = wire::check_payload_rules(h.exchange, direction, parsed.payloads, *inner); !ok)
-    return fail(ok.error());
+  Result<void> ok = inner ? wire::check_payload_rules(h.exchange, direction, parsed.payloads, *inner)
+                          : Result<void>(fail(inner.error()));
+  if (!ok) {
+    // open_message fails without a notify (drop) until the ICV has verified;
+    // an error that names a notify comes from the authentic plaintext. Only
+    // requests are answered (§2.21.3); a bad response is dropped.
+    if (msg.response || !ok.error().notify) return fail(ok.error());
+    msg.malformed = ok.error();
+    return msg;
+  }
   msg.payloads = std::move(*inner);
   return msg;
 }

@@ -8,11 +8,16 @@
 // integrity_check_failed and friends from ike/sk_seal.h: drop), when the
 // payload rules table rejects the message (wire::check_payload_rules), or
 // when an encrypted exchange arrives before the SA has keys (Errc::
-// unexpected_payload, drop). encode_message cannot fail: a missing key for an
+// unexpected_payload, drop). One exception: a REQUEST whose SK opened (so it
+// is authentic) but whose inner payloads are malformed or break the payload
+// rules decodes fine, with no payloads and `malformed` set: the responder
+// answers it with that error's notify (§2.21.2, §2.21.3; tasks/
+// malformed_request.h). encode_message cannot fail: a missing key for an
 // encrypted exchange is our bug.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "base/bytes.h"
@@ -33,6 +38,9 @@ struct IkeMessage {
   uint64_t spi_i = 0;  // as in the header (received messages; encode takes them from the SA)
   uint64_t spi_r = 0;
   std::vector<wire::Payload> payloads;
+  // A received request that is authentic but malformed (see above): why, and
+  // the notify to answer with (INVALID_SYNTAX, or UNSUPPORTED_CRITICAL_PAYLOAD).
+  std::optional<Error> malformed;
 
   void add(wire::PayloadType type, wire::PayloadBody body) {
     payloads.push_back({type, false, std::move(body)});

@@ -47,6 +47,7 @@ enum class TaskType : uint8_t {
   child_delete,
   ike_dpd,
   child_create_refused,
+  malformed_request,
   other,  // tests' own tasks
 };
 

@@ -8,11 +8,14 @@
 #include "ike/tasks/ike_delete.h"
 #include "ike/tasks/ike_init.h"
 #include "ike/tasks/ike_natd.h"
+#include "ike/tasks/malformed_request.h"
 
 namespace tern::ike {
 
 std::vector<std::unique_ptr<Task>> ike_sa_setup_tasks(Role role) {
   std::vector<std::unique_ptr<Task>> tasks;
+  // First, so that it answers a malformed IKE_AUTH request before ike_auth looks at it.
+  if (role == Role::responder) tasks.push_back(std::make_unique<MalformedRequest>());
   tasks.push_back(std::make_unique<IkeInit>(role));
   tasks.push_back(std::make_unique<IkeNatd>(role));
   tasks.push_back(std::make_unique<IkeAuth>(role));
@@ -22,6 +25,10 @@ std::vector<std::unique_ptr<Task>> ike_sa_setup_tasks(Role role) {
 
 std::vector<std::unique_ptr<Task>> responder_tasks_for(const IkeMessage& request) {
   std::vector<std::unique_ptr<Task>> tasks;
+  if (request.malformed) {
+    tasks.push_back(std::make_unique<MalformedRequest>());
+    return tasks;
+  }
   if (request.exchange == wire::ExchangeType::CREATE_CHILD_SA) {
     tasks.push_back(std::make_unique<ChildCreateRefused>());
     return tasks;

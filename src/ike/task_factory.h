@@ -11,12 +11,14 @@
 
 namespace tern::ike {
 
-// ike_init, ike_natd, ike_auth, child_create: IKE_SA_INIT then IKE_AUTH (§1.2).
+// ike_init, ike_natd, ike_auth, child_create: IKE_SA_INIT then IKE_AUTH (§1.2);
+// the responder's list starts with malformed_request.
 std::vector<std::unique_ptr<Task>> ike_sa_setup_tasks(Role role);
 
 // The responder's tasks for a request outside the setup: INFORMATIONAL with
 // D(IKE) -> ike_delete; with D(ESP/AH) -> child_delete; CREATE_CHILD_SA ->
-// child_create_refused (NO_ADDITIONAL_SAS); any other INFORMATIONAL gets an
+// child_create_refused (NO_ADDITIONAL_SAS); an authentic but malformed
+// request -> malformed_request alone; any other INFORMATIONAL gets an
 // empty answer (§1.4: that is also the answer to a liveness check).
 std::vector<std::unique_ptr<Task>> responder_tasks_for(const IkeMessage& request);
 

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "ike/ike_sa.h"
+#include "ike/set_window_size.h"
 #include "ike/task_factory.h"
 
 namespace tern::ike {
@@ -49,40 +50,61 @@ void TaskContext::event(EventKind kind, std::string text) {
 
 void TaskManager::initiate(TaskContext& ctx) {
   IkeSa& sa = ctx.sa;
-  if (outstanding_ || sa.state == IkeSaState::dead) return;
-  if (active_.empty()) {
-    if (queued_.empty()) return;
-    if (is_setup(sa)) {
+  while (sa.state != IkeSaState::dead && window_has_room(sa)) {
+    std::vector<std::unique_ptr<Task>> tasks;
+    if (!active_.empty()) {
+      tasks = std::move(active_);  // tasks that continue into the next exchange (setup)
+      active_.clear();
+    } else if (queued_.empty()) {
+      return;
+    } else if (is_setup(sa)) {
       // IKE_SA_INIT and IKE_AUTH are made by all setup tasks together.
-      active_ = std::move(queued_);
+      tasks = std::move(queued_);
       queued_.clear();
     } else {
       // Once established, one task per exchange (ike_delete, child_delete, ike_dpd, ...).
-      active_.push_back(std::move(queued_.front()));
+      tasks.push_back(std::move(queued_.front()));
       queued_.erase(queued_.begin());
     }
+    if (!send_request(ctx, std::move(tasks))) return;
   }
+}
 
+bool TaskManager::window_has_room(const IkeSa& sa) const {
+  // Our Delete of the IKE SA is in flight: nothing else starts.
+  if (sa.state == IkeSaState::deleting) return false;
+  if (outstanding_.empty()) return true;
+  // §2.3: request X waits until the responses up to X - window arrived; the
+  // window is 1 until the initial exchanges are done.
+  const uint32_t window = is_setup(sa) ? 1 : peer_window_;
+  return uint64_t{next_request_id_} < uint64_t{outstanding_.begin()->first} + window;
+}
+
+bool TaskManager::send_request(TaskContext& ctx, std::vector<std::unique_ptr<Task>> tasks) {
+  IkeSa& sa = ctx.sa;
   IkeMessage request;
-  request.exchange = next_exchange(sa, active_);
+  request.exchange = next_exchange(sa, tasks);
   request.message_id = next_request_id_;
-  std::vector<bool> finished(active_.size(), false);
-  for (size_t i = 0; i < active_.size(); ++i) {
-    TaskStatus status = active_[i]->build(ctx, request);
+  std::vector<bool> finished(tasks.size(), false);
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    TaskStatus status = tasks[i]->build(ctx, request);
     if (status == TaskStatus::failed) {
       sa.die(sa.death_reason.empty() ? "could not build request" : sa.death_reason);
-      return;
+      return false;
     }
     finished[i] = status == TaskStatus::done;
   }
-  remove_finished(active_, finished);
+  remove_finished(tasks, finished);
+  if (request.exchange == ExchangeType::IKE_AUTH) add_set_window_size(request, sa.config->window_size);
 
   Bytes bytes = encode_message(sa, request, ctx.random);
   if (request.exchange == ExchangeType::IKE_SA_INIT) sa.init_request = bytes;
-  outstanding_ =
-      Outstanding{request.message_id, request.exchange, bytes, 0, ctx.now + retransmit_interval(ctx, 0)};
-  ++next_request_id_;
   send_on_sa(ctx, bytes);
+  outstanding_.emplace(request.message_id,
+                       Outstanding{request.exchange, std::move(bytes), 0,
+                                   ctx.now + retransmit_interval(ctx, 0), std::move(tasks)});
+  ++next_request_id_;
+  return true;
 }
 
 void TaskManager::on_message(TaskContext& ctx, const Address& local, const Address& remote, ByteView datagram,
@@ -97,8 +119,8 @@ void TaskManager::on_message(TaskContext& ctx, const Address& local, const Addre
 void TaskManager::handle_response(TaskContext& ctx, ByteView datagram, const wire::Message& parsed) {
   IkeSa& sa = ctx.sa;
   const wire::IkeHeader& header = parsed.header;
-  if (!outstanding_ || header.message_id != outstanding_->message_id ||
-      header.exchange != outstanding_->exchange) {
+  auto it = outstanding_.find(header.message_id);
+  if (it == outstanding_.end() || header.exchange != it->second.exchange) {
     ++ctx.counters.dropped_bad_message_id;
     return;
   }
@@ -109,13 +131,14 @@ void TaskManager::handle_response(TaskContext& ctx, ByteView datagram, const wir
     return;  // keep retransmitting: the real response may still come
   }
   sa.last_received = ctx.now;
-  outstanding_.reset();
+  std::vector<std::unique_ptr<Task>> tasks = std::move(it->second.tasks);
+  outstanding_.erase(it);
   if (response->exchange == ExchangeType::IKE_SA_INIT)
     sa.init_response = Bytes(datagram.begin(), datagram.end());
 
-  std::vector<bool> finished(active_.size(), false);
-  for (size_t i = 0; i < active_.size(); ++i) {
-    TaskStatus status = active_[i]->process(ctx, *response);
+  std::vector<bool> finished(tasks.size(), false);
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    TaskStatus status = tasks[i]->process(ctx, *response);
     if (status == TaskStatus::failed) {
       sa.die(sa.death_reason.empty() ? "exchange failed" : sa.death_reason);
       return;
@@ -124,12 +147,18 @@ void TaskManager::handle_response(TaskContext& ctx, ByteView datagram, const wir
       // IKE_SA_INIT again from the start (§1.2, §2.7): Message ID 0, no responder SPI.
       next_request_id_ = 0;
       sa.spi_r = 0;
+      active_ = std::move(tasks);
       initiate(ctx);
       return;
     }
     finished[i] = status == TaskStatus::done;
   }
-  remove_finished(active_, finished);
+  remove_finished(tasks, finished);
+  if (response->exchange == ExchangeType::IKE_AUTH && sa.state == IkeSaState::established) {
+    our_window_ = std::max<uint32_t>(sa.config->window_size, 1);
+    peer_window_ = read_set_window_size(*response).value_or(1);
+  }
+  for (auto& task : tasks) active_.push_back(std::move(task));
   initiate(ctx);
 }
 
@@ -137,18 +166,14 @@ void TaskManager::handle_request(TaskContext& ctx, const Address& local, const A
                                  ByteView datagram, const wire::Message& parsed) {
   IkeSa& sa = ctx.sa;
   const uint32_t id = parsed.header.message_id;
-  if (cached_ && id == cached_->message_id && next_peer_request_id_ == id + 1) {
-    if (equal(datagram, cached_->request)) {
+  switch (responder_.classify(id, datagram, our_window_)) {
+    case ResponderWindow::Verdict::resend_cached:
       ++ctx.counters.cached_responses_sent;
-      send_on_sa(ctx, cached_->response);
-    } else {
-      ++ctx.counters.dropped_retransmit_mismatch;
-    }
-    return;
-  }
-  if (id != next_peer_request_id_) {
-    ++ctx.counters.dropped_bad_message_id;
-    return;
+      send_on_sa(ctx, responder_.cached_response(id));
+      return;
+    case ResponderWindow::Verdict::mismatch: ++ctx.counters.dropped_retransmit_mismatch; return;
+    case ResponderWindow::Verdict::outside: ++ctx.counters.dropped_bad_message_id; return;
+    case ResponderWindow::Verdict::process: break;
   }
   Result<IkeMessage> request = decode_message(sa, datagram, parsed);
   if (!request) {
@@ -213,46 +238,59 @@ void TaskManager::handle_request(TaskContext& ctx, const Address& local, const A
     finished[i] = status == TaskStatus::done;
   }
   remove_finished(*tasks, finished);
+  if (response.exchange == ExchangeType::IKE_AUTH && !failed && sa.state == IkeSaState::established) {
+    // Both windows apply from the next exchange on (§2.3).
+    add_set_window_size(response, sa.config->window_size);
+    our_window_ = std::max<uint32_t>(sa.config->window_size, 1);
+    peer_window_ = read_set_window_size(*request).value_or(1);
+  }
 
   Bytes bytes = encode_message(sa, response, ctx.random);
   if (response.exchange == ExchangeType::IKE_SA_INIT) sa.init_response = bytes;
-  cached_ = CachedResponse{id, Bytes(datagram.begin(), datagram.end()), bytes};
-  ++next_peer_request_id_;
   send_on_sa(ctx, bytes);
+  responder_.answered(id, datagram, std::move(bytes), our_window_);
   if (failed) sa.die(sa.death_reason.empty() ? "request rejected" : sa.death_reason);
 }
 
 void TaskManager::on_timer(TaskContext& ctx) {
-  if (!outstanding_ || ctx.now < outstanding_->deadline) return;
   const RetransmitConfig& rt = ctx.sa.config->retransmit;
-  if (outstanding_->retransmits >= rt.tries) {
-    const bool liveness_check = !active_.empty() && active_.front()->type() == TaskType::ike_dpd;
-    const bool was_established = ctx.sa.state == IkeSaState::established;
-    ctx.sa.die(
-        fmt::format("peer not responding{}: no response to {} request (Message ID {}) after {} retransmits",
-                    liveness_check ? " (DPD)" : "", wire::to_string(outstanding_->exchange),
-                    outstanding_->message_id, outstanding_->retransmits));
-    // An established SA whose peer vanished: the Endpoint applies dpd_action.
-    // (A Delete we sent that is never answered is not that: we wanted it gone.)
-    if (was_established) {
-      ctx.sa.peer_not_responding = true;
-      ++ctx.counters.peers_not_responding;
+  for (auto& [message_id, request] : outstanding_) {
+    if (ctx.now < request.deadline) continue;
+    if (request.retransmits >= rt.tries) {
+      give_up(ctx, message_id, request);
+      outstanding_.clear();
+      return;
     }
-    outstanding_.reset();
-    return;
+    ++request.retransmits;
+    request.deadline = ctx.now + retransmit_interval(ctx, request.retransmits);
+    ++ctx.counters.retransmits_sent;
+    ctx.event(EventKind::retransmit,
+              fmt::format("retransmit {} of {} request (Message ID {})", request.retransmits,
+                          wire::to_string(request.exchange), message_id));
+    send_on_sa(ctx, request.request);
   }
-  ++outstanding_->retransmits;
-  outstanding_->deadline = ctx.now + retransmit_interval(ctx, outstanding_->retransmits);
-  ++ctx.counters.retransmits_sent;
-  ctx.event(EventKind::retransmit,
-            fmt::format("retransmit {} of {} request (Message ID {})", outstanding_->retransmits,
-                        wire::to_string(outstanding_->exchange), outstanding_->message_id));
-  send_on_sa(ctx, outstanding_->request);
+}
+
+void TaskManager::give_up(TaskContext& ctx, uint32_t message_id, const Outstanding& request) {
+  const bool liveness_check = !request.tasks.empty() && request.tasks.front()->type() == TaskType::ike_dpd;
+  const bool was_established = ctx.sa.state == IkeSaState::established;
+  ctx.sa.die(fmt::format(
+      "peer not responding{}: no response to {} request (Message ID {}) after {} retransmits",
+      liveness_check ? " (DPD)" : "", wire::to_string(request.exchange), message_id, request.retransmits));
+  // An established SA whose peer vanished: the Endpoint applies dpd_action.
+  // (A Delete we sent that is never answered is not that: we wanted it gone.)
+  if (was_established) {
+    ctx.sa.peer_not_responding = true;
+    ++ctx.counters.peers_not_responding;
+  }
 }
 
 std::optional<Timestamp> TaskManager::next_deadline() const {
-  if (!outstanding_) return std::nullopt;
-  return outstanding_->deadline;
+  std::optional<Timestamp> next;
+  for (const auto& [message_id, request] : outstanding_) {
+    if (!next || request.deadline < *next) next = request.deadline;
+  }
+  return next;
 }
 
 Duration TaskManager::retransmit_interval(const TaskContext& ctx, uint32_t retransmits) const {

@@ -8,21 +8,39 @@
 // what cannot be used is dropped with a named counter (endpoint_counters.h),
 // and a failed task or an exhausted retry budget marks the SA dead.
 //
-// Message IDs (§2.2): our requests count up from 0; the peer's requests are
-// accepted only with the next expected ID. A request with the previous ID
-// that is byte-identical to the one we answered gets the cached response
-// again; anything else old or ahead is dropped and counted, never answered
-// and never decrypted (§2.3: sending INVALID_MESSAGE_ID is optional; tern
-// does not). A message that fails SK open (bad ICV) or the payload rules is
-// dropped and counted too: unauthenticated input never alters the SA, and an
-// outstanding request keeps being retransmitted until its real answer comes.
-// Once the SA is established each exchange we start carries one task, of
-// the exchange type it names (Task::exchange()). The window is 1 for now
-// (we send no SET_WINDOW_SIZE, §2.3); `outstanding_` and `cached_` are where
-// a larger window becomes a small map keyed by Message ID.
+// Message IDs (§2.2): our requests count up from 0. A message that fails
+// SK open (bad ICV) or the payload rules is dropped and counted: unauthenticated
+// input never alters the SA, and an outstanding request keeps being
+// retransmitted until its real answer comes. Once the SA is established each
+// exchange we start carries one task, of the exchange type it names
+// (Task::exchange()).
+//
+// The window (§2.3) is 1 in both directions until IKE_AUTH completes. In
+// IKE_AUTH each end announces its own window with N(SET_WINDOW_SIZE)
+// (ConnectionConfig::window_size; set_window_size.h); an end that announces
+// nothing has a window of 1.
+//   As initiator of exchanges: request X goes out only when the responses to
+//   all requests up to X - W(peer) arrived (§2.3), so up to W(peer) requests
+//   are outstanding, each with its own retransmit timer and backoff; their
+//   responses are matched by Message ID in any order. Tasks beyond the window
+//   wait in the queue and go out, in order, when the lowest slot frees.
+//   As responder: requests with IDs in [next expected, next expected + W(ours))
+//   are accepted in any order, the rest dropped and counted (§2.3: sending
+//   INVALID_MESSAGE_ID is optional; tern does not), a byte-identical
+//   retransmit of one we answered gets the cached response again
+//   (responder_window.h).
+// Order of processing at the responder (§2.3 asks that requests whose order
+// matters are processed in order): tern processes each request as it
+// arrives and never holds one back for a gap below it. That is safe for what
+// tern answers after IKE_AUTH: Deletes of CHILD_SAs name disjoint SPIs (a
+// second Delete of a gone SPI is ignored, §3.11), liveness checks change
+// nothing, CREATE_CHILD_SA is refused with NO_ADDITIONAL_SAS, and a Delete of
+// the IKE SA ends everything, so requests below it need no answer. Rekeying
+// (CREATE_CHILD_SA with REKEY_SA) must revisit this rule when it arrives.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -30,6 +48,7 @@
 #include "base/bytes.h"
 #include "base/time.h"
 #include "ike/address.h"
+#include "ike/responder_window.h"
 #include "ike/task.h"
 #include "wire/message.h"
 
@@ -37,8 +56,6 @@ namespace tern::ike {
 
 class TaskManager {
  public:
-  static constexpr uint32_t kWindowSize = 1;
-
   // Initiator side: tasks for our next request(s), in order.
   void queue(std::unique_ptr<Task> task) { queued_.push_back(std::move(task)); }
   // Responder side: the tasks that answer the IKE_SA_INIT and IKE_AUTH requests.
@@ -54,35 +71,42 @@ class TaskManager {
   void on_timer(TaskContext& ctx);
   std::optional<Timestamp> next_deadline() const;
 
-  bool request_outstanding() const { return outstanding_.has_value(); }
+  bool request_outstanding() const { return !outstanding_.empty(); }
+  size_t requests_outstanding() const { return outstanding_.size(); }
   bool has_pending_tasks() const { return !queued_.empty() || !active_.empty(); }
+  // The windows in force (1 until IKE_AUTH completed with N(SET_WINDOW_SIZE)).
+  uint32_t peer_window() const { return peer_window_; }
+  uint32_t our_window() const { return our_window_; }
+  // Responses cached for the peer's retransmits (at most our_window()).
+  size_t responses_cached() const { return responder_.cached(); }
 
  private:
   struct Outstanding {
-    uint32_t message_id = 0;
     wire::ExchangeType exchange = wire::ExchangeType::IKE_SA_INIT;
     Bytes request;
     uint32_t retransmits = 0;
     Timestamp deadline;
-  };
-  struct CachedResponse {
-    uint32_t message_id = 0;
-    Bytes request;
-    Bytes response;
+    std::vector<std::unique_ptr<Task>> tasks;  // the tasks that built it; they read its response
   };
 
   void handle_request(TaskContext& ctx, const Address& local, const Address& remote, ByteView datagram,
                       const wire::Message& parsed);
   void handle_response(TaskContext& ctx, ByteView datagram, const wire::Message& parsed);
+  // Builds and sends one request made by `tasks`. False when the SA died.
+  bool send_request(TaskContext& ctx, std::vector<std::unique_ptr<Task>> tasks);
+  // Room for request `next_request_id_` under the peer's window (§2.3)?
+  bool window_has_room(const IkeSa& sa) const;
+  void give_up(TaskContext& ctx, uint32_t message_id, const Outstanding& request);
   Duration retransmit_interval(const TaskContext& ctx, uint32_t retransmits) const;
 
-  std::vector<std::unique_ptr<Task>> queued_;  // initiator: waiting for an exchange
-  std::vector<std::unique_ptr<Task>> active_;  // initiator: in the current exchange sequence
-  std::vector<std::unique_ptr<Task>> setup_;   // responder: IKE_SA_INIT + IKE_AUTH
-  std::optional<Outstanding> outstanding_;
-  std::optional<CachedResponse> cached_;
-  uint32_t next_request_id_ = 0;       // the Message ID of our next request
-  uint32_t next_peer_request_id_ = 0;  // the Message ID the peer's next request must carry
+  std::vector<std::unique_ptr<Task>> queued_;    // initiator: waiting for an exchange
+  std::vector<std::unique_ptr<Task>> active_;    // initiator: continue into the next exchange (setup)
+  std::vector<std::unique_ptr<Task>> setup_;     // responder: IKE_SA_INIT + IKE_AUTH
+  std::map<uint32_t, Outstanding> outstanding_;  // our requests by Message ID
+  ResponderWindow responder_;                    // the peer's requests: window and response cache
+  uint32_t next_request_id_ = 0;                 // the Message ID of our next request
+  uint32_t peer_window_ = 1;                     // how many requests we may have outstanding
+  uint32_t our_window_ = 1;                      // how many of the peer's we accept
 };
 
 // Sends `message` on the SA's current addresses, with the non-ESP marker

@@ -1,7 +1,8 @@
 // Test access to an Endpoint's private state (STYLE.md #11: a *_peer.h
 // accessor, never `#define private public`): start a task of the test's own
-// on an IKE SA, and open an encrypted message with the keys of the SA it is
-// addressed to, so tests can check what is inside SK.
+// on an IKE SA, open an encrypted message with the keys of the SA it is
+// addressed to, so tests can check what is inside SK, and seal a message of
+// the test's own making (malformed ones too) as an SA would send it.
 #pragma once
 
 #include <memory>
@@ -22,6 +23,9 @@ class EndpointPeer {
     e.reap(now);
   }
 
+  // The task manager of an IKE SA: its windows, outstanding requests, cache.
+  static const TaskManager& tasks(const Endpoint& e, IkeSaId sa) { return e.sas_.at(sa)->tasks; }
+
   // Decodes `datagram` (no non-ESP marker) with the SA of `receiver` it is
   // addressed to: SK opened, payload rules checked. Changes nothing.
   static Result<IkeMessage> open(Endpoint& receiver, ByteView datagram) {
@@ -30,6 +34,13 @@ class EndpointPeer {
     IkeSa* sa = receiver.find_sa_for(parsed->header, Address{});
     if (sa == nullptr) return fail(Errc::unexpected_payload, "no IKE SA for these SPIs");
     return decode_message(*sa, datagram, *parsed);
+  }
+
+  // `msg` as SA `sa` of `sender` would put it on the wire (SPIs and flags from
+  // the SA, SK-sealed with its outbound keys), without sending it or
+  // changing anything: the caller picks the Message ID.
+  static Bytes seal(Endpoint& sender, IkeSaId sa, const IkeMessage& msg) {
+    return encode_message(*sender.sas_.at(sa), msg, sender.random_);
   }
 };
 

@@ -101,12 +101,16 @@ class TwoPeers {
   // Several connections per peer (the first of A's is "a-b" unless the test renames it).
   TwoPeers(std::vector<ConnectionConfig> a_configs, std::vector<ConnectionConfig> b_configs,
            uint64_t seed = 1)
+      : TwoPeers(std::move(a_configs), std::move(b_configs), EndpointConfig{}, seed) {}
+  // B's Endpoint-wide settings (cookie thresholds, timeouts, ...) from `b_settings`.
+  TwoPeers(std::vector<ConnectionConfig> a_configs, std::vector<ConnectionConfig> b_configs,
+           EndpointConfig b_settings, uint64_t seed = 1)
       : random_a_(seed * 2 + 1),
         random_b_(seed * 2 + 2),
         a_config_(endpoint_config(std::move(a_configs))),
         a_storage_(std::in_place, a_config_, random_a_),
         a(*a_storage_),
-        b(endpoint_config(std::move(b_configs)), random_b_) {}
+        b(endpoint_config(std::move(b_configs), std::move(b_settings)), random_b_) {}
 
   crypto::SeededRandom random_a_;
   crypto::SeededRandom random_b_;
@@ -195,8 +199,8 @@ class TwoPeers {
   }
 
  private:
-  static EndpointConfig endpoint_config(std::vector<ConnectionConfig> connections) {
-    EndpointConfig config;
+  static EndpointConfig endpoint_config(std::vector<ConnectionConfig> connections,
+                                        EndpointConfig config = {}) {
     for (ConnectionConfig& c : connections)
       config.connections.push_back(std::make_shared<const ConnectionConfig>(std::move(c)));
     return config;

@@ -79,6 +79,7 @@ TaskStatus IkeAuth::build(TaskContext& ctx, IkeMessage& msg) {
 TaskStatus IkeAuth::process(TaskContext& ctx, const IkeMessage& msg) {
   if (msg.exchange == ExchangeType::IKE_SA_INIT) return TaskStatus::need_more;
   if (msg.exchange != ExchangeType::IKE_AUTH) return TaskStatus::done;
+  if (msg.malformed) return TaskStatus::need_more;  // answered by malformed_request
   IkeSa& sa = ctx.sa;
   const PayloadType peer_id_type = initiator() ? PayloadType::IDr : PayloadType::IDi;
   const auto* peer_id = msg.find<wire::IdPayload>(peer_id_type);

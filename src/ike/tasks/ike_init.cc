@@ -45,14 +45,20 @@ TaskStatus IkeInit::build_request(TaskContext& ctx, IkeMessage& msg) {
     return TaskStatus::failed;
   }
   wire::KeGroup group = retry_group_.value_or(config.proposals.front().ke);
-  Result<std::unique_ptr<crypto::KeyExchange>> ke = crypto::KeyExchange::create(group, ctx.random);
-  if (!ke) {
-    sa.die("key exchange: " + ke.error().to_string());
-    return TaskStatus::failed;
+  // §2.6: repeating the request for a cookie keeps KEi and Ni; any other
+  // (re)start makes them afresh.
+  const bool same_ke_and_nonce = !cookie_.empty() && sa.ke && sa.ke->group() == group && !sa.nonce_i.empty();
+  if (!same_ke_and_nonce) {
+    Result<std::unique_ptr<crypto::KeyExchange>> ke = crypto::KeyExchange::create(group, ctx.random);
+    if (!ke) {
+      sa.die("key exchange: " + ke.error().to_string());
+      return TaskStatus::failed;
+    }
+    sa.ke = std::move(*ke);
+    sa.nonce_i = ctx.random.bytes(kNonceSize);
   }
-  sa.ke = std::move(*ke);
-  sa.nonce_i = ctx.random.bytes(kNonceSize);
   const ByteView kei = sa.ke->public_value();
+  if (!cookie_.empty()) msg.add_notify(NotifyType::COOKIE, cookie_);  // first payload (§2.6)
   msg.add(PayloadType::SA, wire::SaPayload{ike_proposals(config.proposals)});
   msg.add(PayloadType::KE, wire::KePayload{group, Bytes(kei.begin(), kei.end())});
   msg.add(PayloadType::Nonce, wire::NoncePayload{sa.nonce_i});
@@ -62,6 +68,21 @@ TaskStatus IkeInit::build_request(TaskContext& ctx, IkeMessage& msg) {
 TaskStatus IkeInit::process_response(TaskContext& ctx, const IkeMessage& msg) {
   IkeSa& sa = ctx.sa;
   const ConnectionConfig& config = *sa.config;
+  if (const wire::NotifyPayload* n = msg.find_notify(NotifyType::COOKIE)) {
+    // <--  HDR(A,0), N(COOKIE): the responder is busy and wants proof of our address.
+    if (cookie_retries_ >= kMaxCookieRetries) {
+      sa.die(fmt::format("responder asked for a cookie {} times: giving up", cookie_retries_ + 1));
+      return TaskStatus::failed;
+    }
+    if (n->data.empty() || n->data.size() > 64) {  // §3.10.1: 1 to 64 octets
+      sa.die(fmt::format("responder sent a COOKIE of {} octets (1 to 64 allowed)", n->data.size()));
+      return TaskStatus::failed;
+    }
+    cookie_ = n->data;
+    ++cookie_retries_;
+    ++ctx.counters.cookie_retries;
+    return TaskStatus::restart_exchange;
+  }
   if (const wire::NotifyPayload* n = msg.find_notify(NotifyType::INVALID_KE_PAYLOAD)) {
     if (n->data.size() != 2) {
       sa.die("INVALID_KE_PAYLOAD without a group");
@@ -76,6 +97,7 @@ TaskStatus IkeInit::process_response(TaskContext& ctx, const IkeMessage& msg) {
       return TaskStatus::failed;
     }
     retry_group_ = group;
+    cookie_.clear();  // §2.6.1: the new Ni needs a new cookie, if the responder still wants one
     ctx.event(
         EventKind::invalid_ke_retry,
         fmt::format("peer asked for {} (INVALID_KE_PAYLOAD); retrying IKE_SA_INIT", wire::to_string(group)));

@@ -6,7 +6,11 @@
 //
 // Initiator: offers every configured suite (one proposal each) with a KEi of
 // the first suite's group; on INVALID_KE_PAYLOAD it retries once with the
-// named group if it offered it (restart_exchange). Responder: picks the first
+// named group if it offered it (restart_exchange). On HDR, N(COOKIE) (§2.6)
+// it repeats the request with N(COOKIE) as the first payload and SPIi, KEi and
+// Ni unchanged, at most kMaxCookieRetries times (a responder that keeps asking
+// fails the SA); a retry after INVALID_KE_PAYLOAD goes without the old cookie
+// (§2.6.1: its Ni changes, so the responder hands out a new one). Responder: picks the first
 // of the initiator's proposals it accepts (proposal.h); NO_PROPOSAL_CHOSEN
 // with a proposal_mismatch Event naming the transform types that did not
 // match; INVALID_KE_PAYLOAD with the selected group when KEi is of another.
@@ -41,7 +45,11 @@ class IkeInit final : public Task {
   // SKEYSEED, SK_*, SK ciphers, keylog; false (reason set) on failure.
   bool derive_keys(TaskContext& ctx, ByteView peer_ke);
 
+  static constexpr uint32_t kMaxCookieRetries = 3;
+
   std::optional<wire::KeGroup> retry_group_;  // initiator: from INVALID_KE_PAYLOAD
+  Bytes cookie_;                              // initiator: the responder's N(COOKIE) data to return
+  uint32_t cookie_retries_ = 0;
   // Responder: what the request asked for, or the error to answer with.
   std::optional<Selection<crypto::IkeSuite>> selected_;
   Bytes peer_ke_;
