@@ -390,6 +390,19 @@ TEST(TsNarrowingExchange, TheInitiatorRefusesAnAnswerThatIsNotASubset) {
     ASSERT_NE(net.only_sa(net.a), nullptr);
     EXPECT_EQ(net.only_sa(net.a)->state, IkeSaState::established) << net.dump_events();
     EXPECT_TRUE(net.only_sa(net.a)->children.empty());
+    // B installed its half when it answered; A asks it to delete that half:
+    // HDR, SK {D(ESP, A's SPI)}  -->
+    //              <--  HDR, SK {D(ESP, B's SPI)}
+    ASSERT_EQ(net.log_b.installed.size(), 1u);
+    ASSERT_TRUE(net.deliver_one());
+    ASSERT_TRUE(net.deliver_one());
+    EXPECT_TRUE(net.wire.empty());
+    ASSERT_EQ(net.log_b.removed.size(), 1u);
+    EXPECT_EQ(net.log_b.removed[0].spi_in, net.log_b.installed[0].spi_in);
+    ASSERT_NE(net.only_sa(net.b), nullptr);
+    EXPECT_TRUE(net.only_sa(net.b)->children.empty());
+    EXPECT_EQ(net.only_sa(net.b)->state, IkeSaState::established);
+    EXPECT_TRUE(net.log_a.removed.empty());  // A never installed anything to remove
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include "crypto/key_derivation.h"
 #include "ike/ike_sa.h"
+#include "ike/tasks/child_delete.h"
 #include "ike/ts_narrowing.h"
 
 namespace tern::ike {
@@ -119,11 +120,18 @@ void ChildCreate::process_response(TaskContext& ctx, const IkeMessage& msg) {
   const auto* tsi = msg.find<wire::TsPayload>(PayloadType::TSi);
   const auto* tsr = msg.find<wire::TsPayload>(PayloadType::TSr);
   if (sa_payload == nullptr || tsi == nullptr || tsr == nullptr) return failed("peer created no CHILD_SA");
+  // The responder installed its half when it answered: refusing the answer
+  // means asking it to delete that half too (INFORMATIONAL D(ESP, our SPI)),
+  // or the two ends would disagree about the CHILD_SA.
+  auto refuse = [&](std::string why) {
+    failed(std::move(why));
+    ctx.sa.tasks.queue(ChildDelete::refused(spi_in_));
+  };
   std::optional<Selection<EspSuite>> chosen = check_esp_answer(*sa_payload, config.esp_proposals);
   if (!chosen || !spi_from(chosen->peer_spi))
-    return failed("responder chose an ESP proposal we did not offer");
+    return refuse("responder chose an ESP proposal we did not offer");
   if (!is_subset(tsi->selectors, config.local_ts) || !is_subset(tsr->selectors, config.remote_ts)) {
-    return failed(fmt::format("responder's selectors TSi {} TSr {} are not a subset of ours",
+    return refuse(fmt::format("responder's selectors TSi {} TSr {} are not a subset of ours",
                               selectors_text(tsi->selectors), selectors_text(tsr->selectors)));
   }
   spi_out_ = *spi_from(chosen->peer_spi);

@@ -49,9 +49,11 @@ void remove_child(TaskContext& ctx, uint32_t spi_in, std::string_view reason) {
 
 TaskStatus ChildDelete::build(TaskContext& ctx, IkeMessage& msg) {
   if (initiator()) {
-    ChildSa* child = ctx.sa.find_child_by_spi_in(spi_in_);
-    if (child == nullptr) return TaskStatus::need_more;  // gone meanwhile: the request stays empty
-    child->deleting = true;
+    if (!refused_) {
+      ChildSa* child = ctx.sa.find_child_by_spi_in(spi_in_);
+      if (child == nullptr) return TaskStatus::need_more;  // gone meanwhile: the request stays empty
+      child->deleting = true;
+    }
     msg.add(wire::PayloadType::Delete, wire::DeletePayload{wire::ProtocolId::ESP, 4, {spi_bytes(spi_in_)}});
     return TaskStatus::need_more;
   }
@@ -67,7 +69,7 @@ TaskStatus ChildDelete::process(TaskContext& ctx, const IkeMessage& msg) {
   if (initiator()) {
     // The answer names the paired SA (or nothing, if our deletes crossed);
     // either way both directions of the pair are gone now.
-    remove_child(ctx, spi_in_, "deleted by local request");
+    if (!refused_) remove_child(ctx, spi_in_, "deleted by local request");
     return TaskStatus::done;
   }
   for (uint32_t spi : deleted_esp_spis(msg)) {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "ike/task.h"
@@ -27,6 +28,15 @@ class ChildDelete final : public Task {
   ChildDelete() : Task(Role::responder) {}
   // Initiator: delete the CHILD_SA whose inbound SPI is `spi_in`.
   explicit ChildDelete(uint32_t spi_in) : Task(Role::initiator), spi_in_(spi_in) {}
+  // Initiator: tell the peer to delete the CHILD_SA it installed for a child
+  // we refused (e.g. its IKE_AUTH answer's selectors were not a subset of
+  // ours): we never installed our half, so D(ESP, spi_in) goes out without
+  // one and the answer removes nothing here.
+  static std::unique_ptr<ChildDelete> refused(uint32_t spi_in) {
+    auto task = std::make_unique<ChildDelete>(spi_in);
+    task->refused_ = true;
+    return task;
+  }
 
   TaskType type() const override { return TaskType::child_delete; }
   TaskStatus build(TaskContext& ctx, IkeMessage& msg) override;
@@ -34,6 +44,7 @@ class ChildDelete final : public Task {
 
  private:
   uint32_t spi_in_ = 0;           // initiator: the child to delete
+  bool refused_ = false;          // initiator: the child exists only at the peer
   std::vector<uint32_t> answer_;  // responder: our inbound SPIs of the children the peer deleted
 };
 
