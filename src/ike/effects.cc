@@ -16,6 +16,7 @@ std::string_view to_string(EventKind kind) {
     case EventKind::retransmit: return "retransmit";
     case EventKind::message_dropped: return "message_dropped";
     case EventKind::dpd_action: return "dpd_action";
+    case EventKind::invalid_spi_reported: return "invalid_spi_reported";
   }
   return "unknown";
 }

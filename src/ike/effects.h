@@ -72,8 +72,9 @@ enum class EventKind : uint8_t {
   authentication_failed,
   invalid_ke_retry,  // text: the group the responder asked for
   retransmit,
-  message_dropped,  // text: why (unparseable, unknown SPI, bad ICV, unexpected message ID, ...)
-  dpd_action,       // the peer stopped answering; text: the dpd_action taken (clear, restart, trap)
+  message_dropped,       // text: why (unparseable, unknown SPI, bad ICV, unexpected message ID, ...)
+  dpd_action,            // the peer stopped answering; text: the dpd_action taken (clear, restart, trap)
+  invalid_spi_reported,  // the peer sent N(INVALID_SPI): it drops ESP we send to that SPI
 };
 std::string_view to_string(EventKind kind);
 

@@ -25,6 +25,7 @@ struct EndpointCounters {
   uint64_t malformed_requests_answered = 0;     // authentic requests, bad inner payloads: N(INVALID_SYNTAX)
   uint64_t dropped_request_in_wrong_state = 0;  // e.g. IKE_AUTH twice, INFORMATIONAL before IKE_AUTH
   uint64_t create_child_sa_refused = 0;         // CREATE_CHILD_SA answered with NO_ADDITIONAL_SAS
+  uint64_t invalid_spi_reported = 0;            // N(INVALID_SPI) received: the peer drops our ESP to an SPI
   uint64_t delete_unknown_spi = 0;              // D(ESP) naming an SPI we have no CHILD_SA for (ignored)
   uint64_t liveness_checks_sent = 0;            // DPD: empty INFORMATIONAL requests
   uint64_t peers_not_responding = 0;            // established IKE SAs whose peer stopped answering

@@ -48,6 +48,7 @@ enum class TaskType : uint8_t {
   ike_dpd,
   child_create_refused,
   malformed_request,
+  invalid_spi_notice,
   other,  // tests' own tasks
 };
 

@@ -8,6 +8,7 @@
 #include "ike/tasks/ike_delete.h"
 #include "ike/tasks/ike_init.h"
 #include "ike/tasks/ike_natd.h"
+#include "ike/tasks/invalid_spi_notice.h"
 #include "ike/tasks/malformed_request.h"
 
 namespace tern::ike {
@@ -47,6 +48,8 @@ std::vector<std::unique_ptr<Task>> responder_tasks_for(const IkeMessage& request
   } else if (deletes_child) {
     tasks.push_back(std::make_unique<ChildDelete>());
   }
+  if (!deletes_ike && request.find_notify(wire::NotifyType::INVALID_SPI) != nullptr)
+    tasks.push_back(std::make_unique<InvalidSpiNotice>());
   return tasks;
 }
 

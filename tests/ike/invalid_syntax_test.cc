@@ -224,5 +224,37 @@ TEST(InvalidSyntax, AMalformedResponseIsDroppedNotAnswered) {
   EXPECT_EQ(net.log_a.removed.size(), 1u);
 }
 
+// Not a syntax error but the same kind of authenticated notice (§3.10.1):
+// HDR, SK {N(INVALID_SPI, B's outbound SPI)}  -->
+//                   <--  HDR, SK {}
+// B reports that A drops what B sends to that SPI, names the CHILD_SA, counts
+// it, and changes nothing; an SPI that is none of B's is reported as such.
+TEST(InvalidSpiNotify, IsReportedWithTheChildSaAndChangesNothing) {
+  TwoPeers net(config_a(), config_b());
+  establish(net);
+  ASSERT_EQ(net.log_b.installed.size(), 1u);
+  const uint32_t b_out = net.log_b.installed[0].spi_out;
+  auto notify = [](uint32_t spi) {
+    wire::NotifyPayload n;
+    n.protocol = wire::ProtocolId::ESP;
+    n.type = wire::NotifyType::INVALID_SPI;
+    n.data = {static_cast<uint8_t>(spi >> 24), static_cast<uint8_t>(spi >> 16),
+              static_cast<uint8_t>(spi >> 8), static_cast<uint8_t>(spi)};
+    return wire::Payload{wire::PayloadType::Notify, false, n};
+  };
+  std::vector<wire::Payload> answer = request_from_a(net, wire::ExchangeType::INFORMATIONAL, {notify(b_out)});
+  EXPECT_TRUE(answer.empty());
+  EXPECT_TRUE(net.log_b.has_event(EventKind::invalid_spi_reported, "CHILD_SA net")) << net.dump_events();
+  EXPECT_EQ(net.b.counters().invalid_spi_reported, 1u);
+  answer = request_from_a(net, wire::ExchangeType::INFORMATIONAL, {notify(0xdeadbeef)});
+  EXPECT_TRUE(answer.empty());
+  EXPECT_TRUE(net.log_b.has_event(EventKind::invalid_spi_reported, "none of our CHILD_SAs"));
+  EXPECT_EQ(net.b.counters().invalid_spi_reported, 2u);
+  EXPECT_TRUE(net.log_b.removed.empty());
+  ASSERT_NE(net.only_sa(net.b), nullptr);
+  EXPECT_EQ(net.only_sa(net.b)->state, IkeSaState::established);
+  EXPECT_EQ(net.only_sa(net.b)->children.size(), 1u);
+}
+
 }  // namespace
 }  // namespace tern::ike::testing
