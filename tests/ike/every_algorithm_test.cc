@@ -95,14 +95,15 @@ TEST(BothDirections, TheOtherPeerInitiates) {
   ASSERT_TRUE(net.log_a.has_event(EventKind::ike_sa_established)) << net.dump_events();
   ASSERT_TRUE(net.log_b.has_event(EventKind::ike_sa_established)) << net.dump_events();
   expect_matching_children(net.log_b, net.log_a);
-  const IkeSaStatus* a = net.only_sa(net.a);
-  const IkeSaStatus* b = net.only_sa(net.b);
-  ASSERT_NE(a, nullptr);
-  ASSERT_NE(b, nullptr);
-  EXPECT_TRUE(b->initiator);
-  EXPECT_FALSE(a->initiator);
-  EXPECT_EQ(a->spi_i, b->spi_i);
-  EXPECT_EQ(a->spi_r, b->spi_r);
+  // only_sa() points into a snapshot that the next call replaces: copy each.
+  ASSERT_NE(net.only_sa(net.a), nullptr);
+  const IkeSaStatus a = *net.only_sa(net.a);
+  ASSERT_NE(net.only_sa(net.b), nullptr);
+  const IkeSaStatus b = *net.only_sa(net.b);
+  EXPECT_TRUE(b.initiator);
+  EXPECT_FALSE(a.initiator);
+  EXPECT_EQ(a.spi_i, b.spi_i);
+  EXPECT_EQ(a.spi_r, b.spi_r);
 }
 
 }  // namespace
