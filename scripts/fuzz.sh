@@ -20,7 +20,7 @@ for name in "${targets[@]}"; do
   mkdir -p "$work" "fuzz/artifacts/$name"
   log=build/fuzz-$name.log
   echo "=== fuzz_$name for ${seconds}s"
-  "$build/fuzz_$name" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$name/" \
+  "$build/fuzz/fuzz_$name" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$name/" \
     "$work" "fuzz/corpus/$name" >"$log" 2>&1 || { echo "fuzz_$name FAILED: see $log"; tail -30 "$log"; exit 1; }
   execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
   cov=$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -o 'cov: [0-9]*' || true)
