@@ -118,6 +118,22 @@ fail() {  # SUITE MESSAGE
   status=1
 }
 
+# check_decrypted LABEL DIR HOME — tshark -V with the keylog shows IDi exactly
+# once, IDr at least once (the engine's initiator also sends IDr, the identity
+# it expects, §1.2), and both ICVs [correct].
+check_decrypted() {
+  local label=$1 dir=$2 home=$3
+  run_tshark "$home" -r "$dir/x.pcap" -V -O isakmp >"$dir/verbose.txt"
+  local v=$dir/verbose.txt
+  [[ $(grep -c 'Payload: Identification - Initiator (35)' "$v") -eq 1 ]] ||
+    fail "$label" "no decrypted 'Identification - Initiator' payload in tshark -V"
+  [[ $(grep -c 'Payload: Identification - Responder (36)' "$v") -ge 1 ]] ||
+    fail "$label" "no decrypted 'Identification - Responder' payload in tshark -V"
+  [[ $(grep -c 'Integrity Checksum Data: .*\[correct\]' "$v") -eq 2 ]] ||
+    fail "$label" "tshark does not report both Integrity Checksum Data as [correct]"
+  ! grep -q '\[incorrect' "$v" || fail "$label" "tshark reports an incorrect ICV"
+}
+
 for suite in "${suites[@]}"; do
   dir=$tmp/$suite
   home=$dir/home
@@ -143,15 +159,9 @@ for suite in "${suites[@]}"; do
   fi
 
   # 3. Decryption: the identities inside SK, and both ICVs correct.
-  run_tshark "$home" -r "$dir/x.pcap" -V -O isakmp >"$dir/verbose.txt"
-  v=$dir/verbose.txt
-  [[ $(grep -c 'Payload: Identification - Initiator (35)' "$v") -eq 1 ]] ||
-    fail "$suite" "no decrypted 'Identification - Initiator' payload in tshark -V"
-  [[ $(grep -c 'Payload: Identification - Responder (36)' "$v") -eq 1 ]] ||
-    fail "$suite" "no decrypted 'Identification - Responder' payload in tshark -V"
-  [[ $(grep -c 'Integrity Checksum Data: .*\[correct\]' "$v") -eq 2 ]] ||
-    fail "$suite" "tshark does not report both Integrity Checksum Data as [correct]"
-  ! grep -q '\[incorrect' "$v" || fail "$suite" "tshark reports an incorrect ICV"
+  check_decrypted "$suite" "$dir" "$home"
+  [[ $(grep -c 'Payload: Identification - Responder (36)' "$dir/verbose.txt") -eq 1 ]] ||
+    fail "$suite" "IDr should appear once (the scripted initiator does not send IDr)"
   # Without the keylog the identities stay hidden: the keylog is what decrypts.
   run_tshark "$dir/nokeys" -r "$dir/x.pcap" -V -O isakmp >"$dir/nokeys.txt"
   ! grep -q 'Payload: Identification - Initiator' "$dir/nokeys.txt" ||
@@ -174,16 +184,7 @@ for suite in "${suites[@]}"; do
   bad=$(run_tshark "$home" -r "$dir/x.pcap" -Y '_ws.malformed || _ws.expert.severity >= warning') ||
     { fail "engine $suite" "tshark failed: $(tail -1 "$tmp/tshark.stderr")"; continue; }
   [[ -z $bad ]] || fail "engine $suite" "malformed packet or expert warning/error: $bad"
-  run_tshark "$home" -r "$dir/x.pcap" -V -O isakmp >"$dir/verbose.txt"
-  v=$dir/verbose.txt
-  [[ $(grep -c 'Payload: Identification - Initiator (35)' "$v") -eq 1 ]] ||
-    fail "engine $suite" "no decrypted 'Identification - Initiator' payload in tshark -V"
-  # The engine's initiator also sends IDr (the identity it expects, §1.2).
-  [[ $(grep -c 'Payload: Identification - Responder (36)' "$v") -ge 1 ]] ||
-    fail "engine $suite" "no decrypted 'Identification - Responder' payload in tshark -V"
-  [[ $(grep -c 'Integrity Checksum Data: .*\[correct\]' "$v") -eq 2 ]] ||
-    fail "engine $suite" "tshark does not report both Integrity Checksum Data as [correct]"
-  ! grep -q '\[incorrect' "$v" || fail "engine $suite" "tshark reports an incorrect ICV"
+  check_decrypted "engine $suite" "$dir" "$home"
   ((status)) || echo "tshark_dissection_test: engine, suite $suite: tshark dissects and decrypts"
 done
 
