@@ -7,13 +7,11 @@
 // (RFC 7296 §2.14).
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <map>
-#include <sstream>
 #include <string>
 
 #include "crypto/key_derivation.h"
 #include "crypto/key_exchange.h"
+#include "support/strongswan_reference.h"
 
 namespace tern::crypto {
 namespace {
@@ -23,54 +21,7 @@ using wire::IntegId;
 using wire::KeGroup;
 using wire::PrfId;
 
-const std::string kDataDir = std::string(TERN_SOURCE_DIR) + "/tests/data/strongswan/";
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << path;
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// "name = value" lines; '#' starts a comment line. Values may be empty.
-std::map<std::string, std::string> read_keys(const std::string& path) {
-  std::map<std::string, std::string> out;
-  std::istringstream lines(read_file(path));
-  for (std::string line; std::getline(lines, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto eq = line.find(" = ");
-    if (eq == std::string::npos) {
-      if (line.size() >= 2 && line.ends_with(" =")) out[line.substr(0, line.size() - 2)] = "";
-      continue;
-    }
-    out[line.substr(0, eq)] = line.substr(eq + 3);
-  }
-  return out;
-}
-
-// A message file: hex, possibly split over lines.
-std::string read_message_hex(const std::string& path) {
-  std::string hex;
-  for (char c : read_file(path)) {
-    if (std::isxdigit(static_cast<unsigned char>(c))) hex.push_back(static_cast<char>(std::tolower(c)));
-  }
-  return hex;
-}
-
-Bytes hex(std::string_view s) {
-  auto b = from_hex(s);
-  EXPECT_TRUE(b.has_value()) << s;
-  return b.value_or(Bytes{});
-}
-
-uint64_t spi(std::string_view s) {
-  const Bytes b = hex(s);
-  EXPECT_EQ(b.size(), 8u);
-  uint64_t v = 0;
-  for (uint8_t x : b) v = (v << 8) | x;
-  return v;
-}
+using testing::StrongswanReference;
 
 struct Reference {
   const char* dir;
@@ -108,44 +59,48 @@ const Reference kReferences[] = {
 
 class StrongSwanReference : public ::testing::TestWithParam<Reference> {};
 
+// The message file as lower-case hex, for prefix/substring checks.
+std::string message_hex(const StrongswanReference& data, const std::string& prefix) {
+  return to_hex(data.message(prefix));
+}
+
 TEST_P(StrongSwanReference, NoncesAndSpisAreThoseOfTheCapturedIkeSaInit) {
   const Reference& ref = GetParam();
-  auto keys = read_keys(kDataDir + ref.dir + "/keys.txt");
-  EXPECT_EQ(keys["selected_proposal"], ref.selected_proposal);
-  const std::string request = read_message_hex(kDataDir + ref.dir + "/messages/01-IKE_SA_INIT-request.hex");
-  const std::string response = read_message_hex(kDataDir + ref.dir + "/messages/02-IKE_SA_INIT-response.hex");
+  auto data = StrongswanReference::load(ref.dir);
+  EXPECT_EQ(data.text("selected_proposal"), ref.selected_proposal);
+  const std::string request = message_hex(data, "01-IKE_SA_INIT-request");
+  const std::string response = message_hex(data, "02-IKE_SA_INIT-response");
   // HDR: IKE SA Initiator's SPI | IKE SA Responder's SPI (zero in the request)
-  EXPECT_TRUE(request.starts_with(keys["SPIi"] + "0000000000000000"));
-  EXPECT_TRUE(response.starts_with(keys["SPIi"] + keys["SPIr"]));
+  EXPECT_TRUE(request.starts_with(data.text("SPIi") + "0000000000000000"));
+  EXPECT_TRUE(response.starts_with(data.text("SPIi") + data.text("SPIr")));
   // Ni in the request's Nonce payload, Nr in the response's.
-  EXPECT_NE(request.find(keys["Ni"]), std::string::npos);
-  EXPECT_NE(response.find(keys["Nr"]), std::string::npos);
+  EXPECT_NE(request.find(data.text("Ni")), std::string::npos);
+  EXPECT_NE(response.find(data.text("Nr")), std::string::npos);
 }
 
 TEST_P(StrongSwanReference, SharedSecretHasTheLengthTernProduces) {
   const Reference& ref = GetParam();
-  auto keys = read_keys(kDataDir + ref.dir + "/keys.txt");
-  EXPECT_EQ(hex(keys["g_ir"]).size(), ref.g_ir_octets);
+  EXPECT_EQ(StrongswanReference::load(ref.dir).bytes("g_ir").size(), ref.g_ir_octets);
 }
 
 TEST_P(StrongSwanReference, TernDerivesTheSameSkeyseedAndKeys) {
   const Reference& ref = GetParam();
-  auto keys = read_keys(kDataDir + ref.dir + "/keys.txt");
-  const Bytes g_ir = hex(keys["g_ir"]), Ni = hex(keys["Ni"]), Nr = hex(keys["Nr"]);
+  auto keys = StrongswanReference::load(ref.dir);
+  const Bytes g_ir = keys.bytes("g_ir"), Ni = keys.bytes("Ni"), Nr = keys.bytes("Nr");
 
   auto prf = Prf::create(ref.suite.prf);
   ASSERT_TRUE(prf.has_value());
-  EXPECT_EQ(to_hex(compute_skeyseed(*prf, Ni, Nr, g_ir).view()), keys["SKEYSEED"]);
+  EXPECT_EQ(to_hex(compute_skeyseed(*prf, Ni, Nr, g_ir).view()), keys.text("SKEYSEED"));
 
-  auto derived = derive_ike_sa_keys(ref.suite, g_ir, Ni, Nr, spi(keys["SPIi"]), spi(keys["SPIr"]));
+  auto derived = derive_ike_sa_keys(ref.suite, g_ir, Ni, Nr, keys.spi("SPIi"), keys.spi("SPIr"));
   ASSERT_TRUE(derived.has_value()) << derived.error().to_string();
-  EXPECT_EQ(to_hex(derived->SK_d.view()), keys["SK_d"]);
-  EXPECT_EQ(to_hex(derived->SK_ai.view()), keys["SK_ai"]);
-  EXPECT_EQ(to_hex(derived->SK_ar.view()), keys["SK_ar"]);
-  EXPECT_EQ(to_hex(derived->SK_ei.view()), keys["SK_ei"]);
-  EXPECT_EQ(to_hex(derived->SK_er.view()), keys["SK_er"]);
-  EXPECT_EQ(to_hex(derived->SK_pi.view()), keys["SK_pi"]);
-  EXPECT_EQ(to_hex(derived->SK_pr.view()), keys["SK_pr"]);
+  EXPECT_EQ(to_hex(derived->SK_d.view()), keys.text("SK_d"));
+  EXPECT_EQ(to_hex(derived->SK_ai.view()), keys.text("SK_ai"));
+  EXPECT_EQ(to_hex(derived->SK_ar.view()), keys.text("SK_ar"));
+  EXPECT_EQ(to_hex(derived->SK_ei.view()), keys.text("SK_ei"));
+  EXPECT_EQ(to_hex(derived->SK_er.view()), keys.text("SK_er"));
+  EXPECT_EQ(to_hex(derived->SK_pi.view()), keys.text("SK_pi"));
+  EXPECT_EQ(to_hex(derived->SK_pr.view()), keys.text("SK_pr"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Proposals, StrongSwanReference, ::testing::ValuesIn(kReferences),
