@@ -231,6 +231,26 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
   return {};
 }
 
+size_t Endpoint::reload(std::vector<std::shared_ptr<const ConnectionConfig>> connections, Timestamp now) {
+  config_.connections = std::move(connections);
+  auto kept = [&](const IkeSa& sa) {
+    return std::find(config_.connections.begin(), config_.connections.end(), sa.config) !=
+           config_.connections.end();
+  };
+  size_t going = 0;
+  for (auto& [id, sa] : sas_) {
+    if (sa->state == IkeSaState::dead || kept(*sa)) continue;
+    ++going;
+    if (sa->state == IkeSaState::established) {
+      start_task(*sa, std::make_unique<IkeDelete>(Role::initiator), now);
+    } else if (sa->state != IkeSaState::deleting) {
+      sa->die("connection removed or changed by a configuration reload");
+    }
+  }
+  reap(now);
+  return going;
+}
+
 void Endpoint::on_timer(Timestamp now) {
   cookies_.on_timer(random_, now);
   for (auto& [id, sa] : sas_) {
@@ -264,7 +284,9 @@ std::vector<IkeSaStatus> Endpoint::status() const {
   std::vector<IkeSaStatus> out;
   for (const auto& [id, sa] : sas_) {
     out.push_back(IkeSaStatus{id, sa->connection_name(), sa->state, sa->is_initiator(), sa->spi_i, sa->spi_r,
-                              sa->local, sa->remote, sa->suite, sa->nat_detected(), sa->children});
+                              sa->local, sa->remote, sa->suite, sa->nat_detected(), sa->children,
+                              sa->established_at, sa->config->local_id.to_string(),
+                              sa->peer_id ? sa->peer_id->to_string() : std::string()});
   }
   return out;
 }

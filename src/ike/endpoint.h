@@ -73,6 +73,9 @@ struct IkeSaStatus {
   std::optional<crypto::IkeSuite> suite;
   bool nat_detected = false;
   std::vector<ChildSa> children;
+  std::optional<Timestamp> established_at;
+  std::string local_id;   // ours, as configured ("fqdn:a.example.org")
+  std::string remote_id;  // the peer's, as it authenticated; empty before IKE_AUTH
 };
 
 class Endpoint {
@@ -89,6 +92,12 @@ class Endpoint {
   // Retransmits, gives up, expires half-open SAs: whatever is due at `now`.
   void on_timer(Timestamp now);
   Result<void> command(const Command& cmd, Timestamp now);
+  // Reload (ternd: SIGHUP, `ternctl reload`): `connections` replaces the
+  // connection list. The caller passes the very same shared_ptr for a
+  // connection whose settings did not change, so its IKE SAs keep running;
+  // an IKE SA whose connection is gone or was changed is deleted (Delete when
+  // established, at once otherwise). Returns how many IKE SAs are going.
+  size_t reload(std::vector<std::shared_ptr<const ConnectionConfig>> connections, Timestamp now);
   // The earliest time on_timer() has something to do; nullopt: nothing.
   std::optional<Timestamp> next_deadline() const;
   // The effects produced since the last call, in order.
@@ -96,6 +105,7 @@ class Endpoint {
 
   std::vector<IkeSaStatus> status() const;
   const EndpointCounters& counters() const { return counters_; }
+  const EndpointConfig& config() const { return config_; }
 
  private:
   using HalfOpenKey = std::tuple<uint64_t, std::array<uint8_t, 16>, uint16_t>;  // SPIi, peer IP, peer port
@@ -124,7 +134,7 @@ class Endpoint {
   // reason; applies dpd_action to those whose peer stopped answering.
   void reap(Timestamp now);
 
-  const EndpointConfig config_;
+  EndpointConfig config_;  // connections change on reload()
   crypto::Random& random_;
   std::vector<Effect> effects_;
   EndpointCounters counters_;

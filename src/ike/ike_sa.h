@@ -68,6 +68,7 @@ class IkeSa {
   uint64_t spi_r = 0;
   IkeSaState state = IkeSaState::created;
   std::optional<Timestamp> setup_deadline;  // destroyed if not established by then
+  std::optional<Timestamp> established_at;  // when IKE_AUTH completed
   // When the last authenticated message (request or response) came from the
   // peer: dead peer detection counts from here (liveness_deadline()).
   Timestamp last_received{};

@@ -44,6 +44,7 @@ bool verify_peer_auth(const IkeSa& sa, const wire::IdPayload& peer_id, const wir
 void established(TaskContext& ctx) {
   IkeSa& sa = ctx.sa;
   sa.state = IkeSaState::established;
+  sa.established_at = ctx.now;
   sa.setup_deadline.reset();
   ++ctx.counters.ike_sas_established;
   ctx.event(EventKind::ike_sa_established,

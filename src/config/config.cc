@@ -1,0 +1,35 @@
+// Problem::to_string, StartAction names and Config::endpoint_config (see config.h).
+#include "config/config.h"
+
+#include <fmt/format.h>
+
+namespace tern::config {
+
+std::string Problem::to_string() const {
+  std::string out = file;
+  if (line != 0) out += fmt::format(":{}", line);
+  if (line != 0 && column != 0) out += fmt::format(":{}", column);
+  out += ": ";
+  if (!key.empty()) out += key + ": ";
+  out += message;
+  return out;
+}
+
+std::string_view to_string(StartAction action) {
+  switch (action) {
+    case StartAction::none: return "none";
+    case StartAction::start: return "start";
+    case StartAction::trap: return "trap";
+  }
+  return "unknown";
+}
+
+ike::EndpointConfig Config::endpoint_config() const {
+  ike::EndpointConfig out;
+  out.natt_port = daemon.natt_port;
+  out.connections.reserve(connections.size());
+  for (const ConnectionSettings& c : connections) out.connections.push_back(c.engine);
+  return out;
+}
+
+}  // namespace tern::config

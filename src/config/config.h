@@ -1,0 +1,90 @@
+// The validated, immutable configuration model ternd runs on, read from one
+// TOML file (DESIGN.md "Contracts users rely on"; every key: docs/config.md).
+//
+// Who calls it: ternd at start-up and on `ternctl reload` (load_file), tests
+// (load_string). Loading never throws and never stops at the first mistake:
+// it reads the whole file and returns either a Config (perhaps with warnings:
+// accepted settings tern does not act on yet) or every Problem it found, in
+// file order, each with file:line:column, the dotted key and what is allowed:
+//
+//   tern.toml:12:3: connection[1].proposals[0]: unknown keyword 'aes129' (encryption: aes128 ...)
+//
+// A Config is plain data; each connection's engine part is a
+// shared_ptr<const ike::ConnectionConfig> that the Endpoint keeps, so a later
+// reload never changes an IKE SA's settings under its feet.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/expected.h"
+#include "base/log.h"
+#include "ike/address.h"
+#include "ike/connection_config.h"
+
+namespace tern::config {
+
+// One mistake (or warning), one line.
+struct Problem {
+  std::string file;
+  uint32_t line = 0;    // 1-based; 0 when unknown
+  uint32_t column = 0;  // 1-based; 0 when unknown
+  std::string key;      // dotted path: "connection[1].child[0].esp_proposals[0]", "daemon.ike_port"
+  std::string message;  // what is wrong and what is allowed
+
+  // "tern.toml:12:3: connection[1].proposals[0]: unknown keyword 'aes129' (encryption: ...)"
+  std::string to_string() const;
+};
+
+// What ternd does with a connection once it is loaded.
+//   none   wait: for the peer to initiate, or for `ternctl up`
+//   start  initiate it at once (and after a reload that added it)
+//   trap   initiate on the first matching packet; needs the ESP data plane's
+//          traps, so for now the loader warns and stores `none`
+enum class StartAction : uint8_t { none, start, trap };
+std::string_view to_string(StartAction action);
+
+struct DaemonSettings {
+  std::string control_socket = "/run/tern/control.sock";
+  std::vector<ike::Address> listen;  // port 0 in each; default {0.0.0.0}
+  uint16_t ike_port = 500;
+  uint16_t natt_port = 4500;
+  std::optional<std::string> keylog;  // Wireshark "IKEv2 decryption table" file
+  ike::RetransmitConfig retransmit;   // daemon-wide defaults copied into every connection
+  LogLevel log_level = LogLevel::info;
+};
+
+struct ConnectionSettings {
+  // What the Endpoint runs: local/remote carry daemon.ike_port.
+  std::shared_ptr<const ike::ConnectionConfig> engine;
+  StartAction start_action = StartAction::none;
+  // Equal strings <=> equal settings, including the resolved PSK: hex
+  // SHA-256 of a canonical serialization, so the secret is never kept in
+  // clear. A reload compares these to decide what changed.
+  std::string fingerprint;
+  uint32_t line = 0;  // where the [[connection]] starts
+};
+
+struct Config {
+  std::string source;  // the file name
+  DaemonSettings daemon;
+  std::vector<ConnectionSettings> connections;
+  std::vector<Problem> warnings;  // accepted, but worth telling the operator
+
+  // The connections' engine pointers and natt_port; the rest keeps the
+  // engine's defaults.
+  ike::EndpointConfig endpoint_config() const;
+};
+
+using LoadResult = Expected<Config, std::vector<Problem>>;
+
+// An unreadable file is one Problem naming the file and the reason.
+LoadResult load_file(const std::string& path);
+// `source_name` is what Problems name as their file.
+LoadResult load_string(std::string_view toml_text, std::string_view source_name);
+
+}  // namespace tern::config

@@ -1,0 +1,200 @@
+// [[connection]] -> ParsedConnection (see connection_section.h).
+#include "config/connection_section.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "config/child_section.h"
+#include "config/ip_syntax.h"
+#include "config/lifetimes.h"
+#include "config/peer_section.h"
+#include "config/proposal_keywords.h"
+
+namespace tern::config {
+namespace {
+
+constexpr std::string_view kConnectionKeys[] = {
+    "name",         "local_addrs", "remote_addrs", "proposals",  "rekey_time", "reauth_time",
+    "rand_time",    "over_time",   "dpd_delay",    "dpd_action", "mobike",     "encap",
+    "start_action", "window_size", "local",        "remote",     "child"};
+constexpr Reserved kConnectionReserved[] = {
+    {"version", "is not needed: tern speaks IKEv2 only"},
+    {"local_port", "is not supported: IKE runs on daemon.ike_port (and natt_port after a NAT)"},
+    {"remote_port", "is not supported: IKE runs on daemon.ike_port (and natt_port after a NAT)"},
+    {"children", "is swanctl.conf syntax; write each CHILD_SA as a [[connection.child]] table"},
+    {"vips", "is not supported yet (no configuration payloads)"},
+    {"pools", "is not supported yet (no configuration payloads)"},
+};
+
+constexpr std::string_view kDefaultProposals[] = {"aes128gcm16-prfsha256-x25519", "aes256-sha256-modp2048"};
+constexpr std::string_view kDpdActions[] = {"clear", "restart", "trap"};
+constexpr ike::DpdAction kDpdActionValues[] = {ike::DpdAction::clear, ike::DpdAction::restart,
+                                               ike::DpdAction::trap};
+constexpr std::string_view kStartActions[] = {"none", "start", "trap"};
+
+// SA payload Proposal Num is one octet.
+constexpr size_t kMaxProposals = 255;
+
+std::optional<ike::Address> read_address(TableReader& r, std::string_view key, std::string_view example) {
+  auto items = r.strings(key);
+  if (!items) {
+    if (!r.has(key)) {
+      r.missing(key, fmt::format("this build needs exactly one literal IP address, e.g. {} = [\"{}\"]", key,
+                                 example));
+    }
+    return std::nullopt;
+  }
+  if (items->size() != 1) {
+    r.error(key,
+            fmt::format("this build needs exactly one literal IP address in {} (the engine matches exact "
+                        "addresses), got {}",
+                        key, items->size()));
+    return std::nullopt;
+  }
+  const StringItem& item = items->front();
+  if (item.value == "%any" || item.value == "%any4" || item.value == "%any6") {
+    r.problems().error(
+        item.at, item.key,
+        fmt::format("'{}' is not supported yet: this build needs one literal IP address (the engine "
+                    "matches exact addresses)",
+                    item.value));
+    return std::nullopt;
+  }
+  auto ip = parse_ip(item.value);
+  if (!ip) {
+    r.problems().error(
+        item.at, item.key,
+        fmt::format("'{}' is not an IP address: this build needs one literal IP address (no DNS "
+                    "names, subnets or ranges)",
+                    item.value));
+  }
+  return ip;
+}
+
+std::vector<crypto::IkeSuite> read_proposals(TableReader& r) {
+  std::vector<crypto::IkeSuite> suites;
+  auto items = r.strings("proposals");
+  if (!items) {
+    if (!r.has("proposals")) {
+      for (std::string_view text : kDefaultProposals) {
+        auto parsed = parse_ike_proposal(text);
+        TERN_ASSERT(parsed.has_value());
+        suites.insert(suites.end(), parsed->begin(), parsed->end());
+      }
+    }
+    return suites;
+  }
+  if (items->empty()) {
+    r.error("proposals", fmt::format("proposals is empty; leave it out for the defaults ({}, {})",
+                                     kDefaultProposals[0], kDefaultProposals[1]));
+  }
+  for (const StringItem& item : *items) {
+    auto parsed = parse_ike_proposal(item.value);
+    if (!parsed) {
+      r.problems().error(item.at, item.key, parsed.error());
+      continue;
+    }
+    suites.insert(suites.end(), parsed->begin(), parsed->end());
+  }
+  if (suites.size() > kMaxProposals) {
+    r.error("proposals", fmt::format("proposals expand to {} suites; at most {} fit in one SA payload",
+                                     suites.size(), kMaxProposals));
+  }
+  return suites;
+}
+
+void read_liveness(TableReader& r, ike::ConnectionConfig& out) {
+  if (auto delay = r.duration("dpd_delay")) out.dpd_delay = *delay;
+  if (auto action = r.choice("dpd_action", kDpdActions)) out.dpd_action = kDpdActionValues[*action];
+  if (auto mobike = r.boolean("mobike"); mobike && *mobike) {
+    r.warn("mobike",
+           "mobike = true is accepted but MOBIKE (RFC 4555) is not implemented yet: the IKE SA stays on the "
+           "addresses it was made with");
+  }
+  if (auto encap = r.boolean("encap")) out.force_encap = *encap;
+  if (auto window = r.integer("window_size", 1, 64)) out.window_size = static_cast<uint32_t>(*window);
+}
+
+StartAction read_start_action(TableReader& r) {
+  auto action = r.choice("start_action", kStartActions);
+  if (!action) return StartAction::none;
+  if (*action == 1) return StartAction::start;
+  if (*action == 2) {
+    r.warn("start_action",
+           "start_action = trap needs the ESP data plane's traffic traps, which this build does not have "
+           "yet; it "
+           "is treated as none (use start, or ternctl up)");
+  }
+  return StartAction::none;
+}
+
+bool wildcard(const ike::Address& a) {
+  return std::all_of(a.ip.begin(), a.ip.end(), [](uint8_t b) { return b == 0; });
+}
+
+// A local address ternd does not bind cannot receive the connection's IKE traffic.
+void check_listened(TableReader& r, const ike::Address& local, const DaemonSettings& daemon) {
+  for (const ike::Address& l : daemon.listen) {
+    if (l.family == local.family && (wildcard(l) || l.same_ip(local))) return;
+  }
+  r.warn("local_addrs",
+         fmt::format("{} is not covered by daemon.listen; ternd will not receive this connection's "
+                     "IKE messages (add \"{}\" or \"{}\" to daemon.listen)",
+                     ip_to_string(local), ip_to_string(local),
+                     local.family == ike::AddressFamily::ipv4 ? "0.0.0.0" : "::"));
+}
+
+}  // namespace
+
+ParsedConnection read_connection(const toml::table& table, size_t index, const DaemonSettings& daemon,
+                                 Problems& problems) {
+  ParsedConnection out;
+  out.path = fmt::format("connection[{}]", index);
+  out.at = where_of(table);
+  TableReader r{table, out.path, "connection", TableKind::array_element, problems};
+  r.allow_only(kConnectionKeys, kConnectionReserved);
+  ike::ConnectionConfig& c = out.engine;
+
+  if (auto name = r.string("name")) {
+    out.name_at = r.at("name");
+    if (auto bad = check_name(*name, "connection name")) {
+      r.error("name", *bad);
+    } else {
+      out.name = *name;
+      c.name = *name;
+    }
+  } else if (!r.has("name")) {
+    r.missing("name", "e.g. name = \"site-b\"; ternctl and the logs use it");
+  }
+
+  auto local = read_address(r, "local_addrs", "192.0.2.1");
+  auto remote = read_address(r, "remote_addrs", "192.0.2.2");
+  if (local && remote && local->family != remote->family) {
+    r.error("remote_addrs",
+            fmt::format("local_addrs is {} but remote_addrs is {}: the address families must agree",
+                        ip_to_string(*local), ip_to_string(*remote)));
+  }
+  if (local) {
+    c.local = local->with_port(daemon.ike_port);
+    check_listened(r, *local, daemon);
+  }
+  if (remote) c.remote = remote->with_port(daemon.ike_port);
+
+  c.proposals = read_proposals(r);
+  read_ike_lifetimes(r);
+  read_liveness(r, c);
+  out.start_action = read_start_action(r);
+  c.retransmit = daemon.retransmit;
+
+  PeerSettings me = read_peer(r, Side::local, local);
+  PeerSettings peer = read_peer(r, Side::remote, remote);
+  if (me.id) c.local_id = *me.id;
+  if (peer.id) c.remote_id = *peer.id;
+  out.needs_psk = me.psk && peer.psk && me.id && peer.id;
+
+  read_child(r, local, remote, c);
+  return out;
+}
+
+}  // namespace tern::config

@@ -1,0 +1,118 @@
+// [daemon] -> DaemonSettings (see daemon_section.h).
+#include "config/daemon_section.h"
+
+#include <fmt/format.h>
+
+#include "config/ip_syntax.h"
+
+namespace tern::config {
+namespace {
+
+constexpr std::string_view kDaemonKeys[] = {"control_socket",  "listen",           "ike_port",
+                                            "natt_port",       "keylog",           "retransmit_timeout",
+                                            "retransmit_base", "retransmit_tries", "log_level"};
+
+constexpr std::string_view kLogLevels[] = {"debug", "info", "notice", "warning", "error"};
+constexpr LogLevel kLogLevelValues[] = {LogLevel::debug, LogLevel::info, LogLevel::notice, LogLevel::warning,
+                                        LogLevel::error};
+
+constexpr int64_t kMaxRetransmitTries = 20;
+
+void read_paths(TableReader& r, DaemonSettings& out) {
+  if (auto socket = r.string("control_socket")) {
+    if (!socket->starts_with('/')) {
+      r.error("control_socket", fmt::format("control_socket must be an absolute path, got '{}'", *socket));
+    } else {
+      out.control_socket = *socket;
+    }
+  }
+  if (auto keylog = r.string("keylog")) {
+    if (keylog->empty()) {
+      r.error("keylog", "keylog must name a file (leave the key out to write no key log)");
+    } else {
+      out.keylog = *keylog;
+    }
+  }
+}
+
+void read_listen(TableReader& r, DaemonSettings& out) {
+  auto listen = r.strings("listen");
+  if (!listen) return;
+  if (listen->empty() && r.has("listen")) {
+    r.error("listen", "listen is empty; name at least one address to bind (\"0.0.0.0\" or \"::\" for all)");
+    return;
+  }
+  std::vector<ike::Address> addresses;
+  for (const StringItem& item : *listen) {
+    auto ip = parse_ip(item.value);
+    if (!ip) {
+      r.problems().error(item.at, item.key,
+                         fmt::format("'{}' is not an IP address (listen takes IPv4/IPv6 literals such as "
+                                     "\"0.0.0.0\", \"::\" or \"192.0.2.1\")",
+                                     item.value));
+      continue;
+    }
+    bool duplicate = false;
+    for (const ike::Address& seen : addresses) duplicate = duplicate || seen == *ip;
+    if (duplicate) {
+      r.problems().error(item.at, item.key, fmt::format("'{}' is listed twice", item.value));
+      continue;
+    }
+    addresses.push_back(*ip);
+  }
+  out.listen = std::move(addresses);
+}
+
+void read_ports(TableReader& r, DaemonSettings& out) {
+  auto ike_port = r.integer("ike_port", 1, 65535);
+  auto natt_port = r.integer("natt_port", 1, 65535);
+  if (ike_port) out.ike_port = static_cast<uint16_t>(*ike_port);
+  if (natt_port) out.natt_port = static_cast<uint16_t>(*natt_port);
+  if (out.ike_port == out.natt_port && (ike_port || natt_port)) {
+    r.error(natt_port ? "natt_port" : "ike_port",
+            fmt::format("ike_port and natt_port must differ (both are {}; the defaults are 500 and 4500)",
+                        out.ike_port));
+  }
+}
+
+void read_retransmit(TableReader& r, DaemonSettings& out) {
+  if (auto timeout = r.duration("retransmit_timeout")) {
+    if (timeout->count() <= 0) {
+      r.error("retransmit_timeout", "retransmit_timeout must be longer than zero (default \"4s\")");
+    } else {
+      out.retransmit.timeout = *timeout;
+    }
+  }
+  if (auto base = r.number("retransmit_base")) {
+    if (!(*base >= 1.0) || *base > 100.0) {
+      r.error(
+          "retransmit_base",
+          fmt::format("retransmit_base must be 1.0..100 (each retransmit waits base times longer than the "
+                      "previous; default 1.8), got {}",
+                      *base));
+    } else {
+      out.retransmit.base = *base;
+    }
+  }
+  if (auto tries = r.integer("retransmit_tries", 0, kMaxRetransmitTries)) {
+    out.retransmit.tries = static_cast<uint32_t>(*tries);
+  }
+}
+
+}  // namespace
+
+DaemonSettings read_daemon(const toml::table* daemon, Problems& problems) {
+  DaemonSettings out;
+  out.listen = {ike::Address::ipv4({0, 0, 0, 0}, 0)};
+  if (daemon == nullptr) return out;
+  TableReader r{*daemon, "daemon", "daemon", TableKind::table, problems};
+  r.allow_only(kDaemonKeys);
+  read_paths(r, out);
+  read_listen(r, out);
+  read_ports(r, out);
+  read_retransmit(r, out);
+  if (auto level = r.choice("log_level", kLogLevels)) out.log_level = kLogLevelValues[*level];
+  return out;
+}
+
+}  // namespace tern::config

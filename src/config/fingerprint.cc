@@ -1,0 +1,53 @@
+// Canonical serialization + SHA-256 (see fingerprint.h).
+#include "config/fingerprint.h"
+
+#include <fmt/format.h>
+
+#include "crypto/hash.h"
+
+namespace tern::config {
+namespace {
+
+std::string identity_text(const ike::Identity& id) {
+  if (id.any) return "%any";
+  return fmt::format("{}:{}", static_cast<unsigned>(id.type), to_hex(id.data));
+}
+
+std::string selector_text(const wire::TrafficSelector& ts) {
+  return fmt::format("{}:{}", static_cast<unsigned>(ts.type), ts.to_string());
+}
+
+}  // namespace
+
+std::string fingerprint(const ike::ConnectionConfig& c, StartAction start_action) {
+  // One "key=value" line per field; lists repeat their key. The version line
+  // lets a future format change every fingerprint at once.
+  std::string text = "tern-connection-fingerprint-v1\n";
+  auto line = [&text](std::string_view key, const std::string& value) {
+    text += fmt::format("{}={}\n", key, value);
+  };
+  line("name", c.name);
+  line("local", c.local.to_string());
+  line("remote", c.remote.to_string());
+  for (const crypto::IkeSuite& s : c.proposals) line("proposal", s.to_string());
+  line("local_id", identity_text(c.local_id));
+  line("remote_id", identity_text(c.remote_id));
+  line("force_encap", c.force_encap ? "1" : "0");
+  line("retransmit_timeout_us", std::to_string(c.retransmit.timeout.count()));
+  line("retransmit_base", fmt::format("{:a}", c.retransmit.base));
+  line("retransmit_tries", std::to_string(c.retransmit.tries));
+  line("dpd_delay_us", std::to_string(c.dpd_delay.count()));
+  line("dpd_action", std::string(to_string(c.dpd_action)));
+  line("window_size", std::to_string(c.window_size));
+  line("child_name", c.child_name);
+  for (const ike::EspSuite& s : c.esp_proposals) line("esp_proposal", s.to_string());
+  for (const wire::TrafficSelector& ts : c.local_ts) line("local_ts", selector_text(ts));
+  for (const wire::TrafficSelector& ts : c.remote_ts) line("remote_ts", selector_text(ts));
+  line("mode", c.mode == ike::ChildMode::tunnel ? "tunnel" : "transport");
+  line("start_action", std::string(to_string(start_action)));
+  line("psk_octets", std::to_string(c.psk.size()));
+  crypto::Sha256Digest digest = crypto::sha256({as_bytes(text), c.psk.view()});
+  return to_hex(digest);
+}
+
+}  // namespace tern::config

@@ -1,0 +1,116 @@
+// See stats_json.h.
+#include "control/stats_json.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "control/json_fields.h"
+
+namespace tern::control {
+namespace {
+
+using ike::EndpointCounters;
+
+struct CounterField {
+  std::string_view name;
+  uint64_t EndpointCounters::*member;
+};
+
+#define TERN_COUNTER(name)         \
+  CounterField {                   \
+#name, &EndpointCounters::name \
+  }
+constexpr std::array kCounterFields = {
+    TERN_COUNTER(datagrams_received),
+    TERN_COUNTER(dropped_malformed),
+    TERN_COUNTER(dropped_no_sa),
+    TERN_COUNTER(dropped_no_connection),
+    TERN_COUNTER(dropped_bad_message_id),
+    TERN_COUNTER(dropped_undecodable),
+    TERN_COUNTER(dropped_retransmit_mismatch),
+    TERN_COUNTER(dropped_no_sa_response),
+    TERN_COUNTER(invalid_ike_spi_sent),
+    TERN_COUNTER(invalid_ike_spi_rate_limited),
+    TERN_COUNTER(cookies_sent),
+    TERN_COUNTER(cookies_accepted),
+    TERN_COUNTER(cookies_rejected),
+    TERN_COUNTER(cookie_retries),
+    TERN_COUNTER(malformed_requests_answered),
+    TERN_COUNTER(dropped_request_in_wrong_state),
+    TERN_COUNTER(create_child_sa_refused),
+    TERN_COUNTER(invalid_spi_reported),
+    TERN_COUNTER(delete_unknown_spi),
+    TERN_COUNTER(liveness_checks_sent),
+    TERN_COUNTER(peers_not_responding),
+    TERN_COUNTER(initial_contact_replaced),
+    TERN_COUNTER(retransmits_sent),
+    TERN_COUNTER(cached_responses_sent),
+    TERN_COUNTER(ike_sas_established),
+    TERN_COUNTER(ike_sas_destroyed),
+    TERN_COUNTER(child_sas_installed),
+    TERN_COUNTER(child_sas_removed),
+};
+#undef TERN_COUNTER
+
+// A counter added to EndpointCounters must be added above, or `ternctl stats`
+// would silently not show it.
+static_assert(sizeof(EndpointCounters) == kCounterFields.size() * sizeof(uint64_t),
+              "EndpointCounters changed: list every field in kCounterFields");
+
+// Name column wide enough for every name in `stats`' object `key`.
+size_t name_width(const nlohmann::json& object) {
+  size_t width = 0;
+  if (object.is_object())
+    for (const auto& [name, value] : object.items()) width = std::max(width, name.size());
+  return width;
+}
+
+void render_section(std::string& out, std::string_view title, const nlohmann::json* object,
+                    std::string_view empty) {
+  out += fmt::format("{}:\n", title);
+  if (object == nullptr || !object->is_object() || object->empty()) {
+    out += fmt::format("  {}\n", empty);
+    return;
+  }
+  const size_t width = name_width(*object);
+  for (const auto& [name, value] : object->items())
+    out += fmt::format("  {:<{}}  {}\n", name, width, field_text(*object, name));
+}
+
+}  // namespace
+
+nlohmann::json stats_json(const EndpointCounters& counters,
+                          const std::map<std::string, uint64_t>& teardown_reasons) {
+  nlohmann::json by_name = nlohmann::json::object();
+  for (const CounterField& f : kCounterFields) by_name[std::string(f.name)] = counters.*f.member;
+  nlohmann::json reasons = nlohmann::json::object();
+  for (const auto& [reason, count] : teardown_reasons) reasons[reason] = count;
+  return {{"counters", std::move(by_name)}, {"teardown_reasons", std::move(reasons)}};
+}
+
+std::vector<std::string_view> counter_names() {
+  std::vector<std::string_view> names;
+  for (const CounterField& f : kCounterFields) names.push_back(f.name);
+  return names;
+}
+
+std::string render_stats(const nlohmann::json& stats) {
+  std::string out;
+  render_section(out, "counters", field(stats, "counters"), "(none)");
+  render_section(out, "teardown reasons", field(stats, "teardown_reasons"), "(no IKE SA went down)");
+  // Whatever else ternd adds (its own counters, a gauge): objects as sections, the rest as lines.
+  if (!stats.is_object()) return out;
+  for (const auto& [key, value] : stats.items()) {
+    if (key == "counters" || key == "teardown_reasons") continue;
+    if (value.is_object())
+      render_section(out, key, &value, "(none)");
+    else
+      out += fmt::format("{}: {}\n", key, field_text(stats, key));
+  }
+  return out;
+}
+
+}  // namespace tern::control

@@ -1,0 +1,125 @@
+// The daemon's side of the control protocol (docs/control.md): one request
+// line in, one response line out — except `up`, answered when the engine
+// reports the outcome (control::UpTracker), and `events`, which keeps the
+// client as a follower of every event line.
+#include <fmt/format.h>
+
+#include "base/log.h"
+#include "control/response.h"
+#include "control/sa_json.h"
+#include "control/stats_json.h"
+#include "daemon/daemon.h"
+
+namespace tern::daemon {
+namespace {
+
+constexpr Duration kUpTimeout = seconds(120);  // ternctl gives up earlier (--timeout)
+
+}  // namespace
+
+void Daemon::on_control_line(io::ClientId client, std::string line) {
+  ++counters_.control_requests;
+  Result<control::Request> request = control::parse_request(line);
+  if (!request) {
+    ++counters_.control_bad_requests;
+    control_->send(client, control::error_line(request.error().detail));
+    return;
+  }
+  handle(client, *request);
+}
+
+void Daemon::on_control_close(io::ClientId client) {
+  followers_.erase(client);
+  std::erase_if(pending_ups_, [&](const PendingUp& p) { return p.client == client; });
+}
+
+void Daemon::handle(io::ClientId client, const control::Request& request) {
+  using Kind = control::Request::Kind;
+  switch (request.kind) {
+    case Kind::up: handle_up(client, request); return;
+    case Kind::down: handle_down(client, request); return;
+    case Kind::rekey:
+      control_->send(client,
+                     control::error_line("rekeying is not implemented in this build yet; `ternctl down` and "
+                                         "`ternctl up` replace the SAs with new ones"));
+      return;
+    case Kind::list_sas:
+      control_->send(client, control::ok_line(control::list_sas_json(
+                                 endpoint_->status(),
+                                 control::WallClock{[this](Timestamp t) { return clock_.wall_text(t); }})));
+      return;
+    case Kind::stats: control_->send(client, control::ok_line(stats())); return;
+    case Kind::reload: {
+      TERN_LOG(LogLevel::notice, "ternd", "ternctl reload: reloading {}", config_path_);
+      Result<nlohmann::json> outcome = reload();
+      control_->send(client,
+                     outcome ? control::ok_line(*outcome) : control::error_line(outcome.error().detail));
+      return;
+    }
+    case Kind::events:
+      followers_.insert(client);
+      control_->send(client, control::ok_line(std::string(control::kEventsFollowing)));
+      return;
+  }
+}
+
+void Daemon::handle_up(io::ClientId client, const control::Request& request) {
+  if (stopping_) {
+    control_->send(client, control::error_line("ternd is shutting down"));
+    return;
+  }
+  for (const config::ConnectionSettings& c : config_.connections) {
+    if (c.engine->name != request.connection) continue;
+    if (!request.child.empty() && request.child != c.engine->child_name) {
+      control_->send(
+          client, control::error_line(fmt::format("connection '{}' has no child named '{}' (it has: {})",
+                                                  request.connection, request.child, c.engine->child_name)));
+      return;
+    }
+  }
+  const Timestamp now = clock_.now();
+  pending_ups_.push_back(
+      PendingUp{client, control::UpTracker(request.connection, request.child), now + kUpTimeout});
+  Result<void> started = endpoint_->command(ike::Up{request.connection}, now);
+  if (!started) {
+    pending_ups_.pop_back();
+    control_->send(client, control::error_line(started.error().detail));
+    return;
+  }
+  TERN_LOG(LogLevel::info, "ternd", "ternctl up {}: initiating", request.connection);
+  run_effects();
+}
+
+void Daemon::handle_down(io::ClientId client, const control::Request& request) {
+  size_t count = 0;
+  for (const ike::IkeSaStatus& sa : endpoint_->status()) count += sa.connection == request.connection ? 1 : 0;
+  Result<void> done = endpoint_->command(ike::Down{request.connection}, clock_.now());
+  if (!done) {
+    control_->send(client, control::error_line(done.error().detail));
+    return;
+  }
+  TERN_LOG(LogLevel::info, "ternd", "ternctl down {}: deleting {} IKE SA(s)", request.connection, count);
+  control_->send(client,
+                 control::ok_line(nlohmann::json{
+                     {"message", fmt::format("deleting {} IKE SA(s) of {}", count, request.connection)},
+                     {"ike_sas", count}}));
+  run_effects();
+}
+
+nlohmann::json Daemon::stats() const {
+  nlohmann::json out = control::stats_json(endpoint_->counters(), teardown_reasons_);
+  out["daemon"] = {{"send_errors", counters_.send_errors},
+                   {"no_socket_for_send", counters_.no_socket_for_send},
+                   {"keylog_errors", counters_.keylog_errors},
+                   {"reloads", counters_.reloads},
+                   {"reloads_refused", counters_.reloads_refused},
+                   {"control_requests", counters_.control_requests},
+                   {"control_bad_requests", counters_.control_bad_requests}};
+  uint64_t receive_errors = 0;
+  for (const auto& s : sockets_) receive_errors += s->receive_errors();
+  out["daemon"]["receive_errors"] = receive_errors;
+  out["ike_sas"] = endpoint_->status().size();
+  return out;
+}
+
+}  // namespace tern::daemon

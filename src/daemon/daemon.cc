@@ -1,0 +1,326 @@
+#include "daemon/daemon.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "base/log.h"
+#include "control/event_json.h"
+#include "control/response.h"
+#include "io/socket_address.h"
+
+namespace tern::daemon {
+namespace {
+
+constexpr Duration kShutdownGrace = seconds(3);
+constexpr size_t kMaxTeardownReasons = 64;  // distinct reason texts kept; the rest count as "other"
+
+LogLevel level_of(ike::EventKind kind) {
+  using K = ike::EventKind;
+  switch (kind) {
+    case K::ike_sa_established:
+    case K::ike_sa_destroyed:
+    case K::child_sa_installed:
+    case K::child_sa_removed: return LogLevel::notice;
+    case K::child_sa_failed:
+    case K::proposal_mismatch:
+    case K::authentication_failed:
+    case K::dpd_action:
+    case K::invalid_spi_reported: return LogLevel::warning;
+    case K::invalid_ke_retry:
+    case K::retransmit:
+    case K::message_dropped: return LogLevel::info;
+  }
+  return LogLevel::info;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Daemon>> Daemon::create(asio::io_context& io, config::Config config,
+                                               std::string config_path) {
+  std::unique_ptr<Daemon> d(new Daemon(io, std::move(config), std::move(config_path)));
+  if (Result<void> opened = d->open_sockets(); !opened) return fail(opened.error());
+  if (d->config_.daemon.keylog) {
+    Result<io::AppendFile> keylog = io::AppendFile::open(*d->config_.daemon.keylog);
+    if (!keylog) return fail(keylog.error());
+    d->keylog_.emplace(std::move(*keylog));
+  }
+  Daemon* self = d.get();
+  Result<std::unique_ptr<io::ControlServer>> control = io::ControlServer::open(
+      io, d->config_.daemon.control_socket,
+      [self](io::ClientId client, std::string line) { self->on_control_line(client, std::move(line)); },
+      [self](io::ClientId client) { self->on_control_close(client); });
+  if (!control) return fail(control.error());
+  d->control_ = std::move(*control);
+  return d;
+}
+
+Daemon::Daemon(asio::io_context& io, config::Config config, std::string config_path)
+    : io_(io),
+      config_path_(std::move(config_path)),
+      config_(std::move(config)),
+      endpoint_(std::make_unique<ike::Endpoint>(config_.endpoint_config(), random_)),
+      timer_(io) {}
+
+Daemon::~Daemon() = default;
+
+Result<void> Daemon::open_sockets() {
+  const config::DaemonSettings& d = config_.daemon;
+  for (const ike::Address& listen : d.listen) {
+    for (uint16_t port : {d.ike_port, d.natt_port}) {
+      Result<std::unique_ptr<io::UdpSocket>> socket = io::UdpSocket::open(io_, listen.with_port(port));
+      if (!socket) return fail(socket.error());
+      sockets_.push_back(std::move(*socket));
+    }
+  }
+  // Every connection must be reachable through a socket.
+  for (const config::ConnectionSettings& c : config_.connections) {
+    const ike::Address& local = c.engine->local;
+    const bool covered = std::any_of(sockets_.begin(), sockets_.end(), [&](const auto& s) {
+      return s->bound().family == local.family && (s->wildcard() || s->bound().same_ip(local));
+    });
+    if (!covered)
+      return fail(Errc::io_error, fmt::format("connection {}: local address {} is not among daemon.listen",
+                                              c.engine->name, local.to_string()));
+  }
+  return {};
+}
+
+void Daemon::start() {
+  for (const auto& socket : sockets_) {
+    socket->start([this](const ike::Address& local, const ike::Address& remote, ByteView bytes) {
+      on_datagram(local, remote, bytes);
+    });
+    TERN_LOG(LogLevel::info, "ternd", "listening on {} (UDP)", socket->bound().to_string());
+  }
+  signals_ = std::make_unique<io::Signals>(io_, [this](io::Signal signal) {
+    if (signal == io::Signal::terminate) {
+      shutdown();
+      return;
+    }
+    TERN_LOG(LogLevel::notice, "ternd", "SIGHUP: reloading {}", config_path_);
+    (void)reload();
+  });
+  TERN_LOG(LogLevel::notice, "ternd", "ternd started: {} connection(s) from {}, control socket {}",
+           config_.connections.size(), config_path_, control_->path());
+  std::vector<std::string> all;
+  for (const auto& c : config_.connections) all.push_back(c.engine->name);
+  apply_start_actions(all);
+  arm_timer();
+}
+
+void Daemon::apply_start_actions(const std::vector<std::string>& names) {
+  for (const config::ConnectionSettings& c : config_.connections) {
+    if (c.start_action != config::StartAction::start) continue;
+    if (std::find(names.begin(), names.end(), c.engine->name) == names.end()) continue;
+    TERN_LOG(LogLevel::info, "ternd", "start_action = start: initiating {}", c.engine->name);
+    (void)endpoint_->command(ike::Up{c.engine->name}, clock_.now());
+    run_effects();
+  }
+}
+
+void Daemon::on_datagram(const ike::Address& local, const ike::Address& remote, ByteView bytes) {
+  endpoint_->on_datagram(local, remote, bytes, clock_.now());
+  run_effects();
+}
+
+void Daemon::on_timer() {
+  const Timestamp now = clock_.now();
+  endpoint_->on_timer(now);
+  for (auto it = pending_ups_.begin(); it != pending_ups_.end();) {
+    if (now < it->deadline) {
+      ++it;
+      continue;
+    }
+    control_->send(it->client,
+                   control::error_line("no outcome within the timeout: the peer may be unreachable or still "
+                                       "retransmitting; see `ternctl events` or the log"));
+    it = pending_ups_.erase(it);
+  }
+  run_effects();
+  check_shutdown_done();
+}
+
+void Daemon::arm_timer() {
+  std::optional<Timestamp> next = endpoint_->next_deadline();
+  auto consider = [&](Timestamp t) {
+    if (!next || t < *next) next = t;
+  };
+  for (const PendingUp& p : pending_ups_) consider(p.deadline);
+  if (shutdown_deadline_) consider(*shutdown_deadline_);
+  if (next == armed_for_) return;
+  armed_for_ = next;
+  timer_.cancel();
+  if (!next) return;
+  timer_.expires_at(clock_.steady(*next));
+  timer_.async_wait([this](const asio::error_code& ec) {
+    if (ec) return;  // re-armed or cancelled
+    armed_for_.reset();
+    on_timer();
+  });
+}
+
+void Daemon::run_effects() {
+  for (ike::Effect& effect : endpoint_->take_effects()) {
+    if (const auto* s = std::get_if<ike::Send>(&effect)) {
+      send(*s);
+    } else if (const auto* e = std::get_if<ike::Event>(&effect)) {
+      on_event(*e);
+    } else if (const auto* k = std::get_if<ike::Keylog>(&effect)) {
+      if (keylog_) {
+        if (Result<void> w = keylog_->append_line(k->line); !w) {
+          ++counters_.keylog_errors;
+          TERN_LOG(LogLevel::error, "ternd", "keylog: {}", w.error().detail);
+        }
+      }
+    } else if (const auto* install = std::get_if<ike::InstallChildSa>(&effect)) {
+      TERN_LOG(
+          LogLevel::info, "esp",
+          "CHILD_SA {}/{} SPIs in {:08x} out {:08x}: negotiated; this build has no ESP data plane yet, so "
+          "its traffic is not carried",
+          install->connection, install->child, install->spi_in, install->spi_out);
+    }
+  }
+  arm_timer();
+  check_shutdown_done();
+}
+
+void Daemon::send(const ike::Send& s) {
+  io::UdpSocket* best = nullptr;
+  for (const auto& socket : sockets_) {
+    const ike::Address& b = socket->bound();
+    if (b.port != s.local.port || b.family != s.local.family) continue;
+    if (b.same_ip(s.local)) {
+      best = socket.get();
+      break;
+    }
+    if (socket->wildcard() && best == nullptr) best = socket.get();
+  }
+  if (best == nullptr) {
+    ++counters_.no_socket_for_send;
+    TERN_LOG(LogLevel::error, "ternd", "no socket to send from {} to {}", s.local.to_string(),
+             s.remote.to_string());
+    return;
+  }
+  if (Result<void> sent = best->send(s.local, s.remote, s.bytes); !sent) {
+    ++counters_.send_errors;
+    TERN_LOG(LogLevel::warning, "ternd", "{}", sent.error().detail);
+  }
+}
+
+void Daemon::on_event(const ike::Event& event) {
+  const std::string who =
+      event.ike_sa == ike::IkeSaId{0}
+          ? (event.connection.empty() ? std::string() : event.connection + ": ")
+          : fmt::format("{}[{}]: ", event.connection, static_cast<uint64_t>(event.ike_sa));
+  TERN_LOG(level_of(event.kind), "ike", "{}{}", who, event.text);
+  if (event.kind == ike::EventKind::ike_sa_destroyed) {
+    std::string reason = event.text;
+    if (!teardown_reasons_.contains(reason) && teardown_reasons_.size() >= kMaxTeardownReasons)
+      reason = "other";
+    ++teardown_reasons_[reason];
+  }
+  if (!followers_.empty()) {
+    const std::string line = control::event_line(control::event_json(event, clock_.wall_now()));
+    for (io::ClientId client : std::set<io::ClientId>(followers_)) control_->send(client, line);
+  }
+  for (auto it = pending_ups_.begin(); it != pending_ups_.end();) {
+    std::optional<control::UpOutcome> outcome = it->tracker.on_event(event);
+    if (!outcome) {
+      ++it;
+      continue;
+    }
+    nlohmann::json result = {{"message", outcome->message},
+                             {"ike_sa", static_cast<uint64_t>(outcome->ike_sa)}};
+    control_->send(it->client,
+                   outcome->ok ? control::ok_line(result) : control::error_line(outcome->message));
+    it = pending_ups_.erase(it);
+  }
+}
+
+Result<nlohmann::json> Daemon::reload() {
+  config::LoadResult loaded = config::load_file(config_path_);
+  if (!loaded) {
+    ++counters_.reloads_refused;
+    std::string text = fmt::format("reload refused, the running configuration stays ({} problem(s)):",
+                                   loaded.error().size());
+    for (const config::Problem& p : loaded.error()) {
+      TERN_LOG(LogLevel::error, "config", "{}", p.to_string());
+      text += " " + p.to_string() + ";";
+    }
+    TERN_LOG(LogLevel::error, "ternd", "reload of {} refused: the running configuration stays", config_path_);
+    return fail(Errc::invalid_syntax, text);
+  }
+  for (const config::Problem& w : loaded->warnings)
+    TERN_LOG(LogLevel::warning, "config", "{}", w.to_string());
+  ReloadPlan plan = plan_reload(config_, std::move(*loaded));
+  std::vector<std::shared_ptr<const ike::ConnectionConfig>> connections;
+  for (const auto& c : plan.next.connections) connections.push_back(c.engine);
+  const size_t going = endpoint_->reload(std::move(connections), clock_.now());
+  // Settings that need no new socket apply at once.
+  const config::DaemonSettings running_daemon = config_.daemon;
+  if (plan.next.daemon.keylog != running_daemon.keylog) {
+    keylog_.reset();
+    if (plan.next.daemon.keylog) {
+      Result<io::AppendFile> keylog = io::AppendFile::open(*plan.next.daemon.keylog);
+      if (keylog) {
+        keylog_.emplace(std::move(*keylog));
+      } else {
+        TERN_LOG(LogLevel::error, "ternd", "keylog: {}", keylog.error().detail);
+      }
+    }
+  }
+  config_ = std::move(plan.next);
+  // Socket settings stay as they are until a restart.
+  config_.daemon.listen = running_daemon.listen;
+  config_.daemon.ike_port = running_daemon.ike_port;
+  config_.daemon.natt_port = running_daemon.natt_port;
+  config_.daemon.control_socket = running_daemon.control_socket;
+  ++counters_.reloads;
+  TERN_LOG(LogLevel::notice, "ternd",
+           "reloaded {}: {} added, {} changed, {} removed, {} unchanged; {} IKE SA(s) of changed or removed "
+           "connections deleted",
+           config_path_, plan.added.size(), plan.changed.size(), plan.removed.size(), plan.unchanged.size(),
+           going);
+  for (const std::string& key : plan.needs_restart)
+    TERN_LOG(LogLevel::warning, "ternd", "daemon.{} changed: it takes effect when ternd is restarted", key);
+  std::vector<std::string> start = plan.added;
+  start.insert(start.end(), plan.changed.begin(), plan.changed.end());
+  run_effects();
+  apply_start_actions(start);
+  return nlohmann::json{{"added", plan.added},      {"changed", plan.changed},
+                        {"removed", plan.removed},  {"unchanged", plan.unchanged},
+                        {"ike_sas_deleted", going}, {"needs_restart", plan.needs_restart}};
+}
+
+void Daemon::shutdown() {
+  if (stopping_) {
+    TERN_LOG(LogLevel::notice, "ternd", "second termination signal: exiting now");
+    io_.stop();
+    return;
+  }
+  stopping_ = true;
+  const Timestamp now = clock_.now();
+  shutdown_deadline_ = now + kShutdownGrace;
+  TERN_LOG(LogLevel::notice, "ternd", "shutting down: deleting {} IKE SA(s)", endpoint_->status().size());
+  for (const auto& c : config_.connections) (void)endpoint_->command(ike::Down{c.engine->name}, now);
+  // A responder SA whose connection a reload removed has no name to go by.
+  (void)endpoint_->reload({}, now);
+  run_effects();
+}
+
+void Daemon::check_shutdown_done() {
+  if (!stopping_) return;
+  const bool empty = endpoint_->status().empty();
+  if (empty || (shutdown_deadline_ && clock_.now() >= *shutdown_deadline_)) {
+    if (!empty)
+      TERN_LOG(LogLevel::warning, "ternd", "exiting with {} IKE SA(s) whose Delete was not answered",
+               endpoint_->status().size());
+    TERN_LOG(LogLevel::notice, "ternd", "ternd stopped");
+    shutdown_deadline_.reset();
+    timer_.cancel();
+    io_.stop();
+  }
+}
+
+}  // namespace tern::daemon

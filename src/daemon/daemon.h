@@ -1,0 +1,121 @@
+// ternd's core: one Endpoint (the sans-I/O engine) wired to the world — UDP
+// sockets on the listen addresses (ike_port and natt_port), one timer for
+// the engine's next deadline, the control socket, signals, the keylog file
+// and the log. Everything runs on one Asio event loop thread.
+//
+// Flow: a datagram, a timer expiry, a control request or a signal becomes one
+// Endpoint input; the effects it produced are then carried out in order
+// (run_effects): Send -> a socket, Event -> the log, `ternctl events`
+// followers and pending `ternctl up` answers, Keylog -> the keylog file,
+// Install/RemoveChildSa -> logged (the ESP data plane arrives with issue 5).
+//
+// Who calls it: ternd_main creates it from a loaded Config and runs the loop;
+// reload() and shutdown() come from signals and the control socket.
+//
+// How it fails: create() returns an Error when a socket cannot be bound or
+// the keylog cannot be opened (the daemon does not start half-working).
+// After that nothing fails the daemon: a bad datagram is the engine's to
+// drop, a failed send is logged and counted, a bad reload is refused and the
+// running configuration stays.
+#pragma once
+
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "control/request.h"
+#include "control/up_tracker.h"
+#include "crypto/random.h"
+#include "daemon/reload_plan.h"
+#include "ike/endpoint.h"
+#include "io/clock.h"
+#include "io/control_server.h"
+#include "io/file_append.h"
+#include "io/signals.h"
+#include "io/udp_socket.h"
+
+namespace tern::daemon {
+
+// Counters of the daemon itself (the engine has its own), for `ternctl stats`.
+struct DaemonCounters {
+  uint64_t send_errors = 0;
+  uint64_t no_socket_for_send = 0;
+  uint64_t keylog_errors = 0;
+  uint64_t reloads = 0;
+  uint64_t reloads_refused = 0;
+  uint64_t control_requests = 0;
+  uint64_t control_bad_requests = 0;
+};
+
+class Daemon {
+ public:
+  // `config_path` is re-read on reload.
+  static Result<std::unique_ptr<Daemon>> create(asio::io_context& io, config::Config config,
+                                                std::string config_path);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Starts receiving, acts on start_action. Call once, then run the loop.
+  void start();
+  // Re-reads the config file; the outcome as the JSON `ternctl reload` prints,
+  // or the problems (one per line) when the new file is refused.
+  Result<nlohmann::json> reload();
+  // Deletes every IKE SA (INFORMATIONAL Delete), waits for the answers (at
+  // most shutdown_grace), then stops the event loop.
+  void shutdown();
+
+ private:
+  struct PendingUp {
+    io::ClientId client;
+    control::UpTracker tracker;
+    Timestamp deadline;
+  };
+
+  Daemon(asio::io_context& io, config::Config config, std::string config_path);
+  Result<void> open_sockets();
+  void on_datagram(const ike::Address& local, const ike::Address& remote, ByteView bytes);
+  void on_timer();
+  void arm_timer();
+  // Carries out the effects of the last Endpoint input, then re-arms the timer.
+  void run_effects();
+  void send(const ike::Send& send);
+  void on_event(const ike::Event& event);
+  void apply_start_actions(const std::vector<std::string>& names);
+  void check_shutdown_done();
+
+  // control_handler.cc
+  void on_control_line(io::ClientId client, std::string line);
+  void on_control_close(io::ClientId client);
+  void handle(io::ClientId client, const control::Request& request);
+  void handle_up(io::ClientId client, const control::Request& request);
+  void handle_down(io::ClientId client, const control::Request& request);
+  nlohmann::json stats() const;
+
+  asio::io_context& io_;
+  io::Clock clock_;
+  crypto::OpenSslRandom random_;
+  std::string config_path_;
+  config::Config config_;
+  std::unique_ptr<ike::Endpoint> endpoint_;
+  std::vector<std::unique_ptr<io::UdpSocket>> sockets_;
+  std::unique_ptr<io::ControlServer> control_;
+  std::unique_ptr<io::Signals> signals_;
+  std::optional<io::AppendFile> keylog_;
+  asio::steady_timer timer_;
+  std::optional<Timestamp> armed_for_;
+  std::set<io::ClientId> followers_;  // `ternctl events`
+  std::vector<PendingUp> pending_ups_;
+  std::map<std::string, uint64_t> teardown_reasons_;
+  DaemonCounters counters_;
+  bool stopping_ = false;
+  std::optional<Timestamp> shutdown_deadline_;
+};
+
+}  // namespace tern::daemon

@@ -1,0 +1,144 @@
+#include "io/udp_socket.h"
+
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "io/socket_address.h"
+
+namespace tern::io {
+namespace {
+
+constexpr size_t kMaxDatagram = 65536;
+constexpr int kMaxPerWakeup = 64;  // fairness between sockets
+
+Error errno_error(std::string_view what, const ike::Address& address) {
+  return Error{Errc::io_error, std::nullopt,
+               fmt::format("{} {}: {}", what, address.to_string(), std::strerror(errno))};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<UdpSocket>> UdpSocket::open(asio::io_context& io, const ike::Address& bind) {
+  const bool v4 = bind.family == ike::AddressFamily::ipv4;
+  const int fd = ::socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail(errno_error("cannot create a UDP socket for", bind));
+  const int one = 1;
+  // No SO_REUSEADDR: on UDP it would let a second daemon bind the same port
+  // and silently share (steal) its datagrams.
+  bool ok = true;
+  if (v4) {
+    ok = ok && ::setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one) == 0;
+  } else {
+    ok = ok && ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) == 0;
+    ok = ok && ::setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one) == 0;
+  }
+  if (!ok) {
+    Error e = errno_error("cannot set socket options on", bind);
+    ::close(fd);
+    return fail(std::move(e));
+  }
+  const SockAddr sa = to_sockaddr(bind);
+  if (::bind(fd, sa.get(), sa.length) != 0) {
+    Error e = errno_error("cannot bind", bind);
+    ::close(fd);
+    return fail(std::move(e));
+  }
+  return std::unique_ptr<UdpSocket>(new UdpSocket(io, fd, bind));
+}
+
+UdpSocket::UdpSocket(asio::io_context& io, int fd, ike::Address bound)
+    : descriptor_(io, fd), bound_(bound), wildcard_(is_wildcard(bound)), buffer_(kMaxDatagram) {}
+
+void UdpSocket::start(DatagramHandler handler) {
+  handler_ = std::move(handler);
+  wait();
+}
+
+void UdpSocket::wait() {
+  descriptor_.async_wait(asio::posix::stream_descriptor::wait_read, [this](const asio::error_code& ec) {
+    if (ec) return;  // cancelled: the socket is closing
+    drain();
+    wait();
+  });
+}
+
+void UdpSocket::drain() {
+  for (int n = 0; n < kMaxPerWakeup; ++n) {
+    sockaddr_storage from{};
+    iovec iov{buffer_.data(), buffer_.size()};
+    alignas(cmsghdr) uint8_t control[256];
+    msghdr msg{};
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof from;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    const ssize_t got = ::recvmsg(descriptor_.native_handle(), &msg, MSG_DONTWAIT);
+    if (got < 0) {
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) ++receive_errors_;
+      return;
+    }
+    if ((msg.msg_flags & MSG_TRUNC) != 0) {
+      ++receive_errors_;
+      continue;
+    }
+    std::optional<ike::Address> remote = from_sockaddr(from);
+    if (!remote) continue;
+    ike::Address local = bound_;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+        in_pktinfo info{};
+        std::memcpy(&info, CMSG_DATA(c), sizeof info);
+        std::memcpy(local.ip.data(), &info.ipi_addr, 4);
+      } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+        in6_pktinfo info{};
+        std::memcpy(&info, CMSG_DATA(c), sizeof info);
+        std::memcpy(local.ip.data(), &info.ipi6_addr, 16);
+      }
+    }
+    handler_(local, *remote, ByteView(buffer_.data(), static_cast<size_t>(got)));
+  }
+}
+
+Result<void> UdpSocket::send(const ike::Address& local, const ike::Address& remote, ByteView bytes) {
+  const SockAddr to = to_sockaddr(remote);
+  iovec iov{const_cast<uint8_t*>(bytes.data()), bytes.size()};
+  alignas(cmsghdr) uint8_t control[CMSG_SPACE(sizeof(in6_pktinfo))]{};
+  msghdr msg{};
+  msg.msg_name = const_cast<sockaddr*>(to.get());
+  msg.msg_namelen = to.length;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  if (wildcard_ && !is_wildcard(local)) {  // choose the source address
+    msg.msg_control = control;
+    cmsghdr* c = reinterpret_cast<cmsghdr*>(control);
+    if (local.family == ike::AddressFamily::ipv4) {
+      in_pktinfo info{};
+      std::memcpy(&info.ipi_spec_dst, local.ip.data(), 4);
+      c->cmsg_level = IPPROTO_IP;
+      c->cmsg_type = IP_PKTINFO;
+      c->cmsg_len = CMSG_LEN(sizeof info);
+      std::memcpy(CMSG_DATA(c), &info, sizeof info);
+      msg.msg_controllen = CMSG_SPACE(sizeof info);
+    } else {
+      in6_pktinfo info{};
+      std::memcpy(&info.ipi6_addr, local.ip.data(), 16);
+      c->cmsg_level = IPPROTO_IPV6;
+      c->cmsg_type = IPV6_PKTINFO;
+      c->cmsg_len = CMSG_LEN(sizeof info);
+      std::memcpy(CMSG_DATA(c), &info, sizeof info);
+      msg.msg_controllen = CMSG_SPACE(sizeof info);
+    }
+  }
+  if (::sendmsg(descriptor_.native_handle(), &msg, MSG_DONTWAIT) < 0)
+    return fail(errno_error(fmt::format("cannot send {} octets to", bytes.size()), remote));
+  return {};
+}
+
+}  // namespace tern::io

@@ -1,0 +1,59 @@
+// One bound UDP socket for IKE (port 500) or NAT-T (port 4500), driven by the
+// Asio event loop. Bound to a wildcard address it still learns, for every
+// datagram, the local address it was sent to (IP_PKTINFO / IPV6_RECVPKTINFO)
+// and sends from the address the engine asks for, so that replies leave
+// from the address the peer talked to.
+//
+// Who calls it: the daemon opens one per listen address and port, hands each
+// datagram to the Endpoint and sends the Endpoint's Send effects through the
+// socket whose port (and address) fit. On port 4500 datagrams arrive with the
+// RFC 3948 non-ESP marker in front, exactly as the engine expects them.
+//
+// How it fails: open() returns an Error naming the address and the errno
+// text; send() returns one (the daemon logs and counts it); receive errors
+// are counted and the socket keeps listening.
+#pragma once
+
+#include <asio/io_context.hpp>
+#include <asio/posix/stream_descriptor.hpp>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/error.h"
+#include "ike/address.h"
+
+namespace tern::io {
+
+using DatagramHandler =
+    std::function<void(const ike::Address& local, const ike::Address& remote, ByteView bytes)>;
+
+class UdpSocket {
+ public:
+  static Result<std::unique_ptr<UdpSocket>> open(asio::io_context& io, const ike::Address& bind);
+  UdpSocket(const UdpSocket&) = delete;
+  UdpSocket& operator=(const UdpSocket&) = delete;
+
+  // Starts receiving; `handler` runs on the event loop for every datagram.
+  void start(DatagramHandler handler);
+  Result<void> send(const ike::Address& local, const ike::Address& remote, ByteView bytes);
+
+  const ike::Address& bound() const { return bound_; }
+  bool wildcard() const { return wildcard_; }
+  uint64_t receive_errors() const { return receive_errors_; }
+
+ private:
+  UdpSocket(asio::io_context& io, int fd, ike::Address bound);
+  void wait();
+  void drain();
+
+  asio::posix::stream_descriptor descriptor_;
+  ike::Address bound_;
+  bool wildcard_ = false;
+  DatagramHandler handler_;
+  std::vector<uint8_t> buffer_;
+  uint64_t receive_errors_ = 0;
+};
+
+}  // namespace tern::io

@@ -1,0 +1,57 @@
+// `ternctl stats`: every engine counter by its name, and the teardown reasons.
+#include "control/stats_json.h"
+
+#include <gtest/gtest.h>
+
+namespace tern::control {
+namespace {
+
+TEST(StatsJson, EveryCounterIsThereByName) {
+  ike::EndpointCounters c;
+  c.datagrams_received = 12;
+  c.peers_not_responding = 1;
+  c.child_sas_removed = 4;  // the last field
+  nlohmann::json j = stats_json(c, {});
+  ASSERT_TRUE(j["counters"].is_object());
+  EXPECT_EQ(j["counters"].size(), sizeof(ike::EndpointCounters) / sizeof(uint64_t));
+  EXPECT_EQ(j["counters"].size(), counter_names().size());
+  for (std::string_view name : counter_names()) EXPECT_TRUE(j["counters"].contains(name)) << name;
+  EXPECT_EQ(j["counters"]["datagrams_received"], 12);
+  EXPECT_EQ(j["counters"]["peers_not_responding"], 1);
+  EXPECT_EQ(j["counters"]["child_sas_removed"], 4);
+  EXPECT_EQ(j["counters"]["dropped_malformed"], 0);
+  EXPECT_EQ(j["teardown_reasons"], nlohmann::json::object());
+}
+
+TEST(StatsJson, TeardownReasonsAreCounted) {
+  nlohmann::json j = stats_json({}, {{"peer not responding", 2}, {"deleted by peer", 5}});
+  EXPECT_EQ(j["teardown_reasons"],
+            nlohmann::json::parse(R"({"peer not responding": 2, "deleted by peer": 5})"));
+}
+
+TEST(StatsJson, ReadableListAlignsNames) {
+  ike::EndpointCounters c;
+  c.retransmits_sent = 7;
+  std::string text = render_stats(stats_json(c, {{"peer not responding", 2}}));
+  EXPECT_NE(text.find("counters:\n"), std::string::npos) << text;
+  // The longest name is dropped_request_in_wrong_state (30 octets); the column is that wide.
+  const std::string row = "\n  retransmits_sent" + std::string(30 - 16, ' ') + "  7\n";
+  EXPECT_NE(text.find(row), std::string::npos) << text;
+  EXPECT_NE(text.find("teardown reasons:\n  peer not responding  2\n"), std::string::npos) << text;
+  EXPECT_NE(render_stats(stats_json(c, {})).find("teardown reasons:\n  (no IKE SA went down)\n"),
+            std::string::npos);
+  EXPECT_EQ(render_stats(nlohmann::json("junk")),
+            "counters:\n  (none)\nteardown reasons:\n  (no IKE SA went down)\n");
+}
+
+TEST(StatsJson, WhatTerndAddsIsShownToo) {
+  nlohmann::json j = stats_json({}, {});
+  j["daemon"] = {{"send_errors", 1}};
+  j["ike_sas"] = 2;
+  std::string text = render_stats(j);
+  EXPECT_NE(text.find("daemon:\n  send_errors  1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("ike_sas: 2\n"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace tern::control
