@@ -22,6 +22,10 @@ void set_log_sink(LogSink sink, LogLevel min_level) {
   g_min_level = min_level;
 }
 
+void set_log_level(LogLevel min_level) {
+  g_min_level = min_level;
+}
+
 bool log_enabled(LogLevel level) {
   return g_sink && level >= g_min_level;
 }

@@ -19,6 +19,8 @@ using LogSink = std::function<void(LogLevel, std::string_view component, std::st
 // Installs the process-wide sink (nullptr: discard). Not thread-safe against
 // concurrent logging; call at start-up.
 void set_log_sink(LogSink sink, LogLevel min_level = LogLevel::info);
+// Changes the minimum level of the installed sink (ternd: daemon.log_level on reload).
+void set_log_level(LogLevel min_level);
 bool log_enabled(LogLevel level);
 void log_message(LogLevel level, std::string_view component, std::string_view message);
 

@@ -14,14 +14,15 @@ constexpr std::string_view kSecretKeys[] = {"type", "ids", "secret"};
 constexpr size_t kShortPsk = 8;
 
 std::optional<SecretBytes> read_value(TableReader& r) {
-  auto text = r.string("secret");
-  if (!text) {
+  std::optional<std::string> written = r.string("secret");
+  if (!written) {
     if (!r.has("secret")) r.missing("secret", "the pre-shared key; \"0x...\" for hex");
     return std::nullopt;
   }
+  std::string& text = *written;
   std::optional<SecretBytes> out;
-  if (text->starts_with("0x") || text->starts_with("0X")) {
-    auto bytes = from_hex(std::string_view(*text).substr(2));
+  if (text.starts_with("0x") || text.starts_with("0X")) {
+    std::optional<Bytes> bytes = from_hex(std::string_view(text).substr(2));
     if (!bytes) {
       r.error("secret", "a secret starting with 0x must be hex digits (an even number of them)");
     } else {
@@ -29,9 +30,10 @@ std::optional<SecretBytes> read_value(TableReader& r) {
       secure_zero(bytes->data(), bytes->size());
     }
   } else {
-    out = SecretBytes(as_bytes(*text));
+    out = SecretBytes(as_bytes(text));
   }
-  secure_zero(text->data(), text->size());
+  // Our copies only: toml++ keeps its own until the parsed document is destroyed.
+  secure_zero(text.data(), text.size());
   if (out && out->empty()) {
     r.error("secret", "the secret is empty");
     return std::nullopt;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "config/suggest.h"
 
@@ -161,8 +162,9 @@ std::optional<int64_t> TableReader::integer(std::string_view member, int64_t min
   }
   int64_t v = i->get();
   if (v < min || v > max) {
-    problems_.error(where_of(*node), key(member),
-                    fmt::format("{} must be {}..{}, got {}", member, min, max, v));
+    std::string range = max == std::numeric_limits<int64_t>::max() ? fmt::format("at least {}", min)
+                                                                   : fmt::format("{}..{}", min, max);
+    problems_.error(where_of(*node), key(member), fmt::format("{} must be {}, got {}", member, range, v));
     return std::nullopt;
   }
   return v;

@@ -11,12 +11,6 @@
 #include "daemon/daemon.h"
 
 namespace tern::daemon {
-namespace {
-
-constexpr Duration kUpTimeout = seconds(120);  // ternctl gives up earlier (--timeout)
-
-}  // namespace
-
 void Daemon::on_control_line(io::ClientId client, std::string line) {
   ++counters_.control_requests;
   Result<control::Request> request = control::parse_request(line);

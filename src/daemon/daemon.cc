@@ -132,9 +132,7 @@ void Daemon::on_timer() {
       ++it;
       continue;
     }
-    control_->send(it->client,
-                   control::error_line("no outcome within the timeout: the peer may be unreachable or still "
-                                       "retransmitting; see `ternctl events` or the log"));
+    control_->send(it->client, control::error_line(it->tracker.timeout_message(format_duration(kUpTimeout))));
     it = pending_ups_.erase(it);
   }
   run_effects();
@@ -215,7 +213,10 @@ void Daemon::on_event(const ike::Event& event) {
           : fmt::format("{}[{}]: ", event.connection, static_cast<uint64_t>(event.ike_sa));
   TERN_LOG(level_of(event.kind), "ike", "{}{}", who, event.text);
   if (event.kind == ike::EventKind::ike_sa_destroyed) {
-    std::string reason = event.text;
+    // The reason's headline: the text up to its first ':' ("peer not responding",
+    // "no acceptable IKE proposal (NO_PROPOSAL_CHOSEN)"); details such as
+    // identities and offered algorithms stay in the log, not in the counters.
+    std::string reason = event.text.substr(0, event.text.find(':'));
     if (!teardown_reasons_.contains(reason) && teardown_reasons_.size() >= kMaxTeardownReasons)
       reason = "other";
     ++teardown_reasons_[reason];
@@ -230,10 +231,8 @@ void Daemon::on_event(const ike::Event& event) {
       ++it;
       continue;
     }
-    nlohmann::json result = {{"message", outcome->message},
-                             {"ike_sa", static_cast<uint64_t>(outcome->ike_sa)}};
-    control_->send(it->client,
-                   outcome->ok ? control::ok_line(result) : control::error_line(outcome->message));
+    control_->send(it->client, outcome->ok ? control::ok_line(control::up_result_json(*outcome))
+                                           : control::error_line(outcome->message));
     it = pending_ups_.erase(it);
   }
 }
@@ -270,6 +269,7 @@ Result<nlohmann::json> Daemon::reload() {
       }
     }
   }
+  if (plan.next.daemon.log_level != running_daemon.log_level) set_log_level(plan.next.daemon.log_level);
   config_ = std::move(plan.next);
   // Socket settings stay as they are until a restart.
   config_.daemon.listen = running_daemon.listen;

@@ -53,6 +53,10 @@ struct DaemonCounters {
   uint64_t control_bad_requests = 0;
 };
 
+// How long a `ternctl up` waits in the daemon for the engine's outcome
+// (ternctl itself usually gives up earlier: --timeout).
+inline constexpr Duration kUpTimeout = seconds(120);
+
 class Daemon {
  public:
   // `config_path` is re-read on reload.
