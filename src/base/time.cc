@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cmath>
 
 namespace tern {
 
@@ -20,7 +21,9 @@ std::optional<Duration> parse_duration(std::string_view text) {
     std::string_view number = text.substr(0, text.size() - unit.suffix.size());
     double value = 0;
     auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
-    if (ec != std::errc{} || end != number.data() + number.size() || value < 0) return std::nullopt;
+    // from_chars also reads "nan" and "inf": only finite, non-negative numbers are durations.
+    if (ec != std::errc{} || end != number.data() + number.size() || !std::isfinite(value) || value < 0)
+      return std::nullopt;
     double us = value * static_cast<double>(unit.us);
     if (us > 9.0e18) return std::nullopt;
     return Duration{static_cast<int64_t>(us)};

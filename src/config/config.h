@@ -9,6 +9,9 @@
 //
 //   tern.toml:12:3: connection[1].proposals[0]: unknown keyword 'aes129' (encryption: aes128 ...)
 //
+// A refused file returns its errors only (no warnings). TOML syntax errors
+// are the exception to "every problem": toml++ stops at the first one.
+//
 // A Config is plain data; each connection's engine part is a
 // shared_ptr<const ike::ConnectionConfig> that the Endpoint keeps, so a later
 // reload never changes an IKE SA's settings under its feet.

@@ -46,6 +46,14 @@ std::string join(std::span<const std::string_view> names) {
   return out;
 }
 
+// Digits (and a decimal point) followed by letters: what parse_duration
+// should see. Keeps "nans", "infs", "1e3s" and "-5s" out of it.
+bool is_number_and_unit(std::string_view text) {
+  size_t unit = text.find_first_not_of("0123456789.");
+  return unit != 0 && unit != std::string_view::npos &&
+         text.find_first_not_of("abcdefghijklmnopqrstuvwxyz", unit) == std::string_view::npos;
+}
+
 }  // namespace
 
 std::vector<Problem> Problems::take_errors() {
@@ -195,7 +203,8 @@ std::optional<Duration> TableReader::duration(std::string_view member) {
     wrong_type(member, *node, "a duration string such as \"90s\"");
     return std::nullopt;
   }
-  auto d = parse_duration(s->get());
+  std::optional<Duration> d;
+  if (is_number_and_unit(s->get())) d = parse_duration(s->get());
   if (!d) {
     problems_.error(
         where_of(*node), key(member),

@@ -88,7 +88,7 @@ Result<void> Daemon::open_sockets() {
 
 void Daemon::start() {
   for (const auto& socket : sockets_) {
-    socket->start([this](const ike::Address& local, const ike::Address& remote, ByteView bytes) {
+    socket->start([this](const ike::Address& local, const ike::Address& remote, MutableByteView bytes) {
       on_datagram(local, remote, bytes);
     });
     TERN_LOG(LogLevel::info, "ternd", "listening on {} (UDP)", socket->bound().to_string());

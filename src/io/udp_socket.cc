@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "io/pktinfo.h"
 #include "io/socket_address.h"
 
 namespace tern::io {
@@ -91,25 +92,15 @@ void UdpSocket::drain() {
     std::optional<ike::Address> remote = from_sockaddr(from);
     if (!remote) continue;
     ike::Address local = bound_;
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-        in_pktinfo info{};
-        std::memcpy(&info, CMSG_DATA(c), sizeof info);
-        std::memcpy(local.ip.data(), &info.ipi_addr, 4);
-      } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
-        in6_pktinfo info{};
-        std::memcpy(&info, CMSG_DATA(c), sizeof info);
-        std::memcpy(local.ip.data(), &info.ipi6_addr, 16);
-      }
-    }
-    handler_(local, *remote, ByteView(buffer_.data(), static_cast<size_t>(got)));
+    read_destination_address(msg, local);
+    handler_(local, *remote, MutableByteView(buffer_.data(), static_cast<size_t>(got)));
   }
 }
 
 Result<void> UdpSocket::send(const ike::Address& local, const ike::Address& remote, ByteView bytes) {
   const SockAddr to = to_sockaddr(remote);
   iovec iov{const_cast<uint8_t*>(bytes.data()), bytes.size()};
-  alignas(cmsghdr) uint8_t control[CMSG_SPACE(sizeof(in6_pktinfo))]{};
+  alignas(cmsghdr) uint8_t control[kPktinfoSpace]{};
   msghdr msg{};
   msg.msg_name = const_cast<sockaddr*>(to.get());
   msg.msg_namelen = to.length;
@@ -117,24 +108,7 @@ Result<void> UdpSocket::send(const ike::Address& local, const ike::Address& remo
   msg.msg_iovlen = 1;
   if (wildcard_ && !is_wildcard(local)) {  // choose the source address
     msg.msg_control = control;
-    cmsghdr* c = reinterpret_cast<cmsghdr*>(control);
-    if (local.family == ike::AddressFamily::ipv4) {
-      in_pktinfo info{};
-      std::memcpy(&info.ipi_spec_dst, local.ip.data(), 4);
-      c->cmsg_level = IPPROTO_IP;
-      c->cmsg_type = IP_PKTINFO;
-      c->cmsg_len = CMSG_LEN(sizeof info);
-      std::memcpy(CMSG_DATA(c), &info, sizeof info);
-      msg.msg_controllen = CMSG_SPACE(sizeof info);
-    } else {
-      in6_pktinfo info{};
-      std::memcpy(&info.ipi6_addr, local.ip.data(), 16);
-      c->cmsg_level = IPPROTO_IPV6;
-      c->cmsg_type = IPV6_PKTINFO;
-      c->cmsg_len = CMSG_LEN(sizeof info);
-      std::memcpy(CMSG_DATA(c), &info, sizeof info);
-      msg.msg_controllen = CMSG_SPACE(sizeof info);
-    }
+    set_source_address(msg, local);
   }
   if (::sendmsg(descriptor_.native_handle(), &msg, MSG_DONTWAIT) < 0)
     return fail(errno_error(fmt::format("cannot send {} octets to", bytes.size()), remote));

@@ -27,7 +27,7 @@
 namespace tern::io {
 
 using DatagramHandler =
-    std::function<void(const ike::Address& local, const ike::Address& remote, ByteView bytes)>;
+    std::function<void(const ike::Address& local, const ike::Address& remote, MutableByteView bytes)>;
 
 class UdpSocket {
  public:

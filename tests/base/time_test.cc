@@ -36,3 +36,15 @@ TEST(Timestamp, ArithmeticWithoutAClock) {
 
 }  // namespace
 }  // namespace tern
+
+namespace tern {
+namespace {
+
+TEST(ParseDuration, NotANumberAndInfinityAreNotDurations) {
+  EXPECT_EQ(parse_duration("nans"), std::nullopt);
+  EXPECT_EQ(parse_duration("infh"), std::nullopt);
+  EXPECT_EQ(parse_duration("-0.5s"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace tern

@@ -81,6 +81,7 @@ secret = "long enough secret"
   EXPECT_EQ(
       texts(problems),
       (std::vector<std::string>{
+          // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): long lines are split on purpose
           "tern.toml:2:8: secret[0].type: type = rsa is not supported (supported: psk; private keys arrive "
           "with certificate support)",
           "tern.toml:8:7: secret[1].ids: ids is empty; list the identities this secret is for (\"%any\" for "

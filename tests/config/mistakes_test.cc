@@ -239,6 +239,10 @@ TEST(Mistakes, ADurationNeedsAUnit) {
       "tern.toml:3:13: connection[0].dpd_delay: expected a duration string with a unit, got the integer 30 "
       "(write \"30s\" for seconds; units: ms, s, m, h, d)");
 
+  for (std::string_view bad : {"-5s", "nans", "infs", "1e3s", "5", "s", "5 s"}) {
+    p = only_problem(site_b("name = \"site-b\"\ndpd_delay = \"" + std::string(bad) + "\"\n"));
+    EXPECT_TRUE(contains(p.message, "is not a duration")) << bad;
+  }
   p = only_problem(site_b("name = \"site-b\"\ndpd_delay = \"30 seconds\"\n"));
   EXPECT_EQ(p.to_string(),
             "tern.toml:3:13: connection[0].dpd_delay: '30 seconds' is not a duration (a number and a unit: "
@@ -352,6 +356,7 @@ secret = ""
       texts(problems),
       (std::vector<std::string>{
           "tern.toml:2:13: daemon.natt_port: natt_port must be 1..65535, got 70000",
+          // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): long lines are split on purpose
           "tern.toml:3:13: daemon.log_level: unknown value 'verbose' for log_level (allowed: debug, info, "
           "notice, warning, error)",
           "tern.toml:6:8: connection[0].name: connection name 'site b' must be 1..64 characters of letters, "

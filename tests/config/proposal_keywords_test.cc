@@ -18,6 +18,7 @@ using wire::PrfId;
 // IkeSuite has no operator==; its log form names every field.
 std::vector<std::string> names(const std::vector<crypto::IkeSuite>& suites) {
   std::vector<std::string> out;
+  out.reserve(suites.size());
   for (const crypto::IkeSuite& s : suites) out.push_back(s.to_string());
   return out;
 }

@@ -1,0 +1,47 @@
+// Plain ESP (IP protocol 50) for SAs without UDP encapsulation: a raw socket
+// per address family. The kernel adds the outer IP header on send; on receive
+// the IPv4 header is stripped here (IPv6 raw sockets deliver without it), so
+// the handler gets the ESP packet starting at the SPI, with the addresses.
+//
+// Who calls it: the daemon's data plane, once per family it has SAs for.
+// How it fails: open() needs CAP_NET_RAW (an Error says so); send() returns
+// an Error for counting; malformed IPv4 headers are counted and dropped.
+#pragma once
+
+#include <asio/io_context.hpp>
+#include <asio/posix/stream_descriptor.hpp>
+#include <memory>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/error.h"
+#include "ike/address.h"
+
+namespace tern::io {
+
+using EspHandler =
+    std::function<void(const ike::Address& local, const ike::Address& remote, MutableByteView esp_packet)>;
+
+class EspSocket {
+ public:
+  static Result<std::unique_ptr<EspSocket>> open(asio::io_context& io, ike::AddressFamily family);
+  EspSocket(const EspSocket&) = delete;
+  EspSocket& operator=(const EspSocket&) = delete;
+
+  void start(EspHandler handler);
+  Result<void> send(const ike::Address& local, const ike::Address& remote, ByteView esp_packet);
+  uint64_t receive_errors() const { return receive_errors_; }
+
+ private:
+  EspSocket(asio::io_context& io, int fd, ike::AddressFamily family);
+  void wait();
+  void drain();
+
+  asio::posix::stream_descriptor descriptor_;
+  ike::AddressFamily family_;
+  EspHandler handler_;
+  std::vector<uint8_t> buffer_;
+  uint64_t receive_errors_ = 0;
+};
+
+}  // namespace tern::io
