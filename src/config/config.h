@@ -59,6 +59,12 @@ struct DaemonSettings {
   std::optional<std::string> keylog;  // Wireshark "IKEv2 decryption table" file
   ike::RetransmitConfig retransmit;   // daemon-wide defaults copied into every connection
   LogLevel log_level = LogLevel::info;
+  // The userspace ESP data plane (docs/esp.md): its TUN device, that device's
+  // MTU (room for ESP and UDP overhead below a 1500-octet path), and the
+  // anti-replay window of every inbound SA (packets; 0: off).
+  std::string tun_device = "tern0";
+  uint32_t tun_mtu = 1400;
+  uint32_t replay_window = 1024;
 };
 
 struct ConnectionSettings {

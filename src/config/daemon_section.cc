@@ -10,7 +10,8 @@ namespace {
 
 constexpr std::string_view kDaemonKeys[] = {"control_socket",  "listen",           "ike_port",
                                             "natt_port",       "keylog",           "retransmit_timeout",
-                                            "retransmit_base", "retransmit_tries", "log_level"};
+                                            "retransmit_base", "retransmit_tries", "log_level",
+                                            "tun_device",      "tun_mtu",          "replay_window"};
 
 constexpr std::string_view kLogLevels[] = {"debug", "info", "notice", "warning", "error"};
 constexpr LogLevel kLogLevelValues[] = {LogLevel::debug, LogLevel::info, LogLevel::notice, LogLevel::warning,
@@ -99,6 +100,28 @@ void read_retransmit(TableReader& r, DaemonSettings& out) {
   }
 }
 
+void read_data_plane(TableReader& r, DaemonSettings& out) {
+  if (auto name = r.string("tun_device")) {
+    const bool valid = !name->empty() && name->size() < 16 && name->find_first_of("/ \t:") == std::string::npos;
+    if (!valid) {
+      r.error("tun_device", fmt::format("'{}' is not a network device name (1..15 characters, no '/', ':' or "
+                                        "spaces; default \"tern0\")",
+                                        *name));
+    } else {
+      out.tun_device = *name;
+    }
+  }
+  if (auto mtu = r.integer("tun_mtu", 576, 9000)) out.tun_mtu = static_cast<uint32_t>(*mtu);
+  if (auto window = r.integer("replay_window", 0, 1 << 20)) {
+    if (*window % 64 != 0) {
+      r.error("replay_window", fmt::format("replay_window must be a multiple of 64 packets (or 0: off), got {}",
+                                           *window));
+    } else {
+      out.replay_window = static_cast<uint32_t>(*window);
+    }
+  }
+}
+
 }  // namespace
 
 DaemonSettings read_daemon(const toml::table* daemon, Problems& problems) {
@@ -112,6 +135,7 @@ DaemonSettings read_daemon(const toml::table* daemon, Problems& problems) {
   read_ports(r, out);
   read_retransmit(r, out);
   if (auto level = r.choice("log_level", kLogLevels)) out.log_level = kLogLevelValues[*level];
+  read_data_plane(r, out);
   return out;
 }
 

@@ -38,9 +38,7 @@ void Daemon::handle(io::ClientId client, const control::Request& request) {
                                          "`ternctl up` replace the SAs with new ones"));
       return;
     case Kind::list_sas:
-      control_->send(client, control::ok_line(control::list_sas_json(
-                                 endpoint_->status(),
-                                 control::WallClock{[this](Timestamp t) { return clock_.wall_text(t); }})));
+      control_->send(client, control::ok_line(list_sas()));
       return;
     case Kind::stats: control_->send(client, control::ok_line(stats())); return;
     case Kind::reload: {
@@ -100,6 +98,28 @@ void Daemon::handle_down(io::ClientId client, const control::Request& request) {
   run_effects();
 }
 
+nlohmann::json Daemon::list_sas() const {
+  const std::vector<ike::IkeSaStatus> sas = endpoint_->status();
+  nlohmann::json out =
+      control::list_sas_json(sas, control::WallClock{[this](Timestamp t) { return clock_.wall_text(t); }});
+  // The data plane's counters, by the child's inbound SPI (same order as `sas`).
+  for (size_t i = 0; i < sas.size(); ++i) {
+    for (size_t j = 0; j < sas[i].children.size(); ++j) {
+      std::optional<ChildTraffic> t = data_plane_->traffic(sas[i].children[j].spi_in);
+      if (!t) continue;
+      nlohmann::json& child = out[i]["children"][j];
+      child["bytes_in"] = t->bytes_in;
+      child["bytes_out"] = t->bytes_out;
+      child["packets_in"] = t->packets_in;
+      child["packets_out"] = t->packets_out;
+      child["replay_drops"] = t->replay_drops;
+      child["auth_failures"] = t->auth_failures;
+      child["dropped_in"] = t->dropped_in;
+    }
+  }
+  return out;
+}
+
 nlohmann::json Daemon::stats() const {
   nlohmann::json out = control::stats_json(endpoint_->counters(), teardown_reasons_);
   out["daemon"] = {{"send_errors", counters_.send_errors},
@@ -113,6 +133,13 @@ nlohmann::json Daemon::stats() const {
   for (const auto& s : sockets_) receive_errors += s->receive_errors();
   out["daemon"]["receive_errors"] = receive_errors;
   out["ike_sas"] = endpoint_->status().size();
+  out["daemon"]["nat_keepalives"] = counters_.nat_keepalives;
+  const DataPlaneCounters& dp = data_plane_->counters();
+  out["data_plane"] = {{"tun_packets", dp.tun_packets},         {"no_policy", dp.no_policy},
+                       {"unparsable_inner", dp.unparsable_inner}, {"encap_failed", dp.encap_failed},
+                       {"send_errors", dp.send_errors},           {"esp_received", dp.esp_received},
+                       {"unknown_spi", dp.unknown_spi},           {"decap_failed", dp.decap_failed},
+                       {"tun_write_errors", dp.tun_write_errors}, {"route_errors", dp.route_errors}};
   return out;
 }
 

@@ -46,6 +46,16 @@ Result<std::unique_ptr<Daemon>> Daemon::create(asio::io_context& io, config::Con
     d->keylog_.emplace(std::move(*keylog));
   }
   Daemon* self = d.get();
+  const config::DaemonSettings& settings = d->config_.daemon;
+  Result<std::unique_ptr<DataPlane>> data_plane = DataPlane::create(
+      io, DataPlaneSettings{settings.tun_device, settings.tun_mtu, settings.replay_window}, d->random_,
+      [self](const ike::Address& local, const ike::Address& remote, ByteView esp) {
+        // Per packet: failures are counted by the data plane, not logged.
+        io::UdpSocket* socket = self->socket_for(local);
+        return socket != nullptr && socket->send(local, remote, esp).has_value();
+      });
+  if (!data_plane) return fail(data_plane.error());
+  d->data_plane_ = std::move(*data_plane);
   Result<std::unique_ptr<io::ControlServer>> control = io::ControlServer::open(
       io, d->config_.daemon.control_socket,
       [self](io::ClientId client, std::string line) { self->on_control_line(client, std::move(line)); },
@@ -119,7 +129,19 @@ void Daemon::apply_start_actions(const std::vector<std::string>& names) {
   }
 }
 
-void Daemon::on_datagram(const ike::Address& local, const ike::Address& remote, ByteView bytes) {
+void Daemon::on_datagram(const ike::Address& local, const ike::Address& remote, MutableByteView bytes) {
+  if (local.port == config_.daemon.natt_port) {
+    // RFC 3948 §2.2: on the NAT-T port a non-zero SPI where IKE has its zero
+    // marker is ESP; §2.3: a lone 0xFF octet is a NAT keepalive.
+    if (bytes.size() == 1 && bytes[0] == 0xff) {
+      ++counters_.nat_keepalives;
+      return;
+    }
+    if (bytes.size() >= 4 && (bytes[0] | bytes[1] | bytes[2] | bytes[3]) != 0) {
+      data_plane_->on_udp_esp(local, remote, bytes);
+      return;
+    }
+  }
   endpoint_->on_datagram(local, remote, bytes, clock_.now());
   run_effects();
 }
@@ -161,7 +183,7 @@ void Daemon::arm_timer() {
 void Daemon::run_effects() {
   for (ike::Effect& effect : endpoint_->take_effects()) {
     if (const auto* s = std::get_if<ike::Send>(&effect)) {
-      send(*s);
+      send_udp(s->local, s->remote, s->bytes);
     } else if (const auto* e = std::get_if<ike::Event>(&effect)) {
       on_event(*e);
     } else if (const auto* k = std::get_if<ike::Keylog>(&effect)) {
@@ -172,38 +194,39 @@ void Daemon::run_effects() {
         }
       }
     } else if (const auto* install = std::get_if<ike::InstallChildSa>(&effect)) {
-      TERN_LOG(
-          LogLevel::info, "esp",
-          "CHILD_SA {}/{} SPIs in {:08x} out {:08x}: negotiated; this build has no ESP data plane yet, so "
-          "its traffic is not carried",
-          install->connection, install->child, install->spi_in, install->spi_out);
+      data_plane_->install(*install);
+    } else if (const auto* remove = std::get_if<ike::RemoveChildSa>(&effect)) {
+      data_plane_->remove(*remove);
     }
   }
   arm_timer();
   check_shutdown_done();
 }
 
-void Daemon::send(const ike::Send& s) {
+io::UdpSocket* Daemon::socket_for(const ike::Address& local) {
   io::UdpSocket* best = nullptr;
   for (const auto& socket : sockets_) {
     const ike::Address& b = socket->bound();
-    if (b.port != s.local.port || b.family != s.local.family) continue;
-    if (b.same_ip(s.local)) {
-      best = socket.get();
-      break;
-    }
+    if (b.port != local.port || b.family != local.family) continue;
+    if (b.same_ip(local)) return socket.get();
     if (socket->wildcard() && best == nullptr) best = socket.get();
   }
-  if (best == nullptr) {
+  return best;
+}
+
+bool Daemon::send_udp(const ike::Address& local, const ike::Address& remote, ByteView bytes) {
+  io::UdpSocket* socket = socket_for(local);
+  if (socket == nullptr) {
     ++counters_.no_socket_for_send;
-    TERN_LOG(LogLevel::error, "ternd", "no socket to send from {} to {}", s.local.to_string(),
-             s.remote.to_string());
-    return;
+    TERN_LOG(LogLevel::error, "ternd", "no socket to send from {} to {}", local.to_string(), remote.to_string());
+    return false;
   }
-  if (Result<void> sent = best->send(s.local, s.remote, s.bytes); !sent) {
+  if (Result<void> sent = socket->send(local, remote, bytes); !sent) {
     ++counters_.send_errors;
     TERN_LOG(LogLevel::warning, "ternd", "{}", sent.error().detail);
+    return false;
   }
+  return true;
 }
 
 void Daemon::on_event(const ike::Event& event) {

@@ -32,6 +32,7 @@
 #include "control/request.h"
 #include "control/up_tracker.h"
 #include "crypto/random.h"
+#include "daemon/data_plane.h"
 #include "daemon/reload_plan.h"
 #include "ike/endpoint.h"
 #include "io/clock.h"
@@ -51,6 +52,7 @@ struct DaemonCounters {
   uint64_t reloads_refused = 0;
   uint64_t control_requests = 0;
   uint64_t control_bad_requests = 0;
+  uint64_t nat_keepalives = 0;  // RFC 3948 §2.3 one-octet 0xFF datagrams on the NAT-T port
 };
 
 // How long a `ternctl up` waits in the daemon for the engine's outcome
@@ -84,12 +86,13 @@ class Daemon {
 
   Daemon(asio::io_context& io, config::Config config, std::string config_path);
   Result<void> open_sockets();
-  void on_datagram(const ike::Address& local, const ike::Address& remote, ByteView bytes);
+  void on_datagram(const ike::Address& local, const ike::Address& remote, MutableByteView bytes);
   void on_timer();
   void arm_timer();
   // Carries out the effects of the last Endpoint input, then re-arms the timer.
   void run_effects();
-  void send(const ike::Send& send);
+  io::UdpSocket* socket_for(const ike::Address& local);
+  bool send_udp(const ike::Address& local, const ike::Address& remote, ByteView bytes);
   void on_event(const ike::Event& event);
   void apply_start_actions(const std::vector<std::string>& names);
   void check_shutdown_done();
@@ -101,6 +104,7 @@ class Daemon {
   void handle_up(io::ClientId client, const control::Request& request);
   void handle_down(io::ClientId client, const control::Request& request);
   nlohmann::json stats() const;
+  nlohmann::json list_sas() const;
 
   asio::io_context& io_;
   io::Clock clock_;
@@ -110,6 +114,7 @@ class Daemon {
   std::unique_ptr<ike::Endpoint> endpoint_;
   std::vector<std::unique_ptr<io::UdpSocket>> sockets_;
   std::unique_ptr<io::ControlServer> control_;
+  std::unique_ptr<DataPlane> data_plane_;
   std::unique_ptr<io::Signals> signals_;
   std::optional<io::AppendFile> keylog_;
   asio::steady_timer timer_;

@@ -12,6 +12,7 @@
 #     spi_in is strongSwan's spi-out and back), and the suite we asked for, in
 #     `ternctl list-sas --json` and `swanctl --list-sas --raw`;
 #   - strongSwan's kernel-libipsec fakes a NAT: both float to UDP 4500;
+#   - ping crosses the tunnel: tern's userspace ESP in UDP <-> kernel-libipsec;
 #   - the initiator deletes the IKE SA and both sides forget it;
 #   - tshark decrypts the captured exchange with ternd's keylog (IDi/IDr
 #     visible, ICVs correct, nothing malformed) — except ChaCha20-Poly1305,
@@ -178,6 +179,14 @@ for suite in "${suites[@]}"; do
     sw_wait_established "$S" tern 10 || fail "$label: strongSwan not ESTABLISHED"
     td_wait_ike_count "$T" 1 ESTABLISHED 10 || fail "$label: tern not ESTABLISHED"
     compare_sas "$label" "${ike_text[$ike]}" "${esp_text[$esp]}" "$who"
+    # Traffic crosses: tern's userspace ESP (UDP-encapsulated) <-> strongSwan's kernel-libipsec.
+    if out=$(netns_exec "$ns_t" ping -c 3 -i 0.2 -W 2 203.0.113.1 2>&1); then
+      echo "  $label: ping through the tunnel: $(grep -o '[0-9]* received' <<<"$out")"
+    else
+      fail "$label: ping 192.0.2.1 -> 203.0.113.1 through the tunnel failed: $(tail -n 1 <<<"$out");" \
+        "tern's data plane: $(td_ctl "$T" stats --json | jq -c "[.data_plane, .daemon, .counters.datagrams_received, .counters.dropped_malformed]");" \
+        "child: $(td_sas "$T" | jq -c '.[0].children[0] | {packets_in, packets_out, replay_drops, auth_failures, dropped_in}')"
+    fi
     if [[ $who == tern ]]; then
       td_ctl "$T" down sw >/dev/null || fail "$label: ternctl down failed"
     else

@@ -4,18 +4,18 @@
 # `ternd --check-config FILE` exit 1 and print one line naming FILE:LINE, the
 # key, what is wrong and what is allowed; a valid file passes --check-config.
 # Also the start-up failures that are not the file's fault: a port another
-# process holds, a control socket a running ternd owns.
-# No namespaces: it binds only 127.0.0.1 on high ports (the daemon never
-# sends anything in this test). Temp files are removed at exit.
+# process holds, a control socket a running ternd owns, a TUN device in use.
+# Refused files never get as far as a socket; the daemons that do start run in
+# a network namespace this test creates (they make a TUN device), binding
+# 127.0.0.1 there and sending nothing. Everything is removed at exit.
 set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib/netns.sh"
 TERND=${1:?usage: ternd_config_errors_test.sh TERND}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tern-config-errors.XXXXXX")
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+netns_init
+ns=$(netns_name config)
+netns_create "$ns"
+tmp=$NETNS_TMP
 failures=0
 fail() {
   echo "FAIL: $*" >&2
@@ -126,20 +126,24 @@ grep -qF "nope.toml" <<<"$out" || fail "missing file: the message does not name 
 "$TERND" >/dev/null 2>&1
 [[ $? == 2 ]] || fail "no arguments: want exit 2"
 
-# Start-up failures that are not the file's fault.
+# Start-up failures that are not the file's fault (inside the namespace).
 base >"$tmp/run.toml"
-"$TERND" --config "$tmp/run.toml" >"$tmp/run.log" 2>&1 &
-pids+=($!)
+netns_spawn "$ns" "$tmp/run.log" "$TERND" --config "$tmp/run.toml"
 for _ in $(seq 50); do [[ -S $tmp/control.sock ]] && break; sleep 0.1; done
 [[ -S $tmp/control.sock ]] || fail "ternd did not create its control socket: $(cat "$tmp/run.log")"
 [[ $(stat -c %a "$tmp/control.sock") == 600 ]] || fail "control socket mode $(stat -c %a "$tmp/control.sock"), want 600"
-out=$(timeout 10 "$TERND" --config "$tmp/run.toml" 2>&1)
+out=$(netns_exec "$ns" timeout 10 "$TERND" --config "$tmp/run.toml" 2>&1)
 [[ $? == 1 ]] || fail "second ternd on the same ports: want exit 1"
 grep -qF "cannot bind 127.0.0.1:15500" <<<"$out" || fail "port in use: unexpected message: $out"
-PORT=15600 NATT=15601 base >"$tmp/run2.toml"
-out=$(timeout 10 "$TERND" --config "$tmp/run2.toml" 2>&1)
+PORT=15600 NATT=15601 base | sed 's/^\[daemon\]/[daemon]\ntun_device = "tern1"/' >"$tmp/run2.toml"
+out=$(netns_exec "$ns" timeout 10 "$TERND" --config "$tmp/run2.toml" 2>&1)
 [[ $? == 1 ]] || fail "second ternd on the same control socket: want exit 1"
 grep -qF "is in use: is another ternd running?" <<<"$out" || fail "socket in use: unexpected message: $out"
+PORT=15700 NATT=15701 base | sed "s|/control\\.sock|/control3.sock|" >"$tmp/run3.toml"
+out=$(netns_exec "$ns" timeout 10 "$TERND" --config "$tmp/run3.toml" 2>&1)
+[[ $? == 1 ]] || fail "second ternd on the same TUN device: want exit 1"
+grep -qF "cannot create TUN device tern0: Device or resource busy" <<<"$out" ||
+  fail "TUN device in use: unexpected message: $out"
 
 if ((failures)); then
   echo "ternd_config_errors_test: $failures failure(s)" >&2

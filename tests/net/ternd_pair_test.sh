@@ -7,7 +7,8 @@
 #  1. `ternctl up` on a exits 0 and prints the outcome; `ternctl events` on b
 #     saw the IKE SA established; `status` on both shows the SA; `list-sas
 #     --json` on both names the same SPIs (b's child spi_in is a's spi_out);
-#     tshark decrypts the captured exchange with a's keylog, nothing malformed.
+#     tshark decrypts the captured exchange with a's keylog, nothing malformed;
+#     ping crosses the tunnel (plain ESP) and list-sas counts the packets.
 #  2. ternctl errors: up of an unknown connection, rekey (not implemented) and
 #     an unknown child exit 1 with a reason.
 #  3. reload: an unchanged file keeps the IKE SA (same SPIs); a file with a
@@ -30,6 +31,8 @@ ns_a=$(netns_name a)
 ns_b=$(netns_name b)
 netns_create "$ns_a" "$ns_b"
 netns_link "$ns_a" veth0 198.51.100.1/24 "$ns_b" veth0 198.51.100.2/24
+netns_addr "$ns_a" lo 192.0.2.1/32
+netns_addr "$ns_b" lo 203.0.113.1/32
 A=$NETNS_TMP/a
 B=$NETNS_TMP/b
 failures=0
@@ -86,6 +89,16 @@ done
 [[ $(jq -r '.[0].remote_id' <<<"$jb") == *a.example.org* ]] || fail "b's remote_id: $(jq -r '.[0].remote_id' <<<"$jb")"
 [[ $(jq -r '.[0].children[0].local_ts[0]' <<<"$ja") == 192.0.2.1/32 ]] || fail "a's local_ts: $(jq -c '.[0].children[0].local_ts' <<<"$ja")"
 spi_before=$(jq -r '.[0].spi_i' <<<"$ja")
+
+# Traffic crosses the tunnel (plain ESP, IP protocol 50, between the veth addresses).
+if out=$(netns_exec "$ns_a" ping -c 3 -i 0.2 -W 2 203.0.113.1 2>&1); then
+  echo "  ping 192.0.2.1 -> 203.0.113.1 through the tunnel: $(grep -o '[0-9]* received' <<<"$out")"
+else
+  fail "ping through the tunnel failed: $out"
+fi
+ja=$(td_sas "$A")
+[[ $(jq -r '.[0].children[0].packets_out' <<<"$ja") -ge 3 ]] || fail "a's child counted $(jq -r '.[0].children[0].packets_out' <<<"$ja") packets out, want >= 3"
+[[ $(jq -r '.[0].children[0].packets_in' <<<"$ja") -ge 3 ]] || fail "a's child counted $(jq -r '.[0].children[0].packets_in' <<<"$ja") packets in, want >= 3"
 
 home=$NETNS_TMP/tshark-home
 mkdir -p "$home/.config/wireshark"

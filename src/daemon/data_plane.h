@@ -1,0 +1,105 @@
+// ternd's userspace ESP data plane (DESIGN.md "ESP data plane", docs/esp.md):
+// the esp/ SA table wired to the TUN device, the raw ESP sockets and the
+// NAT-T UDP socket.
+//
+//   outbound: TUN packet -> policy lookup (the children's traffic selectors)
+//             -> OutboundSa::encap -> raw ESP socket, or UDP 4500 when encap
+//   inbound:  ESP (raw socket, or UDP 4500 with a non-zero SPI) -> SA by SPI
+//             -> InboundSa::decap (replay, ICV, padding, selectors) -> TUN
+//
+// Routes for each child's remote traffic selectors point at the TUN device
+// (with our address inside the local selectors as the preferred source when
+// we have one); they are reference-counted across children and removed with
+// the last child that needed them.
+//
+// Who calls it: the Daemon, with the engine's InstallChildSa/RemoveChildSa
+// effects and with ESP datagrams from the NAT-T socket; all on the event
+// loop thread. How it fails: create() when the TUN device cannot be made;
+// afterwards nothing fails the daemon — a packet that cannot be carried is
+// counted (counters()) and dropped, an install that fails is logged.
+#pragma once
+
+#include <asio/io_context.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/random.h"
+#include "esp/sa_table.h"
+#include "ike/effects.h"
+#include "io/esp_socket.h"
+#include "io/netlink.h"
+#include "io/tun_device.h"
+
+namespace tern::daemon {
+
+struct DataPlaneSettings {
+  std::string tun_device = "tern0";
+  uint32_t tun_mtu = 1400;
+  uint32_t replay_window = 1024;
+};
+
+struct DataPlaneCounters {
+  uint64_t tun_packets = 0;       // read from the TUN device
+  uint64_t no_policy = 0;         // TUN packets no child's selectors cover (dropped)
+  uint64_t unparsable_inner = 0;  // TUN packets that are not IP
+  uint64_t encap_failed = 0;      // sequence numbers exhausted, packet too large
+  uint64_t send_errors = 0;
+  uint64_t esp_received = 0;
+  uint64_t unknown_spi = 0;  // ESP for an SPI we have no SA for (dropped)
+  uint64_t decap_failed = 0;  // see the SA's counters for why
+  uint64_t tun_write_errors = 0;
+  uint64_t route_errors = 0;
+};
+
+// What `ternctl list-sas` shows of one child's traffic.
+struct ChildTraffic {
+  uint64_t bytes_in = 0, packets_in = 0, bytes_out = 0, packets_out = 0;
+  uint64_t replay_drops = 0, auth_failures = 0, dropped_in = 0;
+};
+
+class DataPlane {
+ public:
+  // Sends an ESP packet in UDP from `local` to `remote` (the NAT-T socket; no non-ESP marker).
+  using UdpSend = std::function<bool(const ike::Address& local, const ike::Address& remote, ByteView esp)>;
+
+  static Result<std::unique_ptr<DataPlane>> create(asio::io_context& io, const DataPlaneSettings& settings,
+                                                   crypto::Random& random, UdpSend udp_send);
+  ~DataPlane();
+  DataPlane(const DataPlane&) = delete;
+  DataPlane& operator=(const DataPlane&) = delete;
+
+  void install(const ike::InstallChildSa& sa);
+  void remove(const ike::RemoveChildSa& sa);
+  // An ESP packet (starting at the SPI) that arrived in UDP on the NAT-T port.
+  void on_udp_esp(const ike::Address& local, const ike::Address& remote, MutableByteView esp);
+
+  std::optional<ChildTraffic> traffic(uint32_t spi_in) const;
+  const DataPlaneCounters& counters() const { return counters_; }
+  const std::string& device() const { return tun_->name(); }
+
+ private:
+  DataPlane(asio::io_context& io, std::unique_ptr<io::TunDevice> tun, crypto::Random& random, uint32_t replay_window,
+            UdpSend udp_send);
+  void on_tun_packet(MutableByteView packet);
+  void on_esp(MutableByteView esp);
+  void open_esp_socket(ike::AddressFamily family);
+  void add_routes(const ike::InstallChildSa& sa);
+  void remove_routes(const std::vector<io::netlink::Prefix>& prefixes);
+
+  asio::io_context& io_;
+  std::unique_ptr<io::TunDevice> tun_;
+  esp::SaTable table_;
+  UdpSend udp_send_;
+  std::unique_ptr<io::EspSocket> esp4_;
+  std::unique_ptr<io::EspSocket> esp6_;
+  std::vector<uint8_t> out_;  // one encapsulated packet, reused
+  std::map<std::string, std::pair<io::netlink::Prefix, int>> routes_;  // by prefix text: prefix, users
+  std::map<uint32_t, std::vector<io::netlink::Prefix>> routes_of_;     // by spi_in
+  DataPlaneCounters counters_;
+};
+
+}  // namespace tern::daemon
