@@ -37,9 +37,7 @@ void Daemon::handle(io::ClientId client, const control::Request& request) {
                      control::error_line("rekeying is not implemented in this build yet; `ternctl down` and "
                                          "`ternctl up` replace the SAs with new ones"));
       return;
-    case Kind::list_sas:
-      control_->send(client, control::ok_line(list_sas()));
-      return;
+    case Kind::list_sas: control_->send(client, control::ok_line(list_sas())); return;
     case Kind::stats: control_->send(client, control::ok_line(stats())); return;
     case Kind::reload: {
       TERN_LOG(LogLevel::notice, "ternd", "ternctl reload: reloading {}", config_path_);
@@ -135,7 +133,8 @@ nlohmann::json Daemon::stats() const {
   out["ike_sas"] = endpoint_->status().size();
   out["daemon"]["nat_keepalives"] = counters_.nat_keepalives;
   const DataPlaneCounters& dp = data_plane_->counters();
-  out["data_plane"] = {{"tun_packets", dp.tun_packets},         {"no_policy", dp.no_policy},
+  out["data_plane"] = {{"tun_packets", dp.tun_packets},           {"tun_super_packets", dp.tun_super_packets},
+                       {"batches_sent", dp.batches_sent},         {"no_policy", dp.no_policy},
                        {"unparsable_inner", dp.unparsable_inner}, {"encap_failed", dp.encap_failed},
                        {"send_errors", dp.send_errors},           {"esp_received", dp.esp_received},
                        {"unknown_spi", dp.unknown_spi},           {"decap_failed", dp.decap_failed},

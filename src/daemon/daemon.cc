@@ -49,10 +49,10 @@ Result<std::unique_ptr<Daemon>> Daemon::create(asio::io_context& io, config::Con
   const config::DaemonSettings& settings = d->config_.daemon;
   Result<std::unique_ptr<DataPlane>> data_plane = DataPlane::create(
       io, DataPlaneSettings{settings.tun_device, settings.tun_mtu, settings.replay_window}, d->random_,
-      [self](const ike::Address& local, const ike::Address& remote, ByteView esp) {
+      [self](const ike::Address& local, const ike::Address& remote, std::span<const ByteView> esp) -> size_t {
         // Per packet: failures are counted by the data plane, not logged.
         io::UdpSocket* socket = self->socket_for(local);
-        return socket != nullptr && socket->send(local, remote, esp).has_value();
+        return socket != nullptr ? socket->send_batch(local, remote, esp).value_or(0) : 0;
       });
   if (!data_plane) return fail(data_plane.error());
   d->data_plane_ = std::move(*data_plane);
@@ -218,7 +218,8 @@ bool Daemon::send_udp(const ike::Address& local, const ike::Address& remote, Byt
   io::UdpSocket* socket = socket_for(local);
   if (socket == nullptr) {
     ++counters_.no_socket_for_send;
-    TERN_LOG(LogLevel::error, "ternd", "no socket to send from {} to {}", local.to_string(), remote.to_string());
+    TERN_LOG(LogLevel::error, "ternd", "no socket to send from {} to {}", local.to_string(),
+             remote.to_string());
     return false;
   }
   if (Result<void> sent = socket->send(local, remote, bytes); !sent) {

@@ -20,9 +20,10 @@ Result<std::unique_ptr<DataPlane>> DataPlane::create(asio::io_context& io, const
   std::unique_ptr<DataPlane> plane(
       new DataPlane(io, std::move(*tun), random, settings.replay_window, std::move(udp_send)));
   DataPlane* self = plane.get();
-  plane->tun_->start([self](MutableByteView packet) { self->on_tun_packet(packet); });
-  TERN_LOG(LogLevel::info, "esp", "data plane on {} (MTU {}), anti-replay window {} packets", settings.tun_device,
-           settings.tun_mtu, settings.replay_window);
+  plane->tun_->start(
+      [self](const io::VnetHeader& header, MutableByteView packet) { self->on_tun_packet(header, packet); });
+  TERN_LOG(LogLevel::info, "esp", "data plane on {} (MTU {}), anti-replay window {} packets",
+           settings.tun_device, settings.tun_mtu, settings.replay_window);
   return plane;
 }
 
@@ -32,7 +33,11 @@ DataPlane::DataPlane(asio::io_context& io, std::unique_ptr<io::TunDevice> tun, c
       tun_(std::move(tun)),
       table_(random, replay_window),
       udp_send_(std::move(udp_send)),
-      out_(tun_->mtu() + kMaxEspOverhead + 64) {}
+      slot_size_(tun_->mtu() + kMaxEspOverhead),
+      slots_(kBatch * slot_size_),
+      segments_(65536 + 64 * 128) {
+  batch_.reserve(kBatch);
+}
 
 DataPlane::~DataPlane() {
   for (const auto& [text, entry] : routes_) (void)io::netlink::delete_route(tun_->ifindex(), entry.first);
@@ -52,8 +57,8 @@ void DataPlane::open_esp_socket(ike::AddressFamily family) {
 
 void DataPlane::install(const ike::InstallChildSa& sa) {
   if (Result<void> installed = table_.install(sa); !installed) {
-    TERN_LOG(LogLevel::error, "esp", "CHILD_SA {}/{} not installed in the data plane: {}", sa.connection, sa.child,
-             installed.error().detail);
+    TERN_LOG(LogLevel::error, "esp", "CHILD_SA {}/{} not installed in the data plane: {}", sa.connection,
+             sa.child, installed.error().detail);
     return;
   }
   if (sa.mode == ike::ChildMode::transport)
@@ -62,13 +67,15 @@ void DataPlane::install(const ike::InstallChildSa& sa) {
              sa.connection, sa.child);
   if (!sa.encap) open_esp_socket(sa.remote.family);
   add_routes(sa);
-  TERN_LOG(LogLevel::info, "esp", "CHILD_SA {}/{} installed: SPIs in {:08x} out {:08x}, {}, {}", sa.connection,
-           sa.child, sa.spi_in, sa.spi_out, sa.suite.to_string(),
+  TERN_LOG(LogLevel::info, "esp", "CHILD_SA {}/{} installed: SPIs in {:08x} out {:08x}, {}, {}",
+           sa.connection, sa.child, sa.spi_in, sa.spi_out, sa.suite.to_string(),
            sa.encap ? fmt::format("UDP-encapsulated to {}", sa.remote.to_string())
                     : fmt::format("ESP to {}", sa.remote.to_string()));
 }
 
 void DataPlane::remove(const ike::RemoveChildSa& sa) {
+  flush();  // nothing may point at the SA once it is gone
+  batch_sa_ = nullptr;
   if (!table_.remove(sa)) return;
   auto it = routes_of_.find(sa.spi_in);
   if (it != routes_of_.end()) {
@@ -117,8 +124,21 @@ void DataPlane::remove_routes(const std::vector<io::netlink::Prefix>& prefixes) 
   }
 }
 
-void DataPlane::on_tun_packet(MutableByteView packet) {
+void DataPlane::on_tun_packet(const io::VnetHeader& header, MutableByteView packet) {
   ++counters_.tun_packets;
+  if (header.gso_type != io::VnetHeader::none) {
+    ++counters_.tun_super_packets;
+    if (!io::segment(packet, header, segments_, [this](ByteView segment) { encap_one(segment); }))
+      ++counters_.unparsable_inner;
+  } else if ((header.flags & io::VnetHeader::kNeedsCsum) != 0 && !io::finish_checksum(packet, header)) {
+    ++counters_.unparsable_inner;
+  } else {
+    encap_one(packet);
+  }
+  flush();
+}
+
+void DataPlane::encap_one(ByteView packet) {
   Result<esp::IpPacket> ip = esp::read_ip_packet(packet);
   if (!ip) {
     ++counters_.unparsable_inner;
@@ -129,21 +149,31 @@ void DataPlane::on_tun_packet(MutableByteView packet) {
     ++counters_.no_policy;
     return;
   }
-  Result<size_t> size = sa->encap(packet, MutableByteView(out_));
+  if (sa != batch_sa_ || batch_.size() == kBatch) flush();
+  batch_sa_ = sa;
+  const MutableByteView slot(slots_.data() + batch_.size() * slot_size_, slot_size_);
+  Result<size_t> size = sa->encap(packet, slot);
   if (!size) {
     ++counters_.encap_failed;
     return;
   }
-  const esp::EspSaParams& p = sa->params();
-  const ByteView esp(out_.data(), *size);
-  bool sent = false;
+  batch_.push_back(ByteView(slot.data(), *size));
+}
+
+void DataPlane::flush() {
+  if (batch_.empty()) return;
+  const esp::EspSaParams& p = batch_sa_->params();
+  size_t sent = 0;
   if (p.encap) {
-    sent = udp_send_(p.local, p.remote, esp);
+    sent = udp_send_(p.local, p.remote, batch_);
   } else {
-    const std::unique_ptr<io::EspSocket>& socket = p.remote.family == ike::AddressFamily::ipv4 ? esp4_ : esp6_;
-    sent = socket && socket->send(p.local, p.remote, esp).has_value();
+    const std::unique_ptr<io::EspSocket>& socket =
+        p.remote.family == ike::AddressFamily::ipv4 ? esp4_ : esp6_;
+    if (socket) sent = socket->send_batch(p.local, p.remote, batch_).value_or(0);
   }
-  if (!sent) ++counters_.send_errors;
+  ++counters_.batches_sent;
+  counters_.send_errors += batch_.size() - sent;
+  batch_.clear();
 }
 
 void DataPlane::on_udp_esp(const ike::Address&, const ike::Address&, MutableByteView esp) {
@@ -176,7 +206,8 @@ std::optional<ChildTraffic> DataPlane::traffic(uint32_t spi_in) const {
   if (child == nullptr) return std::nullopt;
   const esp::InboundCounters& in = child->inbound.counters();
   const esp::OutboundCounters& out = child->outbound.counters();
-  return ChildTraffic{in.bytes, in.packets, out.bytes, out.packets, in.replay_drops, in.auth_failures, in.dropped()};
+  return ChildTraffic{in.bytes,        in.packets,       out.bytes,   out.packets,
+                      in.replay_drops, in.auth_failures, in.dropped()};
 }
 
 }  // namespace tern::daemon

@@ -24,6 +24,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -43,13 +44,15 @@ struct DataPlaneSettings {
 };
 
 struct DataPlaneCounters {
-  uint64_t tun_packets = 0;       // read from the TUN device
-  uint64_t no_policy = 0;         // TUN packets no child's selectors cover (dropped)
-  uint64_t unparsable_inner = 0;  // TUN packets that are not IP
-  uint64_t encap_failed = 0;      // sequence numbers exhausted, packet too large
+  uint64_t tun_packets = 0;        // read from the TUN device
+  uint64_t tun_super_packets = 0;  // of those: TCP super-packets (TSO) cut into segments here
+  uint64_t batches_sent = 0;       // sendmmsg calls
+  uint64_t no_policy = 0;          // TUN packets no child's selectors cover (dropped)
+  uint64_t unparsable_inner = 0;   // TUN packets that are not IP
+  uint64_t encap_failed = 0;       // sequence numbers exhausted, packet too large
   uint64_t send_errors = 0;
   uint64_t esp_received = 0;
-  uint64_t unknown_spi = 0;  // ESP for an SPI we have no SA for (dropped)
+  uint64_t unknown_spi = 0;   // ESP for an SPI we have no SA for (dropped)
   uint64_t decap_failed = 0;  // see the SA's counters for why
   uint64_t tun_write_errors = 0;
   uint64_t route_errors = 0;
@@ -63,8 +66,10 @@ struct ChildTraffic {
 
 class DataPlane {
  public:
-  // Sends an ESP packet in UDP from `local` to `remote` (the NAT-T socket; no non-ESP marker).
-  using UdpSend = std::function<bool(const ike::Address& local, const ike::Address& remote, ByteView esp)>;
+  // Sends ESP packets in UDP from `local` to `remote` (the NAT-T socket; no
+  // non-ESP marker); returns how many were sent.
+  using UdpSend = std::function<size_t(const ike::Address& local, const ike::Address& remote,
+                                       std::span<const ByteView> esp)>;
 
   static Result<std::unique_ptr<DataPlane>> create(asio::io_context& io, const DataPlaneSettings& settings,
                                                    crypto::Random& random, UdpSend udp_send);
@@ -82,9 +87,13 @@ class DataPlane {
   const std::string& device() const { return tun_->name(); }
 
  private:
-  DataPlane(asio::io_context& io, std::unique_ptr<io::TunDevice> tun, crypto::Random& random, uint32_t replay_window,
-            UdpSend udp_send);
-  void on_tun_packet(MutableByteView packet);
+  DataPlane(asio::io_context& io, std::unique_ptr<io::TunDevice> tun, crypto::Random& random,
+            uint32_t replay_window, UdpSend udp_send);
+  void on_tun_packet(const io::VnetHeader& header, MutableByteView packet);
+  // Encapsulates one IP packet into the outgoing batch (flushing it first
+  // when the packet goes to another SA or the batch is full).
+  void encap_one(ByteView packet);
+  void flush();
   void on_esp(MutableByteView esp);
   void open_esp_socket(ike::AddressFamily family);
   void add_routes(const ike::InstallChildSa& sa);
@@ -96,7 +105,13 @@ class DataPlane {
   UdpSend udp_send_;
   std::unique_ptr<io::EspSocket> esp4_;
   std::unique_ptr<io::EspSocket> esp6_;
-  std::vector<uint8_t> out_;  // one encapsulated packet, reused
+  // The outgoing batch: up to kBatch ESP packets for one SA, sent with one sendmmsg.
+  static constexpr size_t kBatch = 64;
+  size_t slot_size_;
+  std::vector<uint8_t> slots_;
+  std::vector<ByteView> batch_;
+  esp::OutboundSa* batch_sa_ = nullptr;
+  std::vector<uint8_t> segments_;  // a TSO super-packet cut into MTU-sized packets
   std::map<std::string, std::pair<io::netlink::Prefix, int>> routes_;  // by prefix text: prefix, users
   std::map<uint32_t, std::vector<io::netlink::Prefix>> routes_of_;     // by spi_in
   DataPlaneCounters counters_;

@@ -54,7 +54,8 @@ std::vector<io::netlink::Prefix> prefixes_of(const wire::TrafficSelector& ts) {
 bool covers(const wire::TrafficSelector& ts, const ike::Address& address) {
   const ByteView ip = address.ip_bytes();
   if (ts.start_address.size() != ip.size() || ts.end_address.size() != ip.size()) return false;
-  return !std::lexicographical_compare(ip.begin(), ip.end(), ts.start_address.begin(), ts.start_address.end()) &&
+  return !std::lexicographical_compare(ip.begin(), ip.end(), ts.start_address.begin(),
+                                       ts.start_address.end()) &&
          !std::lexicographical_compare(ts.end_address.begin(), ts.end_address.end(), ip.begin(), ip.end());
 }
 

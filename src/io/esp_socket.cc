@@ -10,14 +10,10 @@
 #include <cstring>
 
 #include "io/pktinfo.h"
+#include "io/send_batch.h"
 #include "io/socket_address.h"
 
 namespace tern::io {
-namespace {
-
-constexpr int kMaxPerWakeup = 64;
-
-}  // namespace
 
 Result<std::unique_ptr<EspSocket>> EspSocket::open(asio::io_context& io, ike::AddressFamily family) {
   const bool v4 = family == ike::AddressFamily::ipv4;
@@ -33,7 +29,7 @@ Result<std::unique_ptr<EspSocket>> EspSocket::open(asio::io_context& io, ike::Ad
 }
 
 EspSocket::EspSocket(asio::io_context& io, int fd, ike::AddressFamily family)
-    : descriptor_(io, fd), family_(family), buffer_(65536) {}
+    : descriptor_(io, fd), family_(family), batch_(kBatch) {}
 
 void EspSocket::start(EspHandler handler) {
   handler_ = std::move(handler);
@@ -49,41 +45,33 @@ void EspSocket::wait() {
 }
 
 void EspSocket::drain() {
-  for (int n = 0; n < kMaxPerWakeup; ++n) {
-    sockaddr_storage from{};
-    iovec iov{buffer_.data(), buffer_.size()};
-    alignas(cmsghdr) uint8_t control[128];
-    msghdr msg{};
-    msg.msg_name = &from;
-    msg.msg_namelen = sizeof from;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    const ssize_t got = ::recvmsg(descriptor_.native_handle(), &msg, MSG_DONTWAIT);
-    if (got < 0) {
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) ++receive_errors_;
-      return;
-    }
-    std::optional<ike::Address> remote = from_sockaddr(from);
-    if (!remote) continue;
-    size_t size = static_cast<size_t>(got);
-    uint8_t* start = buffer_.data();
-    ike::Address local = remote->with_port(0);
-    local.ip = {};
-    if (family_ == ike::AddressFamily::ipv4) {
-      if (size < 20 || (start[0] >> 4) != 4 || static_cast<size_t>(start[0] & 0x0f) * 4 > size) {
+  for (int round = 0; round < kMaxRounds; ++round) {
+    const size_t n = batch_.receive(descriptor_.native_handle());
+    for (size_t i = 0; i < n; ++i) {
+      std::optional<ike::Address> remote = from_sockaddr(batch_.sender(i));
+      if (!remote || batch_.truncated(i)) {
         ++receive_errors_;
         continue;
       }
-      const size_t ihl = static_cast<size_t>(start[0] & 0x0f) * 4;
-      std::memcpy(local.ip.data(), start + 16, 4);
-      start += ihl;
-      size -= ihl;
-    } else {
-        read_destination_address(msg, local);
+      MutableByteView packet = batch_.datagram(i);
+      ike::Address local = remote->with_port(0);
+      local.ip = {};
+      if (family_ == ike::AddressFamily::ipv4) {
+        // IPv4 raw sockets deliver the IP header too.
+        if (packet.size() < 20 || (packet[0] >> 4) != 4 ||
+            static_cast<size_t>(packet[0] & 0x0f) * 4 > packet.size()) {
+          ++receive_errors_;
+          continue;
+        }
+        const size_t ihl = static_cast<size_t>(packet[0] & 0x0f) * 4;
+        std::memcpy(local.ip.data(), packet.data() + 16, 4);
+        packet = packet.subspan(ihl);
+      } else {
+        read_destination_address(batch_.header(i), local);
+      }
+      handler_(local, remote->with_port(0), packet);
     }
-    handler_(local, remote->with_port(0), MutableByteView(start, size));
+    if (n < kBatch) return;
   }
 }
 
@@ -101,8 +89,19 @@ Result<void> EspSocket::send(const ike::Address& local, const ike::Address& remo
     set_source_address(msg, local);
   }
   if (::sendmsg(descriptor_.native_handle(), &msg, MSG_DONTWAIT) < 0)
-    return fail(Errc::io_error, fmt::format("cannot send ESP to {}: {}", remote.to_string(), std::strerror(errno)));
+    return fail(Errc::io_error,
+                fmt::format("cannot send ESP to {}: {}", remote.to_string(), std::strerror(errno)));
   return {};
+}
+
+}  // namespace tern::io
+
+namespace tern::io {
+
+Result<size_t> EspSocket::send_batch(const ike::Address& local, const ike::Address& remote,
+                                     std::span<const ByteView> packets) {
+  return io::send_batch(descriptor_.native_handle(), local, !is_wildcard(local), remote.with_port(0),
+                        packets);
 }
 
 }  // namespace tern::io

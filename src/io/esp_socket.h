@@ -11,11 +11,13 @@
 #include <asio/io_context.hpp>
 #include <asio/posix/stream_descriptor.hpp>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "base/bytes.h"
 #include "base/error.h"
 #include "ike/address.h"
+#include "io/recv_batch.h"
 
 namespace tern::io {
 
@@ -30,7 +32,11 @@ class EspSocket {
 
   void start(EspHandler handler);
   Result<void> send(const ike::Address& local, const ike::Address& remote, ByteView esp_packet);
-  uint64_t receive_errors() const { return receive_errors_; }
+  // Several datagrams to one destination with one sendmmsg(2) (the data
+  // plane's batches). Returns how many were sent; an Error only when none was.
+  Result<size_t> send_batch(const ike::Address& local, const ike::Address& remote,
+                            std::span<const ByteView> packets);
+  uint64_t receive_errors() const { return receive_errors_ + batch_.errors(); }
 
  private:
   EspSocket(asio::io_context& io, int fd, ike::AddressFamily family);
@@ -40,7 +46,9 @@ class EspSocket {
   asio::posix::stream_descriptor descriptor_;
   ike::AddressFamily family_;
   EspHandler handler_;
-  std::vector<uint8_t> buffer_;
+  static constexpr size_t kBatch = 32;
+  static constexpr int kMaxRounds = 4;
+  RecvBatch batch_;
   uint64_t receive_errors_ = 0;
 };
 

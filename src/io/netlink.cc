@@ -52,8 +52,8 @@ class Request {
     kernel.nl_family = AF_NETLINK;
     header()->nlmsg_seq = 1;
     int result = 0;
-    if (::sendto(fd, buffer_.data(), header()->nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) <
-        0) {
+    if (::sendto(fd, buffer_.data(), header()->nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel),
+                 sizeof kernel) < 0) {
       result = errno;
     } else {
       std::array<uint8_t, 4096> reply{};
@@ -97,8 +97,9 @@ Result<void> route(uint16_t type, uint16_t flags, int ifindex, const Prefix& des
   r.attribute(RTA_OIF, static_cast<uint32_t>(ifindex));
   if (src && src->family == destination.address.family) r.attribute(RTA_PREFSRC, src->ip.data(), v4 ? 4 : 16);
   if (const int e = r.transact(); e != 0)
-    return fail(Errc::io_error, fmt::format("cannot {} route {} dev {}: {}", type == RTM_NEWROUTE ? "add" : "delete",
-                                            destination.to_string(), ifname(ifindex), std::strerror(e)));
+    return fail(Errc::io_error,
+                fmt::format("cannot {} route {} dev {}: {}", type == RTM_NEWROUTE ? "add" : "delete",
+                            destination.to_string(), ifname(ifindex), std::strerror(e)));
   return {};
 }
 

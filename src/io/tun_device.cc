@@ -6,6 +6,7 @@
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,18 +21,27 @@ constexpr int kMaxPerWakeup = 64;
 
 }  // namespace
 
-Result<std::unique_ptr<TunDevice>> TunDevice::open(asio::io_context& io, const std::string& name, uint32_t mtu) {
+Result<std::unique_ptr<TunDevice>> TunDevice::open(asio::io_context& io, const std::string& name,
+                                                   uint32_t mtu) {
   if (name.empty() || name.size() >= IFNAMSIZ)
-    return fail(Errc::io_error, fmt::format("TUN device name '{}' must be 1..{} characters", name, IFNAMSIZ - 1));
+    return fail(Errc::io_error,
+                fmt::format("TUN device name '{}' must be 1..{} characters", name, IFNAMSIZ - 1));
   const int fd = ::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return fail(Errc::io_error, fmt::format("cannot open /dev/net/tun: {}", std::strerror(errno)));
   ifreq ifr{};
-  ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+  ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_VNET_HDR;
   std::memcpy(ifr.ifr_name, name.data(), name.size());
   if (::ioctl(fd, TUNSETIFF, &ifr) != 0) {
     const int e = errno;
     ::close(fd);
     return fail(Errc::io_error, fmt::format("cannot create TUN device {}: {}", name, std::strerror(e)));
+  }
+  const unsigned offloads = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+  if (::ioctl(fd, TUNSETOFFLOAD, offloads) != 0) {
+    const int e = errno;
+    ::close(fd);
+    return fail(Errc::io_error,
+                fmt::format("cannot enable offloads on TUN device {}: {}", name, std::strerror(e)));
   }
   const int ifindex = static_cast<int>(::if_nametoindex(name.c_str()));
   if (ifindex == 0) {
@@ -46,7 +56,11 @@ Result<std::unique_ptr<TunDevice>> TunDevice::open(asio::io_context& io, const s
 }
 
 TunDevice::TunDevice(asio::io_context& io, int fd, std::string name, int ifindex, uint32_t mtu)
-    : descriptor_(io, fd), name_(std::move(name)), ifindex_(ifindex), mtu_(mtu), buffer_(65536) {}
+    : descriptor_(io, fd),
+      name_(std::move(name)),
+      ifindex_(ifindex),
+      mtu_(mtu),
+      buffer_(VnetHeader::kSize + 65536) {}
 
 void TunDevice::start(PacketHandler handler) {
   handler_ = std::move(handler);
@@ -68,13 +82,21 @@ void TunDevice::drain() {
       if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) ++read_errors_;
       return;
     }
-    if (got == 0) return;
-    handler_(MutableByteView(buffer_.data(), static_cast<size_t>(got)));
+    if (static_cast<size_t>(got) <= VnetHeader::kSize) {
+      ++read_errors_;
+      continue;
+    }
+    const VnetHeader header = VnetHeader::decode(ByteView(buffer_.data(), VnetHeader::kSize));
+    handler_(header, MutableByteView(buffer_.data() + VnetHeader::kSize,
+                                     static_cast<size_t>(got) - VnetHeader::kSize));
   }
 }
 
 Result<void> TunDevice::write(ByteView packet) {
-  const ssize_t n = ::write(descriptor_.native_handle(), packet.data(), packet.size());
+  static const uint8_t kNoOffload[VnetHeader::kSize] = {};  // a complete packet, checksum done
+  iovec iov[2] = {{const_cast<uint8_t*>(kNoOffload), sizeof kNoOffload},
+                  {const_cast<uint8_t*>(packet.data()), packet.size()}};
+  const ssize_t n = ::writev(descriptor_.native_handle(), iov, 2);
   if (n < 0) return fail(Errc::io_error, fmt::format("write to {}: {}", name_, std::strerror(errno)));
   return {};
 }

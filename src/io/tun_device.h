@@ -6,6 +6,11 @@
 // Who calls it: the daemon's data plane opens it once (name from the config,
 // `tern0` by default), reads with start() and writes decapsulated packets.
 //
+// The device is opened with IFF_VNET_HDR and TCP segmentation offload
+// (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6): reads may return TCP super-packets
+// of up to 64 KiB, which the data plane segments (io/tun_offload.h); writes
+// carry a zero header (a complete packet, checksum done).
+//
 // How it fails: open() returns an Error naming the device and the reason
 // (no /dev/net/tun, no CAP_NET_ADMIN, a name in use by another kind of
 // device). write() failures are returned for counting; reads that fail are
@@ -21,10 +26,13 @@
 
 #include "base/bytes.h"
 #include "base/error.h"
+#include "io/tun_offload.h"
 
 namespace tern::io {
 
-using PacketHandler = std::function<void(MutableByteView packet)>;
+// `header`: the virtio-net header the kernel put in front of the packet
+// (GSO super-packets and checksums still to be completed: io/tun_offload.h).
+using PacketHandler = std::function<void(const VnetHeader& header, MutableByteView packet)>;
 
 class TunDevice {
  public:

@@ -9,13 +9,11 @@
 #include <cstring>
 
 #include "io/pktinfo.h"
+#include "io/send_batch.h"
 #include "io/socket_address.h"
 
 namespace tern::io {
 namespace {
-
-constexpr size_t kMaxDatagram = 65536;
-constexpr int kMaxPerWakeup = 64;  // fairness between sockets
 
 Error errno_error(std::string_view what, const ike::Address& address) {
   return Error{Errc::io_error, std::nullopt,
@@ -53,7 +51,7 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::open(asio::io_context& io, const i
 }
 
 UdpSocket::UdpSocket(asio::io_context& io, int fd, ike::Address bound)
-    : descriptor_(io, fd), bound_(bound), wildcard_(is_wildcard(bound)), buffer_(kMaxDatagram) {}
+    : descriptor_(io, fd), bound_(bound), wildcard_(is_wildcard(bound)), batch_(kBatch) {}
 
 void UdpSocket::start(DatagramHandler handler) {
   handler_ = std::move(handler);
@@ -69,31 +67,20 @@ void UdpSocket::wait() {
 }
 
 void UdpSocket::drain() {
-  for (int n = 0; n < kMaxPerWakeup; ++n) {
-    sockaddr_storage from{};
-    iovec iov{buffer_.data(), buffer_.size()};
-    alignas(cmsghdr) uint8_t control[256];
-    msghdr msg{};
-    msg.msg_name = &from;
-    msg.msg_namelen = sizeof from;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    const ssize_t got = ::recvmsg(descriptor_.native_handle(), &msg, MSG_DONTWAIT);
-    if (got < 0) {
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) ++receive_errors_;
-      return;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    const size_t n = batch_.receive(descriptor_.native_handle());
+    for (size_t i = 0; i < n; ++i) {
+      if (batch_.truncated(i)) {
+        ++receive_errors_;
+        continue;
+      }
+      std::optional<ike::Address> remote = from_sockaddr(batch_.sender(i));
+      if (!remote) continue;
+      ike::Address local = bound_;
+      read_destination_address(batch_.header(i), local);
+      handler_(local, *remote, batch_.datagram(i));
     }
-    if ((msg.msg_flags & MSG_TRUNC) != 0) {
-      ++receive_errors_;
-      continue;
-    }
-    std::optional<ike::Address> remote = from_sockaddr(from);
-    if (!remote) continue;
-    ike::Address local = bound_;
-    read_destination_address(msg, local);
-    handler_(local, *remote, MutableByteView(buffer_.data(), static_cast<size_t>(got)));
+    if (n < kBatch) return;  // drained
   }
 }
 
@@ -113,6 +100,16 @@ Result<void> UdpSocket::send(const ike::Address& local, const ike::Address& remo
   if (::sendmsg(descriptor_.native_handle(), &msg, MSG_DONTWAIT) < 0)
     return fail(errno_error(fmt::format("cannot send {} octets to", bytes.size()), remote));
   return {};
+}
+
+}  // namespace tern::io
+
+namespace tern::io {
+
+Result<size_t> UdpSocket::send_batch(const ike::Address& local, const ike::Address& remote,
+                                     std::span<const ByteView> packets) {
+  return io::send_batch(descriptor_.native_handle(), local, wildcard_ && !is_wildcard(local), remote,
+                        packets);
 }
 
 }  // namespace tern::io

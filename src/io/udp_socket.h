@@ -18,11 +18,13 @@
 #include <asio/posix/stream_descriptor.hpp>
 #include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "base/bytes.h"
 #include "base/error.h"
 #include "ike/address.h"
+#include "io/recv_batch.h"
 
 namespace tern::io {
 
@@ -38,10 +40,14 @@ class UdpSocket {
   // Starts receiving; `handler` runs on the event loop for every datagram.
   void start(DatagramHandler handler);
   Result<void> send(const ike::Address& local, const ike::Address& remote, ByteView bytes);
+  // Several datagrams to one destination with one sendmmsg(2) (the data
+  // plane's batches). Returns how many were sent; an Error only when none was.
+  Result<size_t> send_batch(const ike::Address& local, const ike::Address& remote,
+                            std::span<const ByteView> packets);
 
   const ike::Address& bound() const { return bound_; }
   bool wildcard() const { return wildcard_; }
-  uint64_t receive_errors() const { return receive_errors_; }
+  uint64_t receive_errors() const { return receive_errors_ + batch_.errors(); }
 
  private:
   UdpSocket(asio::io_context& io, int fd, ike::Address bound);
@@ -52,7 +58,9 @@ class UdpSocket {
   ike::Address bound_;
   bool wildcard_ = false;
   DatagramHandler handler_;
-  std::vector<uint8_t> buffer_;
+  static constexpr size_t kBatch = 32;  // datagrams per recvmmsg
+  static constexpr int kMaxRounds = 4;  // recvmmsg calls per wake-up: fairness between sockets
+  RecvBatch batch_;
   uint64_t receive_errors_ = 0;
 };
 

@@ -38,7 +38,8 @@ TEST(TsRoutes, AReversedRangeHasNoPrefix) {
 }
 
 TEST(TsRoutes, OurAddressInsideTheLocalSelectorsIsTheRouteSource) {
-  const std::vector<wire::TrafficSelector> local = {wire::TrafficSelector::ipv4_range({192, 0, 2, 0}, {192, 0, 2, 255})};
+  const std::vector<wire::TrafficSelector> local = {
+      wire::TrafficSelector::ipv4_range({192, 0, 2, 0}, {192, 0, 2, 255})};
   const std::vector<ike::Address> ours = {ike::Address::ipv4({198, 51, 100, 1}, 0),
                                           ike::Address::ipv4({192, 0, 2, 1}, 0)};
   EXPECT_EQ(address_inside(local, ours), ike::Address::ipv4({192, 0, 2, 1}, 0));
