@@ -46,8 +46,9 @@ struct Problem {
 // What ternd does with a connection once it is loaded.
 //   none   wait: for the peer to initiate, or for `ternctl up`
 //   start  initiate it at once (and after a reload that added it)
-//   trap   initiate on the first matching packet; needs the ESP data plane's
-//          traps, so for now the loader warns and stores `none`
+//   trap   install routes for the child's remote traffic selectors at once
+//          and initiate on the first packet that matches them (the data
+//          plane holds that packet until the CHILD_SA is up)
 enum class StartAction : uint8_t { none, start, trap };
 std::string_view to_string(StartAction action);
 

@@ -120,12 +120,7 @@ StartAction read_start_action(TableReader& r) {
   auto action = r.choice("start_action", kStartActions);
   if (!action) return StartAction::none;
   if (*action == 1) return StartAction::start;
-  if (*action == 2) {
-    r.warn("start_action",
-           "start_action = trap needs the ESP data plane's traffic traps, which this build does not have "
-           "yet; it "
-           "is treated as none (use start, or ternctl up)");
-  }
+  if (*action == 2) return StartAction::trap;
   return StartAction::none;
 }
 

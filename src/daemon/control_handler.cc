@@ -133,12 +133,20 @@ nlohmann::json Daemon::stats() const {
   out["ike_sas"] = endpoint_->status().size();
   out["daemon"]["nat_keepalives"] = counters_.nat_keepalives;
   const DataPlaneCounters& dp = data_plane_->counters();
-  out["data_plane"] = {{"tun_packets", dp.tun_packets},           {"tun_super_packets", dp.tun_super_packets},
-                       {"batches_sent", dp.batches_sent},         {"no_policy", dp.no_policy},
-                       {"unparsable_inner", dp.unparsable_inner}, {"encap_failed", dp.encap_failed},
-                       {"send_errors", dp.send_errors},           {"esp_received", dp.esp_received},
-                       {"unknown_spi", dp.unknown_spi},           {"decap_failed", dp.decap_failed},
-                       {"tun_write_errors", dp.tun_write_errors}, {"route_errors", dp.route_errors}};
+  nlohmann::json& plane = out["data_plane"];
+  plane["tun_packets"] = dp.tun_packets;
+  plane["tun_super_packets"] = dp.tun_super_packets;
+  plane["trapped"] = dp.trapped;
+  plane["batches_sent"] = dp.batches_sent;
+  plane["no_policy"] = dp.no_policy;
+  plane["unparsable_inner"] = dp.unparsable_inner;
+  plane["encap_failed"] = dp.encap_failed;
+  plane["send_errors"] = dp.send_errors;
+  plane["esp_received"] = dp.esp_received;
+  plane["unknown_spi"] = dp.unknown_spi;
+  plane["decap_failed"] = dp.decap_failed;
+  plane["tun_write_errors"] = dp.tun_write_errors;
+  plane["route_errors"] = dp.route_errors;
   return out;
 }
 

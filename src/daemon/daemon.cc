@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <asio/post.hpp>
 
 #include "base/log.h"
 #include "control/event_json.h"
@@ -56,6 +57,11 @@ Result<std::unique_ptr<Daemon>> Daemon::create(asio::io_context& io, config::Con
       });
   if (!data_plane) return fail(data_plane.error());
   d->data_plane_ = std::move(*data_plane);
+  d->data_plane_->set_acquire([self](const std::string& connection) {
+    // Not from inside the data plane's packet loop: the engine's effects may
+    // install the SA into that very data plane.
+    asio::post(self->io_, [self, connection] { self->acquire(connection); });
+  });
   Result<std::unique_ptr<io::ControlServer>> control = io::ControlServer::open(
       io, d->config_.daemon.control_socket,
       [self](io::ClientId client, std::string line) { self->on_control_line(client, std::move(line)); },
@@ -115,6 +121,7 @@ void Daemon::start() {
            config_.connections.size(), config_path_, control_->path());
   std::vector<std::string> all;
   for (const auto& c : config_.connections) all.push_back(c.engine->name);
+  install_traps();
   apply_start_actions(all);
   arm_timer();
 }
@@ -127,6 +134,35 @@ void Daemon::apply_start_actions(const std::vector<std::string>& names) {
     (void)endpoint_->command(ike::Up{c.engine->name}, clock_.now());
     run_effects();
   }
+}
+
+void Daemon::install_traps() {
+  for (const config::ConnectionSettings& c : config_.connections) {
+    if (c.start_action == config::StartAction::trap) {
+      data_plane_->add_trap(c.engine->name, c.engine->local_ts, c.engine->remote_ts, c.engine->remote);
+    }
+  }
+  // Traps of connections that are gone or no longer trap.
+  std::vector<std::string> stale;
+  for (const Trap& t : data_plane_->traps().traps()) {
+    const bool wanted =
+        std::any_of(config_.connections.begin(), config_.connections.end(), [&](const auto& c) {
+          return c.engine->name == t.connection && (c.start_action == config::StartAction::trap ||
+                                                    c.engine->dpd_action == ike::DpdAction::trap);
+        });
+    if (!wanted) stale.push_back(t.connection);
+  }
+  for (const std::string& name : stale) data_plane_->remove_trap(name);
+}
+
+void Daemon::acquire(const std::string& connection) {
+  if (stopping_) return;
+  TERN_LOG(LogLevel::notice, "ternd", "traffic for {} matched its trap: initiating", connection);
+  if (Result<void> up = endpoint_->command(ike::Up{connection}, clock_.now()); !up) {
+    TERN_LOG(LogLevel::error, "ternd", "trap {}: {}", connection, up.error().detail);
+    data_plane_->trap_failed(connection);
+  }
+  run_effects();
 }
 
 void Daemon::on_datagram(const ike::Address& local, const ike::Address& remote, MutableByteView bytes) {
@@ -236,6 +272,15 @@ void Daemon::on_event(const ike::Event& event) {
           ? (event.connection.empty() ? std::string() : event.connection + ": ")
           : fmt::format("{}[{}]: ", event.connection, static_cast<uint64_t>(event.ike_sa));
   TERN_LOG(level_of(event.kind), "ike", "{}{}", who, event.text);
+  if (event.kind == ike::EventKind::ike_sa_destroyed || event.kind == ike::EventKind::child_sa_failed) {
+    data_plane_->trap_failed(event.connection);
+  }
+  if (event.kind == ike::EventKind::dpd_action) {
+    for (const config::ConnectionSettings& c : config_.connections) {
+      if (c.engine->name == event.connection && c.engine->dpd_action == ike::DpdAction::trap)
+        data_plane_->add_trap(c.engine->name, c.engine->local_ts, c.engine->remote_ts, c.engine->remote);
+    }
+  }
   if (event.kind == ike::EventKind::ike_sa_destroyed) {
     // The reason's headline: the text up to its first ':' ("peer not responding",
     // "no acceptable IKE proposal (NO_PROPOSAL_CHOSEN)"); details such as
@@ -311,6 +356,7 @@ Result<nlohmann::json> Daemon::reload() {
   std::vector<std::string> start = plan.added;
   start.insert(start.end(), plan.changed.begin(), plan.changed.end());
   run_effects();
+  install_traps();
   apply_start_actions(start);
   return nlohmann::json{{"added", plan.added},      {"changed", plan.changed},
                         {"removed", plan.removed},  {"unchanged", plan.unchanged},

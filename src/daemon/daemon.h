@@ -95,6 +95,10 @@ class Daemon {
   bool send_udp(const ike::Address& local, const ike::Address& remote, ByteView bytes);
   void on_event(const ike::Event& event);
   void apply_start_actions(const std::vector<std::string>& names);
+  // start_action = "trap" connections get a trap in the data plane; stale traps go.
+  void install_traps();
+  // A trap saw traffic: initiate its connection.
+  void acquire(const std::string& connection);
   void check_shutdown_done();
 
   // control_handler.cc

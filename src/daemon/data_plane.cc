@@ -66,11 +66,18 @@ void DataPlane::install(const ike::InstallChildSa& sa) {
              "CHILD_SA {}/{} is in transport mode: negotiated, but this data plane carries tunnel mode only",
              sa.connection, sa.child);
   if (!sa.encap) open_esp_socket(sa.remote.family);
-  add_routes(sa);
+  routes_of_[sa.spi_in] = add_routes(sa.connection + "/" + sa.child, sa.local_ts, sa.remote_ts, sa.remote);
   TERN_LOG(LogLevel::info, "esp", "CHILD_SA {}/{} installed: SPIs in {:08x} out {:08x}, {}, {}",
            sa.connection, sa.child, sa.spi_in, sa.spi_out, sa.suite.to_string(),
            sa.encap ? fmt::format("UDP-encapsulated to {}", sa.remote.to_string())
                     : fmt::format("ESP to {}", sa.remote.to_string()));
+  if (Trap* trap = traps_.find(sa.connection); trap != nullptr && trap->acquiring) {
+    const std::deque<Bytes> kept = traps_.release(*trap);
+    for (const Bytes& packet : kept) encap_one(packet);
+    flush();
+    TERN_LOG(LogLevel::info, "esp", "trap {}: {} kept packet(s) sent through the new CHILD_SA", sa.connection,
+             kept.size());
+  }
 }
 
 void DataPlane::remove(const ike::RemoveChildSa& sa) {
@@ -86,16 +93,19 @@ void DataPlane::remove(const ike::RemoveChildSa& sa) {
            sa.connection, sa.child, sa.spi_in, sa.spi_out);
 }
 
-void DataPlane::add_routes(const ike::InstallChildSa& sa) {
-  const std::optional<ike::Address> src = address_inside(sa.local_ts, io::netlink::local_addresses());
+std::vector<io::netlink::Prefix> DataPlane::add_routes(const std::string& owner,
+                                                       const std::vector<wire::TrafficSelector>& local_ts,
+                                                       const std::vector<wire::TrafficSelector>& remote_ts,
+                                                       const ike::Address& peer) {
+  const std::optional<ike::Address> src = address_inside(local_ts, io::netlink::local_addresses());
   std::vector<io::netlink::Prefix> added;
-  for (const wire::TrafficSelector& ts : sa.remote_ts) {
-    if (covers(ts, sa.remote)) {
+  for (const wire::TrafficSelector& ts : remote_ts) {
+    if (covers(ts, peer)) {
       // A route for the peer's own address into the tunnel would swallow the
       // IKE and ESP datagrams themselves.
       TERN_LOG(LogLevel::warning, "esp",
-               "CHILD_SA {}/{}: remote_ts {} contains the peer's address {}; no route installed for it",
-               sa.connection, sa.child, ts.to_string(), sa.remote.to_string());
+               "{}: remote_ts {} contains the peer's address {}; no route installed for it", owner,
+               ts.to_string(), peer.to_string());
       continue;
     }
     for (const io::netlink::Prefix& prefix : prefixes_of(ts)) {
@@ -112,7 +122,27 @@ void DataPlane::add_routes(const ike::InstallChildSa& sa) {
       added.push_back(prefix);
     }
   }
-  routes_of_[sa.spi_in] = std::move(added);
+  return added;
+}
+
+void DataPlane::add_trap(const std::string& connection, const std::vector<wire::TrafficSelector>& local_ts,
+                         const std::vector<wire::TrafficSelector>& remote_ts, const ike::Address& peer) {
+  remove_trap(connection);
+  traps_.add(connection, local_ts, remote_ts);
+  trap_routes_[connection] = add_routes("trap " + connection, local_ts, remote_ts, peer);
+  TERN_LOG(LogLevel::info, "esp", "trap installed for {}: its traffic starts the negotiation", connection);
+}
+
+void DataPlane::remove_trap(const std::string& connection) {
+  traps_.remove(connection);
+  auto it = trap_routes_.find(connection);
+  if (it == trap_routes_.end()) return;
+  remove_routes(it->second);
+  trap_routes_.erase(it);
+}
+
+void DataPlane::trap_failed(const std::string& connection) {
+  if (Trap* trap = traps_.find(connection); trap != nullptr && trap->acquiring) traps_.fail(*trap);
 }
 
 void DataPlane::remove_routes(const std::vector<io::netlink::Prefix>& prefixes) {
@@ -146,7 +176,13 @@ void DataPlane::encap_one(ByteView packet) {
   }
   esp::OutboundSa* sa = table_.lookup_outbound(ip->selector);
   if (sa == nullptr) {
-    ++counters_.no_policy;
+    Trap* trap = traps_.match(ip->selector);
+    if (trap == nullptr) {
+      ++counters_.no_policy;
+      return;
+    }
+    ++counters_.trapped;
+    if (traps_.hold(*trap, packet) && acquire_) acquire_(trap->connection);
     return;
   }
   if (sa != batch_sa_ || batch_.size() == kBatch) flush();

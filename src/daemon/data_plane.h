@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "crypto/random.h"
+#include "daemon/traps.h"
 #include "esp/sa_table.h"
 #include "ike/effects.h"
 #include "io/esp_socket.h"
@@ -47,7 +48,8 @@ struct DataPlaneCounters {
   uint64_t tun_packets = 0;        // read from the TUN device
   uint64_t tun_super_packets = 0;  // of those: TCP super-packets (TSO) cut into segments here
   uint64_t batches_sent = 0;       // sendmmsg calls
-  uint64_t no_policy = 0;          // TUN packets no child's selectors cover (dropped)
+  uint64_t no_policy = 0;          // TUN packets no child's selectors (nor a trap) cover (dropped)
+  uint64_t trapped = 0;            // TUN packets kept by a trap until its CHILD_SA is up
   uint64_t unparsable_inner = 0;   // TUN packets that are not IP
   uint64_t encap_failed = 0;       // sequence numbers exhausted, packet too large
   uint64_t send_errors = 0;
@@ -77,6 +79,18 @@ class DataPlane {
   DataPlane(const DataPlane&) = delete;
   DataPlane& operator=(const DataPlane&) = delete;
 
+  // Trap policies (daemon/traps.h): routes for the connection's remote
+  // selectors now; `acquire` is called with the connection's name when the
+  // first matching packet arrives and no CHILD_SA covers it.
+  using Acquire = std::function<void(const std::string& connection)>;
+  void set_acquire(Acquire acquire) { acquire_ = std::move(acquire); }
+  void add_trap(const std::string& connection, const std::vector<wire::TrafficSelector>& local_ts,
+                const std::vector<wire::TrafficSelector>& remote_ts, const ike::Address& peer);
+  void remove_trap(const std::string& connection);
+  // The negotiation a trap started failed: its kept packets are dropped.
+  void trap_failed(const std::string& connection);
+  const TrapTable& traps() const { return traps_; }
+
   void install(const ike::InstallChildSa& sa);
   void remove(const ike::RemoveChildSa& sa);
   // An ESP packet (starting at the SPI) that arrived in UDP on the NAT-T port.
@@ -96,7 +110,12 @@ class DataPlane {
   void flush();
   void on_esp(MutableByteView esp);
   void open_esp_socket(ike::AddressFamily family);
-  void add_routes(const ike::InstallChildSa& sa);
+  // Routes for `remote_ts` (skipping any that would cover the peer itself),
+  // with our address inside `local_ts` as the preferred source.
+  std::vector<io::netlink::Prefix> add_routes(const std::string& owner,
+                                              const std::vector<wire::TrafficSelector>& local_ts,
+                                              const std::vector<wire::TrafficSelector>& remote_ts,
+                                              const ike::Address& peer);
   void remove_routes(const std::vector<io::netlink::Prefix>& prefixes);
 
   asio::io_context& io_;
@@ -112,8 +131,11 @@ class DataPlane {
   std::vector<ByteView> batch_;
   esp::OutboundSa* batch_sa_ = nullptr;
   std::vector<uint8_t> segments_;  // a TSO super-packet cut into MTU-sized packets
-  std::map<std::string, std::pair<io::netlink::Prefix, int>> routes_;  // by prefix text: prefix, users
-  std::map<uint32_t, std::vector<io::netlink::Prefix>> routes_of_;     // by spi_in
+  std::map<std::string, std::pair<io::netlink::Prefix, int>> routes_;    // by prefix text: prefix, users
+  std::map<uint32_t, std::vector<io::netlink::Prefix>> routes_of_;       // by spi_in
+  std::map<std::string, std::vector<io::netlink::Prefix>> trap_routes_;  // by connection
+  TrapTable traps_;
+  Acquire acquire_;
   DataPlaneCounters counters_;
 };
 

@@ -199,16 +199,11 @@ TEST(Warnings, LifetimesAreStillChecked) {
       }));
 }
 
-TEST(Warnings, StartActionTrapIsTreatedAsNone) {
+TEST(Settings, StartActionTrapIsKeptForTheDataPlane) {
   LoadResult r = load(site_b("start_action = \"trap\"\n"));
   ASSERT_TRUE(r.has_value());
-  EXPECT_EQ(r->connections[0].start_action, StartAction::none);
-  EXPECT_EQ(texts(r->warnings),
-            (std::vector<std::string>{
-                "tern.toml:3:16: connection[0].start_action: start_action = trap needs the ESP data plane's "
-                "traffic "
-                "traps, which this build does not have yet; it is treated as none (use start, or ternctl up)",
-            }));
+  EXPECT_EQ(r->connections[0].start_action, StartAction::trap);
+  EXPECT_TRUE(r->warnings.empty());
 }
 
 TEST(Warnings, MobikeOnlyWhenAskedFor) {

@@ -14,7 +14,8 @@
 #  3. reload: an unchanged file keeps the IKE SA (same SPIs); a file with a
 #     mistake is refused (file:line in the answer) and the SA stays; a changed
 #     connection loses its IKE SA (Delete, both sides) and, with start_action
-#     = "start", comes back by itself; SIGHUP reloads too.
+#     = "start", comes back by itself; SIGHUP reloads too; with start_action =
+#     "trap" the first ping starts the negotiation and is answered.
 #  4. SIGTERM on a: a deletes its IKE SA (b forgets it: "deleted by peer")
 #     and exits 0.
 # Needs root; every namespace and process is removed at exit.
@@ -137,6 +138,20 @@ kill -HUP "$(<"$A/ternd.pid")"
 sleep 1
 [[ $(td_sas "$A" | jq -r '.[0].spi_i') == "$spi_new" ]] || fail "SIGHUP with an unchanged file replaced the IKE SA"
 grep -q "SIGHUP: reloading" "$A/ternd.log" || fail "SIGHUP was not logged as a reload"
+
+# --- 3b. start_action = "trap": no SA until traffic; the first packet starts the
+# negotiation and is kept, so a single ping gets its answer.
+conf_a dpd_delay=30s start_action=trap
+td_ctl "$A" reload >/dev/null || fail "reload with start_action = trap failed"
+td_wait_ike_count "$A" 0 "" 10 || fail "the trap connection still has an IKE SA after the reload"
+td_wait_ike_count "$B" 0 "" 10 || fail "b still has the IKE SA of the connection that became a trap"
+if out=$(netns_exec "$ns_a" ping -c 1 -W 5 203.0.113.1 2>&1); then
+  echo "  trap: the first packet started the negotiation and was delivered: $(grep -o '[0-9]* received' <<<"$out")"
+else
+  fail "trap: the single ping that should start the negotiation got no answer: $out"
+fi
+td_wait_ike_count "$A" 1 ESTABLISHED 10 || fail "trap: no IKE SA after the matching packet"
+[[ $(td_ctl "$A" stats --json | jq .data_plane.trapped) -ge 1 ]] || fail "trap: no packet counted as trapped"
 
 # --- 4. SIGTERM: Delete to the peer, clean exit
 pid_a=$(<"$A/ternd.pid")
