@@ -7,12 +7,13 @@
 # 3. creates two namespaces joined by a veth pair (documentation addresses
 #    198.51.100.1 and .2, inner subnets 192.0.2.0/24 and 203.0.113.0/24) and
 #    starts one ternd in each with a PSK connection (X25519, AES-GCM);
-# 4. `ternctl up` on the west side, then `ternctl status` on both sides, and
-#    tshark decrypting the captured IKE exchange with west's Wireshark keylog;
+# 4. `ternctl up` on the west side, a ping from 192.0.2.1 to 203.0.113.1
+#    through the tunnel (tern's userspace ESP over its TUN device), then
+#    `ternctl status` on both sides (with the packets counted), and tshark
+#    decrypting the captured IKE exchange with west's Wireshark keylog;
 # 5. stops both daemons (each deletes its IKE SA) and removes everything it
 #    created, also when a step fails.
-# The ESP data plane is not written yet (issue 5): the CHILD_SA is negotiated
-# and shown, but no packet crosses the tunnel. Exit status 0 on success.
+# Exit status 0 on success.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -33,6 +34,8 @@ west=$(netns_name west)
 east=$(netns_name east)
 netns_create "$west" "$east"
 netns_link "$west" veth0 198.51.100.1/24 "$east" veth0 198.51.100.2/24
+netns_addr "$west" lo 192.0.2.1/32   # a host inside each side's protected subnet
+netns_addr "$east" lo 203.0.113.1/32
 W=$NETNS_TMP/west
 E=$NETNS_TMP/east
 psk="demo pre-shared key, choose a long random one"
@@ -61,6 +64,10 @@ td_ctl "$W" up east
 td_wait_ike_count "$E" 1 ESTABLISHED 10
 
 echo
+echo "=== west: ping 203.0.113.1 (east's side) from 192.0.2.1, through the tunnel"
+netns_exec "$west" ping -c 3 -i 0.2 -W 2 203.0.113.1
+
+echo
 echo "=== west: ternctl status"
 td_ctl "$W" status
 echo
@@ -83,6 +90,3 @@ echo "=== stopping both daemons (SIGTERM: each deletes its IKE SA)"
 td_stop "$W"
 td_stop "$E"
 grep -h -E "deleted|stopped" "$W/ternd.log" "$E/ternd.log" | sed 's/^/  /'
-echo
-echo "Note: tern's ESP data plane is not written yet (issue 5): the CHILD_SA above is negotiated and"
-echo "its keys agreed, but no packet crosses the tunnel yet, so this demo does not ping."
