@@ -146,6 +146,7 @@ nlohmann::json Daemon::stats() const {
   plane["unknown_spi"] = dp.unknown_spi;
   plane["decap_failed"] = dp.decap_failed;
   plane["tun_write_errors"] = dp.tun_write_errors;
+  plane["coalesced"] = dp.coalesced;
   plane["route_errors"] = dp.route_errors;
   return out;
 }

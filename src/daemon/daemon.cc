@@ -104,6 +104,8 @@ Result<void> Daemon::open_sockets() {
 
 void Daemon::start() {
   for (const auto& socket : sockets_) {
+    if (socket->bound().port == config_.daemon.natt_port)
+      socket->set_drained([this] { data_plane_->flush_inbound(); });
     socket->start([this](const ike::Address& local, const ike::Address& remote, MutableByteView bytes) {
       on_datagram(local, remote, bytes);
     });

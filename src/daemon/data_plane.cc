@@ -35,7 +35,10 @@ DataPlane::DataPlane(asio::io_context& io, std::unique_ptr<io::TunDevice> tun, c
       udp_send_(std::move(udp_send)),
       slot_size_(tun_->mtu() + kMaxEspOverhead),
       slots_(kBatch * slot_size_),
-      segments_(65536 + 64 * 128) {
+      segments_(65536 + 64 * 128),
+      gro_([this](const io::VnetHeader& header, ByteView packet) {
+        if (!tun_->write(header, packet)) ++counters_.tun_write_errors;
+      }) {
   batch_.reserve(kBatch);
 }
 
@@ -52,6 +55,7 @@ void DataPlane::open_esp_socket(ike::AddressFamily family) {
     return;
   }
   socket = std::move(*opened);
+  socket->set_drained([this] { flush_inbound(); });
   socket->start([this](const ike::Address&, const ike::Address&, MutableByteView esp) { on_esp(esp); });
 }
 
@@ -234,7 +238,7 @@ void DataPlane::on_esp(MutableByteView esp) {
     ++counters_.decap_failed;
     return;
   }
-  if (!tun_->write(inner->payload)) ++counters_.tun_write_errors;
+  gro_.add(inner->payload);
 }
 
 std::optional<ChildTraffic> DataPlane::traffic(uint32_t spi_in) const {

@@ -35,6 +35,7 @@
 #include "io/esp_socket.h"
 #include "io/netlink.h"
 #include "io/tun_device.h"
+#include "io/tun_gro.h"
 
 namespace tern::daemon {
 
@@ -57,6 +58,7 @@ struct DataPlaneCounters {
   uint64_t unknown_spi = 0;   // ESP for an SPI we have no SA for (dropped)
   uint64_t decap_failed = 0;  // see the SA's counters for why
   uint64_t tun_write_errors = 0;
+  uint64_t coalesced = 0;  // received TCP segments written to the TUN device as part of a super-packet
   uint64_t route_errors = 0;
 };
 
@@ -95,9 +97,14 @@ class DataPlane {
   void remove(const ike::RemoveChildSa& sa);
   // An ESP packet (starting at the SPI) that arrived in UDP on the NAT-T port.
   void on_udp_esp(const ike::Address& local, const ike::Address& remote, MutableByteView esp);
+  // The end of a burst of received ESP: write what was coalesced to the TUN device.
+  void flush_inbound() { gro_.flush(); }
 
   std::optional<ChildTraffic> traffic(uint32_t spi_in) const;
-  const DataPlaneCounters& counters() const { return counters_; }
+  const DataPlaneCounters& counters() const {
+    counters_.coalesced = gro_.coalesced();
+    return counters_;
+  }
   const std::string& device() const { return tun_->name(); }
 
  private:
@@ -135,8 +142,9 @@ class DataPlane {
   std::map<uint32_t, std::vector<io::netlink::Prefix>> routes_of_;       // by spi_in
   std::map<std::string, std::vector<io::netlink::Prefix>> trap_routes_;  // by connection
   TrapTable traps_;
+  io::TunGro gro_;  // decapsulated packets on their way to the TUN device
   Acquire acquire_;
-  DataPlaneCounters counters_;
+  mutable DataPlaneCounters counters_;
 };
 
 }  // namespace tern::daemon

@@ -40,6 +40,7 @@ void EspSocket::wait() {
   descriptor_.async_wait(asio::posix::stream_descriptor::wait_read, [this](const asio::error_code& ec) {
     if (ec) return;
     drain();
+    if (drained_) drained_();
     wait();
   });
 }

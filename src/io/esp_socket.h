@@ -30,6 +30,9 @@ class EspSocket {
   EspSocket(const EspSocket&) = delete;
   EspSocket& operator=(const EspSocket&) = delete;
 
+  // Called after each burst of datagrams handed to the handler (the data
+  // plane flushes what it coalesced).
+  void set_drained(std::function<void()> drained) { drained_ = std::move(drained); }
   void start(EspHandler handler);
   Result<void> send(const ike::Address& local, const ike::Address& remote, ByteView esp_packet);
   // Several datagrams to one destination with one sendmmsg(2) (the data
@@ -49,6 +52,7 @@ class EspSocket {
   static constexpr size_t kBatch = 32;
   static constexpr int kMaxRounds = 4;
   RecvBatch batch_;
+  std::function<void()> drained_;
   uint64_t receive_errors_ = 0;
 };
 

@@ -93,9 +93,13 @@ void TunDevice::drain() {
 }
 
 Result<void> TunDevice::write(ByteView packet) {
-  static const uint8_t kNoOffload[VnetHeader::kSize] = {};  // a complete packet, checksum done
-  iovec iov[2] = {{const_cast<uint8_t*>(kNoOffload), sizeof kNoOffload},
-                  {const_cast<uint8_t*>(packet.data()), packet.size()}};
+  return write(VnetHeader{}, packet);  // a complete packet, checksum done
+}
+
+Result<void> TunDevice::write(const VnetHeader& header, ByteView packet) {
+  uint8_t encoded[VnetHeader::kSize];
+  header.encode(encoded);
+  iovec iov[2] = {{encoded, sizeof encoded}, {const_cast<uint8_t*>(packet.data()), packet.size()}};
   const ssize_t n = ::writev(descriptor_.native_handle(), iov, 2);
   if (n < 0) return fail(Errc::io_error, fmt::format("write to {}: {}", name_, std::strerror(errno)));
   return {};

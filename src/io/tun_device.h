@@ -44,6 +44,8 @@ class TunDevice {
   // reused for the next packet: handle it before returning).
   void start(PacketHandler handler);
   Result<void> write(ByteView packet);
+  // A packet with its virtio-net header (a coalesced super-packet: io/tun_gro.h).
+  Result<void> write(const VnetHeader& header, ByteView packet);
 
   const std::string& name() const { return name_; }
   int ifindex() const { return ifindex_; }

@@ -53,6 +53,19 @@ VnetHeader VnetHeader::decode(ByteView o) {
   return h;
 }
 
+void VnetHeader::encode(uint8_t out[kSize]) const {
+  auto le16 = [&](size_t i, uint16_t v) {
+    out[i] = static_cast<uint8_t>(v);
+    out[i + 1] = static_cast<uint8_t>(v >> 8);
+  };
+  out[0] = flags;
+  out[1] = gso_type;
+  le16(2, hdr_len);
+  le16(4, gso_size);
+  le16(6, csum_start);
+  le16(8, csum_offset);
+}
+
 Result<void> finish_checksum(MutableByteView packet, const VnetHeader& h) {
   const size_t field = static_cast<size_t>(h.csum_start) + h.csum_offset;
   if (h.csum_start >= packet.size() || field + 2 > packet.size())

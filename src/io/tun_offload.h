@@ -34,6 +34,7 @@ struct VnetHeader {
   uint16_t csum_offset = 0;
 
   static VnetHeader decode(ByteView octets);  // octets.size() >= kSize
+  void encode(uint8_t out[kSize]) const;
 };
 
 // Completes a partial checksum: the ones' complement sum of packet[csum_start..]

@@ -62,6 +62,7 @@ void UdpSocket::wait() {
   descriptor_.async_wait(asio::posix::stream_descriptor::wait_read, [this](const asio::error_code& ec) {
     if (ec) return;  // cancelled: the socket is closing
     drain();
+    if (drained_) drained_();
     wait();
   });
 }

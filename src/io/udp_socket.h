@@ -38,6 +38,9 @@ class UdpSocket {
   UdpSocket& operator=(const UdpSocket&) = delete;
 
   // Starts receiving; `handler` runs on the event loop for every datagram.
+  // Called after each burst of datagrams handed to the handler (the data
+  // plane flushes what it coalesced).
+  void set_drained(std::function<void()> drained) { drained_ = std::move(drained); }
   void start(DatagramHandler handler);
   Result<void> send(const ike::Address& local, const ike::Address& remote, ByteView bytes);
   // Several datagrams to one destination with one sendmmsg(2) (the data
@@ -61,6 +64,7 @@ class UdpSocket {
   static constexpr size_t kBatch = 32;  // datagrams per recvmmsg
   static constexpr int kMaxRounds = 4;  // recvmmsg calls per wake-up: fairness between sockets
   RecvBatch batch_;
+  std::function<void()> drained_;
   uint64_t receive_errors_ = 0;
 };
 
