@@ -3,33 +3,19 @@
 #include <algorithm>
 #include <cstring>
 
+#include "io/inet_checksum.h"
+
 namespace tern::io {
 namespace {
 
+using inet::fold;
+using inet::get16;
+using inet::get32;
+using inet::put16;
+using inet::sum;
+
 constexpr uint8_t kAck = 0x10;
 constexpr uint8_t kPsh = 0x08;
-
-uint16_t get16(const uint8_t* p) {
-  return static_cast<uint16_t>(p[0] << 8 | p[1]);
-}
-void put16(uint8_t* p, uint16_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
-}
-uint32_t get32(const uint8_t* p) {
-  return static_cast<uint32_t>(get16(p)) << 16 | get16(p + 2);
-}
-
-uint16_t fold(uint64_t acc) {
-  while ((acc >> 16) != 0) acc = (acc & 0xffff) + (acc >> 16);
-  return static_cast<uint16_t>(acc);
-}
-uint64_t sum(const uint8_t* p, size_t n) {
-  uint64_t acc = 0;
-  for (; n >= 2; p += 2, n -= 2) acc += get16(p);
-  if (n == 1) acc += static_cast<uint64_t>(p[0]) << 8;
-  return acc;
-}
 
 // The IP and TCP header lengths of a TCP segment tern may coalesce: IPv4
 // without options or fragmentation, or IPv6 with TCP right after the fixed

@@ -5,39 +5,21 @@
 #include <algorithm>
 #include <cstring>
 
+#include "io/inet_checksum.h"
+
 namespace tern::io {
 namespace {
+
+using inet::fold;
+using inet::get16;
+using inet::get32;
+using inet::put16;
+using inet::put32;
+using inet::sum;
 
 constexpr uint8_t kTcpFin = 0x01;
 constexpr uint8_t kTcpPsh = 0x08;
 constexpr uint8_t kTcpCwr = 0x80;
-
-uint16_t get16(const uint8_t* p) {
-  return static_cast<uint16_t>(p[0] << 8 | p[1]);
-}
-void put16(uint8_t* p, uint16_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
-}
-uint32_t get32(const uint8_t* p) {
-  return static_cast<uint32_t>(p[0]) << 24 | static_cast<uint32_t>(p[1]) << 16 |
-         static_cast<uint32_t>(p[2]) << 8 | p[3];
-}
-void put32(uint8_t* p, uint32_t v) {
-  put16(p, static_cast<uint16_t>(v >> 16));
-  put16(p + 2, static_cast<uint16_t>(v));
-}
-
-// Ones' complement sum (RFC 1071), not yet folded.
-uint64_t sum(const uint8_t* p, size_t n, uint64_t acc = 0) {
-  for (; n >= 2; p += 2, n -= 2) acc += get16(p);
-  if (n == 1) acc += static_cast<uint64_t>(p[0]) << 8;
-  return acc;
-}
-uint16_t fold(uint64_t acc) {
-  while ((acc >> 16) != 0) acc = (acc & 0xffff) + (acc >> 16);
-  return static_cast<uint16_t>(acc);
-}
 
 }  // namespace
 
