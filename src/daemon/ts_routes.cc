@@ -37,11 +37,10 @@ std::vector<io::netlink::Prefix> prefixes_of(const wire::TrafficSelector& ts) {
     // The largest block that starts at `start` (aligned) and ends at or before `end`.
     unsigned host_bits = 0;
     while (host_bits < bits) {
-      const u128 size_next = u128{1} << (host_bits + 1);
-      if ((start & (size_next - 1)) != 0) break;
-      const u128 last = start + (size_next - 1);
-      if (last > end || last < start) break;
-      ++host_bits;
+      const unsigned next = host_bits + 1;
+      const u128 mask = next == 128 ? ~u128{0} : (u128{1} << next) - 1;  // the block's host part
+      if ((start & mask) != 0 || mask > end - start) break;
+      host_bits = next;
     }
     out.push_back({to_address(start, size), static_cast<uint8_t>(bits - host_bits)});
     const u128 last = host_bits == 128 ? ~u128{0} : start + ((u128{1} << host_bits) - 1);
