@@ -25,6 +25,7 @@ Result<std::unique_ptr<EspSocket>> EspSocket::open(asio::io_context& io, ike::Ad
     const int one = 1;
     ::setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
   }
+  enlarge_buffers(fd);
   return std::unique_ptr<EspSocket>(new EspSocket(io, fd, family));
 }
 

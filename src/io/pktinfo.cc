@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 
 #include <cstring>
+#include <utility>
 
 namespace tern::io {
 
@@ -26,6 +27,14 @@ void set_source_address(msghdr& msg, const ike::Address& local) {
     c->cmsg_len = CMSG_LEN(sizeof info);
     std::memcpy(CMSG_DATA(c), &info, sizeof info);
     msg.msg_controllen = CMSG_SPACE(sizeof info);
+  }
+}
+
+void enlarge_buffers(int fd) {
+  constexpr int kBytes = 8 * 1024 * 1024;
+  for (auto [force, plain] : {std::pair{SO_RCVBUFFORCE, SO_RCVBUF}, std::pair{SO_SNDBUFFORCE, SO_SNDBUF}}) {
+    if (::setsockopt(fd, SOL_SOCKET, force, &kBytes, sizeof kBytes) != 0)
+      ::setsockopt(fd, SOL_SOCKET, plain, &kBytes, sizeof kBytes);
   }
 }
 

@@ -47,6 +47,7 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::open(asio::io_context& io, const i
     ::close(fd);
     return fail(std::move(e));
   }
+  enlarge_buffers(fd);  // the NAT-T socket carries ESP in UDP
   return std::unique_ptr<UdpSocket>(new UdpSocket(io, fd, bind));
 }
 
