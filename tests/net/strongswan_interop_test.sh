@@ -12,7 +12,8 @@
 #     spi_in is strongSwan's spi-out and back), and the suite we asked for, in
 #     `ternctl list-sas --json` and `swanctl --list-sas --raw`;
 #   - strongSwan's kernel-libipsec fakes a NAT: both float to UDP 4500;
-#   - ping crosses the tunnel: tern's userspace ESP in UDP <-> kernel-libipsec;
+#   - ping (and, when tern initiates, a 2 s iperf3) crosses the tunnel: tern's
+#     userspace ESP in UDP <-> kernel-libipsec;
 #   - the initiator deletes the IKE SA and both sides forget it;
 #   - tshark decrypts the captured exchange with ternd's keylog (IDi/IDr
 #     visible, ICVs correct, nothing malformed) — except ChaCha20-Poly1305,
@@ -180,6 +181,15 @@ for suite in "${suites[@]}"; do
     td_wait_ike_count "$T" 1 ESTABLISHED 10 || fail "$label: tern not ESTABLISHED"
     compare_sas "$label" "${ike_text[$ike]}" "${esp_text[$esp]}" "$who"
     # Traffic crosses: tern's userspace ESP (UDP-encapsulated) <-> strongSwan's kernel-libipsec.
+    if [[ $who == tern ]]; then  # TCP too, once per suite (bounded: 2 s)
+      netns_spawn "$ns_s" "$NETNS_TMP/iperf3-server.log" iperf3 -s -1 -B 203.0.113.1
+      sleep 0.5
+      if out=$(netns_exec "$ns_t" timeout 20 iperf3 -c 203.0.113.1 -B 192.0.2.1 -t 2 -J 2>&1); then
+        echo "  $label: iperf3 through the tunnel: $(jq '.end.sum_received.bits_per_second / 1e6 | floor' <<<"$out") Mbit/s"
+      else
+        fail "$label: iperf3 through the tunnel failed: $(tail -n 3 <<<"$out")"
+      fi
+    fi
     if out=$(netns_exec "$ns_t" ping -c 3 -i 0.2 -W 2 203.0.113.1 2>&1); then
       echo "  $label: ping through the tunnel: $(grep -o '[0-9]* received' <<<"$out")"
     else

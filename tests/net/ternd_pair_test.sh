@@ -8,7 +8,9 @@
 #     saw the IKE SA established; `status` on both shows the SA; `list-sas
 #     --json` on both names the same SPIs (b's child spi_in is a's spi_out);
 #     tshark decrypts the captured exchange with a's keylog, nothing malformed;
-#     ping crosses the tunnel (plain ESP) and list-sas counts the packets.
+#     ping and iperf3 cross the tunnel (plain ESP) and list-sas counts the
+#     packets; a packet routed into tern0 outside the selectors is dropped
+#     and counted.
 #  2. ternctl errors: up of an unknown connection, rekey (not implemented) and
 #     an unknown child exit 1 with a reason.
 #  3. reload: an unchanged file keeps the IKE SA (same SPIs); a file with a
@@ -97,6 +99,19 @@ if out=$(netns_exec "$ns_a" ping -c 3 -i 0.2 -W 2 203.0.113.1 2>&1); then
 else
   fail "ping through the tunnel failed: $out"
 fi
+# TCP too: a short iperf3 run (bounded: 2 s).
+netns_spawn "$ns_b" "$NETNS_TMP/iperf3-server.log" iperf3 -s -1 -B 203.0.113.1
+sleep 0.5
+if out=$(netns_exec "$ns_a" timeout 20 iperf3 -c 203.0.113.1 -B 192.0.2.1 -t 2 -J 2>&1); then
+  echo "  iperf3 through the tunnel: $(jq '.end.sum_received.bits_per_second / 1e6 | floor' <<<"$out") Mbit/s"
+else
+  fail "iperf3 through the tunnel failed: $(tail -n 3 <<<"$out")"
+fi
+# A packet the kernel routes into the TUN device but no CHILD_SA's selectors cover is dropped and counted.
+netns_exec "$ns_a" ip route add 203.0.113.200/32 dev tern0
+netns_exec "$ns_a" ping -c 2 -i 0.2 -W 1 203.0.113.200 >/dev/null 2>&1 && fail "a ping outside the selectors got an answer"
+[[ $(td_ctl "$A" stats --json | jq .data_plane.no_policy) -ge 2 ]] ||
+  fail "packets outside the selectors not counted: $(td_ctl "$A" stats --json | jq -c .data_plane)"
 ja=$(td_sas "$A")
 [[ $(jq -r '.[0].children[0].packets_out' <<<"$ja") -ge 3 ]] || fail "a's child counted $(jq -r '.[0].children[0].packets_out' <<<"$ja") packets out, want >= 3"
 [[ $(jq -r '.[0].children[0].packets_in' <<<"$ja") -ge 3 ]] || fail "a's child counted $(jq -r '.[0].children[0].packets_in' <<<"$ja") packets in, want >= 3"
