@@ -66,8 +66,8 @@ for mode in esp udp; do
   td_start "$B" "$b"
   td_ctl "$A" up b >/dev/null
   result[tern-$mode]=$(iperf "$a" "$b" 203.0.113.1 192.0.2.1)
-  echo "  sender:   $(td_ctl "$A" stats --json | jq -c '.data_plane | {tun_packets, tun_super_packets, batches_sent, send_errors}')"
-  echo "  receiver: $(td_ctl "$B" stats --json | jq -c '.data_plane | {esp_received, coalesced, decap_failed, tun_write_errors}')"
+  echo "  sender:   $(td_ctl "$A" stats --json | jq -c '.data_plane | {tun_packets, tun_super_packets, batches_sent, udp_gso_sends, send_errors}')"
+  echo "  receiver: $(td_ctl "$B" stats --json | jq -c '.data_plane | {esp_received, udp_gro_runs, coalesced, decap_failed, tun_write_errors}')"
   td_stop "$A"
   td_stop "$B"
 done

@@ -127,8 +127,12 @@ nlohmann::json Daemon::stats() const {
                    {"reloads_refused", counters_.reloads_refused},
                    {"control_requests", counters_.control_requests},
                    {"control_bad_requests", counters_.control_bad_requests}};
-  uint64_t receive_errors = 0;
-  for (const auto& s : sockets_) receive_errors += s->receive_errors();
+  uint64_t receive_errors = 0, udp_gso_sends = 0, udp_gro_runs = 0;
+  for (const auto& s : sockets_) {
+    receive_errors += s->receive_errors();
+    udp_gso_sends += s->gso_sends();
+    udp_gro_runs += s->gro_runs();
+  }
   out["daemon"]["receive_errors"] = receive_errors;
   out["ike_sas"] = endpoint_->status().size();
   out["daemon"]["nat_keepalives"] = counters_.nat_keepalives;
@@ -148,6 +152,8 @@ nlohmann::json Daemon::stats() const {
   plane["tun_write_errors"] = dp.tun_write_errors;
   plane["coalesced"] = dp.coalesced;
   plane["route_errors"] = dp.route_errors;
+  plane["udp_gso_sends"] = udp_gso_sends;  // ESP-in-UDP batches sent with UDP_SEGMENT
+  plane["udp_gro_runs"] = udp_gro_runs;    // coalesced runs of ESP-in-UDP received (UDP_GRO)
   return out;
 }
 

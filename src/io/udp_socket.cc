@@ -8,9 +8,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/log.h"
 #include "io/pktinfo.h"
 #include "io/send_batch.h"
 #include "io/socket_address.h"
+#include "io/udp_gso.h"
 
 namespace tern::io {
 namespace {
@@ -48,7 +50,11 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::open(asio::io_context& io, const i
     return fail(std::move(e));
   }
   enlarge_buffers(fd);  // the NAT-T socket carries ESP in UDP
-  return std::unique_ptr<UdpSocket>(new UdpSocket(io, fd, bind));
+  std::unique_ptr<UdpSocket> socket(new UdpSocket(io, fd, bind));
+  // Coalesced runs of ESP datagrams (io/udp_gso.h); drain() splits them, so
+  // IKE messages on the same port are unaffected.
+  socket->gro_ = enable_udp_gro(fd);
+  return socket;
 }
 
 UdpSocket::UdpSocket(asio::io_context& io, int fd, ike::Address bound)
@@ -80,7 +86,10 @@ void UdpSocket::drain() {
       if (!remote) continue;
       ike::Address local = bound_;
       read_destination_address(batch_.header(i), local);
-      handler_(local, *remote, batch_.datagram(i));
+      const std::optional<size_t> segment_size = gro_ ? gro_segment_size(batch_.header(i)) : std::nullopt;
+      if (segment_size) ++gro_runs_;
+      for_each_segment(batch_.datagram(i), segment_size,
+                       [&](MutableByteView datagram) { handler_(local, *remote, datagram); });
     }
     if (n < kBatch) return;  // drained
   }
@@ -110,8 +119,27 @@ namespace tern::io {
 
 Result<size_t> UdpSocket::send_batch(const ike::Address& local, const ike::Address& remote,
                                      std::span<const ByteView> packets) {
-  return io::send_batch(descriptor_.native_handle(), local, wildcard_ && !is_wildcard(local), remote,
-                        packets);
+  const bool set_source = wildcard_ && !is_wildcard(local);
+  size_t sent = 0;
+  if (gso_ && packets.size() > 1) {
+    const GsoSendResult r = send_gso(descriptor_.native_handle(), local, set_source, remote, packets);
+    ++gso_sends_;
+    sent = r.sent;
+    if (r.error == 0 || r.error == EAGAIN || r.error == ENOBUFS) {
+      if (sent == 0) return fail(Errc::io_error, fmt::format("cannot send {} datagrams to {}: {}", packets.size(),
+                                                             remote.to_string(), std::strerror(r.error)));
+      return sent;
+    }
+    // EIO (no checksum offload on the way), EINVAL (a segment above the path
+    // MTU), ...: the kernel cannot segment for us on this path; plain
+    // sendmmsg from now on.
+    gso_ = false;
+    TERN_LOG(LogLevel::warning, "io", "UDP segmentation offload towards {} refused ({}); sending datagram by datagram",
+             remote.to_string(), std::strerror(r.error));
+  }
+  Result<size_t> rest = io::send_batch(descriptor_.native_handle(), local, set_source, remote, packets.subspan(sent));
+  if (!rest) return sent > 0 ? Result<size_t>(sent) : rest;
+  return sent + *rest;
 }
 
 }  // namespace tern::io

@@ -51,6 +51,10 @@ class UdpSocket {
   const ike::Address& bound() const { return bound_; }
   bool wildcard() const { return wildcard_; }
   uint64_t receive_errors() const { return receive_errors_ + batch_.errors(); }
+  // UDP segmentation offload (io/udp_gso.h): sends that used it, received
+  // coalesced runs.
+  uint64_t gso_sends() const { return gso_sends_; }
+  uint64_t gro_runs() const { return gro_runs_; }
 
  private:
   UdpSocket(asio::io_context& io, int fd, ike::Address bound);
@@ -65,7 +69,11 @@ class UdpSocket {
   static constexpr int kMaxRounds = 4;  // recvmmsg calls per wake-up: fairness between sockets
   RecvBatch batch_;
   std::function<void()> drained_;
+  bool gso_ = true;   // cleared for good when the kernel refuses UDP_SEGMENT
+  bool gro_ = false;  // UDP_GRO enabled: received datagrams may be runs
   uint64_t receive_errors_ = 0;
+  uint64_t gso_sends_ = 0;
+  uint64_t gro_runs_ = 0;
 };
 
 }  // namespace tern::io
