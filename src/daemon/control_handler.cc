@@ -152,6 +152,8 @@ nlohmann::json Daemon::stats() const {
   plane["tun_write_errors"] = dp.tun_write_errors;
   plane["coalesced"] = dp.coalesced;
   plane["route_errors"] = dp.route_errors;
+  plane["transport_refused"] = dp.transport_refused;        // TUN packets transport mode cannot carry
+  plane["transport_mismatches"] = dp.transport_mismatches;  // inbound transport payloads outside the selectors
   plane["udp_gso_sends"] = udp_gso_sends;  // ESP-in-UDP batches sent with UDP_SEGMENT
   plane["udp_gro_runs"] = udp_gro_runs;    // coalesced runs of ESP-in-UDP received (UDP_GRO)
   return out;

@@ -5,11 +5,22 @@
 #include "base/log.h"
 #include "daemon/ts_routes.h"
 #include "esp/ip_packet.h"
+#include "esp/transport_packet.h"
+#include "io/transport_routing.h"
 
 namespace tern::daemon {
 namespace {
 
 constexpr size_t kMaxEspOverhead = 8 + 16 + 15 + 2 + 32;  // header, CBC IV, padding, trailer, widest ICV
+constexpr size_t kMaxIpPacket = 65535;
+
+size_t family_index(ike::AddressFamily family) {
+  return family == ike::AddressFamily::ipv4 ? 0 : 1;
+}
+
+io::netlink::NotFwmarkRule transport_rule(ike::AddressFamily family) {
+  return {family, io::kSocketMark, io::kTransportTable, io::kTransportRulePriority};
+}
 
 }  // namespace
 
@@ -36,6 +47,7 @@ DataPlane::DataPlane(asio::io_context& io, std::unique_ptr<io::TunDevice> tun, c
       slot_size_(tun_->mtu() + kMaxEspOverhead),
       slots_(kBatch * slot_size_),
       segments_(65536 + 64 * 128),
+      transport_packet_(kMaxIpPacket),
       gro_([this](const io::VnetHeader& header, ByteView packet) {
         if (!tun_->write(header, packet)) ++counters_.tun_write_errors;
       }) {
@@ -44,6 +56,9 @@ DataPlane::DataPlane(asio::io_context& io, std::unique_ptr<io::TunDevice> tun, c
 
 DataPlane::~DataPlane() {
   for (const auto& [text, entry] : routes_) (void)io::netlink::delete_route(tun_->ifindex(), entry.first);
+  for (const ike::AddressFamily family : {ike::AddressFamily::ipv4, ike::AddressFamily::ipv6}) {
+    if (transport_routes_[family_index(family)] > 0) (void)io::netlink::delete_rule(transport_rule(family));
+  }
 }
 
 void DataPlane::open_esp_socket(ike::AddressFamily family) {
@@ -65,14 +80,12 @@ void DataPlane::install(const ike::InstallChildSa& sa) {
              sa.child, installed.error().detail);
     return;
   }
-  if (sa.mode == ike::ChildMode::transport)
-    TERN_LOG(LogLevel::warning, "esp",
-             "CHILD_SA {}/{} is in transport mode: negotiated, but this data plane carries tunnel mode only",
-             sa.connection, sa.child);
   if (!sa.encap) open_esp_socket(sa.remote.family);
-  routes_of_[sa.spi_in] = add_routes(sa.connection + "/" + sa.child, sa.local_ts, sa.remote_ts, sa.remote);
-  TERN_LOG(LogLevel::info, "esp", "CHILD_SA {}/{} installed: SPIs in {:08x} out {:08x}, {}, {}",
+  routes_of_[sa.spi_in] =
+      add_routes(sa.connection + "/" + sa.child, sa.local_ts, sa.remote_ts, sa.remote, sa.mode);
+  TERN_LOG(LogLevel::info, "esp", "CHILD_SA {}/{} installed: SPIs in {:08x} out {:08x}, {}, {} mode, {}",
            sa.connection, sa.child, sa.spi_in, sa.spi_out, sa.suite.to_string(),
+           sa.mode == ike::ChildMode::transport ? "transport" : "tunnel",
            sa.encap ? fmt::format("UDP-encapsulated to {}", sa.remote.to_string())
                     : fmt::format("ESP to {}", sa.remote.to_string()));
   if (Trap* trap = traps_.find(sa.connection); trap != nullptr && trap->acquiring) {
@@ -97,14 +110,17 @@ void DataPlane::remove(const ike::RemoveChildSa& sa) {
            sa.connection, sa.child, sa.spi_in, sa.spi_out);
 }
 
-std::vector<io::netlink::Prefix> DataPlane::add_routes(const std::string& owner,
-                                                       const std::vector<wire::TrafficSelector>& local_ts,
-                                                       const std::vector<wire::TrafficSelector>& remote_ts,
-                                                       const ike::Address& peer) {
+std::vector<io::netlink::Route> DataPlane::add_routes(const std::string& owner,
+                                                      const std::vector<wire::TrafficSelector>& local_ts,
+                                                      const std::vector<wire::TrafficSelector>& remote_ts,
+                                                      const ike::Address& peer, ike::ChildMode mode) {
   const std::optional<ike::Address> src = address_inside(local_ts, io::netlink::local_addresses());
-  std::vector<io::netlink::Prefix> added;
+  const bool transport = mode == ike::ChildMode::transport;
+  std::vector<io::netlink::Route> added;
   for (const wire::TrafficSelector& ts : remote_ts) {
-    if (covers(ts, peer)) {
+    // Transport mode: the peer's own address is the point, and the table and
+    // rule keep ternd's own (marked) datagrams out of the tunnel.
+    if (!transport && covers(ts, peer)) {
       // A route for the peer's own address into the tunnel would swallow the
       // IKE and ESP datagrams themselves.
       TERN_LOG(LogLevel::warning, "esp",
@@ -113,17 +129,19 @@ std::vector<io::netlink::Prefix> DataPlane::add_routes(const std::string& owner,
       continue;
     }
     for (const io::netlink::Prefix& prefix : prefixes_of(ts)) {
-      auto& entry = routes_[prefix.to_string()];
+      const io::netlink::Route route{prefix, transport ? io::kTransportTable : io::netlink::kMainTable};
+      auto& entry = routes_[route.to_string()];
       if (entry.second++ == 0) {
-        entry.first = prefix;
-        if (Result<void> r = io::netlink::add_route(tun_->ifindex(), prefix, src); !r) {
+        entry.first = route;
+        if (transport) transport_route_added(prefix.address.family);
+        if (Result<void> r = io::netlink::add_route(tun_->ifindex(), route, src); !r) {
           ++counters_.route_errors;
           TERN_LOG(LogLevel::error, "esp", "{}", r.error().detail);
         } else {
-          TERN_LOG(LogLevel::debug, "esp", "route {} dev {}", prefix.to_string(), tun_->name());
+          TERN_LOG(LogLevel::debug, "esp", "route {} dev {}", route.to_string(), tun_->name());
         }
       }
-      added.push_back(prefix);
+      added.push_back(route);
     }
   }
   return added;
@@ -133,7 +151,8 @@ void DataPlane::add_trap(const std::string& connection, const std::vector<wire::
                          const std::vector<wire::TrafficSelector>& remote_ts, const ike::Address& peer) {
   remove_trap(connection);
   traps_.add(connection, local_ts, remote_ts);
-  trap_routes_[connection] = add_routes("trap " + connection, local_ts, remote_ts, peer);
+  trap_routes_[connection] =
+      add_routes("trap " + connection, local_ts, remote_ts, peer, ike::ChildMode::tunnel);
   TERN_LOG(LogLevel::info, "esp", "trap installed for {}: its traffic starts the negotiation", connection);
 }
 
@@ -149,12 +168,36 @@ void DataPlane::trap_failed(const std::string& connection) {
   if (Trap* trap = traps_.find(connection); trap != nullptr && trap->acquiring) traps_.fail(*trap);
 }
 
-void DataPlane::remove_routes(const std::vector<io::netlink::Prefix>& prefixes) {
-  for (const io::netlink::Prefix& prefix : prefixes) {
-    auto it = routes_.find(prefix.to_string());
+void DataPlane::remove_routes(const std::vector<io::netlink::Route>& routes) {
+  for (const io::netlink::Route& route : routes) {
+    auto it = routes_.find(route.to_string());
     if (it == routes_.end() || --it->second.second > 0) continue;
-    (void)io::netlink::delete_route(tun_->ifindex(), prefix);  // gone with the device already is fine
+    (void)io::netlink::delete_route(tun_->ifindex(), route);  // gone with the device already is fine
     routes_.erase(it);
+    if (route.table == io::kTransportTable) transport_route_removed(route.destination.address.family);
+  }
+}
+
+void DataPlane::transport_route_added(ike::AddressFamily family) {
+  if (transport_routes_[family_index(family)]++ > 0) return;
+  const io::netlink::NotFwmarkRule rule = transport_rule(family);
+  if (Result<void> r = io::netlink::add_rule(rule); !r) {
+    ++counters_.route_errors;
+    TERN_LOG(LogLevel::error, "esp", "{}", r.error().detail);
+  } else {
+    TERN_LOG(LogLevel::info, "esp", "transport mode: {} (ternd's own sockets carry the mark)",
+             rule.to_string());
+  }
+}
+
+void DataPlane::transport_route_removed(ike::AddressFamily family) {
+  if (--transport_routes_[family_index(family)] > 0) return;
+  const io::netlink::NotFwmarkRule rule = transport_rule(family);
+  if (Result<void> r = io::netlink::delete_rule(rule); !r) {
+    ++counters_.route_errors;
+    TERN_LOG(LogLevel::error, "esp", "{}", r.error().detail);
+  } else {
+    TERN_LOG(LogLevel::info, "esp", "transport mode: {} removed (no transport route left)", rule.to_string());
   }
 }
 
@@ -189,10 +232,22 @@ void DataPlane::encap_one(ByteView packet) {
     if (traps_.hold(*trap, packet) && acquire_) acquire_(trap->connection);
     return;
   }
+  // Transport mode: ESP carries the upper-layer payload; the kernel writes
+  // the outer IP header, between the same two hosts.
+  std::optional<esp::TransportSplit> split;
+  if (sa->params().mode == ike::ChildMode::transport) {
+    Result<esp::TransportSplit> s = esp::split_transport_packet(packet);
+    if (!s) {
+      ++counters_.transport_refused;
+      return;
+    }
+    split = *s;
+  }
   if (sa != batch_sa_ || batch_.size() == kBatch) flush();
   batch_sa_ = sa;
   const MutableByteView slot(slots_.data() + batch_.size() * slot_size_, slot_size_);
-  Result<size_t> size = sa->encap(packet, slot);
+  Result<size_t> size = split ? sa->encap(esp::TransportPayload{split->payload, split->next_header}, slot)
+                              : sa->encap(packet, slot);
   if (!size) {
     ++counters_.encap_failed;
     return;
@@ -238,7 +293,34 @@ void DataPlane::on_esp(MutableByteView esp) {
     ++counters_.decap_failed;
     return;
   }
+  if (sa->params().mode == ike::ChildMode::transport) {
+    if (const std::optional<ByteView> packet = rebuild_transport(*sa, *inner)) gro_.add(*packet);
+    return;
+  }
   gro_.add(inner->payload);
+}
+
+std::optional<ByteView> DataPlane::rebuild_transport(const esp::InboundSa& sa, const esp::Decapped& inner) {
+  const esp::EspSaParams& p = sa.params();
+  // The addresses are the outer ones: the peer's and ours. With UDP
+  // encapsulation a NAT may have changed what the sender's TCP/UDP checksum
+  // covers, so it is computed anew (RFC 3948 §3.1.2).
+  const esp::TransportHeader header{p.remote.with_port(0), p.local.with_port(0), inner.next_header,
+                                    p.encap ? esp::L4Checksum::recompute : esp::L4Checksum::keep};
+  Result<ByteView> packet = esp::build_transport_packet(header, inner.payload, transport_packet_);
+  if (!packet) {
+    ++counters_.transport_mismatches;
+    return std::nullopt;
+  }
+  // As decap checks tunnel-mode inner packets (RFC 4301 §5.2): source within
+  // remote_ts, destination within local_ts, protocol and ports included.
+  Result<esp::IpPacket> ip = esp::read_ip_packet(*packet);
+  if (!ip || !esp::any_matches_source(p.remote_ts, ip->selector) ||
+      !esp::any_matches_destination(p.local_ts, ip->selector)) {
+    ++counters_.transport_mismatches;
+    return std::nullopt;
+  }
+  return *packet;
 }
 
 std::optional<ChildTraffic> DataPlane::traffic(uint32_t spi_in) const {

@@ -6,11 +6,16 @@
 //             -> OutboundSa::encap -> raw ESP socket, or UDP 4500 when encap
 //   inbound:  ESP (raw socket, or UDP 4500 with a non-zero SPI) -> SA by SPI
 //             -> InboundSa::decap (replay, ICV, padding, selectors) -> TUN
+//   transport mode (RFC 4303 §3.1.1): outbound the IP header is cut off
+//   before encap, inbound one is written in front of the payload
+//   (esp/transport_packet.h) and checked against the SA's selectors.
 //
 // Routes for each child's remote traffic selectors point at the TUN device
 // (with our address inside the local selectors as the preferred source when
 // we have one); they are reference-counted across children and removed with
-// the last child that needed them.
+// the last child that needed them. Tunnel mode: in the main table, never
+// for the peer's own address. Transport mode: in tern's own table, with the
+// "not fwmark" rule while any such route exists (io/transport_routing.h).
 //
 // Who calls it: the Daemon, with the engine's InstallChildSa/RemoveChildSa
 // effects and with ESP datagrams from the NAT-T socket; all on the event
@@ -19,6 +24,7 @@
 // counted (counters()) and dropped, an install that fails is logged.
 #pragma once
 
+#include <array>
 #include <asio/io_context.hpp>
 #include <functional>
 #include <map>
@@ -60,6 +66,8 @@ struct DataPlaneCounters {
   uint64_t tun_write_errors = 0;
   uint64_t coalesced = 0;  // received TCP segments written to the TUN device as part of a super-packet
   uint64_t route_errors = 0;
+  uint64_t transport_refused = 0;  // TUN packets transport mode cannot carry (fragments, IPv6 ext. headers)
+  uint64_t transport_mismatches = 0;  // inbound transport payloads outside the selectors (or unbuildable)
 };
 
 // What `ternctl list-sas` shows of one child's traffic.
@@ -116,14 +124,22 @@ class DataPlane {
   void encap_one(ByteView packet);
   void flush();
   void on_esp(MutableByteView esp);
+  // Transport mode, inbound: the IP packet for the TUN device (in
+  // transport_packet_), or nullopt when it is dropped (counted).
+  std::optional<ByteView> rebuild_transport(const esp::InboundSa& sa, const esp::Decapped& inner);
   void open_esp_socket(ike::AddressFamily family);
-  // Routes for `remote_ts` (skipping any that would cover the peer itself),
-  // with our address inside `local_ts` as the preferred source.
-  std::vector<io::netlink::Prefix> add_routes(const std::string& owner,
-                                              const std::vector<wire::TrafficSelector>& local_ts,
-                                              const std::vector<wire::TrafficSelector>& remote_ts,
-                                              const ike::Address& peer);
-  void remove_routes(const std::vector<io::netlink::Prefix>& prefixes);
+  // Routes for `remote_ts` with our address inside `local_ts` as the
+  // preferred source. Tunnel mode: in the main table, skipping any that would
+  // cover the peer itself; transport mode: in tern's own table, the peer's
+  // address included.
+  std::vector<io::netlink::Route> add_routes(const std::string& owner,
+                                             const std::vector<wire::TrafficSelector>& local_ts,
+                                             const std::vector<wire::TrafficSelector>& remote_ts,
+                                             const ike::Address& peer, ike::ChildMode mode);
+  void remove_routes(const std::vector<io::netlink::Route>& routes);
+  // The "not fwmark" rule of a family follows its count of transport routes.
+  void transport_route_added(ike::AddressFamily family);
+  void transport_route_removed(ike::AddressFamily family);
 
   asio::io_context& io_;
   std::unique_ptr<io::TunDevice> tun_;
@@ -138,9 +154,11 @@ class DataPlane {
   std::vector<ByteView> batch_;
   esp::OutboundSa* batch_sa_ = nullptr;
   std::vector<uint8_t> segments_;  // a TSO super-packet cut into MTU-sized packets
-  std::map<std::string, std::pair<io::netlink::Prefix, int>> routes_;    // by prefix text: prefix, users
-  std::map<uint32_t, std::vector<io::netlink::Prefix>> routes_of_;       // by spi_in
-  std::map<std::string, std::vector<io::netlink::Prefix>> trap_routes_;  // by connection
+  std::map<std::string, std::pair<io::netlink::Route, int>> routes_;    // by route text: route, users
+  std::map<uint32_t, std::vector<io::netlink::Route>> routes_of_;       // by spi_in
+  std::map<std::string, std::vector<io::netlink::Route>> trap_routes_;  // by connection
+  std::array<int, 2> transport_routes_{};  // per family (IPv4, IPv6): routes in the transport table
+  std::vector<uint8_t> transport_packet_;  // an inbound transport-mode packet being rebuilt
   TrapTable traps_;
   io::TunGro gro_;  // decapsulated packets on their way to the TUN device
   Acquire acquire_;

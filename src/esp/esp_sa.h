@@ -29,7 +29,8 @@
 //      local_ts, else                              Errc::invalid_syntax   selector_mismatches
 //   (The replay Errc is the closest tern has: the Sequence Number plays the
 //   Message ID's role. Transport mode has no selector check here: the
-//   addresses are the outer ones, which io/ sees and this layer does not.)
+//   addresses are the outer ones; the daemon's data plane checks the IP
+//   packet it rebuilds, esp/transport_packet.h.)
 //
 // How the rest fails: create() returns the EspCipher's errors (Errc::unsupported,
 // Errc::bad_key) and Errc::invalid_syntax for a bad replay window size;

@@ -12,6 +12,7 @@
 #include "io/pktinfo.h"
 #include "io/send_batch.h"
 #include "io/socket_address.h"
+#include "io/transport_routing.h"
 
 namespace tern::io {
 
@@ -26,6 +27,7 @@ Result<std::unique_ptr<EspSocket>> EspSocket::open(asio::io_context& io, ike::Ad
     ::setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
   }
   enlarge_buffers(fd);
+  (void)::setsockopt(fd, SOL_SOCKET, SO_MARK, &kSocketMark, sizeof kSocketMark);  // io/transport_routing.h
   return std::unique_ptr<EspSocket>(new EspSocket(io, fd, family));
 }
 

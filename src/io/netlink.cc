@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <ifaddrs.h>
+#include <linux/fib_rules.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -82,25 +83,46 @@ std::string ifname(int ifindex) {
                                                                            : fmt::format("#{}", ifindex);
 }
 
-Result<void> route(uint16_t type, uint16_t flags, int ifindex, const Prefix& destination,
+Result<void> route(uint16_t type, uint16_t flags, int ifindex, const Route& entry,
                    const std::optional<ike::Address>& src) {
+  const Prefix& destination = entry.destination;
   Request r(type, flags);
   rtmsg* rt = r.body<rtmsg>();
   const bool v4 = destination.address.family == ike::AddressFamily::ipv4;
   rt->rtm_family = v4 ? AF_INET : AF_INET6;
   rt->rtm_dst_len = destination.length;
-  rt->rtm_table = RT_TABLE_MAIN;
+  // Table ids above 255 only fit the RTA_TABLE attribute.
+  rt->rtm_table =
+      entry.table < 256 ? static_cast<uint8_t>(entry.table) : static_cast<uint8_t>(RT_TABLE_UNSPEC);
   rt->rtm_protocol = RTPROT_STATIC;
   rt->rtm_scope = RT_SCOPE_LINK;
   rt->rtm_type = RTN_UNICAST;
+  r.attribute(RTA_TABLE, entry.table);
   r.attribute(RTA_DST, destination.address.ip.data(), v4 ? 4 : 16);
   r.attribute(RTA_OIF, static_cast<uint32_t>(ifindex));
   if (src && src->family == destination.address.family) r.attribute(RTA_PREFSRC, src->ip.data(), v4 ? 4 : 16);
   if (const int e = r.transact(); e != 0)
     return fail(Errc::io_error,
                 fmt::format("cannot {} route {} dev {}: {}", type == RTM_NEWROUTE ? "add" : "delete",
-                            destination.to_string(), ifname(ifindex), std::strerror(e)));
+                            entry.to_string(), ifname(ifindex), std::strerror(e)));
   return {};
+}
+
+// RTM_NEWRULE / RTM_DELRULE for "not fwmark MARK lookup TABLE" (what
+// `ip rule add not fwmark MARK table TABLE priority PRIORITY` sends).
+int rule(uint16_t type, uint16_t flags, const NotFwmarkRule& wanted) {
+  Request r(type, flags);
+  fib_rule_hdr* frh = r.body<fib_rule_hdr>();
+  frh->family = wanted.family == ike::AddressFamily::ipv4 ? AF_INET : AF_INET6;
+  frh->table =
+      wanted.table < 256 ? static_cast<uint8_t>(wanted.table) : static_cast<uint8_t>(RT_TABLE_UNSPEC);
+  frh->action = FR_ACT_TO_TBL;
+  frh->flags = FIB_RULE_INVERT;
+  r.attribute(FRA_PRIORITY, wanted.priority);
+  r.attribute(FRA_FWMARK, wanted.mark);
+  r.attribute(FRA_FWMASK, uint32_t{0xffffffff});
+  r.attribute(FRA_TABLE, wanted.table);
+  return r.transact();
 }
 
 }  // namespace
@@ -110,6 +132,16 @@ std::string Prefix::to_string() const {
   ip = ip.substr(0, ip.rfind(':'));
   if (!ip.empty() && ip.front() == '[') ip = ip.substr(1, ip.size() - 2);
   return fmt::format("{}/{}", ip, length);
+}
+
+std::string Route::to_string() const {
+  if (table == kMainTable) return destination.to_string();
+  return fmt::format("{} table {}", destination.to_string(), table);
+}
+
+std::string NotFwmarkRule::to_string() const {
+  return fmt::format("{} rule {}: not fwmark {:#x} lookup {}",
+                     family == ike::AddressFamily::ipv4 ? "IPv4" : "IPv6", priority, mark, table);
 }
 
 Result<void> set_link_up(int ifindex, uint32_t mtu) {
@@ -126,12 +158,25 @@ Result<void> set_link_up(int ifindex, uint32_t mtu) {
   return {};
 }
 
-Result<void> add_route(int ifindex, const Prefix& destination, const std::optional<ike::Address>& src) {
+Result<void> add_route(int ifindex, const Route& destination, const std::optional<ike::Address>& src) {
   return route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, ifindex, destination, src);
 }
 
-Result<void> delete_route(int ifindex, const Prefix& destination) {
+Result<void> delete_route(int ifindex, const Route& destination) {
   return route(RTM_DELROUTE, 0, ifindex, destination, std::nullopt);
+}
+
+Result<void> add_rule(const NotFwmarkRule& r) {
+  const int e = rule(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, r);
+  if (e != 0 && e != EEXIST)
+    return fail(Errc::io_error, fmt::format("cannot add {}: {}", r.to_string(), std::strerror(e)));
+  return {};
+}
+
+Result<void> delete_rule(const NotFwmarkRule& r) {
+  if (const int e = rule(RTM_DELRULE, 0, r); e != 0)
+    return fail(Errc::io_error, fmt::format("cannot delete {}: {}", r.to_string(), std::strerror(e)));
+  return {};
 }
 
 std::vector<ike::Address> local_addresses() {

@@ -12,6 +12,7 @@
 #include "io/pktinfo.h"
 #include "io/send_batch.h"
 #include "io/socket_address.h"
+#include "io/transport_routing.h"
 #include "io/udp_gso.h"
 
 namespace tern::io {
@@ -50,6 +51,7 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::open(asio::io_context& io, const i
     return fail(std::move(e));
   }
   enlarge_buffers(fd);  // the NAT-T socket carries ESP in UDP
+  (void)::setsockopt(fd, SOL_SOCKET, SO_MARK, &kSocketMark, sizeof kSocketMark);  // io/transport_routing.h
   std::unique_ptr<UdpSocket> socket(new UdpSocket(io, fd, bind));
   // Coalesced runs of ESP datagrams (io/udp_gso.h); drain() splits them, so
   // IKE messages on the same port are unaffected.
