@@ -59,7 +59,6 @@ class TunGro {
   Write write_;
   std::vector<Flow> flows_;                              // in arrival order of their first segment
   std::array<std::unique_ptr<uint8_t[]>, kFlows> pool_;  // allocated once
-  size_t used_ = 0;
   uint64_t coalesced_ = 0;
 };
 
