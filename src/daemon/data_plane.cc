@@ -205,7 +205,8 @@ void DataPlane::on_tun_packet(const io::VnetHeader& header, MutableByteView pack
   ++counters_.tun_packets;
   if (header.gso_type != io::VnetHeader::none) {
     ++counters_.tun_super_packets;
-    if (!io::segment(packet, header, segments_, [this](ByteView segment) { encap_one(segment); }))
+    if (!encap_super_packet(packet, header) &&
+        !io::segment(packet, header, segments_, [this](ByteView segment) { encap_one(segment); }))
       ++counters_.unparsable_inner;
   } else if ((header.flags & io::VnetHeader::kNeedsCsum) != 0 && !io::finish_checksum(packet, header)) {
     ++counters_.unparsable_inner;
@@ -213,6 +214,37 @@ void DataPlane::on_tun_packet(const io::VnetHeader& header, MutableByteView pack
     encap_one(packet);
   }
   flush();
+}
+
+bool DataPlane::encap_super_packet(ByteView packet, const io::VnetHeader& header) {
+  // Every segment of a TSO super-packet belongs to its flow: one policy
+  // lookup for all of them. Tunnel mode only (transport mode and traps take
+  // the per-segment path).
+  Result<esp::IpPacket> ip = esp::read_ip_packet(packet);
+  if (!ip) return false;
+  esp::OutboundSa* sa = table_.lookup_outbound(ip->selector);
+  if (sa == nullptr || sa->params().mode != ike::ChildMode::tunnel) return false;
+  if (sa != batch_sa_) flush();
+  batch_sa_ = sa;
+  const size_t offset = sa->payload_offset();
+  Result<void> cut = io::segment_into(
+      packet, header,
+      [&](size_t size) -> MutableByteView {
+        if (batch_.size() == kBatch) flush();
+        if (sa->encapsulated_size(size) > slot_size_) return {};
+        return MutableByteView(slots_.data() + batch_.size() * slot_size_ + offset, size);
+      },
+      [&](ByteView segment) {
+        const MutableByteView slot(slots_.data() + batch_.size() * slot_size_, slot_size_);
+        Result<size_t> size = sa->encap(segment, slot);  // in place: nothing is copied
+        if (!size) {
+          ++counters_.encap_failed;
+          return;
+        }
+        batch_.push_back(ByteView(slot.data(), *size));
+      });
+  if (!cut) ++counters_.unparsable_inner;
+  return true;
 }
 
 void DataPlane::encap_one(ByteView packet) {

@@ -122,6 +122,11 @@ class DataPlane {
   // Encapsulates one IP packet into the outgoing batch (flushing it first
   // when the packet goes to another SA or the batch is full).
   void encap_one(ByteView packet);
+  // A TSO super-packet for a tunnel-mode SA: its segments are cut straight
+  // into the batch's ESP slots and sealed in place. False (nothing done)
+  // when no tunnel-mode SA covers it: the caller cuts it into segments and
+  // passes each to encap_one.
+  bool encap_super_packet(ByteView packet, const io::VnetHeader& header);
   void flush();
   void on_esp(MutableByteView esp);
   // Transport mode, inbound: the IP packet for the TUN device (in

@@ -62,6 +62,23 @@ Result<void> finish_checksum(MutableByteView packet, const VnetHeader& h) {
 
 Result<void> segment(ByteView packet, const VnetHeader& h, MutableByteView scratch,
                      const std::function<void(ByteView segment)>& emit) {
+  size_t used = 0;
+  Result<void> r = segment_into(
+      packet, h,
+      [&](size_t size) -> MutableByteView {
+        if (used + size > scratch.size()) return {};
+        MutableByteView at = scratch.subspan(used, size);
+        used += size;
+        return at;
+      },
+      emit);
+  if (!r && r.error().code == Errc::too_many)
+    return fail(Errc::too_many, fmt::format("the segments do not fit {} octets of scratch", scratch.size()));
+  return r;
+}
+
+Result<void> segment_into(ByteView packet, const VnetHeader& h, const SegmentPlace& place,
+                          const std::function<void(ByteView segment)>& emit) {
   const bool v4 = h.gso_type == VnetHeader::tcpv4;
   if (!v4 && h.gso_type != VnetHeader::tcpv6)
     return fail(Errc::unsupported, fmt::format("GSO type {} is not TCP", h.gso_type));
@@ -81,9 +98,6 @@ Result<void> segment(ByteView packet, const VnetHeader& h, MutableByteView scrat
   const size_t payload = packet.size() - headers;
   const size_t mss = h.gso_size;
   const size_t count = payload == 0 ? 1 : (payload + mss - 1) / mss;
-  if (count * (headers + mss) > scratch.size() + mss)  // the last segment may be short
-    return fail(Errc::too_many,
-                fmt::format("{} segments do not fit {} octets of scratch", count, scratch.size()));
 
   const uint32_t seq0 = get32(packet.data() + l4 + 4);
   const uint16_t id0 = v4 ? get16(packet.data() + 4) : 0;
@@ -91,12 +105,14 @@ Result<void> segment(ByteView packet, const VnetHeader& h, MutableByteView scrat
   // The pseudo header's addresses (the length is added per segment).
   const uint64_t addresses = v4 ? sum(packet.data() + 12, 8) : sum(packet.data() + 8, 32);
 
-  uint8_t* out = scratch.data();
   for (size_t i = 0; i < count; ++i) {
     const size_t offset = i * mss;
     const size_t chunk = std::min(mss, payload - std::min(payload, offset));
     const size_t size = headers + chunk;
-    if (out + size > scratch.data() + scratch.size()) return fail(Errc::too_many, "scratch exhausted");
+    const MutableByteView where = place(size);
+    if (where.size() != size)
+      return fail(Errc::too_many, fmt::format("no room for segment {} of {} ({} octets)", i + 1, count, size));
+    uint8_t* out = where.data();
     std::memcpy(out, packet.data(), headers);
     std::memcpy(out + headers, packet.data() + headers + offset, chunk);
     if (v4) {
@@ -119,7 +135,6 @@ Result<void> segment(ByteView packet, const VnetHeader& h, MutableByteView scrat
     acc = sum(tcp, tcp_segment, acc);
     put16(tcp + 16, static_cast<uint16_t>(~fold(acc)));
     emit(ByteView(out, size));
-    out += size;
   }
   return {};
 }

@@ -49,4 +49,13 @@ Result<void> finish_checksum(MutableByteView packet, const VnetHeader& header);
 Result<void> segment(ByteView packet, const VnetHeader& header, MutableByteView scratch,
                      const std::function<void(ByteView segment)>& emit);
 
+// The same, but each segment is written where `place(size)` says (a view of
+// exactly `size` octets; an empty view stops with Errc::too_many) before it
+// is passed to `emit`. The data plane places segments straight at the
+// payload offset of an ESP slot, so they are encrypted in place and never
+// copied again.
+using SegmentPlace = std::function<MutableByteView(size_t size)>;
+Result<void> segment_into(ByteView packet, const VnetHeader& header, const SegmentPlace& place,
+                          const std::function<void(ByteView segment)>& emit);
+
 }  // namespace tern::io

@@ -97,6 +97,40 @@ TEST(TunOffload, ASuperPacketBecomesMssSizedSegmentsWithTheirOwnHeaders) {
   EXPECT_EQ(segments[2][33], 0x19);
 }
 
+TEST(TunOffload, SegmentsPlacedByTheCallerAreTheSameAsInScratch) {
+  // The data plane writes each segment at the payload offset of its own ESP
+  // slot; the octets must be exactly those segment() produces.
+  const std::vector<uint8_t> packet = super_packet_v4(2500);
+  VnetHeader h;
+  h.flags = VnetHeader::kNeedsCsum;
+  h.gso_type = VnetHeader::tcpv4;
+  h.gso_size = 1000;
+  h.csum_start = 20;
+  h.csum_offset = 16;
+  std::vector<uint8_t> scratch(8192);
+  std::vector<std::vector<uint8_t>> expected;
+  ASSERT_TRUE(segment(packet, h, scratch, [&](ByteView s) { expected.emplace_back(s.begin(), s.end()); }));
+
+  std::vector<std::vector<uint8_t>> slots(3, std::vector<uint8_t>(1200, 0xee));
+  size_t next = 0;
+  std::vector<std::vector<uint8_t>> placed;
+  ASSERT_TRUE(segment_into(
+      packet, h, [&](size_t size) { return MutableByteView(slots[next++].data() + 24, size); },
+      [&](ByteView s) { placed.emplace_back(s.begin(), s.end()); }));
+  EXPECT_EQ(placed, expected);
+  EXPECT_EQ(slots[0][23], 0xee);  // nothing written in front of the place given
+  EXPECT_EQ(std::vector<uint8_t>(slots[2].begin() + 24, slots[2].begin() + 24 + 540), expected[2]);
+
+  next = 0;
+  size_t emitted = 0;
+  const auto refused = segment_into(
+      packet, h, [&](size_t size) { return next++ == 0 ? MutableByteView(slots[0].data(), size) : MutableByteView(); },
+      [&](ByteView) { ++emitted; });
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::too_many);
+  EXPECT_EQ(emitted, 1u);
+}
+
 TEST(TunOffload, AChecksumLeftToUsIsCompletedFromThePseudoHeaderSum) {
   std::vector<uint8_t> packet = super_packet_v4(333);
   // What the kernel leaves: the pseudo-header sum (not complemented) in the TCP checksum field.
