@@ -148,11 +148,13 @@ std::vector<io::netlink::Route> DataPlane::add_routes(const std::string& owner,
 }
 
 void DataPlane::add_trap(const std::string& connection, const std::vector<wire::TrafficSelector>& local_ts,
-                         const std::vector<wire::TrafficSelector>& remote_ts, const ike::Address& peer) {
+                         const std::vector<wire::TrafficSelector>& remote_ts, const ike::Address& peer,
+                         ike::ChildMode mode) {
   remove_trap(connection);
   traps_.add(connection, local_ts, remote_ts);
-  trap_routes_[connection] =
-      add_routes("trap " + connection, local_ts, remote_ts, peer, ike::ChildMode::tunnel);
+  // Transport mode: the peer's host route in the transport table, as the
+  // CHILD_SA's own will be (the first packet to the peer starts the negotiation).
+  trap_routes_[connection] = add_routes("trap " + connection, local_ts, remote_ts, peer, mode);
   TERN_LOG(LogLevel::info, "esp", "trap installed for {}: its traffic starts the negotiation", connection);
 }
 

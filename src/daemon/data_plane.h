@@ -95,7 +95,8 @@ class DataPlane {
   using Acquire = std::function<void(const std::string& connection)>;
   void set_acquire(Acquire acquire) { acquire_ = std::move(acquire); }
   void add_trap(const std::string& connection, const std::vector<wire::TrafficSelector>& local_ts,
-                const std::vector<wire::TrafficSelector>& remote_ts, const ike::Address& peer);
+                const std::vector<wire::TrafficSelector>& remote_ts, const ike::Address& peer,
+                ike::ChildMode mode);
   void remove_trap(const std::string& connection);
   // The negotiation a trap started failed: its kept packets are dropped.
   void trap_failed(const std::string& connection);

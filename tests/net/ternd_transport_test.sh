@@ -19,6 +19,9 @@
 #     Delete) removes the rule and the table's routes on both sides, then the
 #     daemons stop; ESP in UDP — the daemons are stopped (SIGTERM) with the SA
 #     up, and the rule and routes are gone too.
+# Then a trap: with start_action = "trap" on a, the peer's host route is in
+# table 29797 before any SA, and the first ping to b starts the negotiation,
+# is kept, and is answered through the new transport-mode CHILD_SA.
 # Needs root; every namespace and process is removed at exit.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -163,6 +166,25 @@ run_case() {
 run_case ipv4-esp 198.51.100.1 198.51.100.2 -4 false
 run_case ipv4-udp-encap 198.51.100.1 198.51.100.2 -4 true
 run_case ipv6-esp 2001:db8:1::1 2001:db8:1::2 -6 false
+
+echo "--- ipv4-trap"
+conf 198.51.100.1 198.51.100.2
+sed -i 's/^start_action = .*/start_action = "trap"/' "$A/tern.toml"
+td_start "$A" "$ns_a"
+td_start "$B" "$ns_b"
+grep -q "^198.51.100.2 dev tern0" <<<"$(table_routes "$ns_a" -4)" ||
+  fail "ipv4-trap: the trap put no route for the peer in table $TABLE: $(table_routes "$ns_a" -4)"
+[[ $(td_ike_count "$A") == 0 ]] || fail "ipv4-trap: an IKE SA exists before any traffic"
+if out=$(netns_exec "$ns_a" ping -c 1 -W 5 198.51.100.2 2>&1); then
+  echo "  trap: the first packet started the negotiation and was answered: $(grep -o '[0-9]* received' <<<"$out")"
+else
+  fail "ipv4-trap: the first ping was not answered: $out"
+fi
+td_wait_ike_count "$B" 1 ESTABLISHED 10 || fail "ipv4-trap: b has no ESTABLISHED IKE SA"
+[[ $(td_sas "$A" | jq -r '.[0].children[0].mode | ascii_downcase') == transport ]] || fail "ipv4-trap: no transport-mode child"
+td_stop "$A"
+td_stop "$B"
+check_removed ipv4-trap -4 "after the daemons stopped"
 
 if ((failures)); then
   echo "ternd_transport_test: $failures failure(s)" >&2
