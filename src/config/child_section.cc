@@ -93,7 +93,7 @@ void read_one_child(TableReader& r, const std::optional<ike::Address>& local,
   out.remote_ts = read_selectors(r, "remote_ts", remote);
   if (auto mode = r.choice("mode", kModes))
     out.mode = *mode == 0 ? ike::ChildMode::tunnel : ike::ChildMode::transport;
-  read_child_lifetimes(r);
+  out.child_limits = read_child_lifetimes(r);
 }
 
 }  // namespace

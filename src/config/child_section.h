@@ -1,6 +1,6 @@
 // [[connection.child]]: the CHILD_SA a connection makes in IKE_AUTH: its
-// name, traffic selectors, ESP proposals, mode and (acknowledged, not yet
-// acted on) lifetimes.
+// name, traffic selectors, ESP proposals, mode and lifetimes (volume limits
+// acted on, time-based ones only acknowledged: lifetimes.h).
 //
 // This build makes exactly one CHILD_SA per IKE SA (more arrive with
 // CREATE_CHILD_SA), so a connection needs exactly one child; none or
@@ -16,7 +16,7 @@
 
 namespace tern::config {
 
-// Fills out.child_name, esp_proposals, local_ts, remote_ts and mode.
+// Fills out.child_name, esp_proposals, local_ts, remote_ts, mode and child_limits.
 // `local` / `remote`: the IKE addresses (default selectors), nullopt when wrong.
 void read_child(TableReader& connection, const std::optional<ike::Address>& local,
                 const std::optional<ike::Address>& remote, ike::ConnectionConfig& out);

@@ -44,6 +44,12 @@ std::string fingerprint(const ike::ConnectionConfig& c, StartAction start_action
   for (const wire::TrafficSelector& ts : c.local_ts) line("local_ts", selector_text(ts));
   for (const wire::TrafficSelector& ts : c.remote_ts) line("remote_ts", selector_text(ts));
   line("mode", c.mode == ike::ChildMode::tunnel ? "tunnel" : "transport");
+  // Only when set: fingerprints of connections without volume limits stay as they were.
+  const ike::ChildLimits& l = c.child_limits;
+  if (l != ike::ChildLimits{}) {
+    line("child_limits", fmt::format("rekey_bytes={} life_bytes={} rekey_packets={} life_packets={}",
+                                     l.rekey_bytes, l.life_bytes, l.rekey_packets, l.life_packets));
+  }
   line("start_action", std::string(to_string(start_action)));
   line("psk_octets", std::to_string(c.psk.size()));
   crypto::Sha256Digest digest = crypto::sha256({as_bytes(text), c.psk.view()});

@@ -3,10 +3,15 @@
 // rand_time, rekey_bytes, life_bytes, rekey_packets, life_packets on a
 // [[connection.child]].
 //
-// This build neither rekeys nor expires SAs (CREATE_CHILD_SA rekeying is
-// still to come), so the values are checked (durations, positive integers,
-// life_time longer than rekey_time) and then only acknowledged: ONE warning
-// per key present, saying it is accepted but not acted on yet.
+// What this build acts on (CREATE_CHILD_SA rekeying is still to come):
+//   life_bytes, life_packets     acted on: the CHILD_SA is deleted when either
+//                                direction reaches it (no warning)
+//   rekey_bytes, rekey_packets   reaching it is logged once; no rekey (warning)
+//   every *_time key             checked only (durations, life_time longer than
+//                                rekey_time), then acknowledged with ONE warning
+//                                saying it is accepted but not acted on yet
+// Volume keys are positive integers, and life_* must be larger than the
+// rekey_* of the same unit.
 //
 // Who calls it: connection_section and child_section. Problems go to the reader.
 #pragma once
@@ -14,6 +19,7 @@
 #include <string_view>
 
 #include "config/toml_reader.h"
+#include "ike/connection_config.h"
 
 namespace tern::config {
 
@@ -23,6 +29,7 @@ inline constexpr std::string_view kChildLifetimeKeys[] = {
     "rekey_time", "life_time", "rand_time", "rekey_bytes", "life_bytes", "rekey_packets", "life_packets"};
 
 void read_ike_lifetimes(TableReader& connection);
-void read_child_lifetimes(TableReader& child);
+// The volume limits for the data plane (0: not set, or not valid).
+ike::ChildLimits read_child_lifetimes(TableReader& child);
 
 }  // namespace tern::config

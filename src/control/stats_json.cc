@@ -52,6 +52,8 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(ike_sas_destroyed),
     TERN_COUNTER(child_sas_installed),
     TERN_COUNTER(child_sas_removed),
+    TERN_COUNTER(child_soft_limits),
+    TERN_COUNTER(child_hard_limits),
 };
 #undef TERN_COUNTER
 

@@ -120,6 +120,11 @@ nlohmann::json Daemon::list_sas() const {
 
 nlohmann::json Daemon::stats() const {
   nlohmann::json out = control::stats_json(endpoint_->counters(), teardown_reasons_);
+  // CHILD_SAs removed, by reason: with their IKE SA, deleted by either end,
+  // or at a lifetime limit ("CHILD_SA lifetime reached (life_packets = 50)").
+  nlohmann::json& child_reasons = out["child_teardown_reasons"];
+  child_reasons = nlohmann::json::object();
+  for (const auto& [reason, count] : child_teardown_reasons_) child_reasons[reason] = count;
   out["daemon"] = {{"send_errors", counters_.send_errors},
                    {"no_socket_for_send", counters_.no_socket_for_send},
                    {"keylog_errors", counters_.keylog_errors},

@@ -27,12 +27,23 @@ LogLevel level_of(ike::EventKind kind) {
     case K::proposal_mismatch:
     case K::authentication_failed:
     case K::dpd_action:
-    case K::invalid_spi_reported: return LogLevel::warning;
+    case K::invalid_spi_reported:
+    case K::child_sa_limit: return LogLevel::warning;
     case K::invalid_ke_retry:
     case K::retransmit:
     case K::message_dropped: return LogLevel::info;
   }
   return LogLevel::info;
+}
+
+// Counts a teardown by the reason's headline: the text up to its first ':'
+// ("peer not responding", "no acceptable IKE proposal (NO_PROPOSAL_CHOSEN)");
+// details such as identities and offered algorithms stay in the log, not in
+// the counters.
+void count_reason(std::map<std::string, uint64_t>& reasons, const std::string& text) {
+  std::string reason = text.substr(0, text.find(':'));
+  if (!reasons.contains(reason) && reasons.size() >= kMaxTeardownReasons) reason = "other";
+  ++reasons[reason];
 }
 
 }  // namespace
@@ -185,8 +196,15 @@ void Daemon::on_datagram(const ike::Address& local, const ike::Address& remote, 
   run_effects();
 }
 
+void Daemon::poll_data_plane(Timestamp now) {
+  next_poll_ = now + kDataPlanePoll;
+  for (const ike::DataplaneEvent& event : data_plane_->poll_events()) endpoint_->on_dataplane_event(event, now);
+}
+
 void Daemon::on_timer() {
   const Timestamp now = clock_.now();
+  // First: ESP seen since the last poll postpones a liveness check due now.
+  poll_data_plane(now);
   endpoint_->on_timer(now);
   for (auto it = pending_ups_.begin(); it != pending_ups_.end();) {
     if (now < it->deadline) {
@@ -207,6 +225,7 @@ void Daemon::arm_timer() {
   };
   for (const PendingUp& p : pending_ups_) consider(p.deadline);
   if (shutdown_deadline_) consider(*shutdown_deadline_);
+  if (data_plane_->has_children()) consider(next_poll_);
   if (next == armed_for_) return;
   armed_for_ = next;
   timer_.cancel();
@@ -236,6 +255,7 @@ void Daemon::run_effects() {
       data_plane_->install(*install);
     } else if (const auto* remove = std::get_if<ike::RemoveChildSa>(&effect)) {
       data_plane_->remove(*remove);
+      count_reason(child_teardown_reasons_, remove->reason);
     }
   }
   arm_timer();
@@ -286,13 +306,7 @@ void Daemon::on_event(const ike::Event& event) {
     }
   }
   if (event.kind == ike::EventKind::ike_sa_destroyed) {
-    // The reason's headline: the text up to its first ':' ("peer not responding",
-    // "no acceptable IKE proposal (NO_PROPOSAL_CHOSEN)"); details such as
-    // identities and offered algorithms stay in the log, not in the counters.
-    std::string reason = event.text.substr(0, event.text.find(':'));
-    if (!teardown_reasons_.contains(reason) && teardown_reasons_.size() >= kMaxTeardownReasons)
-      reason = "other";
-    ++teardown_reasons_[reason];
+    count_reason(teardown_reasons_, event.text);
   }
   if (!followers_.empty()) {
     const std::string line = control::event_line(control::event_json(event, clock_.wall_now()));

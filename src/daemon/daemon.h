@@ -7,7 +7,12 @@
 // Endpoint input; the effects it produced are then carried out in order
 // (run_effects): Send -> a socket, Event -> the log, `ternctl events`
 // followers and pending `ternctl up` answers, Keylog -> the keylog file,
-// Install/RemoveChildSa -> logged (the ESP data plane arrives with issue 5).
+// Install/RemoveChildSa -> the ESP data plane (data_plane.h).
+//
+// The timer tick also polls the data plane (DataPlane::poll_events: traffic
+// seen, lifetime limits) and feeds each event to the engine before its own
+// timers run; while any CHILD_SA is installed it ticks at least once a second
+// (kDataPlanePoll), so traffic and limits reach the engine within ~1 s.
 //
 // Who calls it: ternd_main creates it from a loaded Config and runs the loop;
 // reload() and shutdown() come from signals and the control socket.
@@ -58,6 +63,8 @@ struct DaemonCounters {
 // How long a `ternctl up` waits in the daemon for the engine's outcome
 // (ternctl itself usually gives up earlier: --timeout).
 inline constexpr Duration kUpTimeout = seconds(120);
+// How often the data plane is polled while any CHILD_SA is installed.
+inline constexpr Duration kDataPlanePoll = seconds(1);
 
 class Daemon {
  public:
@@ -89,6 +96,8 @@ class Daemon {
   void on_datagram(const ike::Address& local, const ike::Address& remote, MutableByteView bytes);
   void on_timer();
   void arm_timer();
+  // Feeds what the data plane saw since the last poll to the engine (effects not run yet).
+  void poll_data_plane(Timestamp now);
   // Carries out the effects of the last Endpoint input, then re-arms the timer.
   void run_effects();
   io::UdpSocket* socket_for(const ike::Address& local);
@@ -125,7 +134,9 @@ class Daemon {
   std::optional<Timestamp> armed_for_;
   std::set<io::ClientId> followers_;  // `ternctl events`
   std::vector<PendingUp> pending_ups_;
-  std::map<std::string, uint64_t> teardown_reasons_;
+  std::map<std::string, uint64_t> teardown_reasons_;        // IKE SAs, by reason headline
+  std::map<std::string, uint64_t> child_teardown_reasons_;  // CHILD_SAs, by reason headline
+  Timestamp next_poll_{};  // of the data plane, while any CHILD_SA is installed
   DaemonCounters counters_;
   bool stopping_ = false;
   std::optional<Timestamp> shutdown_deadline_;

@@ -81,6 +81,7 @@ void DataPlane::install(const ike::InstallChildSa& sa) {
     return;
   }
   if (!sa.encap) open_esp_socket(sa.remote.family);
+  watches_.insert_or_assign(sa.spi_in, esp::ChildWatch(sa.spi_in, sa.limits));
   routes_of_[sa.spi_in] =
       add_routes(sa.connection + "/" + sa.child, sa.local_ts, sa.remote_ts, sa.remote, sa.mode);
   TERN_LOG(LogLevel::info, "esp", "CHILD_SA {}/{} installed: SPIs in {:08x} out {:08x}, {}, {} mode, {}",
@@ -101,6 +102,7 @@ void DataPlane::remove(const ike::RemoveChildSa& sa) {
   flush();  // nothing may point at the SA once it is gone
   batch_sa_ = nullptr;
   if (!table_.remove(sa)) return;
+  watches_.erase(sa.spi_in);
   auto it = routes_of_.find(sa.spi_in);
   if (it != routes_of_.end()) {
     remove_routes(it->second);
@@ -355,6 +357,15 @@ std::optional<ByteView> DataPlane::rebuild_transport(const esp::InboundSa& sa, c
     return std::nullopt;
   }
   return *packet;
+}
+
+std::vector<ike::DataplaneEvent> DataPlane::poll_events() {
+  std::vector<ike::DataplaneEvent> events;
+  for (const std::unique_ptr<esp::ChildSa>& child : table_.children()) {
+    auto it = watches_.find(child->inbound.spi());
+    if (it != watches_.end()) it->second.poll(esp::sample(child->inbound, child->outbound), events);
+  }
+  return events;
 }
 
 std::optional<ChildTraffic> DataPlane::traffic(uint32_t spi_in) const {

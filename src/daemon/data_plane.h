@@ -17,6 +17,13 @@
 // for the peer's own address. Transport mode: in tern's own table, with the
 // "not fwmark" rule while any such route exists (io/transport_routing.h).
 //
+// Life cycle (esp/child_watch.h): each installed CHILD_SA has a ChildWatch
+// with its volume limits. poll_events(), called by the Daemon from its timer
+// tick (at least once a second while any CHILD_SA is installed), turns the
+// SAs' counters into engine inputs (ike/dataplane_event.h): inbound traffic
+// seen, soft and hard limits reached. The packet loop never calls the
+// engine and does no per-packet work for this.
+//
 // Who calls it: the Daemon, with the engine's InstallChildSa/RemoveChildSa
 // effects and with ESP datagrams from the NAT-T socket; all on the event
 // loop thread. How it fails: create() when the TUN device cannot be made;
@@ -36,7 +43,9 @@
 
 #include "crypto/random.h"
 #include "daemon/traps.h"
+#include "esp/child_watch.h"
 #include "esp/sa_table.h"
+#include "ike/dataplane_event.h"
 #include "ike/effects.h"
 #include "io/esp_socket.h"
 #include "io/netlink.h"
@@ -109,6 +118,12 @@ class DataPlane {
   // The end of a burst of received ESP: write what was coalesced to the TUN device.
   void flush_inbound() { gro_.flush(); }
 
+  // What happened on the installed CHILD_SAs since the last call, for
+  // Endpoint::on_dataplane_event (child_watch.h). Cheap: one look at each
+  // SA's counters.
+  std::vector<ike::DataplaneEvent> poll_events();
+  bool has_children() const { return table_.size() > 0; }
+
   std::optional<ChildTraffic> traffic(uint32_t spi_in) const;
   const DataPlaneCounters& counters() const {
     counters_.coalesced = gro_.coalesced();
@@ -166,6 +181,7 @@ class DataPlane {
   std::array<int, 2> transport_routes_{};  // per family (IPv4, IPv6): routes in the transport table
   std::vector<uint8_t> transport_packet_;  // an inbound transport-mode packet being rebuilt
   TrapTable traps_;
+  std::map<uint32_t, esp::ChildWatch> watches_;  // by spi_in: one per installed CHILD_SA
   io::TunGro gro_;  // decapsulated packets on their way to the TUN device
   Acquire acquire_;
   mutable DataPlaneCounters counters_;

@@ -67,6 +67,20 @@ enum class ChildMode : uint8_t { tunnel, transport };
 enum class DpdAction : uint8_t { clear, restart, trap };
 std::string_view to_string(DpdAction action);
 
+// Volume lifetimes of a CHILD_SA (swanctl.conf rekey_bytes, life_bytes,
+// rekey_packets, life_packets): each direction of the pair counts its own
+// payload octets and packets; 0 means no such limit. Soft (rekey_*): this
+// build cannot rekey, the engine logs it once. Hard (life_*): the engine
+// deletes the CHILD_SA (INFORMATIONAL D(ESP)). The data plane watches them
+// (esp/child_watch.h) and reports ChildLimitReached (ike/dataplane_event.h).
+struct ChildLimits {
+  uint64_t rekey_bytes = 0;
+  uint64_t life_bytes = 0;
+  uint64_t rekey_packets = 0;
+  uint64_t life_packets = 0;
+  friend bool operator==(const ChildLimits&, const ChildLimits&) = default;
+};
+
 // Retransmission of our requests (RFC 7296 §2.1): the first retransmit after
 // `timeout`, each next one `base` times later, `tries` retransmits; after the
 // last one the SA waits one more interval and is destroyed ("peer not responding").
@@ -104,6 +118,7 @@ struct ConnectionConfig {
   std::vector<wire::TrafficSelector> local_ts;
   std::vector<wire::TrafficSelector> remote_ts;
   ChildMode mode = ChildMode::tunnel;
+  ChildLimits child_limits;
 };
 
 struct EndpointConfig {

@@ -17,6 +17,7 @@ std::string_view to_string(EventKind kind) {
     case EventKind::message_dropped: return "message_dropped";
     case EventKind::dpd_action: return "dpd_action";
     case EventKind::invalid_spi_reported: return "invalid_spi_reported";
+    case EventKind::child_sa_limit: return "child_sa_limit";
   }
   return "unknown";
 }

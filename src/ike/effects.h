@@ -51,6 +51,7 @@ struct InstallChildSa {
   bool encap = false;  // UDP encapsulation (RFC 3948) between local and remote
   Address local;
   Address remote;
+  ChildLimits limits;  // volume lifetimes for the data plane to watch (connection_config.h)
 };
 
 struct RemoveChildSa {
@@ -75,6 +76,7 @@ enum class EventKind : uint8_t {
   message_dropped,       // text: why (unparseable, unknown SPI, bad ICV, unexpected message ID, ...)
   dpd_action,            // the peer stopped answering; text: the dpd_action taken (clear, restart, trap)
   invalid_spi_reported,  // the peer sent N(INVALID_SPI): it drops ESP we send to that SPI
+  child_sa_limit,        // a CHILD_SA reached a soft or hard lifetime limit (dataplane_event.h); text: which
 };
 std::string_view to_string(EventKind kind);
 

@@ -8,6 +8,7 @@
 //   endpoint.on_timer(now);                            // io/: next_deadline() passed
 //   endpoint.command(Up{"site-b"}, now);               // control/: ternctl up site-b
 //   endpoint.command(DownChild{"site-b", "net"}, now); // delete one CHILD_SA
+//   endpoint.on_dataplane_event(ChildTrafficSeen{spi}, now);  // daemon: data plane poll
 //   for (Effect& e : endpoint.take_effects()) ...      // after each of the above
 //
 // Cookies (§2.6, cookie.h): while too many IKE SAs are half-open
@@ -21,7 +22,8 @@
 // peer detection (a liveness check when nothing came from the peer for
 // dpd_delay; IkeSa::liveness_deadline). When an established SA's peer stops
 // answering, the SA is destroyed and the connection's dpd_action applied.
-// INITIAL_CONTACT (§2.4) is sent on the first IKE SA between two identities;
+// ESP authenticated on a child (ChildTrafficSeen) counts as "received from
+// the peer" for that SA's liveness check (§2.4). INITIAL_CONTACT (§2.4) is sent on the first IKE SA between two identities;
 // when received, older IKE SAs between the same identities are deleted
 // locally (the peer has forgotten them).
 //
@@ -32,6 +34,11 @@
 // unauthenticated messages never alter an SA. command() returns an Error
 // only for a connection (or child) name the config does not have. IKE SAs that fail die with a
 // reason (Event ike_sa_destroyed), removing their CHILD_SAs (RemoveChildSa).
+//
+// Data plane events (on_dataplane_event, dataplane_input.cc): traffic seen
+// postpones the liveness check; a soft lifetime limit is logged once per
+// child (no rekeying in this build); a hard one deletes the CHILD_SA with
+// INFORMATIONAL D(ESP) as DownChild does, with the limit as the reason.
 //
 // IKE SAs are referred to by IkeSaId across calls, never by pointer.
 #pragma once
@@ -53,6 +60,7 @@
 #include "ike/command.h"
 #include "ike/connection_config.h"
 #include "ike/cookie.h"
+#include "ike/dataplane_event.h"
 #include "ike/effects.h"
 #include "ike/endpoint_counters.h"
 #include "ike/ike_sa.h"
@@ -92,6 +100,9 @@ class Endpoint {
   // Retransmits, gives up, expires half-open SAs: whatever is due at `now`.
   void on_timer(Timestamp now);
   Result<void> command(const Command& cmd, Timestamp now);
+  // What the data plane saw on a CHILD_SA (dataplane_event.h). An SPI no
+  // child of ours has (any more) is ignored. Never fails.
+  void on_dataplane_event(const DataplaneEvent& event, Timestamp now);
   // Reload (ternd: SIGHUP, `ternctl reload`): `connections` replaces the
   // connection list. The caller passes the very same shared_ptr for a
   // connection whose settings did not change, so its IKE SAs keep running;
@@ -122,6 +133,10 @@ class Endpoint {
   void apply_initial_contact(IkeSa& sa);
   void start_task(IkeSa& sa, std::unique_ptr<Task> task, Timestamp now);
   IkeSa* find_sa_for(const wire::IkeHeader& header, const Address& remote);
+  // The live IKE SA holding the CHILD_SA with inbound SPI `spi_in`, or nullptr.
+  IkeSa* find_sa_of_child(uint32_t spi_in);
+  // dataplane_input.cc
+  void child_limit_reached(IkeSa& sa, ChildSa& child, const ChildLimitReached& limit, Timestamp now);
   IkeSa* create_responder_sa(const Address& local, const Address& remote, const wire::IkeHeader& header,
                              Timestamp now);
   // §2.6 (cookie_admission.cc): whether a new IKE_SA_INIT request may create

@@ -36,6 +36,8 @@ struct EndpointCounters {
   uint64_t ike_sas_destroyed = 0;
   uint64_t child_sas_installed = 0;
   uint64_t child_sas_removed = 0;
+  uint64_t child_soft_limits = 0;  // CHILD_SAs at rekey_bytes/rekey_packets/nearly all sequence numbers (logged)
+  uint64_t child_hard_limits = 0;  // CHILD_SAs deleted at life_bytes/life_packets/all sequence numbers used
 };
 
 }  // namespace tern::ike

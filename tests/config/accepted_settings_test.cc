@@ -180,10 +180,32 @@ TEST(Warnings, EachLifetimeKeyIsAcknowledgedOnce) {
       warnings_of(child),
       (std::vector<std::string>{
           "tern.toml:11:15: connection[0].child[0].life_time: life_time is accepted but not acted on yet: "
-          "this build does not expire SAs (SAs live until deleted)",
-          "tern.toml:12:17: connection[0].child[0].rekey_bytes: rekey_bytes is accepted but not acted on "
-          "yet: this build does not rekey (SAs live until deleted)",
+          "this build does not expire SAs by time (SAs live until deleted)",
+          "tern.toml:12:17: connection[0].child[0].rekey_bytes: rekey_bytes is acted on only in part: "
+          "reaching it is logged once, but this build does not rekey (the CHILD_SA is deleted at life_bytes, "
+          "life_packets, or when its sequence numbers run out)",
       }));
+}
+
+TEST(Settings, VolumeLifetimesReachTheEngineAndLifeKeysNeedNoWarning) {
+  std::string child = site_b("");
+  child.replace(child.find("  name = \"net\"\n"), 15,
+                "  name = \"net\"\n  life_bytes = 5000000\n  life_packets = 50\n  rekey_packets = 40\n");
+  LoadResult r = load(child);
+  ASSERT_TRUE(r.has_value());
+  const ike::ChildLimits& limits = r->connections[0].engine->child_limits;
+  EXPECT_EQ(limits.life_bytes, 5000000u);
+  EXPECT_EQ(limits.life_packets, 50u);
+  EXPECT_EQ(limits.rekey_packets, 40u);
+  EXPECT_EQ(limits.rekey_bytes, 0u);  // not set
+  ASSERT_EQ(r->warnings.size(), 1u);  // rekey_packets only
+  EXPECT_NE(r->warnings[0].to_string().find("rekey_packets is acted on only in part"), std::string::npos);
+}
+
+TEST(Settings, WithoutVolumeLifetimesThereAreNoLimits) {
+  LoadResult r = load(site_b(""));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->connections[0].engine->child_limits, ike::ChildLimits{});
 }
 
 TEST(Warnings, LifetimesAreStillChecked) {
@@ -197,6 +219,18 @@ TEST(Warnings, LifetimesAreStillChecked) {
           "(2h)",
           "tern.toml:13:19: connection[0].child[0].rekey_packets: rekey_packets must be at least 1, got 0",
       }));
+}
+
+TEST(Warnings, LifeVolumesMustBeLargerThanRekeyVolumes) {
+  std::string child = site_b("");
+  child.replace(child.find("  name = \"net\"\n"), 15,
+                "  name = \"net\"\n  rekey_bytes = 1000\n  life_bytes = 1000\n  rekey_packets = 10\n"
+                "  life_packets = 20\n");
+  EXPECT_EQ(texts(testing::problems_of(child)),
+            (std::vector<std::string>{
+                "tern.toml:12:16: connection[0].child[0].life_bytes: life_bytes (1000) must be larger than "
+                "rekey_bytes (1000)",
+            }));
 }
 
 TEST(Settings, StartActionTrapIsKeptForTheDataPlane) {

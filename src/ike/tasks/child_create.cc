@@ -170,6 +170,7 @@ void ChildCreate::install(TaskContext& ctx, const EspSuite& suite,
   install.encap = sa.nat_detected();
   install.local = sa.local;
   install.remote = sa.remote;
+  install.limits = sa.config->child_limits;
   sa.children.push_back(ChildSa{install.child, spi_in_, spi_out_, suite, mode, install.encap,
                                 std::move(local_ts), std::move(remote_ts)});
   ++ctx.counters.child_sas_installed;

@@ -69,7 +69,7 @@ TaskStatus ChildDelete::process(TaskContext& ctx, const IkeMessage& msg) {
   if (initiator()) {
     // The answer names the paired SA (or nothing, if our deletes crossed);
     // either way both directions of the pair are gone now.
-    if (!refused_) remove_child(ctx, spi_in_, "deleted by local request");
+    if (!refused_) remove_child(ctx, spi_in_, reason_);
     return TaskStatus::done;
   }
   for (uint32_t spi : deleted_esp_spis(msg)) {

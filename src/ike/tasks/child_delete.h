@@ -4,10 +4,11 @@
 //   HDR, SK {D(ESP, SPI_in of the initiator of this exchange)}  -->
 //              <--  HDR, SK {D(ESP, SPI_in of the responder: the paired SA)}
 //
-// Initiator (`DownChild`, either original role): made with the child's
-// inbound SPI (the child is found by SPI each time, never held by pointer);
-// marks it deleting and removes it when the answer arrives ("deleted by local
-// request"). Responder: removes every CHILD_SA whose outbound SPI the peer
+// Initiator (`DownChild`, or a hard lifetime limit the data plane reported;
+// either original role): made with the child's inbound SPI (the child is
+// found by SPI each time, never held by pointer) and the reason to record;
+// marks it deleting and removes it when the answer arrives (by default
+// "deleted by local request"). Responder: removes every CHILD_SA whose outbound SPI the peer
 // names and answers with their inbound SPIs ("deleted by peer"); an SPI it
 // does not know is ignored (counted; §3.11), so that request gets an empty
 // INFORMATIONAL. Crossing deletes (§1.4.1): a child we are already deleting
@@ -16,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "ike/task.h"
@@ -27,7 +29,8 @@ class ChildDelete final : public Task {
   // Responder.
   ChildDelete() : Task(Role::responder) {}
   // Initiator: delete the CHILD_SA whose inbound SPI is `spi_in`.
-  explicit ChildDelete(uint32_t spi_in) : Task(Role::initiator), spi_in_(spi_in) {}
+  explicit ChildDelete(uint32_t spi_in, std::string reason = "deleted by local request")
+      : Task(Role::initiator), spi_in_(spi_in), reason_(std::move(reason)) {}
   // Initiator: tell the peer to delete the CHILD_SA it installed for a child
   // we refused (e.g. its IKE_AUTH answer's selectors were not a subset of
   // ours): we never installed our half, so D(ESP, spi_in) goes out without
@@ -44,6 +47,7 @@ class ChildDelete final : public Task {
 
  private:
   uint32_t spi_in_ = 0;           // initiator: the child to delete
+  std::string reason_;            // initiator: why (RemoveChildSa, Event)
   bool refused_ = false;          // initiator: the child exists only at the peer
   std::vector<uint32_t> answer_;  // responder: our inbound SPIs of the children the peer deleted
 };

@@ -1,0 +1,52 @@
+// ChildWatch (see child_watch.h).
+#include "esp/child_watch.h"
+
+#include <algorithm>
+#include <optional>
+
+namespace tern::esp {
+namespace {
+
+using Limit = ike::ChildLimitReached::Limit;
+using Cause = ike::ChildLimitReached::Cause;
+
+bool reached(uint64_t limit, uint64_t in, uint64_t out) {
+  return limit != 0 && std::max(in, out) >= limit;
+}
+
+// The first limit of one kind the sample has reached, or nullopt.
+std::optional<Cause> reached_cause(const ChildSample& s, bool seq, uint64_t bytes, uint64_t packets) {
+  if (seq) return Cause::sequence_numbers;
+  if (reached(bytes, s.bytes_in, s.bytes_out)) return Cause::bytes;
+  if (reached(packets, s.packets_in, s.packets_out)) return Cause::packets;
+  return std::nullopt;
+}
+
+}  // namespace
+
+ChildSample sample(const InboundSa& inbound, const OutboundSa& outbound) {
+  const InboundCounters& in = inbound.counters();
+  const OutboundCounters& out = outbound.counters();
+  return ChildSample{in.packets, in.bytes, out.packets, out.bytes, outbound.needs_rekey(),
+                     outbound.seq_exhausted()};
+}
+
+void ChildWatch::poll(const ChildSample& now, std::vector<ike::DataplaneEvent>& out) {
+  if (now.packets_in > packets_in_at_last_poll_) out.push_back(ike::ChildTrafficSeen{spi_in_});
+  packets_in_at_last_poll_ = now.packets_in;
+  if (hard_reported_) return;
+  if (std::optional<Cause> hard = reached_cause(now, now.seq_exhausted, limits_.life_bytes, limits_.life_packets)) {
+    hard_reported_ = true;
+    soft_reported_ = true;
+    out.push_back(ike::ChildLimitReached{spi_in_, Limit::hard, *hard});
+    return;
+  }
+  if (soft_reported_) return;
+  if (std::optional<Cause> soft =
+          reached_cause(now, now.seq_needs_rekey, limits_.rekey_bytes, limits_.rekey_packets)) {
+    soft_reported_ = true;
+    out.push_back(ike::ChildLimitReached{spi_in_, Limit::soft, *soft});
+  }
+}
+
+}  // namespace tern::esp
