@@ -17,7 +17,8 @@ std::optional<std::string> not_fully_acted_on(std::string_view key) {
   if (key == "life_bytes" || key == "life_packets") return std::nullopt;
   if (key == "rekey_bytes" || key == "rekey_packets") {
     return fmt::format(
-        "{} is acted on only in part: reaching it is logged once, but this build does not rekey (the CHILD_SA "
+        "{} is acted on only in part: reaching it is logged once, but this build does not rekey (the "
+        "CHILD_SA "
         "is deleted at life_bytes, life_packets, or when its sequence numbers run out)",
         key);
   }

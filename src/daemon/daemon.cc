@@ -198,7 +198,8 @@ void Daemon::on_datagram(const ike::Address& local, const ike::Address& remote, 
 
 void Daemon::poll_data_plane(Timestamp now) {
   next_poll_ = now + kDataPlanePoll;
-  for (const ike::DataplaneEvent& event : data_plane_->poll_events()) endpoint_->on_dataplane_event(event, now);
+  for (const ike::DataplaneEvent& event : data_plane_->poll_events())
+    endpoint_->on_dataplane_event(event, now);
 }
 
 void Daemon::on_timer() {

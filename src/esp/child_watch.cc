@@ -27,15 +27,16 @@ std::optional<Cause> reached_cause(const ChildSample& s, bool seq, uint64_t byte
 ChildSample sample(const InboundSa& inbound, const OutboundSa& outbound) {
   const InboundCounters& in = inbound.counters();
   const OutboundCounters& out = outbound.counters();
-  return ChildSample{in.packets, in.bytes, out.packets, out.bytes, outbound.needs_rekey(),
-                     outbound.seq_exhausted()};
+  return ChildSample{
+      in.packets, in.bytes, out.packets, out.bytes, outbound.needs_rekey(), outbound.seq_exhausted()};
 }
 
 void ChildWatch::poll(const ChildSample& now, std::vector<ike::DataplaneEvent>& out) {
   if (now.packets_in > packets_in_at_last_poll_) out.push_back(ike::ChildTrafficSeen{spi_in_});
   packets_in_at_last_poll_ = now.packets_in;
   if (hard_reported_) return;
-  if (std::optional<Cause> hard = reached_cause(now, now.seq_exhausted, limits_.life_bytes, limits_.life_packets)) {
+  if (std::optional<Cause> hard =
+          reached_cause(now, now.seq_exhausted, limits_.life_bytes, limits_.life_packets)) {
     hard_reported_ = true;
     soft_reported_ = true;
     out.push_back(ike::ChildLimitReached{spi_in_, Limit::hard, *hard});

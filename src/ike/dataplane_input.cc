@@ -24,7 +24,8 @@ using Limit = ChildLimitReached::Limit;
 using Cause = ChildLimitReached::Cause;
 
 // "life_packets = 50", "rekey_bytes = 1000000", "2^32 sequence numbers"
-std::string what_was_reached(const ChildLimitReached& limit, const ChildLimits& limits, const ChildSa& child) {
+std::string what_was_reached(const ChildLimitReached& limit, const ChildLimits& limits,
+                             const ChildSa& child) {
   const bool soft = limit.limit == Limit::soft;
   switch (limit.cause) {
     case Cause::bytes:
@@ -63,16 +64,17 @@ void Endpoint::on_dataplane_event(const DataplaneEvent& event, Timestamp now) {
 
 void Endpoint::child_limit_reached(IkeSa& sa, ChildSa& child, const ChildLimitReached& limit, Timestamp now) {
   const std::string what = what_was_reached(limit, sa.config->child_limits, child);
-  const std::string who = fmt::format("CHILD_SA {}/{} (SPI in 0x{:08x})", sa.connection_name(), child.name,
-                                      child.spi_in);
+  const std::string who =
+      fmt::format("CHILD_SA {}/{} (SPI in 0x{:08x})", sa.connection_name(), child.name, child.spi_in);
   if (limit.limit == Limit::soft) {
     if (child.soft_limit_reported || child.hard_limit_reached) return;
     child.soft_limit_reported = true;
     ++counters_.child_soft_limits;
-    effects_.push_back(Event{EventKind::child_sa_limit, sa.id, sa.connection_name(),
-                             fmt::format("{} reached its soft limit ({}); rekeying is not implemented in this "
-                                         "build, the CHILD_SA will be deleted at its hard limit",
-                                         who, what)});
+    effects_.push_back(
+        Event{EventKind::child_sa_limit, sa.id, sa.connection_name(),
+              fmt::format("{} reached its soft limit ({}); rekeying is not implemented in this "
+                          "build, the CHILD_SA will be deleted at its hard limit",
+                          who, what)});
     return;
   }
   // Hard: once; not while our Delete of it (or of the whole IKE SA) is under way.

@@ -48,7 +48,7 @@ struct ChildSa {
   bool encap = false;
   std::vector<wire::TrafficSelector> local_ts;
   std::vector<wire::TrafficSelector> remote_ts;
-  bool deleting = false;  // our D(ESP) for it is in flight (child_delete)
+  bool deleting = false;             // our D(ESP) for it is in flight (child_delete)
   bool soft_limit_reported = false;  // its soft lifetime limit was logged (dataplane_input.cc), once
   bool hard_limit_reached = false;   // its hard lifetime limit started its deletion, once
 };

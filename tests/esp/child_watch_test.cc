@@ -28,8 +28,12 @@ std::vector<DataplaneEvent> poll(ChildWatch& w, const ChildSample& s) {
   return out;
 }
 
-DataplaneEvent soft(Cause c) { return ChildLimitReached{kSpi, Limit::soft, c}; }
-DataplaneEvent hard(Cause c) { return ChildLimitReached{kSpi, Limit::hard, c}; }
+DataplaneEvent soft(Cause c) {
+  return ChildLimitReached{kSpi, Limit::soft, c};
+}
+DataplaneEvent hard(Cause c) {
+  return ChildLimitReached{kSpi, Limit::hard, c};
+}
 const DataplaneEvent kSeen = ChildTrafficSeen{kSpi};
 
 TEST(ChildWatch, OnePollAfterAnother) {
@@ -107,12 +111,14 @@ TEST(ChildWatch, ThroughRealSas) {
   EXPECT_TRUE(poll(alice, sample(alice_in, alice_out)).empty());
   (void)test::encap(alice_out, test::inner_ipv4());
   EXPECT_EQ(poll(alice, sample(alice_in, alice_out)),
-            (std::vector<DataplaneEvent>{ChildLimitReached{alice_sa.spi_in, Limit::soft, Cause::sequence_numbers}}));
+            (std::vector<DataplaneEvent>{
+                ChildLimitReached{alice_sa.spi_in, Limit::soft, Cause::sequence_numbers}}));
   OutboundSaPeer::set_last_sent(alice_out, alice_out.last_seq() - 1);
   (void)test::encap(alice_out, test::inner_ipv4());
   EXPECT_TRUE(alice_out.seq_exhausted());
   EXPECT_EQ(poll(alice, sample(alice_in, alice_out)),
-            (std::vector<DataplaneEvent>{ChildLimitReached{alice_sa.spi_in, Limit::hard, Cause::sequence_numbers}}));
+            (std::vector<DataplaneEvent>{
+                ChildLimitReached{alice_sa.spi_in, Limit::hard, Cause::sequence_numbers}}));
 }
 
 }  // namespace

@@ -109,10 +109,11 @@ TEST(DataplaneEvent, ASoftLimitIsLoggedOnceAndStartsNoExchange) {
   const Event& e = net.log_a.events.back();
   EXPECT_EQ(e.kind, EventKind::child_sa_limit);
   EXPECT_EQ(e.connection, "a-b");
-  EXPECT_EQ(e.text, fmt::format("CHILD_SA a-b/net (SPI in 0x{:08x}) reached its soft limit (rekey_packets = "
-                                "40); rekeying is not implemented in this build, the CHILD_SA will be deleted "
-                                "at its hard limit",
-                                spi_in));
+  EXPECT_EQ(e.text,
+            fmt::format("CHILD_SA a-b/net (SPI in 0x{:08x}) reached its soft limit (rekey_packets = "
+                        "40); rekeying is not implemented in this build, the CHILD_SA will be deleted "
+                        "at its hard limit",
+                        spi_in));
   EXPECT_EQ(net.a.counters().child_soft_limits, 1u);
   EXPECT_TRUE(net.log_a.removed.empty());
   EXPECT_EQ(net.only_sa(net.a)->children.size(), 1u);
@@ -122,9 +123,10 @@ TEST(DataplaneEvent, SequenceNumbersNearlyExhaustedIsASoftLimitToo) {
   TwoPeers net(config_a(), config_b());
   establish(net);
   report(net, net.b, ChildLimitReached{net.log_b.installed[0].spi_in, Limit::soft, Cause::sequence_numbers});
-  EXPECT_TRUE(net.log_b.has_event(EventKind::child_sa_limit,
-                                  "reached its soft limit (sequence numbers nearly exhausted: fewer than 2^20 "
-                                  "of 2^32 left)"));
+  EXPECT_TRUE(
+      net.log_b.has_event(EventKind::child_sa_limit,
+                          "reached its soft limit (sequence numbers nearly exhausted: fewer than 2^20 "
+                          "of 2^32 left)"));
   EXPECT_TRUE(net.wire.empty());
 }
 
@@ -160,7 +162,8 @@ TEST(DataplaneEvent, AHardLimitDeletesTheChildAndTheIkeSaStays) {
   ASSERT_EQ(net.log_a.removed.size(), 1u);
   EXPECT_EQ(net.log_a.removed[0].spi_in, child_a.spi_in);
   EXPECT_EQ(net.log_a.removed[0].reason, "CHILD_SA lifetime reached (life_packets = 50)");
-  EXPECT_TRUE(net.log_a.has_event(EventKind::child_sa_removed, "CHILD_SA lifetime reached (life_packets = 50)"));
+  EXPECT_TRUE(
+      net.log_a.has_event(EventKind::child_sa_removed, "CHILD_SA lifetime reached (life_packets = 50)"));
   ASSERT_EQ(net.log_b.removed.size(), 1u);
   EXPECT_EQ(net.log_b.removed[0].spi_in, child_b.spi_in);
   EXPECT_EQ(net.log_b.removed[0].reason, "deleted by peer");
