@@ -114,6 +114,8 @@ TEST(Fingerprint, AnyChangedSettingChangesIt) {
       {"name = \"site-b\"", "name = \"site-b\"\nproposals = [\"aes256gcm16-prfsha384-ecp384\"]"},
       {"name = \"site-b\"", "name = \"site-b\"\nwindow_size = 1"},
       {"  name = \"net\"\n  local_ts", "  name = \"net\"\n  mode = \"transport\"\n  local_ts"},
+      {"  name = \"net\"\n  local_ts", "  name = \"net\"\n  life_packets = 50\n  local_ts"},
+      {"  name = \"net\"\n  local_ts", "  name = \"net\"\n  rekey_bytes = 1000\n  local_ts"},
   };
   for (const auto& [from, to] : kEdits) {
     std::vector<std::string> changed = fingerprints(replaced(kTwoSites, from, to));
