@@ -11,16 +11,12 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/netns.sh"
+source "$here/lib/checks.sh"
 TERND=${1:?usage: ternd_config_errors_test.sh TERND}
 netns_init
 ns=$(netns_name config)
 netns_create "$ns"
 tmp=$NETNS_TMP
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
 
 # A valid file; each case below edits one thing in it (the line numbers in the
 # expectations are this file's).
@@ -145,8 +141,4 @@ out=$(netns_exec "$ns" timeout 10 "$TERND" --config "$tmp/run3.toml" 2>&1)
 grep -qF "cannot create TUN device tern0: Device or resource busy" <<<"$out" ||
   fail "TUN device in use: unexpected message: $out"
 
-if ((failures)); then
-  echo "ternd_config_errors_test: $failures failure(s)" >&2
-  exit 1
-fi
-echo "ternd_config_errors_test: all passed"
+checks_finish ternd_config_errors_test

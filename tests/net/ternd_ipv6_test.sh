@@ -12,6 +12,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/netns.sh"
+source "$here/lib/checks.sh"
 source "$here/lib/ternd.sh"
 TERND=${1:?usage: ternd_ipv6_test.sh TERND TERNCTL}
 TERNCTL=${2:?usage: ternd_ipv6_test.sh TERND TERNCTL}
@@ -30,11 +31,6 @@ netns_addr "$a" lo 192.0.2.1/32
 netns_addr "$b" lo 203.0.113.1/32
 A=$NETNS_TMP/a
 B=$NETNS_TMP/b
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
 conf() {  # LOCAL_TS_A REMOTE_TS_A [extra line for both connections]
   td_write_psk_conf "$A" name=to-b local_addr=2001:db8:1::1 remote_addr=2001:db8:1::2 local_id=a.example.org \
     remote_id=b.example.org psk="ipv6 test secret" proposal=aes128gcm16-prfsha256-x25519 local_ts="$1" \
@@ -90,8 +86,4 @@ echo "  a: $(jq -c '{udp_gso_sends, send_errors}' <<<"$sa")  b: $(jq -c '{esp_re
 
 td_stop "$A"
 td_stop "$B"
-if ((failures)); then
-  echo "ternd_ipv6_test: $failures failure(s)" >&2
-  exit 1
-fi
-echo "ternd_ipv6_test: all passed"
+checks_finish ternd_ipv6_test

@@ -15,25 +15,14 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/netns.sh"
+source "$here/lib/checks.sh"
 source "$here/lib/ternd.sh"
 TERND=${1:?usage: ternd_lifetime_test.sh TERND TERNCTL}
 TERNCTL=${2:?usage: ternd_lifetime_test.sh TERND TERNCTL}
 
 netns_init
 netns_require_cmd jq
-ns_a=$(netns_name a)
-ns_b=$(netns_name b)
-netns_create "$ns_a" "$ns_b"
-netns_link "$ns_a" veth0 198.51.100.1/24 "$ns_b" veth0 198.51.100.2/24
-netns_addr "$ns_a" lo 192.0.2.1/32
-netns_addr "$ns_b" lo 203.0.113.1/32
-A=$NETNS_TMP/a
-B=$NETNS_TMP/b
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
+td_pair_topology
 td_write_psk_conf "$A" name=to-b local_addr=198.51.100.1 remote_addr=198.51.100.2 \
   local_id=a.example.org remote_id=b.example.org psk="lifetime test secret" \
   proposal=aes128gcm16-prfsha256-x25519 local_ts=192.0.2.1/32 remote_ts=203.0.113.1/32 child=net
@@ -86,8 +75,4 @@ grep -q "reached its hard limit (life_packets = 50): deleting it" "$A/ternd.log"
 
 td_stop "$A"
 td_stop "$B"
-if ((failures)); then
-  echo "ternd_lifetime_test: $failures failure(s)" >&2
-  exit 1
-fi
-echo "ternd_lifetime_test: all passed"
+checks_finish ternd_lifetime_test

@@ -26,6 +26,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/netns.sh"
+source "$here/lib/checks.sh"
 source "$here/lib/ternd.sh"
 TERND=${1:?usage: ternd_transport_test.sh TERND TERNCTL}
 TERNCTL=${2:?usage: ternd_transport_test.sh TERND TERNCTL}
@@ -46,11 +47,6 @@ netns_addr "$ns_a" veth0 2001:db8:1::1/64
 netns_addr "$ns_b" veth0 2001:db8:1::2/64
 A=$NETNS_TMP/a
 B=$NETNS_TMP/b
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
 
 # conf ADDR_A ADDR_B [encap] — a host-to-host transport-mode child on both sides.
 conf() {
@@ -186,8 +182,4 @@ td_stop "$A"
 td_stop "$B"
 check_removed ipv4-trap -4 "after the daemons stopped"
 
-if ((failures)); then
-  echo "ternd_transport_test: $failures failure(s)" >&2
-  exit 1
-fi
-echo "ternd_transport_test: all passed"
+checks_finish ternd_transport_test
