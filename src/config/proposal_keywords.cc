@@ -168,7 +168,7 @@ std::string summary(Syntax syntax) {
   if (syntax == Syntax::ike) {
     out += fmt::format("; prf: {}; groups: {}", names_of(Kind::prf), names_of(Kind::group));
   } else {
-    out += fmt::format("; esn: {}", names_of(Kind::esn));
+    out += fmt::format("; esn: {}; PFS groups: {}", names_of(Kind::esn), names_of(Kind::group));
   }
   return out;
 }
@@ -189,7 +189,7 @@ Expected<const Keyword*, std::string> lookup(std::string_view token, Syntax synt
   }
   std::vector<std::string_view> candidates;
   for (const Keyword& k : kKeywords) {
-    if (syntax == Syntax::esp && (k.kind == Kind::prf || k.kind == Kind::group)) continue;
+    if (syntax == Syntax::esp && k.kind == Kind::prf) continue;
     if (syntax == Syntax::ike && k.kind == Kind::esn) continue;
     candidates.push_back(k.name);
   }
@@ -252,12 +252,6 @@ Expected<Collected, std::string> collect(std::string_view text, Syntax syntax) {
           fmt::format("'{}' is a prf keyword: it belongs in the connection's proposals (ESP keys come from "
                       "the IKE SA's prf)",
                       token));
-    }
-    if (syntax == Syntax::esp && k.kind == Kind::group) {
-      return Unexpected<std::string>(fmt::format(
-          "'{}': PFS groups in esp_proposals are not supported yet (they are used only by CREATE_CHILD_SA "
-          "rekeying)",
-          token));
     }
     std::vector<const Keyword*>& list = c.of(k.kind);
     for (const Keyword* seen : list) {
@@ -370,15 +364,19 @@ Expected<std::vector<ike::EspSuite>, std::string> parse_esp_proposal(std::string
   static const Keyword kNoIntegrity{"", Kind::integrity, id(IntegId::NONE)};
   static const Keyword kNoEsn{"", Kind::esn, id(EsnId::NO_ESN)};
   if (c.integrity.empty()) c.integrity.push_back(&kNoIntegrity);
+  static const Keyword kNoGroup{"", Kind::group, id(KeGroup::NONE)};
   if (c.esn.empty()) c.esn.push_back(&kNoEsn);
-  size_t n = c.encryption.size() * c.integrity.size() * c.esn.size();
+  if (c.group.empty()) c.group.push_back(&kNoGroup);
+  size_t n = c.encryption.size() * c.integrity.size() * c.esn.size() * c.group.size();
   if (n > kMaxSuitesPerString) return too_many(text, n);
   std::vector<ike::EspSuite> suites;
   for (const Keyword* encr : c.encryption) {
     for (const Keyword* integ : c.integrity) {
       for (const Keyword* esn : c.esn) {
-        suites.push_back({static_cast<EncrId>(encr->id), encr->key_bits, static_cast<IntegId>(integ->id),
-                          static_cast<EsnId>(esn->id)});
+        for (const Keyword* group : c.group) {
+          suites.push_back({static_cast<EncrId>(encr->id), encr->key_bits, static_cast<IntegId>(integ->id),
+                            static_cast<EsnId>(esn->id), static_cast<KeGroup>(group->id)});
+        }
       }
     }
   }
@@ -406,6 +404,8 @@ std::string to_keywords(const ike::EspSuite& suite) {
   if (suite.integ != IntegId::NONE)
     out += "-" + name_of(Kind::integrity, id(suite.integ), 0, wire::to_string(suite.integ));
   if (suite.esn == EsnId::ESN) out += "-esn";
+  if (suite.ke != KeGroup::NONE)
+    out += "-" + name_of(Kind::group, id(suite.ke), 0, wire::to_string(suite.ke));
   return out;
 }
 

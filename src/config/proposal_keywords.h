@@ -13,8 +13,9 @@
 // integrity keyword and need an explicit prf; a non-AEAD cipher needs an
 // integrity keyword and, without a prf keyword, uses the PRF of the same hash
 // (sha256 -> prfsha256); a key exchange group is required. ESP: encryption,
-// integrity for non-AEAD only, optional esn / noesn (default noesn); no prf
-// and no group (PFS groups are used only by CREATE_CHILD_SA rekeying).
+// integrity for non-AEAD only, optional esn / noesn (default noesn), no prf,
+// and an optional PFS group ("aes128gcm16-x25519"): offered with KE in
+// CREATE_CHILD_SA rekeys only (never in IKE_AUTH, which has no KE).
 //
 // Only algorithms src/crypto implements are accepted. Keywords strongSwan
 // knows but tern does not implement fail with "not supported by tern: ...",

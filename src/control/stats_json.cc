@@ -54,6 +54,12 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(child_sas_removed),
     TERN_COUNTER(child_soft_limits),
     TERN_COUNTER(child_hard_limits),
+    TERN_COUNTER(child_rekeys_started),
+    TERN_COUNTER(child_rekeys_completed),
+    TERN_COUNTER(child_rekeys_failed),
+    TERN_COUNTER(child_rekeys_answered),
+    TERN_COUNTER(child_rekeys_refused),
+    TERN_COUNTER(child_rekey_collisions),
 };
 #undef TERN_COUNTER
 

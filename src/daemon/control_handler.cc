@@ -32,11 +32,7 @@ void Daemon::handle(io::ClientId client, const control::Request& request) {
   switch (request.kind) {
     case Kind::up: handle_up(client, request); return;
     case Kind::down: handle_down(client, request); return;
-    case Kind::rekey:
-      control_->send(client,
-                     control::error_line("rekeying is not implemented in this build yet; `ternctl down` and "
-                                         "`ternctl up` replace the SAs with new ones"));
-      return;
+    case Kind::rekey: handle_rekey(client, request); return;
     case Kind::list_sas: control_->send(client, control::ok_line(list_sas())); return;
     case Kind::stats: control_->send(client, control::ok_line(stats())); return;
     case Kind::reload: {
@@ -93,6 +89,26 @@ void Daemon::handle_down(io::ClientId client, const control::Request& request) {
                  control::ok_line(nlohmann::json{
                      {"message", fmt::format("deleting {} IKE SA(s) of {}", count, request.connection)},
                      {"ike_sas", count}}));
+  run_effects();
+}
+
+// Starts the rekey and answers at once: the outcome shows in `ternctl events`
+// and `list-sas` (new SPIs), or as a child_sa_rekey_failed event.
+void Daemon::handle_rekey(io::ClientId client, const control::Request& request) {
+  const uint64_t before = endpoint_->counters().child_rekeys_started;
+  Result<void> started = endpoint_->command(ike::Rekey{request.connection, request.child}, clock_.now());
+  if (!started) {
+    control_->send(client, control::error_line(started.error().detail));
+    return;
+  }
+  const uint64_t count = endpoint_->counters().child_rekeys_started - before;
+  TERN_LOG(LogLevel::info, "ternd", "ternctl rekey {}/{}: rekeying {} CHILD_SA(s)", request.connection,
+           request.child, count);
+  control_->send(client, control::ok_line(nlohmann::json{
+                             {"message", fmt::format("rekeying {} CHILD_SA(s) of {}/{} (started; see "
+                                                     "`ternctl events` or `list-sas` for the new SPIs)",
+                                                     count, request.connection, request.child)},
+                             {"child_sas", count}}));
   run_effects();
 }
 
@@ -157,8 +173,9 @@ nlohmann::json Daemon::stats() const {
   plane["tun_write_errors"] = dp.tun_write_errors;
   plane["coalesced"] = dp.coalesced;
   plane["route_errors"] = dp.route_errors;
-  plane["transport_refused"] = dp.transport_refused;        // TUN packets transport mode cannot carry
-  plane["transport_mismatches"] = dp.transport_mismatches;  // inbound transport payloads outside the selectors
+  plane["transport_refused"] = dp.transport_refused;  // TUN packets transport mode cannot carry
+  plane["transport_mismatches"] =
+      dp.transport_mismatches;             // inbound transport payloads outside the selectors
   plane["udp_gso_sends"] = udp_gso_sends;  // ESP-in-UDP batches sent with UDP_SEGMENT
   plane["udp_gro_runs"] = udp_gro_runs;    // coalesced runs of ESP-in-UDP received (UDP_GRO)
   return out;

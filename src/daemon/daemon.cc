@@ -22,13 +22,15 @@ LogLevel level_of(ike::EventKind kind) {
     case K::ike_sa_established:
     case K::ike_sa_destroyed:
     case K::child_sa_installed:
-    case K::child_sa_removed: return LogLevel::notice;
+    case K::child_sa_removed:
+    case K::child_sa_rekey_started: return LogLevel::notice;
     case K::child_sa_failed:
     case K::proposal_mismatch:
     case K::authentication_failed:
     case K::dpd_action:
     case K::invalid_spi_reported:
-    case K::child_sa_limit: return LogLevel::warning;
+    case K::child_sa_limit:
+    case K::child_sa_rekey_failed: return LogLevel::warning;
     case K::invalid_ke_retry:
     case K::retransmit:
     case K::message_dropped: return LogLevel::info;
@@ -153,7 +155,7 @@ void Daemon::install_traps() {
   for (const config::ConnectionSettings& c : config_.connections) {
     if (c.start_action == config::StartAction::trap) {
       data_plane_->add_trap(c.engine->name, c.engine->local_ts, c.engine->remote_ts, c.engine->remote,
-                              c.engine->mode);
+                            c.engine->mode);
     }
   }
   // Traps of connections that are gone or no longer trap.

@@ -116,6 +116,7 @@ class Daemon {
   void handle(io::ClientId client, const control::Request& request);
   void handle_up(io::ClientId client, const control::Request& request);
   void handle_down(io::ClientId client, const control::Request& request);
+  void handle_rekey(io::ClientId client, const control::Request& request);
   nlohmann::json stats() const;
   nlohmann::json list_sas() const;
 

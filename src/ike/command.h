@@ -24,6 +24,15 @@ struct DownChild {
   std::string child;
 };
 
-using Command = std::variant<Up, Down, DownChild>;
+// Rekey one CHILD_SA (by its child name) of every established IKE SA of the
+// named connection with CREATE_CHILD_SA (RFC 7296 §1.3.3, tasks/child_rekey.h).
+// An empty `child` would mean the IKE SA itself, which this build cannot
+// rekey yet: Endpoint::command refuses it.
+struct Rekey {
+  std::string connection;
+  std::string child;
+};
+
+using Command = std::variant<Up, Down, DownChild, Rekey>;
 
 }  // namespace tern::ike

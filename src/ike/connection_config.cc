@@ -9,6 +9,7 @@ std::string EspSuite::to_string() const {
   std::string out = fmt::format("{}_{}", wire::to_string(encr), encr_key_bits);
   if (integ != wire::IntegId::NONE) out += "/" + wire::to_string(integ);
   out += "/" + wire::to_string(esn);
+  if (ke != wire::KeGroup::NONE) out += "/" + wire::to_string(ke);
   return out;
 }
 

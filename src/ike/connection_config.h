@@ -24,14 +24,20 @@
 
 namespace tern::ike {
 
-// One ESP transform set (RFC 7296 §3.3.2: ENCR, INTEG for non-AEAD, ESN).
+// One ESP transform set (RFC 7296 §3.3.2: ENCR, INTEG for non-AEAD, ESN,
+// and KE when the child wants Perfect Forward Secrecy on rekeying). The KE
+// group is offered only in CREATE_CHILD_SA (§1.3.1); the first CHILD_SA,
+// made inside IKE_AUTH, has no KE exchange, so its proposals leave it out
+// (ike/proposal.h without_pfs).
 struct EspSuite {
   wire::EncrId encr = wire::EncrId::AES_GCM_16;
   uint16_t encr_key_bits = 128;
   wire::IntegId integ = wire::IntegId::NONE;  // NONE for AEAD
   wire::EsnId esn = wire::EsnId::NO_ESN;
+  wire::KeGroup ke = wire::KeGroup::NONE;  // PFS group for CREATE_CHILD_SA; NONE: no PFS
 
-  // "AES_GCM_16_128/NO_ESN", "AES_CBC_256/HMAC_SHA2_256_128/NO_ESN"
+  // "AES_GCM_16_128/NO_ESN", "AES_CBC_256/HMAC_SHA2_256_128/NO_ESN",
+  // "AES_GCM_16_128/NO_ESN/CURVE25519" (with a PFS group)
   std::string to_string() const;
   friend bool operator==(const EspSuite&, const EspSuite&) = default;
 };
@@ -67,17 +73,22 @@ enum class ChildMode : uint8_t { tunnel, transport };
 enum class DpdAction : uint8_t { clear, restart, trap };
 std::string_view to_string(DpdAction action);
 
-// Volume lifetimes of a CHILD_SA (swanctl.conf rekey_bytes, life_bytes,
-// rekey_packets, life_packets): each direction of the pair counts its own
-// payload octets and packets; 0 means no such limit. Soft (rekey_*): this
-// build cannot rekey, the engine logs it once. Hard (life_*): the engine
-// deletes the CHILD_SA (INFORMATIONAL D(ESP)). The data plane watches them
-// (esp/child_watch.h) and reports ChildLimitReached (ike/dataplane_event.h).
+// Lifetimes of a CHILD_SA (swanctl.conf rekey_time, rand_time, rekey_bytes,
+// life_bytes, rekey_packets, life_packets). Volume: each direction of the
+// pair counts its own payload octets and packets; 0 means no such limit.
+// Soft (rekey_*): the engine rekeys the CHILD_SA (tasks/child_rekey.h).
+// Hard (life_*): the engine deletes it (INFORMATIONAL D(ESP)). The data plane
+// watches the volume limits (esp/child_watch.h) and reports ChildLimitReached
+// (ike/dataplane_event.h). Time: the engine rekeys rekey_time after the
+// CHILD_SA was installed, minus a random jitter of up to rand_time (so that
+// both peers do not start at once); zero rekey_time: no rekey by time.
 struct ChildLimits {
   uint64_t rekey_bytes = 0;
   uint64_t life_bytes = 0;
   uint64_t rekey_packets = 0;
   uint64_t life_packets = 0;
+  Duration rekey_time{0};
+  Duration rand_time{0};
   friend bool operator==(const ChildLimits&, const ChildLimits&) = default;
 };
 

@@ -5,8 +5,10 @@
 //                      nothing cryptographically protected came from the peer
 //                      recently, and authenticated ESP counts: it moves the IKE
 //                      SA's last_received, so a busy tunnel sends no DPD.
-//   soft limit         logged once per child (Event child_sa_limit, counter
-//                      child_soft_limits): this build cannot rekey yet.
+//   soft limit         once per child (Event child_sa_limit, counter
+//                      child_soft_limits): the child is rekeyed with
+//                      CREATE_CHILD_SA (tasks/child_rekey.h); the new child
+//                      starts with fresh counters in the data plane.
 //   hard limit         the CHILD_SA is deleted as DownChild does it
 //                      (INFORMATIONAL D(ESP), child_delete.h), with the limit
 //                      as the reason; counter child_hard_limits.
@@ -70,11 +72,10 @@ void Endpoint::child_limit_reached(IkeSa& sa, ChildSa& child, const ChildLimitRe
     if (child.soft_limit_reported || child.hard_limit_reached) return;
     child.soft_limit_reported = true;
     ++counters_.child_soft_limits;
-    effects_.push_back(
-        Event{EventKind::child_sa_limit, sa.id, sa.connection_name(),
-              fmt::format("{} reached its soft limit ({}); rekeying is not implemented in this "
-                          "build, the CHILD_SA will be deleted at its hard limit",
-                          who, what)});
+    effects_.push_back(Event{EventKind::child_sa_limit, sa.id, sa.connection_name(),
+                             fmt::format("{} reached its soft limit ({}): rekeying it", who, what)});
+    if (sa.state == IkeSaState::established)
+      start_child_rekey(sa, child.spi_in, fmt::format("soft limit ({})", what), now);
     return;
   }
   // Hard: once; not while our Delete of it (or of the whole IKE SA) is under way.

@@ -18,6 +18,8 @@ std::string_view to_string(EventKind kind) {
     case EventKind::dpd_action: return "dpd_action";
     case EventKind::invalid_spi_reported: return "invalid_spi_reported";
     case EventKind::child_sa_limit: return "child_sa_limit";
+    case EventKind::child_sa_rekey_started: return "child_sa_rekey_started";
+    case EventKind::child_sa_rekey_failed: return "child_sa_rekey_failed";
   }
   return "unknown";
 }

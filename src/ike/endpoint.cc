@@ -9,6 +9,7 @@
 #include "ike/connection_select.h"
 #include "ike/task_factory.h"
 #include "ike/tasks/child_delete.h"
+#include "ike/tasks/child_rekey.h"
 #include "ike/tasks/ike_delete.h"
 #include "ike/tasks/ike_dpd.h"
 #include "wire/message.h"
@@ -176,6 +177,18 @@ void Endpoint::start_task(IkeSa& sa, std::unique_ptr<Task> task, Timestamp now) 
   sa.tasks.initiate(ctx);
 }
 
+void Endpoint::start_child_rekey(IkeSa& sa, uint32_t spi_in, std::string_view why, Timestamp now) {
+  ChildSa* child = sa.find_child_by_spi_in(spi_in);
+  if (child == nullptr || !child->can_rekey()) return;
+  child->rekeying = true;  // from now on: a rekey of it by the peer is a collision
+  child->rekey_at.reset();
+  ++counters_.child_rekeys_started;
+  effects_.push_back(
+      Event{EventKind::child_sa_rekey_started, sa.id, sa.connection_name(),
+            fmt::format("rekeying CHILD_SA {} (SPI in 0x{:08x}): {}", child->name, spi_in, why)});
+  start_task(sa, std::make_unique<ChildRekey>(spi_in), now);
+}
+
 void Endpoint::apply_initial_contact(IkeSa& sa) {
   const wire::IdPayload our_id = sa.config->local_id.payload();
   for (auto& [id, other] : sas_) {
@@ -213,6 +226,37 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
       }
     }
     reap(now);
+    return {};
+  }
+  if (const Rekey* rekey = std::get_if<Rekey>(&cmd)) {
+    std::shared_ptr<const ConnectionConfig> connection = find_connection(rekey->connection);
+    if (!connection)
+      return fail(Errc::invalid_syntax, fmt::format("no connection named '{}'", rekey->connection));
+    if (rekey->child.empty())
+      return fail(Errc::unsupported,
+                  fmt::format("rekeying the IKE SA is not implemented yet; name a child: rekey {}/{}",
+                              rekey->connection, connection->child_name));
+    if (connection->child_name != rekey->child)
+      return fail(Errc::invalid_syntax,
+                  fmt::format("connection '{}' has no child named '{}'", rekey->connection, rekey->child));
+    size_t started = 0;
+    for (auto& [id, sa] : sas_) {
+      if (sa->connection_name() != rekey->connection || sa->state != IkeSaState::established) continue;
+      std::vector<uint32_t> spis;
+      for (const ChildSa& child : sa->children) {
+        if (child.name == rekey->child && child.can_rekey()) spis.push_back(child.spi_in);
+      }
+      for (uint32_t spi : spis) {
+        start_child_rekey(*sa, spi, "by local request", now);
+        ++started;
+      }
+    }
+    reap(now);
+    if (started == 0)
+      return fail(
+          Errc::invalid_syntax,
+          fmt::format("no established CHILD_SA {}/{} to rekey (none, or one is being rekeyed or deleted)",
+                      rekey->connection, rekey->child));
     return {};
   }
   const Down& down = std::get<Down>(cmd);
@@ -262,6 +306,12 @@ void Endpoint::on_timer(Timestamp now) {
     if (std::optional<Timestamp> due = sa->liveness_deadline(); due && now >= *due) {
       start_task(*sa, std::make_unique<IkeDpd>(), now);
     }
+    if (sa->state != IkeSaState::established) continue;
+    std::vector<uint32_t> due_children;
+    for (const ChildSa& child : sa->children) {
+      if (child.rekey_at && now >= *child.rekey_at && child.can_rekey()) due_children.push_back(child.spi_in);
+    }
+    for (uint32_t spi : due_children) start_child_rekey(*sa, spi, "its rekey_time has come", now);
   }
   reap(now);
 }
@@ -275,6 +325,10 @@ std::optional<Timestamp> Endpoint::next_deadline() const {
     consider(sa->tasks.next_deadline());
     consider(sa->setup_deadline);
     consider(sa->liveness_deadline());
+    if (sa->state != IkeSaState::established) continue;
+    for (const ChildSa& child : sa->children) {
+      if (child.can_rekey()) consider(child.rekey_at);
+    }
   }
   consider(cookies_.next_deadline());
   return next;

@@ -23,9 +23,9 @@
 // dpd_delay; IkeSa::liveness_deadline). When an established SA's peer stops
 // answering, the SA is destroyed and the connection's dpd_action applied.
 // ESP authenticated on a child (ChildTrafficSeen) counts as "received from
-// the peer" for that SA's liveness check (§2.4). INITIAL_CONTACT (§2.4) is sent on the first IKE SA between two identities;
-// when received, older IKE SAs between the same identities are deleted
-// locally (the peer has forgotten them).
+// the peer" for that SA's liveness check (§2.4). INITIAL_CONTACT (§2.4) is sent on the first IKE SA between
+// two identities; when received, older IKE SAs between the same identities are deleted locally (the peer has
+// forgotten them).
 //
 // How it fails: inputs never throw and never fail the caller. Datagrams that
 // cannot be used are dropped with a named counter (counters()) and, where
@@ -36,9 +36,16 @@
 // reason (Event ike_sa_destroyed), removing their CHILD_SAs (RemoveChildSa).
 //
 // Data plane events (on_dataplane_event, dataplane_input.cc): traffic seen
-// postpones the liveness check; a soft lifetime limit is logged once per
-// child (no rekeying in this build); a hard one deletes the CHILD_SA with
+// postpones the liveness check; a soft lifetime limit rekeys the child
+// (once per child, tasks/child_rekey.h); a hard one deletes the CHILD_SA with
 // INFORMATIONAL D(ESP) as DownChild does, with the limit as the reason.
+//
+// CHILD_SA rekeying (tasks/child_rekey.h): `Rekey{conn, child}`, a child's
+// rekey_time (minus a jitter of up to rand_time, drawn from the injected
+// Random when the child is installed; a timer of next_deadline()), or a soft
+// limit start a CREATE_CHILD_SA with N(REKEY_SA); the peer's such requests
+// are answered. The new CHILD_SA keeps the child's name; the old one is
+// deleted once the new one is installed on both ends.
 //
 // IKE SAs are referred to by IkeSaId across calls, never by pointer.
 #pragma once
@@ -48,6 +55,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
@@ -132,6 +140,9 @@ class Endpoint {
   // §2.4: after `sa` was authenticated with INITIAL_CONTACT, older SAs between the same identities go.
   void apply_initial_contact(IkeSa& sa);
   void start_task(IkeSa& sa, std::unique_ptr<Task> task, Timestamp now);
+  // Queues a child_rekey of the CHILD_SA with inbound SPI `spi_in` (if it
+  // can be rekeyed now), with `why` for the Event.
+  void start_child_rekey(IkeSa& sa, uint32_t spi_in, std::string_view why, Timestamp now);
   IkeSa* find_sa_for(const wire::IkeHeader& header, const Address& remote);
   // The live IKE SA holding the CHILD_SA with inbound SPI `spi_in`, or nullptr.
   IkeSa* find_sa_of_child(uint32_t spi_in);

@@ -36,8 +36,15 @@ struct EndpointCounters {
   uint64_t ike_sas_destroyed = 0;
   uint64_t child_sas_installed = 0;
   uint64_t child_sas_removed = 0;
-  uint64_t child_soft_limits = 0;  // CHILD_SAs at rekey_bytes/rekey_packets/nearly all sequence numbers (logged)
+  uint64_t child_soft_limits = 0;  // CHILD_SAs at rekey_bytes/rekey_packets/nearly all sequence numbers
   uint64_t child_hard_limits = 0;  // CHILD_SAs deleted at life_bytes/life_packets/all sequence numbers used
+  // CHILD_SA rekeying (tasks/child_rekey.h)
+  uint64_t child_rekeys_started = 0;    // our CREATE_CHILD_SA rekey requests (a retry counts once)
+  uint64_t child_rekeys_completed = 0;  // ours that installed the new CHILD_SA
+  uint64_t child_rekeys_failed = 0;     // ours the peer refused or answered unusably: the old child stays
+  uint64_t child_rekeys_answered = 0;   // the peer's that we answered with a new CHILD_SA
+  uint64_t child_rekeys_refused = 0;    // the peer's that we answered with an error notify
+  uint64_t child_rekey_collisions = 0;  // the peer's for a child we were rekeying (TEMPORARY_FAILURE)
 };
 
 }  // namespace tern::ike

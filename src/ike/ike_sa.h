@@ -48,9 +48,14 @@ struct ChildSa {
   bool encap = false;
   std::vector<wire::TrafficSelector> local_ts;
   std::vector<wire::TrafficSelector> remote_ts;
-  bool deleting = false;             // our D(ESP) for it is in flight (child_delete)
-  bool soft_limit_reported = false;  // its soft lifetime limit was logged (dataplane_input.cc), once
-  bool hard_limit_reached = false;   // its hard lifetime limit started its deletion, once
+  bool deleting = false;              // our D(ESP) for it is in flight (child_delete)
+  bool soft_limit_reported = false;   // its soft lifetime limit started a rekey (dataplane_input.cc), once
+  bool hard_limit_reached = false;    // its hard lifetime limit started its deletion, once
+  bool rekeying = false;              // our CREATE_CHILD_SA rekeying it is queued or in flight (child_rekey)
+  bool rekeyed = false;               // replaced by a new CHILD_SA; its Delete is coming
+  std::optional<Timestamp> rekey_at;  // rekey_time (minus jitter) after it was installed; nullopt: never
+  // Usable for a new rekey: not being deleted, rekeyed or already rekeying.
+  bool can_rekey() const { return !deleting && !rekeyed && !rekeying && !hard_limit_reached; }
 };
 
 class IkeSa {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 namespace tern::ike {
@@ -34,6 +35,7 @@ std::vector<Transform> transforms_of(const EspSuite& s) {
   if (s.integ != wire::IntegId::NONE)
     out.push_back({TransformType::INTEG, static_cast<uint16_t>(s.integ), {}});
   out.push_back({TransformType::ESN, static_cast<uint16_t>(s.esn), {}});
+  if (s.ke != wire::KeGroup::NONE) out.push_back({TransformType::KE, static_cast<uint16_t>(s.ke), {}});
   return out;
 }
 
@@ -43,8 +45,8 @@ const std::vector<TransformType>& types_of(const crypto::IkeSuite&) {
   return types;
 }
 const std::vector<TransformType>& types_of(const EspSuite&) {
-  static const std::vector<TransformType> types{TransformType::ENCR, TransformType::INTEG,
-                                                TransformType::ESN};
+  static const std::vector<TransformType> types{TransformType::ENCR, TransformType::INTEG, TransformType::ESN,
+                                                TransformType::KE};
   return types;
 }
 
@@ -66,7 +68,9 @@ std::vector<std::string> offered_names(const wire::Proposal& p, TransformType ty
   for (const Transform& t : p.transforms) {
     if (t.type == type) names.push_back(transform_name(t));
   }
-  if (names.empty() && type == TransformType::INTEG) names.push_back(transform_name({type, 0, {}}));
+  const bool absent_means_none =
+      type == TransformType::INTEG || (type == TransformType::KE && p.protocol == wire::ProtocolId::ESP);
+  if (names.empty() && absent_means_none) names.push_back(transform_name({type, 0, {}}));
   return names;
 }
 
@@ -197,6 +201,28 @@ wire::Proposal esp_proposal(const EspSuite& suite, uint8_t number, uint32_t spi)
   Bytes spi_bytes{static_cast<uint8_t>(spi >> 24), static_cast<uint8_t>(spi >> 16),
                   static_cast<uint8_t>(spi >> 8), static_cast<uint8_t>(spi)};
   return {number, wire::ProtocolId::ESP, spi_bytes, transforms_of(suite)};
+}
+
+std::vector<EspSuite> without_pfs(std::span<const EspSuite> suites) {
+  std::vector<EspSuite> out;
+  for (EspSuite s : suites) {
+    s.ke = wire::KeGroup::NONE;
+    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  }
+  return out;
+}
+
+std::string group_keyword(wire::KeGroup group) {
+  switch (group) {
+    case wire::KeGroup::CURVE25519: return "x25519";
+    case wire::KeGroup::CURVE448: return "x448";
+    default: break;
+  }
+  std::string out;
+  for (char c : wire::to_string(group)) {
+    if (c != '_') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
 }
 
 std::vector<wire::Proposal> esp_proposals(std::span<const EspSuite> suites, uint32_t spi) {

@@ -29,6 +29,12 @@ namespace tern::ike {
 // consecutive suites that differ only in the KE group share one proposal.
 std::vector<wire::Proposal> ike_proposals(std::span<const crypto::IkeSuite> suites);
 wire::Proposal ike_proposal(const crypto::IkeSuite& suite, uint8_t number);
+// The suites as offered inside IKE_AUTH, which has no KE (§1.2): PFS groups
+// removed, duplicates dropped, order kept.
+std::vector<EspSuite> without_pfs(std::span<const EspSuite> suites);
+// A KE group as the strongSwan keyword an operator writes: "x25519",
+// "ecp256", "modp2048" (for plain-words events).
+std::string group_keyword(wire::KeGroup group);
 // One proposal per suite, protocol ESP, each carrying our inbound SPI.
 std::vector<wire::Proposal> esp_proposals(std::span<const EspSuite> suites, uint32_t spi);
 wire::Proposal esp_proposal(const EspSuite& suite, uint8_t number, uint32_t spi);

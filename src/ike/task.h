@@ -45,6 +45,7 @@ enum class TaskType : uint8_t {
   child_create,
   ike_delete,
   child_delete,
+  child_rekey,
   ike_dpd,
   child_create_refused,
   malformed_request,

@@ -4,6 +4,7 @@
 #include "ike/tasks/child_create.h"
 #include "ike/tasks/child_create_refused.h"
 #include "ike/tasks/child_delete.h"
+#include "ike/tasks/child_rekey.h"
 #include "ike/tasks/ike_auth.h"
 #include "ike/tasks/ike_delete.h"
 #include "ike/tasks/ike_init.h"
@@ -31,7 +32,11 @@ std::vector<std::unique_ptr<Task>> responder_tasks_for(const IkeMessage& request
     return tasks;
   }
   if (request.exchange == wire::ExchangeType::CREATE_CHILD_SA) {
-    tasks.push_back(std::make_unique<ChildCreateRefused>());
+    if (request.find_notify(wire::NotifyType::REKEY_SA) != nullptr) {
+      tasks.push_back(std::make_unique<ChildRekey>());
+    } else {
+      tasks.push_back(std::make_unique<ChildCreateRefused>());
+    }
     return tasks;
   }
   if (request.exchange != wire::ExchangeType::INFORMATIONAL) return tasks;

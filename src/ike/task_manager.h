@@ -34,9 +34,10 @@
 // arrives and never holds one back for a gap below it. That is safe for what
 // tern answers after IKE_AUTH: Deletes of CHILD_SAs name disjoint SPIs (a
 // second Delete of a gone SPI is ignored, §3.11), liveness checks change
-// nothing, CREATE_CHILD_SA is refused with NO_ADDITIONAL_SAS, and a Delete of
-// the IKE SA ends everything, so requests below it need no answer. Rekeying
-// (CREATE_CHILD_SA with REKEY_SA) must revisit this rule when it arrives.
+// nothing, a CHILD_SA rekey (child_rekey) names its child by SPI and its
+// initiator sends the Delete of the old child only after the rekey's
+// response, other CREATE_CHILD_SA are refused with NO_ADDITIONAL_SAS, and a
+// Delete of the IKE SA ends everything, so requests below it need no answer.
 #pragma once
 
 #include <cstdint>

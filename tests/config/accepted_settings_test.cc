@@ -169,7 +169,7 @@ TEST(Warnings, EachLifetimeKeyIsAcknowledgedOnce) {
       warnings_of(site_b("rekey_time = \"4h\"\nreauth_time = \"1d\"\n")),
       (std::vector<std::string>{
           "tern.toml:3:14: connection[0].rekey_time: rekey_time is accepted but not acted on yet: this build "
-          "does not rekey (SAs live until deleted)",
+          "does not rekey IKE SAs (SAs live until deleted)",
           "tern.toml:4:15: connection[0].reauth_time: reauth_time is accepted but not acted on yet: this "
           "build does not reauthenticate (SAs live until deleted)",
       }));
@@ -181,9 +181,6 @@ TEST(Warnings, EachLifetimeKeyIsAcknowledgedOnce) {
       (std::vector<std::string>{
           "tern.toml:11:15: connection[0].child[0].life_time: life_time is accepted but not acted on yet: "
           "this build does not expire SAs by time (SAs live until deleted)",
-          "tern.toml:12:17: connection[0].child[0].rekey_bytes: rekey_bytes is acted on only in part: "
-          "reaching it is logged once, but this build does not rekey (the CHILD_SA is deleted at life_bytes, "
-          "life_packets, or when its sequence numbers run out)",
       }));
 }
 
@@ -198,8 +195,19 @@ TEST(Settings, VolumeLifetimesReachTheEngineAndLifeKeysNeedNoWarning) {
   EXPECT_EQ(limits.life_packets, 50u);
   EXPECT_EQ(limits.rekey_packets, 40u);
   EXPECT_EQ(limits.rekey_bytes, 0u);  // not set
-  ASSERT_EQ(r->warnings.size(), 1u);  // rekey_packets only
-  EXPECT_NE(r->warnings[0].to_string().find("rekey_packets is acted on only in part"), std::string::npos);
+  EXPECT_TRUE(r->warnings.empty());   // all four are acted on
+}
+
+TEST(Settings, ChildRekeyTimeAndRandTimeReachTheEngineWithoutWarning) {
+  std::string child = site_b("");
+  child.replace(child.find("  name = \"net\"\n"), 15,
+                "  name = \"net\"\n  rekey_time = \"1h\"\n  rand_time = \"5m\"\n");
+  LoadResult r = load(child);
+  ASSERT_TRUE(r.has_value());
+  const ike::ChildLimits& limits = r->connections[0].engine->child_limits;
+  EXPECT_EQ(limits.rekey_time, seconds(3600));
+  EXPECT_EQ(limits.rand_time, seconds(300));
+  EXPECT_TRUE(r->warnings.empty());
 }
 
 TEST(Settings, WithoutVolumeLifetimesThereAreNoLimits) {

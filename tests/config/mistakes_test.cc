@@ -345,7 +345,7 @@ dpd_action = "hold"
   auth = "eap-mschapv2"
   [[connection.child]]
   name = "net"
-  esp_proposals = ["aes128gcm16-modp2048"]
+  esp_proposals = ["aes128gcm16-prfsha256"]
 
 [[secret]]
 type = "psk"
@@ -366,8 +366,9 @@ secret = ""
           "restart, trap)",
           "tern.toml:14:10: connection[0].remote.auth: auth = eap-mschapv2 is not supported yet (supported: "
           "psk)",
-          "tern.toml:17:20: connection[0].child[0].esp_proposals[0]: 'modp2048': PFS groups in esp_proposals "
-          "are not supported yet (they are used only by CREATE_CHILD_SA rekeying)",
+          "tern.toml:17:20: connection[0].child[0].esp_proposals[0]: 'prfsha256' is a prf keyword: it "
+          "belongs "
+          "in the connection's proposals (ESP keys come from the IKE SA's prf)",
           "tern.toml:22:10: secret[0].secret: the secret is empty",
       }));
 }

@@ -250,15 +250,26 @@ TEST(EspKeywords, BothEsnValuesAreTwoSuites) {
   EXPECT_EQ((*parsed)[3].to_string(), "AES_GCM_16_256/NO_ESN");
 }
 
+// A group keyword in an ESP proposal is the PFS group of CREATE_CHILD_SA rekeys.
+TEST(EspKeywords, PfsGroupsMakeOneSuiteEach) {
+  auto parsed = parse_esp_proposal("aes128gcm16-x25519-modp2048");
+  ASSERT_TRUE(parsed.has_value()) << parsed.error();
+  ASSERT_EQ(parsed->size(), 2u);
+  EXPECT_EQ((*parsed)[0].ke, wire::KeGroup::CURVE25519);
+  EXPECT_EQ((*parsed)[1].ke, wire::KeGroup::MODP_2048);
+  EXPECT_EQ((*parsed)[0].to_string(), "AES_GCM_16_128/NO_ESN/CURVE25519");
+  EXPECT_EQ(to_keywords((*parsed)[1]), "aes128gcm16-modp2048");
+  auto plain = parse_esp_proposal("aes128gcm16");
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_EQ(plain->front().ke, wire::KeGroup::NONE);
+}
+
 TEST(EspKeywords, WhatDoesNotBelongInAnEspProposal) {
   struct Row {
     std::string_view text;
     std::string_view complaint;
   };
   constexpr Row kRows[] = {
-      {"aes128gcm16-x25519",
-       "'x25519': PFS groups in esp_proposals are not supported yet (they are used only by CREATE_CHILD_SA "
-       "rekeying)"},
       {"aes128gcm16-prfsha256", "'prfsha256' is a prf keyword: it belongs in the connection's proposals"},
       {"aes128gcm16-sha256", "aes128gcm16 is an AEAD cipher and takes no integrity keyword; remove sha256"},
       {"aes256", "aes256 is not an AEAD cipher and needs an integrity keyword"},

@@ -11,7 +11,8 @@ TEST(StatsJson, EveryCounterIsThereByName) {
   c.datagrams_received = 12;
   c.peers_not_responding = 1;
   c.child_sas_removed = 4;
-  c.child_hard_limits = 2;  // the last field
+  c.child_hard_limits = 2;
+  c.child_rekey_collisions = 3;  // the last field
   nlohmann::json j = stats_json(c, {});
   ASSERT_TRUE(j["counters"].is_object());
   EXPECT_EQ(j["counters"].size(), sizeof(ike::EndpointCounters) / sizeof(uint64_t));
@@ -21,6 +22,7 @@ TEST(StatsJson, EveryCounterIsThereByName) {
   EXPECT_EQ(j["counters"]["peers_not_responding"], 1);
   EXPECT_EQ(j["counters"]["child_sas_removed"], 4);
   EXPECT_EQ(j["counters"]["child_hard_limits"], 2);
+  EXPECT_EQ(j["counters"]["child_rekey_collisions"], 3);
   EXPECT_EQ(j["counters"]["dropped_malformed"], 0);
   EXPECT_EQ(j["teardown_reasons"], nlohmann::json::object());
 }

@@ -1,7 +1,7 @@
 // What the data plane reports to the engine (Endpoint::on_dataplane_event,
 // ike/dataplane_event.h): authenticated ESP counts as proof of life for dead
-// peer detection (RFC 7296 §2.4); a soft lifetime limit is logged once (no
-// rekeying in this build); a hard one deletes the CHILD_SA with an
+// peer detection (RFC 7296 §2.4); a soft lifetime limit rekeys the CHILD_SA
+// once (CREATE_CHILD_SA, tasks/child_rekey.h); a hard one deletes the CHILD_SA with an
 // INFORMATIONAL exchange (§1.4.1) while the IKE SA stays; SPIs the engine
 // does not know are ignored.
 #include <fmt/format.h>
@@ -96,27 +96,35 @@ TEST(DataplaneEvent, EspTrafficSeenSuppressesTheLivenessCheckOfABusyTunnel) {
   EXPECT_EQ(net.a.counters().liveness_checks_sent, 1u);
 }
 
-TEST(DataplaneEvent, ASoftLimitIsLoggedOnceAndStartsNoExchange) {
+TEST(DataplaneEvent, ASoftLimitRekeysTheChildOnce) {
   TwoPeers net(with_limits(config_a()), config_b());
   establish(net);
   const uint32_t spi_in = net.log_a.installed[0].spi_in;
-  const size_t events_before = net.log_a.events.size();
   report(net, net.a, ChildLimitReached{spi_in, Limit::soft, Cause::packets});
   report(net, net.a, ChildLimitReached{spi_in, Limit::soft, Cause::packets});  // once per child
   report(net, net.a, ChildLimitReached{spi_in, Limit::soft, Cause::sequence_numbers});
-  EXPECT_TRUE(net.wire.empty());
-  ASSERT_EQ(net.log_a.events.size(), events_before + 1);
-  const Event& e = net.log_a.events.back();
-  EXPECT_EQ(e.kind, EventKind::child_sa_limit);
-  EXPECT_EQ(e.connection, "a-b");
-  EXPECT_EQ(e.text,
-            fmt::format("CHILD_SA a-b/net (SPI in 0x{:08x}) reached its soft limit (rekey_packets = "
-                        "40); rekeying is not implemented in this build, the CHILD_SA will be deleted "
-                        "at its hard limit",
-                        spi_in));
+  // HDR, SK {N(REKEY_SA), SA, Ni, TSi, TSr}  -->   (one, not three)
+  ASSERT_EQ(net.wire.size(), 1u);
+  Result<IkeMessage> request = EndpointPeer::open(net.b, net.wire.front().bytes);
+  ASSERT_TRUE(request.has_value());
+  EXPECT_EQ(request->exchange, wire::ExchangeType::CREATE_CHILD_SA);
+  EXPECT_NE(request->find_notify(wire::NotifyType::REKEY_SA), nullptr);
+  EXPECT_TRUE(net.log_a.has_event(
+      EventKind::child_sa_limit,
+      fmt::format(
+          "CHILD_SA a-b/net (SPI in 0x{:08x}) reached its soft limit (rekey_packets = 40): rekeying it",
+          spi_in)));
   EXPECT_EQ(net.a.counters().child_soft_limits, 1u);
-  EXPECT_TRUE(net.log_a.removed.empty());
-  EXPECT_EQ(net.only_sa(net.a)->children.size(), 1u);
+  EXPECT_EQ(net.a.counters().child_rekeys_started, 1u);
+  net.deliver_all();
+  // The new child replaced the old one on both ends.
+  ASSERT_EQ(net.log_a.installed.size(), 2u);
+  ASSERT_EQ(net.log_a.removed.size(), 1u);
+  EXPECT_EQ(net.log_a.removed[0].spi_in, spi_in);
+  ASSERT_EQ(net.only_sa(net.a)->children.size(), 1u);
+  EXPECT_EQ(net.only_sa(net.a)->children[0].spi_in, net.log_a.installed[1].spi_in);
+  ASSERT_EQ(net.only_sa(net.b)->children.size(), 1u);
+  EXPECT_EQ(net.only_sa(net.b)->children[0].spi_in, net.log_a.installed[1].spi_out);
 }
 
 TEST(DataplaneEvent, SequenceNumbersNearlyExhaustedIsASoftLimitToo) {
@@ -127,7 +135,9 @@ TEST(DataplaneEvent, SequenceNumbersNearlyExhaustedIsASoftLimitToo) {
       net.log_b.has_event(EventKind::child_sa_limit,
                           "reached its soft limit (sequence numbers nearly exhausted: fewer than 2^20 "
                           "of 2^32 left)"));
-  EXPECT_TRUE(net.wire.empty());
+  // <--  HDR, SK {N(REKEY_SA), SA, Ni, TSi, TSr}   (B, the original responder, rekeys)
+  ASSERT_EQ(net.wire.size(), 1u);
+  EXPECT_EQ(net.b.counters().child_rekeys_started, 1u);
 }
 
 TEST(DataplaneEvent, AHardLimitDeletesTheChildAndTheIkeSaStays) {

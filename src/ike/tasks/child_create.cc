@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "crypto/key_derivation.h"
+#include "ike/child_install.h"
 #include "ike/ike_sa.h"
 #include "ike/tasks/child_delete.h"
 #include "ike/ts_narrowing.h"
@@ -14,13 +14,6 @@ namespace {
 using wire::ExchangeType;
 using wire::NotifyType;
 using wire::PayloadType;
-
-// A fresh SPI for our inbound ESP SA: values below 256 are reserved (RFC 4303 §2.1).
-uint32_t allocate_spi(crypto::Random& random) {
-  uint32_t spi = 0;
-  while (spi < 256) spi = static_cast<uint32_t>(random.u64());
-  return spi;
-}
 
 std::optional<uint32_t> spi_from(const Bytes& bytes) {
   if (bytes.size() != 4) return std::nullopt;
@@ -42,8 +35,8 @@ TaskStatus ChildCreate::build(TaskContext& ctx, IkeMessage& msg) {
   IkeSa& sa = ctx.sa;
   const ConnectionConfig& config = *sa.config;
   if (initiator()) {
-    spi_in_ = allocate_spi(ctx.random);
-    msg.add(PayloadType::SA, wire::SaPayload{esp_proposals(config.esp_proposals, spi_in_)});
+    spi_in_ = allocate_esp_spi(ctx.random);
+    msg.add(PayloadType::SA, wire::SaPayload{esp_proposals(without_pfs(config.esp_proposals), spi_in_)});
     msg.add(PayloadType::TSi, wire::TsPayload{config.local_ts});
     msg.add(PayloadType::TSr, wire::TsPayload{config.remote_ts});
     if (config.mode == ChildMode::transport) msg.add_notify(NotifyType::USE_TRANSPORT_MODE);
@@ -54,7 +47,7 @@ TaskStatus ChildCreate::build(TaskContext& ctx, IkeMessage& msg) {
     msg.add_notify(*error_);
     return TaskStatus::done;
   }
-  spi_in_ = allocate_spi(ctx.random);
+  spi_in_ = allocate_esp_spi(ctx.random);
   msg.add(PayloadType::SA, wire::SaPayload{{esp_proposal(selected_->suite, selected_->number, spi_in_)}});
   msg.add(PayloadType::TSi, wire::TsPayload{tsi_});
   msg.add(PayloadType::TSr, wire::TsPayload{tsr_});
@@ -83,13 +76,13 @@ void ChildCreate::process_request(TaskContext& ctx, const IkeMessage& msg) {
   const auto* tsr = msg.find<wire::TsPayload>(PayloadType::TSr);
   if (sa_payload == nullptr || tsi == nullptr || tsr == nullptr) return;  // childless (RFC 6023)
   requested_ = true;
-  selected_ = select_esp_proposal(sa_payload->proposals, config.esp_proposals);
+  const std::vector<EspSuite> suites = without_pfs(config.esp_proposals);
+  selected_ = select_esp_proposal(sa_payload->proposals, suites);
   if (!selected_ || !spi_from(selected_->peer_spi)) {
     error_ = NotifyType::NO_PROPOSAL_CHOSEN;
-    ctx.event(
-        EventKind::child_sa_failed,
-        fmt::format("CHILD_SA {}: no acceptable ESP proposal (NO_PROPOSAL_CHOSEN): {}", config.child_name,
-                    explain_esp_mismatch(sa_payload->proposals, config.esp_proposals)));
+    ctx.event(EventKind::child_sa_failed,
+              fmt::format("CHILD_SA {}: no acceptable ESP proposal (NO_PROPOSAL_CHOSEN): {}",
+                          config.child_name, explain_esp_mismatch(sa_payload->proposals, suites)));
     return;
   }
   spi_out_ = *spi_from(selected_->peer_spi);
@@ -127,7 +120,8 @@ void ChildCreate::process_response(TaskContext& ctx, const IkeMessage& msg) {
     failed(std::move(why));
     ctx.sa.tasks.queue(ChildDelete::refused(spi_in_));
   };
-  std::optional<Selection<EspSuite>> chosen = check_esp_answer(*sa_payload, config.esp_proposals);
+  std::optional<Selection<EspSuite>> chosen =
+      check_esp_answer(*sa_payload, without_pfs(config.esp_proposals));
   if (!chosen || !spi_from(chosen->peer_spi))
     return refuse("responder chose an ESP proposal we did not offer");
   if (!is_subset(tsi->selectors, config.local_ts) || !is_subset(tsr->selectors, config.remote_ts)) {
@@ -144,41 +138,9 @@ void ChildCreate::process_response(TaskContext& ctx, const IkeMessage& msg) {
 void ChildCreate::install(TaskContext& ctx, const EspSuite& suite,
                           std::vector<wire::TrafficSelector> local_ts,
                           std::vector<wire::TrafficSelector> remote_ts, ChildMode mode) {
-  IkeSa& sa = ctx.sa;
-  Result<crypto::ChildSaKeys> keys = crypto::derive_child_sa_keys(
-      *sa.prf, sa.keys->SK_d, {}, sa.nonce_i, sa.nonce_r, suite.encr, suite.encr_key_bits, suite.integ);
-  if (!keys) {
-    ctx.event(EventKind::child_sa_failed, "CHILD_SA key derivation failed: " + keys.error().to_string());
-    return;
-  }
-  const bool i = sa.is_initiator();
-  InstallChildSa install;
-  install.ike_sa = sa.id;
-  install.connection = sa.connection_name();
-  install.child = sa.config->child_name;
-  install.spi_in = spi_in_;
-  install.spi_out = spi_out_;
-  install.suite = suite;
-  // §2.17: the initiator->responder keys come first in KEYMAT.
-  install.encr_in = i ? keys->encr_r : keys->encr_i;
-  install.integ_in = i ? keys->integ_r : keys->integ_i;
-  install.encr_out = i ? keys->encr_i : keys->encr_r;
-  install.integ_out = i ? keys->integ_i : keys->integ_r;
-  install.local_ts = local_ts;
-  install.remote_ts = remote_ts;
-  install.mode = mode;
-  install.encap = sa.nat_detected();
-  install.local = sa.local;
-  install.remote = sa.remote;
-  install.limits = sa.config->child_limits;
-  sa.children.push_back(ChildSa{install.child, spi_in_, spi_out_, suite, mode, install.encap,
-                                std::move(local_ts), std::move(remote_ts)});
-  ++ctx.counters.child_sas_installed;
-  ctx.event(EventKind::child_sa_installed,
-            fmt::format("CHILD_SA {} installed: SPIs {:08x}_i {:08x}_o {} {}{}", install.child, spi_in_,
-                        spi_out_, suite.to_string(), mode == ChildMode::tunnel ? "tunnel" : "transport",
-                        install.encap ? " UDP-encapsulated" : ""));
-  ctx.effects.push_back(std::move(install));
+  const IkeSa& sa = ctx.sa;
+  install_child(ctx, NewChild{spi_in_, spi_out_, suite, std::move(local_ts), std::move(remote_ts), mode}, {},
+                sa.nonce_i, sa.nonce_r, sa.role);
 }
 
 }  // namespace tern::ike

@@ -4,13 +4,14 @@
 //   HDR, SK {IDi, AUTH, SAi2, TSi, TSr, [N(USE_TRANSPORT_MODE)]}  -->
 //                <--  HDR, SK {IDr, AUTH, SAr2, TSi, TSr, [N(USE_TRANSPORT_MODE)]}
 //
-// Initiator: offers the configured ESP suites with a fresh inbound SPI, TSi =
+// Initiator: offers the configured ESP suites (without their PFS groups:
+// IKE_AUTH has no KE, proposal.h without_pfs) with a fresh inbound SPI, TSi =
 // local_ts, TSr = remote_ts; accepts an answer that is one of its suites and
 // selectors that are a subset of what it asked for. Responder: picks the
 // first acceptable ESP proposal, narrows TSi to remote_ts and TSr to
 // local_ts (ts_narrowing.h). Transport mode only when both ends want it.
-// Keys: KEYMAT = prf+(SK_d, Ni | Nr) (crypto::derive_child_sa_keys); the
-// result is an InstallChildSa effect and a ChildSa on the IKE SA.
+// Keys: KEYMAT = prf+(SK_d, Ni | Nr) (child_install.h); the result is an
+// InstallChildSa effect and a ChildSa on the IKE SA.
 //
 // Never fails the IKE SA: NO_PROPOSAL_CHOSEN / TS_UNACCEPTABLE (answered by
 // the responder, or received by the initiator) and a bad answer leave the IKE

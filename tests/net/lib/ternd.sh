@@ -19,6 +19,7 @@
 #     local_id=a.example.org remote_id=b.example.org psk=secret \
 #     proposal=aes128gcm16-prfsha256-x25519 esp_proposal=aes128gcm16 \
 #     local_ts=192.0.2.1/32 remote_ts=203.0.113.1/32 [start_action=none] [dpd_delay=0s]
+#     [child=NAME] [child_rekey_time=5s]
 #   td_start "$NETNS_TMP/a" "$ns_a"
 #   td_ctl "$NETNS_TMP/a" up site
 #   td_stop "$NETNS_TMP/a"
@@ -42,6 +43,8 @@ td_write_psk_conf() {
   for k in local_addr remote_addr local_id remote_id psk proposal local_ts remote_ts; do
     [[ -n ${c[$k]:-} ]] || td_die "td_write_psk_conf: missing $k=" || return 1
   done
+  local child_rekey_line=""
+  [[ -z ${c[child_rekey_time]:-} ]] || child_rekey_line="  rekey_time = \"${c[child_rekey_time]}\""
   mkdir -p "$dir"
   cat >"$dir/tern.toml" <<EOF
 # written by tests/net/lib/ternd.sh
@@ -71,6 +74,7 @@ start_action = "${c[start_action]}"
   local_ts = ["${c[local_ts]}"]
   remote_ts = ["${c[remote_ts]}"]
   esp_proposals = ["${c[esp_proposal]}"]
+${child_rekey_line}
 
 [[secret]]
 type = "psk"

@@ -1,0 +1,341 @@
+// child_rekey task (see child_rekey.h).
+#include "ike/tasks/child_rekey.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "ike/child_install.h"
+#include "ike/ike_sa.h"
+#include "ike/tasks/child_delete.h"
+#include "ike/ts_narrowing.h"
+
+namespace tern::ike {
+namespace {
+
+using wire::ExchangeType;
+using wire::NotifyType;
+using wire::PayloadType;
+
+constexpr size_t kNonceSize = 32;
+
+Bytes spi_bytes(uint32_t spi) {
+  return {static_cast<uint8_t>(spi >> 24), static_cast<uint8_t>(spi >> 16), static_cast<uint8_t>(spi >> 8),
+          static_cast<uint8_t>(spi)};
+}
+
+std::optional<uint32_t> spi_from(const Bytes& bytes) {
+  if (bytes.size() != 4) return std::nullopt;
+  return (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) |
+         uint32_t{bytes[3]};
+}
+
+Bytes group_bytes(wire::KeGroup group) {
+  const auto g = static_cast<uint16_t>(group);
+  return {static_cast<uint8_t>(g >> 8), static_cast<uint8_t>(g)};
+}
+
+// The group for KEi: the one the peer asked for, else the first suite's.
+wire::KeGroup request_group(const ConnectionConfig& config, std::optional<wire::KeGroup> retry) {
+  if (retry) return *retry;
+  return config.esp_proposals.empty() ? wire::KeGroup::NONE : config.esp_proposals.front().ke;
+}
+
+}  // namespace
+
+TaskStatus ChildRekey::build(TaskContext& ctx, IkeMessage& msg) {
+  if (initiator()) return build_request(ctx, msg);
+  build_response(ctx, msg);
+  return TaskStatus::done;
+}
+
+TaskStatus ChildRekey::process(TaskContext& ctx, const IkeMessage& msg) {
+  if (initiator()) return process_response(ctx, msg);
+  process_request(ctx, msg);
+  return TaskStatus::need_more;
+}
+
+// --- initiator ---------------------------------------------------------------
+
+TaskStatus ChildRekey::build_request(TaskContext& ctx, IkeMessage& msg) {
+  IkeSa& sa = ctx.sa;
+  const ConnectionConfig& config = *sa.config;
+  ChildSa* old = sa.find_child_by_spi_in(old_spi_in_);
+  if (old == nullptr || old->deleting || old->rekeyed || config.esp_proposals.empty()) {
+    // Gone (or going) while this waited for its turn: CREATE_CHILD_SA cannot
+    // be empty, so the request becomes an empty INFORMATIONAL (a liveness check).
+    if (old != nullptr) old->rekeying = false;
+    msg.exchange = ExchangeType::INFORMATIONAL;
+    return TaskStatus::done;
+  }
+  old->rekeying = true;
+  const wire::KeGroup group = request_group(config, retry_group_);
+  ke_.reset();
+  if (group != wire::KeGroup::NONE) {
+    Result<std::unique_ptr<crypto::KeyExchange>> ke = crypto::KeyExchange::create(group, ctx.random);
+    if (!ke) {
+      // Our own configuration names a group crypto/ cannot do: not the peer's fault.
+      give_up(ctx, "key exchange: " + ke.error().to_string());
+      msg.exchange = ExchangeType::INFORMATIONAL;
+      return TaskStatus::done;
+    }
+    ke_ = std::move(*ke);
+  }
+  new_spi_in_ = allocate_esp_spi(ctx.random);
+  nonce_i_ = ctx.random.bytes(kNonceSize);
+  msg.add(PayloadType::Notify,
+          wire::NotifyPayload{wire::ProtocolId::ESP, spi_bytes(old_spi_in_), NotifyType::REKEY_SA, {}});
+  if (old->mode == ChildMode::transport) msg.add_notify(NotifyType::USE_TRANSPORT_MODE);
+  msg.add(PayloadType::SA, wire::SaPayload{esp_proposals(config.esp_proposals, new_spi_in_)});
+  msg.add(PayloadType::Nonce, wire::NoncePayload{nonce_i_});
+  if (ke_) {
+    const ByteView kei = ke_->public_value();
+    msg.add(PayloadType::KE, wire::KePayload{group, Bytes(kei.begin(), kei.end())});
+  }
+  msg.add(PayloadType::TSi, wire::TsPayload{old->local_ts});
+  msg.add(PayloadType::TSr, wire::TsPayload{old->remote_ts});
+  return TaskStatus::need_more;
+}
+
+TaskStatus ChildRekey::give_up(TaskContext& ctx, std::string why) {
+  IkeSa& sa = ctx.sa;
+  if (ChildSa* old = sa.find_child_by_spi_in(old_spi_in_)) old->rekeying = false;
+  ++ctx.counters.child_rekeys_failed;
+  ctx.event(EventKind::child_sa_rekey_failed,
+            fmt::format("rekeying CHILD_SA {} (SPI in 0x{:08x}) failed: {}; the old CHILD_SA stays in use",
+                        sa.config->child_name, old_spi_in_, why));
+  return TaskStatus::done;
+}
+
+TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg) {
+  IkeSa& sa = ctx.sa;
+  const ConnectionConfig& config = *sa.config;
+  const std::string peer = wire::ip_address_to_string(sa.remote.ip_bytes());
+  if (const wire::NotifyPayload* n = msg.find_notify(NotifyType::INVALID_KE_PAYLOAD)) {
+    if (n->data.size() != 2) return give_up(ctx, "peer answered INVALID_KE_PAYLOAD without a group");
+    auto wanted = static_cast<wire::KeGroup>((n->data[0] << 8) | n->data[1]);
+    const bool ours = std::any_of(config.esp_proposals.begin(), config.esp_proposals.end(),
+                                  [&](const EspSuite& s) { return s.ke == wanted; });
+    const wire::KeGroup sent = ke_ ? ke_->group() : wire::KeGroup::NONE;
+    if (ours && !retry_group_ && wanted != sent) {
+      retry_group_ = wanted;
+      ctx.event(EventKind::invalid_ke_retry,
+                fmt::format("peer {} asked for the PFS group {} for child {} (INVALID_KE_PAYLOAD); retrying "
+                            "the rekey with it",
+                            peer, group_keyword(wanted), config.child_name));
+      return TaskStatus::need_more;  // build_request again, in a new exchange
+    }
+    return give_up(ctx, fmt::format("peer {} refused the PFS group {} for child {}; it accepts: {}", peer,
+                                    sent == wire::KeGroup::NONE ? "none" : group_keyword(sent),
+                                    config.child_name, group_keyword(wanted)));
+  }
+  if (msg.find_notify(NotifyType::TEMPORARY_FAILURE) != nullptr) {
+    // §2.8.1 / §2.25: the peer is busy with this child (rekeying it too); try again a little later.
+    ChildSa* old = sa.find_child_by_spi_in(old_spi_in_);
+    if (old != nullptr) {
+      old->rekeying = false;
+      const auto delay =
+          seconds(2) +
+          Duration{static_cast<Duration::rep>(ctx.random.u64() % static_cast<uint64_t>(seconds(8).count()))};
+      old->rekey_at = ctx.now + delay;
+    }
+    ++ctx.counters.child_rekeys_failed;
+    ctx.event(EventKind::child_sa_rekey_failed,
+              fmt::format("rekeying CHILD_SA {} (SPI in 0x{:08x}): peer {} answered TEMPORARY_FAILURE (it is "
+                          "rekeying it too); trying again in a few seconds",
+                          config.child_name, old_spi_in_, peer));
+    return TaskStatus::done;
+  }
+  if (const wire::NotifyPayload* n = msg.find_error_notify()) {
+    std::string why = fmt::format("peer {} answered {}", peer, wire::to_string(n->type));
+    if (n->type == NotifyType::NO_PROPOSAL_CHOSEN)
+      why += fmt::format(" (we offered {})", [&] {
+        std::string out;
+        for (const EspSuite& s : config.esp_proposals) out += (out.empty() ? "" : ", ") + s.to_string();
+        return out;
+      }());
+    return give_up(ctx, std::move(why));
+  }
+  ChildSa* old = sa.find_child_by_spi_in(old_spi_in_);
+  const auto* sa_payload = msg.find<wire::SaPayload>(PayloadType::SA);
+  const auto* nonce = msg.find<wire::NoncePayload>(PayloadType::Nonce);
+  const auto* tsi = msg.find<wire::TsPayload>(PayloadType::TSi);
+  const auto* tsr = msg.find<wire::TsPayload>(PayloadType::TSr);
+  if (sa_payload == nullptr || nonce == nullptr || tsi == nullptr || tsr == nullptr)
+    return give_up(ctx, "peer's answer lacks SA, Nr, TSi or TSr");
+  std::optional<Selection<EspSuite>> chosen = check_esp_answer(*sa_payload, config.esp_proposals);
+  std::optional<uint32_t> spi_out = chosen ? spi_from(chosen->peer_spi) : std::nullopt;
+  // The responder installed its half when it answered: refusing the answer
+  // means asking it to delete that half (INFORMATIONAL D(ESP, new SPI)).
+  auto refuse_answer = [&](std::string why) {
+    sa.tasks.queue(ChildDelete::refused(new_spi_in_));
+    return give_up(ctx, std::move(why));
+  };
+  if (!chosen || !spi_out) return refuse_answer("peer chose an ESP proposal we did not offer");
+  if (!is_subset(tsi->selectors, config.local_ts) || !is_subset(tsr->selectors, config.remote_ts))
+    return refuse_answer("peer's selectors are not a subset of ours");
+  SecretBytes g_ir;
+  if (chosen->suite.ke != wire::KeGroup::NONE) {
+    const auto* ker = msg.find<wire::KePayload>(PayloadType::KE);
+    if (!ke_ || ker == nullptr || ker->group != ke_->group())
+      return refuse_answer(
+          fmt::format("peer chose PFS group {} but sent no matching KEr", group_keyword(chosen->suite.ke)));
+    Result<SecretBytes> shared = ke_->compute_shared_secret(ker->data);
+    if (!shared) return refuse_answer("peer's KEr is unusable: " + shared.error().to_string());
+    g_ir = std::move(*shared);
+  }
+  if (old == nullptr) {
+    // Deleted meanwhile (by the peer): the new pair would have no predecessor
+    // to replace; ask the peer to drop its half.
+    sa.tasks.queue(ChildDelete::refused(new_spi_in_));
+    ++ctx.counters.child_rekeys_failed;
+    ctx.event(EventKind::child_sa_rekey_failed,
+              fmt::format("rekeying CHILD_SA {}: the old CHILD_SA was deleted meanwhile; the new one is "
+                          "deleted too",
+                          config.child_name));
+    return TaskStatus::done;
+  }
+  nonce_r_ = nonce->data;
+  const ChildMode mode =
+      (old->mode == ChildMode::transport && msg.find_notify(NotifyType::USE_TRANSPORT_MODE) != nullptr)
+          ? ChildMode::transport
+          : ChildMode::tunnel;
+  const uint32_t old_spi_out = old->spi_out;
+  if (!install_child(ctx,
+                     NewChild{new_spi_in_, *spi_out, chosen->suite, tsi->selectors, tsr->selectors, mode},
+                     g_ir.view(), nonce_i_, nonce_r_, Role::initiator)) {
+    sa.tasks.queue(ChildDelete::refused(new_spi_in_));
+    return give_up(ctx, "key derivation failed");
+  }
+  ++ctx.counters.child_rekeys_completed;
+  old = sa.find_child_by_spi_in(old_spi_in_);  // install_child added to sa.children
+  old->rekeying = false;
+  old->rekeyed = true;
+  old->rekey_at.reset();
+  // Make-before-break: the new pair is in place; now the old one goes.
+  sa.tasks.queue(std::make_unique<ChildDelete>(
+      old_spi_in_, fmt::format("rekeyed: replaced by SPIs {:08x}_i {:08x}_o (old {:08x}_o)", new_spi_in_,
+                               *spi_out, old_spi_out)));
+  return TaskStatus::done;
+}
+
+// --- responder ---------------------------------------------------------------
+
+void ChildRekey::refuse(TaskContext& ctx, NotifyType type, Bytes data, std::string why) {
+  error_ = wire::NotifyPayload{wire::ProtocolId::NONE, {}, type, std::move(data)};
+  ++ctx.counters.child_rekeys_refused;
+  ctx.event(EventKind::child_sa_failed, fmt::format("peer's rekey of CHILD_SA {} refused ({}): {}",
+                                                    ctx.sa.config->child_name, wire::to_string(type), why));
+}
+
+void ChildRekey::process_request(TaskContext& ctx, const IkeMessage& msg) {
+  IkeSa& sa = ctx.sa;
+  const ConnectionConfig& config = *sa.config;
+  const wire::NotifyPayload* rekey = msg.find_notify(NotifyType::REKEY_SA);
+  std::optional<uint32_t> old_spi_out =
+      (rekey != nullptr && rekey->protocol == wire::ProtocolId::ESP) ? spi_from(rekey->spi) : std::nullopt;
+  ChildSa* old = old_spi_out ? sa.find_child_by_spi_out(*old_spi_out) : nullptr;
+  if (old == nullptr || old->deleting || old->rekeyed) {
+    // §3.10.1: CHILD_SA_NOT_FOUND names the SPI the request named.
+    refuse(ctx, NotifyType::CHILD_SA_NOT_FOUND, {},
+           fmt::format("ESP SPI {:08x} names no CHILD_SA of ours", old_spi_out.value_or(0)));
+    if (old_spi_out) {
+      error_->protocol = wire::ProtocolId::ESP;
+      error_->spi = spi_bytes(*old_spi_out);
+    }
+    return;
+  }
+  if (old->rekeying) {
+    ++ctx.counters.child_rekey_collisions;
+    refuse(ctx, NotifyType::TEMPORARY_FAILURE, {},
+           "we are rekeying it ourselves (collision, RFC 7296 §2.8.1); ours goes on");
+    return;
+  }
+  old_spi_in_ = old->spi_in;
+  const auto* sa_payload = msg.find<wire::SaPayload>(PayloadType::SA);
+  const auto* nonce = msg.find<wire::NoncePayload>(PayloadType::Nonce);
+  const auto* tsi = msg.find<wire::TsPayload>(PayloadType::TSi);
+  const auto* tsr = msg.find<wire::TsPayload>(PayloadType::TSr);
+  if (sa_payload == nullptr || nonce == nullptr || tsi == nullptr || tsr == nullptr) {
+    refuse(ctx, NotifyType::TS_UNACCEPTABLE, {}, "the request has no TSi/TSr");
+    return;
+  }
+  selected_ = select_esp_proposal(sa_payload->proposals, config.esp_proposals);
+  if (!selected_ || !spi_from(selected_->peer_spi)) {
+    refuse(
+        ctx, NotifyType::NO_PROPOSAL_CHOSEN, {},
+        "no acceptable ESP proposal: " + explain_esp_mismatch(sa_payload->proposals, config.esp_proposals));
+    return;
+  }
+  const wire::KeGroup group = selected_->suite.ke;
+  if (group != wire::KeGroup::NONE) {
+    const auto* kei = msg.find<wire::KePayload>(PayloadType::KE);
+    if (kei == nullptr || kei->group != group) {
+      refuse(ctx, NotifyType::INVALID_KE_PAYLOAD, group_bytes(group),
+             fmt::format("we want the PFS group {}; peer sent {}", group_keyword(group),
+                         kei == nullptr ? std::string("no KEi") : group_keyword(kei->group)));
+      return;
+    }
+    peer_ke_ = kei->data;
+  }
+  tsi_ = narrow(tsi->selectors, config.remote_ts);
+  tsr_ = narrow(tsr->selectors, config.local_ts);
+  if (tsi_.empty() || tsr_.empty()) {
+    refuse(ctx, NotifyType::TS_UNACCEPTABLE, {}, "its selectors are not within ours");
+    return;
+  }
+  new_spi_out_ = *spi_from(selected_->peer_spi);
+  nonce_i_ = nonce->data;
+  mode_ = (msg.find_notify(NotifyType::USE_TRANSPORT_MODE) != nullptr && old->mode == ChildMode::transport)
+              ? ChildMode::transport
+              : ChildMode::tunnel;
+}
+
+void ChildRekey::build_response(TaskContext& ctx, IkeMessage& msg) {
+  IkeSa& sa = ctx.sa;
+  if (!error_ && sa.find_child_by_spi_in(old_spi_in_) == nullptr) {
+    refuse(ctx, NotifyType::CHILD_SA_NOT_FOUND, {}, "the CHILD_SA went while the request was handled");
+  }
+  SecretBytes g_ir;
+  if (!error_ && !peer_ke_.empty()) {
+    Result<std::unique_ptr<crypto::KeyExchange>> ke =
+        crypto::KeyExchange::create(selected_->suite.ke, ctx.random);
+    Result<SecretBytes> shared =
+        ke ? (*ke)->compute_shared_secret(peer_ke_) : Result<SecretBytes>(fail(ke.error()));
+    if (!shared) {
+      refuse(ctx, NotifyType::NO_PROPOSAL_CHOSEN, {}, "its KEi is unusable: " + shared.error().to_string());
+    } else {
+      ke_ = std::move(*ke);
+      g_ir = std::move(*shared);
+    }
+  }
+  if (error_) {
+    msg.add(PayloadType::Notify, *error_);
+    return;
+  }
+  new_spi_in_ = allocate_esp_spi(ctx.random);
+  nonce_r_ = ctx.random.bytes(kNonceSize);
+  // Make-before-break: the new inbound SA is installed before the answer goes out.
+  if (!install_child(ctx, NewChild{new_spi_in_, new_spi_out_, selected_->suite, tsr_, tsi_, mode_},
+                     g_ir.view(), nonce_i_, nonce_r_, Role::responder)) {
+    refuse(ctx, NotifyType::NO_PROPOSAL_CHOSEN, {}, "key derivation failed");
+    msg.add(PayloadType::Notify, *error_);
+    return;
+  }
+  ++ctx.counters.child_rekeys_answered;
+  if (ChildSa* old = sa.find_child_by_spi_in(old_spi_in_)) {
+    old->rekeyed = true;  // the initiator deletes it next
+    old->rekey_at.reset();
+  }
+  if (mode_ == ChildMode::transport) msg.add_notify(NotifyType::USE_TRANSPORT_MODE);
+  msg.add(PayloadType::SA, wire::SaPayload{{esp_proposal(selected_->suite, selected_->number, new_spi_in_)}});
+  msg.add(PayloadType::Nonce, wire::NoncePayload{nonce_r_});
+  if (ke_) {
+    const ByteView ker = ke_->public_value();
+    msg.add(PayloadType::KE, wire::KePayload{ke_->group(), Bytes(ker.begin(), ker.end())});
+  }
+  msg.add(PayloadType::TSi, wire::TsPayload{tsi_});
+  msg.add(PayloadType::TSr, wire::TsPayload{tsr_});
+}
+
+}  // namespace tern::ike

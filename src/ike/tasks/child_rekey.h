@@ -1,0 +1,90 @@
+// child_rekey: rekeying a CHILD_SA with CREATE_CHILD_SA (RFC 7296 §1.3.3,
+// §2.8, §2.17), with a new Diffie-Hellman exchange when the child's ESP
+// proposals name a group (PFS).
+//
+//   HDR, SK {N(REKEY_SA), SA, Ni, [KEi], TSi, TSr}  -->
+//                        <--  HDR, SK {SA, Nr, [KEr], TSi, TSr}
+//
+// N(REKEY_SA) carries protocol ESP and the SPI the initiator of the exchange
+// receives on (its inbound SPI of the old CHILD_SA); SA offers the configured
+// ESP suites with a fresh inbound SPI; TSi/TSr are the old child's.
+// KEYMAT = prf+(SK_d, [g^ir (new)] | Ni | Nr), with this exchange's nonces.
+//
+// Initiator (ternctl rekey, the child's rekey_time, a soft volume limit;
+// either original role): made with the old child's inbound SPI, which marks
+// it `rekeying` until the answer. On a good answer it installs the new
+// CHILD_SA and deletes the old one with child_delete (INFORMATIONAL
+// D(ESP, old SPI)); the data plane sends on the newest child of a policy
+// (esp/sa_table.h), so traffic moves at once. INVALID_KE_PAYLOAD naming a
+// group of our suites is retried once with it; any other refusal
+// (INVALID_KE for a group we do not list, NO_PROPOSAL_CHOSEN,
+// TS_UNACCEPTABLE, ...) keeps the old child and says why in a
+// child_sa_rekey_failed Event ("peer 192.0.2.2 refused the PFS group ecp256
+// for child net; it accepts: modp2048"), counted in child_rekeys_failed.
+// TEMPORARY_FAILURE (the peer is rekeying it too) schedules another try 2 to
+// 10 s later. A child gone before the request is built turns the request
+// into an empty INFORMATIONAL (a liveness check), since CREATE_CHILD_SA
+// cannot be empty.
+//
+// Responder: picks the proposal as child_create does and installs the new
+// CHILD_SA BEFORE its answer is sent (make-before-break: the new inbound SA
+// exists when the initiator starts to use it); the old one is deleted by the
+// initiator's Delete. Refusals are answered with one notify, the IKE SA and
+// the old child stay: CHILD_SA_NOT_FOUND (§3.10.1) for an SPI that names no
+// child of ours, TEMPORARY_FAILURE for one we are rekeying ourselves (a
+// collision, §2.8.1: the full lowest-nonce rule is not done yet),
+// NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD with the group we want,
+// TS_UNACCEPTABLE. Never fails the IKE SA; never installs without recording
+// the child, so nothing leaks.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/key_exchange.h"
+#include "ike/proposal.h"
+#include "ike/task.h"
+#include "wire/notify_payload.h"
+#include "wire/ts_payload.h"
+
+namespace tern::ike {
+
+class ChildRekey final : public Task {
+ public:
+  // Responder.
+  ChildRekey() : Task(Role::responder) {}
+  // Initiator: rekey the CHILD_SA whose inbound SPI is `old_spi_in`.
+  explicit ChildRekey(uint32_t old_spi_in) : Task(Role::initiator), old_spi_in_(old_spi_in) {}
+
+  TaskType type() const override { return TaskType::child_rekey; }
+  wire::ExchangeType exchange() const override { return wire::ExchangeType::CREATE_CHILD_SA; }
+  TaskStatus build(TaskContext& ctx, IkeMessage& msg) override;
+  TaskStatus process(TaskContext& ctx, const IkeMessage& msg) override;
+
+ private:
+  TaskStatus build_request(TaskContext& ctx, IkeMessage& msg);
+  TaskStatus process_response(TaskContext& ctx, const IkeMessage& msg);
+  void process_request(TaskContext& ctx, const IkeMessage& msg);
+  void build_response(TaskContext& ctx, IkeMessage& msg);
+  // Initiator: the rekey did not happen; the old child stays.
+  TaskStatus give_up(TaskContext& ctx, std::string why);
+  void refuse(TaskContext& ctx, wire::NotifyType type, Bytes data, std::string why);
+
+  uint32_t old_spi_in_ = 0;  // the old child, by our inbound SPI
+  uint32_t new_spi_in_ = 0;
+  uint32_t new_spi_out_ = 0;
+  Bytes nonce_i_, nonce_r_;  // this exchange's Ni, Nr
+  std::unique_ptr<crypto::KeyExchange> ke_;
+  std::optional<wire::KeGroup> retry_group_;  // initiator: the group the peer asked for
+  // Responder:
+  std::optional<wire::NotifyPayload> error_;
+  std::optional<Selection<EspSuite>> selected_;
+  std::vector<wire::TrafficSelector> tsi_, tsr_;
+  ChildMode mode_ = ChildMode::tunnel;
+  Bytes peer_ke_;
+};
+
+}  // namespace tern::ike
