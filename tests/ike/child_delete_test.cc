@@ -18,11 +18,6 @@ void establish(TwoPeers& net) {
   ASSERT_EQ(net.only_sa(net.b)->state, IkeSaState::established);
 }
 
-Bytes spi_bytes(uint32_t spi) {
-  return {static_cast<uint8_t>(spi >> 24), static_cast<uint8_t>(spi >> 16), static_cast<uint8_t>(spi >> 8),
-          static_cast<uint8_t>(spi)};
-}
-
 // The SPIs of the ESP Delete payloads of a message (empty if none).
 std::vector<Bytes> esp_deletes(const IkeMessage& msg) {
   std::vector<Bytes> spis;

@@ -37,20 +37,6 @@ ConnectionConfig with_esp(ConnectionConfig c, std::vector<EspSuite> suites) {
   return c;
 }
 
-void establish(TwoPeers& net) {
-  net.up();
-  net.deliver_all();
-  ASSERT_EQ(net.only_sa(net.a)->state, IkeSaState::established) << net.dump_events();
-  ASSERT_EQ(net.only_sa(net.b)->state, IkeSaState::established);
-  ASSERT_EQ(net.log_a.installed.size(), 1u);
-  ASSERT_EQ(net.log_b.installed.size(), 1u);
-}
-
-Bytes spi_bytes(uint32_t spi) {
-  return {static_cast<uint8_t>(spi >> 24), static_cast<uint8_t>(spi >> 16), static_cast<uint8_t>(spi >> 8),
-          static_cast<uint8_t>(spi)};
-}
-
 IkeMessage open_first(TwoPeers& net, Endpoint& receiver) {
   EXPECT_FALSE(net.wire.empty());
   if (net.wire.empty()) return {};
@@ -138,7 +124,7 @@ void rekey(TwoPeers& net, Endpoint& e, const char* connection) {
 
 TEST(ChildRekey, WithoutPfsTheNewChildReplacesTheOldMakeBeforeBreak) {
   TwoPeers net(config_a(), config_b());
-  establish(net);
+  establish_one_child(net);
   const InstallChildSa old_a = net.log_a.installed[0];
   const InstallChildSa old_b = net.log_b.installed[0];
   rekey(net, net.a, "a-b");
@@ -209,7 +195,7 @@ class ChildRekeyPfs : public ::testing::TestWithParam<KeGroup> {};
 TEST_P(ChildRekeyPfs, KeyExchangeInBothMessagesAndMatchingKeys) {
   const KeGroup group = GetParam();
   TwoPeers net(with_esp(config_a(), {esp_with(group)}), with_esp(config_b(), {esp_with(group)}));
-  establish(net);
+  establish_one_child(net);
   // IKE_AUTH has no KE: the first child is made without the group.
   EXPECT_EQ(net.log_a.installed[0].suite.ke, KeGroup::NONE);
   rekey(net, net.a, "a-b");
@@ -236,7 +222,7 @@ INSTANTIATE_TEST_SUITE_P(Groups, ChildRekeyPfs, ::testing::Values(KeGroup::CURVE
 TEST(ChildRekey, TheOriginalResponderCanRekeyToo) {
   TwoPeers net(with_esp(config_a(), {esp_with(KeGroup::CURVE25519)}),
                with_esp(config_b(), {esp_with(KeGroup::CURVE25519)}));
-  establish(net);
+  establish_one_child(net);
   const uint32_t old_b = net.log_b.installed[0].spi_in;
   rekey(net, net.b, "b-a");
   // <--  HDR, SK {N(REKEY_SA, old SPI_in of B), SA, Ni, KEi, TSi, TSr}
@@ -266,7 +252,7 @@ TEST(ChildRekey, InvalidKePayloadIsRetriedOnceWithThePeersGroup) {
   // A prefers x25519 but allows modp2048; B allows only modp2048.
   TwoPeers net(with_esp(config_a(), {esp_with(KeGroup::CURVE25519), esp_with(KeGroup::MODP_2048)}),
                with_esp(config_b(), {esp_with(KeGroup::MODP_2048)}));
-  establish(net);
+  establish_one_child(net);
   rekey(net, net.a, "a-b");
   // HDR, SK {N(REKEY_SA), SA, Ni, KEi(x25519), TSi, TSr}  -->
   EXPECT_EQ(open_first(net, net.b).find<wire::KePayload>(PayloadType::KE)->group, KeGroup::CURVE25519);
@@ -289,7 +275,7 @@ TEST(ChildRekey, InvalidKePayloadIsRetriedOnceWithThePeersGroup) {
 
 TEST(ChildRekey, APeerThatRefusesOurGroupLeavesTheOldChildAndSaysWhy) {
   TwoPeers net(with_esp(config_a(), {esp_with(KeGroup::ECP_256)}), config_b());
-  establish(net);
+  establish_one_child(net);
   const InstallChildSa old_a = net.log_a.installed[0];
   rekey(net, net.a, "a-b");
   // HDR, SK {N(REKEY_SA), SA, Ni, KEi(ecp256), TSi, TSr}  -->  lost; the peer (a strongSwan with
@@ -321,7 +307,7 @@ TEST(ChildRekey, APeerThatRefusesOurGroupLeavesTheOldChildAndSaysWhy) {
 TEST(ChildRekey, NoProposalChosenKeepsTheOldChildOnBothEnds) {
   // A wants PFS; B does not do it: B cannot accept A's proposal.
   TwoPeers net(with_esp(config_a(), {esp_with(KeGroup::CURVE25519)}), config_b());
-  establish(net);
+  establish_one_child(net);
   rekey(net, net.a, "a-b");
   ASSERT_TRUE(net.deliver_one());
   // <--  HDR, SK {N(NO_PROPOSAL_CHOSEN)}
@@ -347,7 +333,7 @@ TEST(ChildRekey, RekeyTimeFiresWithinTheRandTimeJitter) {
     a.child_limits.rekey_time = seconds(60);
     a.child_limits.rand_time = seconds(10);
     TwoPeers net(a, config_b(), seed);
-    establish(net);
+    establish_one_child(net);
     const Timestamp installed_at = net.now;
     std::optional<Timestamp> due = net.a.next_deadline();
     ASSERT_TRUE(due.has_value());
@@ -379,7 +365,7 @@ TEST(ChildRekey, RekeyTimeFiresWithinTheRandTimeJitter) {
 
 TEST(ChildRekey, CommandErrorsNameWhatIsMissing) {
   TwoPeers net(config_a(), config_b());
-  establish(net);
+  establish_one_child(net);
   Result<void> ike = net.a.command(Rekey{"a-b", ""}, net.now);
   ASSERT_FALSE(ike.has_value());
   EXPECT_NE(ike.error().detail.find("rekeying the IKE SA is not implemented yet"), std::string::npos);
@@ -398,7 +384,7 @@ TEST(ChildRekey, CommandErrorsNameWhatIsMissing) {
 
 TEST(ChildRekey, ARekeyOfAnUnknownChildIsAnsweredChildSaNotFound) {
   TwoPeers net(config_a(), config_b());
-  establish(net);
+  establish_one_child(net);
   // HDR, SK {N(REKEY_SA, ESP, 0xdeadbeef), SA, Ni, TSi, TSr}  -->   (Message ID 2: after IKE_SA_INIT,
   // IKE_AUTH)
   IkeMessage request;
@@ -429,7 +415,7 @@ TEST(ChildRekey, ARekeyOfAnUnknownChildIsAnsweredChildSaNotFound) {
 
 TEST(ChildRekey, CollidingRekeysAreAnsweredTemporaryFailureAndOneLaterWins) {
   TwoPeers net(config_a(), config_b());
-  establish(net);
+  establish_one_child(net);
   // Both ends start a rekey of the same child at once (§2.8.1).
   rekey(net, net.a, "a-b");
   rekey(net, net.b, "b-a");
@@ -464,7 +450,7 @@ TEST(ChildRekey, CollidingRekeysAreAnsweredTemporaryFailureAndOneLaterWins) {
 TEST(ChildRekey, LostAndDuplicatedMessagesStillLeaveOnePair) {
   TwoPeers net(with_esp(config_a(), {esp_with(KeGroup::CURVE25519)}),
                with_esp(config_b(), {esp_with(KeGroup::CURVE25519)}));
-  establish(net);
+  establish_one_child(net);
   rekey(net, net.a, "a-b");
   // The rekey request is lost; A retransmits it.
   net.drop_one();
@@ -491,7 +477,7 @@ TEST(ChildRekey, LostAndDuplicatedMessagesStillLeaveOnePair) {
 
 TEST(ChildRekey, ALostResponseIsRetransmittedFromTheCacheNotInstalledTwice) {
   TwoPeers net(config_a(), config_b());
-  establish(net);
+  establish_one_child(net);
   rekey(net, net.a, "a-b");
   ASSERT_TRUE(net.deliver_one());
   net.drop_one();                               // B's answer is lost

@@ -24,20 +24,6 @@ ConnectionConfig with_limits(ConnectionConfig c) {
   return c;
 }
 
-void establish(TwoPeers& net) {
-  net.up();
-  net.deliver_all();
-  ASSERT_EQ(net.only_sa(net.a)->state, IkeSaState::established) << net.dump_events();
-  ASSERT_EQ(net.only_sa(net.b)->state, IkeSaState::established);
-  ASSERT_EQ(net.log_a.installed.size(), 1u);
-  ASSERT_EQ(net.log_b.installed.size(), 1u);
-}
-
-Bytes spi_bytes(uint32_t spi) {
-  return {static_cast<uint8_t>(spi >> 24), static_cast<uint8_t>(spi >> 16), static_cast<uint8_t>(spi >> 8),
-          static_cast<uint8_t>(spi)};
-}
-
 std::vector<Bytes> esp_deletes(const IkeMessage& msg) {
   std::vector<Bytes> spis;
   for (const wire::Payload& p : msg.payloads) {
@@ -59,7 +45,7 @@ void report(TwoPeers& net, Endpoint& e, const DataplaneEvent& event) {
 
 TEST(DataplaneEvent, TheChildsVolumeLimitsReachTheDataPlane) {
   TwoPeers net(with_limits(config_a()), config_b());
-  establish(net);
+  establish_one_child(net);
   EXPECT_EQ(net.log_a.installed[0].limits, (ChildLimits{0, 0, 40, 50}));
   EXPECT_EQ(net.log_b.installed[0].limits, ChildLimits{});  // B configured none
 }
@@ -68,7 +54,7 @@ TEST(DataplaneEvent, EspTrafficSeenSuppressesTheLivenessCheckOfABusyTunnel) {
   ConnectionConfig a = config_a();
   a.dpd_delay = seconds(30);
   TwoPeers net(a, config_b());
-  establish(net);
+  establish_one_child(net);
   const uint32_t spi_in = net.log_a.installed[0].spi_in;
   const Timestamp established_at = net.now;
   ASSERT_EQ(net.a.next_deadline(), established_at + seconds(30));
@@ -98,7 +84,7 @@ TEST(DataplaneEvent, EspTrafficSeenSuppressesTheLivenessCheckOfABusyTunnel) {
 
 TEST(DataplaneEvent, ASoftLimitRekeysTheChildOnce) {
   TwoPeers net(with_limits(config_a()), config_b());
-  establish(net);
+  establish_one_child(net);
   const uint32_t spi_in = net.log_a.installed[0].spi_in;
   report(net, net.a, ChildLimitReached{spi_in, Limit::soft, Cause::packets});
   report(net, net.a, ChildLimitReached{spi_in, Limit::soft, Cause::packets});  // once per child
@@ -129,7 +115,7 @@ TEST(DataplaneEvent, ASoftLimitRekeysTheChildOnce) {
 
 TEST(DataplaneEvent, SequenceNumbersNearlyExhaustedIsASoftLimitToo) {
   TwoPeers net(config_a(), config_b());
-  establish(net);
+  establish_one_child(net);
   report(net, net.b, ChildLimitReached{net.log_b.installed[0].spi_in, Limit::soft, Cause::sequence_numbers});
   EXPECT_TRUE(
       net.log_b.has_event(EventKind::child_sa_limit,
@@ -142,7 +128,7 @@ TEST(DataplaneEvent, SequenceNumbersNearlyExhaustedIsASoftLimitToo) {
 
 TEST(DataplaneEvent, AHardLimitDeletesTheChildAndTheIkeSaStays) {
   TwoPeers net(with_limits(config_a()), config_b());
-  establish(net);
+  establish_one_child(net);
   const InstallChildSa child_a = net.log_a.installed[0];
   const InstallChildSa child_b = net.log_b.installed[0];
   report(net, net.a, ChildLimitReached{child_a.spi_in, Limit::hard, Cause::packets});
@@ -187,7 +173,7 @@ TEST(DataplaneEvent, AHardLimitDeletesTheChildAndTheIkeSaStays) {
 
 TEST(DataplaneEvent, TheResponderDeletesAChildWhoseSequenceNumbersRanOut) {
   TwoPeers net(config_a(), config_b());
-  establish(net);
+  establish_one_child(net);
   const InstallChildSa child_b = net.log_b.installed[0];
   report(net, net.b, ChildLimitReached{child_b.spi_in, Limit::hard, Cause::sequence_numbers});
   // <--  HDR, SK {D(ESP, SPI_in of B)}   (B is the original responder; either end may delete)
@@ -207,7 +193,7 @@ TEST(DataplaneEvent, EventsForUnknownSpisAreIgnored) {
   ConnectionConfig a = with_limits(config_a());
   a.dpd_delay = seconds(30);
   TwoPeers net(a, config_b());
-  establish(net);
+  establish_one_child(net);
   const uint32_t unknown = net.log_a.installed[0].spi_in ^ 0x01010101u;
   const size_t events_before = net.log_a.events.size();
   const std::optional<Timestamp> deadline = net.a.next_deadline();

@@ -248,4 +248,21 @@ inline void expect_matching_children(const PeerLog& initiator, const PeerLog& re
   EXPECT_EQ(i.encap, r.encap);
 }
 
+// HDR, SA, KE, Ni / HDR, SK {IDi, AUTH, SA, TSi, TSr} and their answers: both
+// IKE SAs ESTABLISHED and one CHILD_SA installed on each side.
+inline void establish_one_child(TwoPeers& net) {
+  net.up();
+  net.deliver_all();
+  ASSERT_EQ(net.only_sa(net.a)->state, IkeSaState::established) << net.dump_events();
+  ASSERT_EQ(net.only_sa(net.b)->state, IkeSaState::established);
+  ASSERT_EQ(net.log_a.installed.size(), 1u);
+  ASSERT_EQ(net.log_b.installed.size(), 1u);
+}
+
+// An ESP SPI as the four octets a Delete payload or N(REKEY_SA) carries.
+inline Bytes spi_bytes(uint32_t spi) {
+  return {static_cast<uint8_t>(spi >> 24), static_cast<uint8_t>(spi >> 16), static_cast<uint8_t>(spi >> 8),
+          static_cast<uint8_t>(spi)};
+}
+
 }  // namespace tern::ike::testing
