@@ -182,7 +182,7 @@ class DataPlane {
   std::vector<uint8_t> transport_packet_;  // an inbound transport-mode packet being rebuilt
   TrapTable traps_;
   std::map<uint32_t, esp::ChildWatch> watches_;  // by spi_in: one per installed CHILD_SA
-  io::TunGro gro_;  // decapsulated packets on their way to the TUN device
+  io::TunGro gro_;                               // decapsulated packets on their way to the TUN device
   Acquire acquire_;
   mutable DataPlaneCounters counters_;
 };

@@ -111,7 +111,8 @@ Result<void> segment_into(ByteView packet, const VnetHeader& h, const SegmentPla
     const size_t size = headers + chunk;
     const MutableByteView where = place(size);
     if (where.size() != size)
-      return fail(Errc::too_many, fmt::format("no room for segment {} of {} ({} octets)", i + 1, count, size));
+      return fail(Errc::too_many,
+                  fmt::format("no room for segment {} of {} ({} octets)", i + 1, count, size));
     uint8_t* out = where.data();
     std::memcpy(out, packet.data(), headers);
     std::memcpy(out + headers, packet.data() + headers + offset, chunk);

@@ -128,18 +128,21 @@ Result<size_t> UdpSocket::send_batch(const ike::Address& local, const ike::Addre
     ++gso_sends_;
     sent = r.sent;
     if (r.error == 0 || r.error == EAGAIN || r.error == ENOBUFS) {
-      if (sent == 0) return fail(Errc::io_error, fmt::format("cannot send {} datagrams to {}: {}", packets.size(),
-                                                             remote.to_string(), std::strerror(r.error)));
+      if (sent == 0)
+        return fail(Errc::io_error, fmt::format("cannot send {} datagrams to {}: {}", packets.size(),
+                                                remote.to_string(), std::strerror(r.error)));
       return sent;
     }
     // EIO (no checksum offload on the way), EINVAL (a segment above the path
     // MTU), ...: the kernel cannot segment for us on this path; plain
     // sendmmsg from now on.
     gso_ = false;
-    TERN_LOG(LogLevel::warning, "io", "UDP segmentation offload towards {} refused ({}); sending datagram by datagram",
+    TERN_LOG(LogLevel::warning, "io",
+             "UDP segmentation offload towards {} refused ({}); sending datagram by datagram",
              remote.to_string(), std::strerror(r.error));
   }
-  Result<size_t> rest = io::send_batch(descriptor_.native_handle(), local, set_source, remote, packets.subspan(sent));
+  Result<size_t> rest =
+      io::send_batch(descriptor_.native_handle(), local, set_source, remote, packets.subspan(sent));
   if (!rest) return sent > 0 ? Result<size_t>(sent) : rest;
   return sent + *rest;
 }

@@ -26,7 +26,8 @@ TEST(InetChecksum, SumFoldsToTheRfc1071Value) {
     for (size_t offset = 0; offset < 4; ++offset) {
       for (size_t n = 0; n <= 130; ++n) {
         const uint64_t acc = 0x1234;  // callers add pseudo-header words first
-        EXPECT_EQ(fold(sum(data->data() + offset, n, acc)), fold(reference_sum(data->data() + offset, n, acc)))
+        EXPECT_EQ(fold(sum(data->data() + offset, n, acc)),
+                  fold(reference_sum(data->data() + offset, n, acc)))
             << "offset " << offset << " length " << n;
       }
     }

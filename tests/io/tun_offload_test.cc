@@ -124,7 +124,8 @@ TEST(TunOffload, SegmentsPlacedByTheCallerAreTheSameAsInScratch) {
   next = 0;
   size_t emitted = 0;
   const auto refused = segment_into(
-      packet, h, [&](size_t size) { return next++ == 0 ? MutableByteView(slots[0].data(), size) : MutableByteView(); },
+      packet, h,
+      [&](size_t size) { return next++ == 0 ? MutableByteView(slots[0].data(), size) : MutableByteView(); },
       [&](ByteView) { ++emitted; });
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, Errc::too_many);

@@ -25,15 +25,8 @@ TERNCTL=${2:?usage: strongswan_rekey_test.sh TERND TERNCTL}
 
 netns_init
 netns_require_cmd jq ping
-ns_t=$(netns_name tern)
-ns_s=$(netns_name sw)
-netns_create "$ns_t" "$ns_s"
-netns_link "$ns_t" veth0 198.51.100.1/24 "$ns_s" veth0 198.51.100.2/24
-netns_addr "$ns_t" lo 192.0.2.1/32
-netns_addr "$ns_s" lo 203.0.113.1/32
-T=$NETNS_TMP/tern
-S=$NETNS_TMP/sw
-mkdir -p "$T" "$S"
+td_pair_topology tern sw  # tern in ns_a (198.51.100.1), strongSwan in ns_b (198.51.100.2)
+ns_t=$ns_a ns_s=$ns_b T=$A S=$B
 psk="rekey interop shared secret"
 
 td_write_psk_conf "$T" name=sw local_addr=198.51.100.1 remote_addr=198.51.100.2 \

@@ -131,17 +131,20 @@ td_ike_count_is() {
   [[ $(td_ike_count "$1" "$3") == "$2" ]]
 }
 
-# td_pair_topology — the two-site layout most ternd tests use: namespaces
-# $ns_a and $ns_b joined by veth0 (198.51.100.1/24 -- 198.51.100.2/24), the
-# sites' inner addresses on lo (a: 192.0.2.1, b: 203.0.113.1), and the daemon
-# directories A=$NETNS_TMP/a and B=$NETNS_TMP/b. Sets those four globals.
+# td_pair_topology [NAME_A NAME_B] — the two-site layout most tests use:
+# namespaces $ns_a and $ns_b (named after NAME_A/NAME_B, default a and b)
+# joined by veth0 (198.51.100.1/24 -- 198.51.100.2/24), the sites' inner
+# addresses on lo (a: 192.0.2.1, b: 203.0.113.1), and the daemon directories
+# A=$NETNS_TMP/NAME_A and B=$NETNS_TMP/NAME_B (created). Sets those four globals.
 td_pair_topology() {
-  ns_a=$(netns_name a)
-  ns_b=$(netns_name b)
+  local name_a=${1:-a} name_b=${2:-b}
+  ns_a=$(netns_name "$name_a")
+  ns_b=$(netns_name "$name_b")
   netns_create "$ns_a" "$ns_b"
   netns_link "$ns_a" veth0 198.51.100.1/24 "$ns_b" veth0 198.51.100.2/24
   netns_addr "$ns_a" lo 192.0.2.1/32
   netns_addr "$ns_b" lo 203.0.113.1/32
-  A=$NETNS_TMP/a
-  B=$NETNS_TMP/b
+  A=$NETNS_TMP/$name_a
+  B=$NETNS_TMP/$name_b
+  mkdir -p "$A" "$B"
 }
