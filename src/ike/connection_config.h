@@ -82,14 +82,34 @@ std::string_view to_string(DpdAction action);
 // (ike/dataplane_event.h). Time: the engine rekeys rekey_time after the
 // CHILD_SA was installed, minus a random jitter of up to rand_time (so that
 // both peers do not start at once); zero rekey_time: no rekey by time.
+// life_time is the hard limit by time: the CHILD_SA is deleted this long
+// after it was installed if no rekey replaced it first; zero: none.
 struct ChildLimits {
   uint64_t rekey_bytes = 0;
   uint64_t life_bytes = 0;
   uint64_t rekey_packets = 0;
   uint64_t life_packets = 0;
   Duration rekey_time{0};
+  Duration life_time{0};
   Duration rand_time{0};
   friend bool operator==(const ChildLimits&, const ChildLimits&) = default;
+};
+
+// Lifetimes of an IKE SA (swanctl.conf rekey_time, reauth_time, rand_time,
+// over_time), counted from its establishment. rekey_time: rekey it with
+// CREATE_CHILD_SA (RFC 7296 §1.3.2, new SPIs and keys, same authentication;
+// the CHILD_SAs move to the new IKE SA). reauth_time: reauthenticate, make
+// before break (a new IKE SA and CHILD_SAs of the connection, then the old
+// IKE SA is deleted). Either is reduced by a random jitter of up to
+// rand_time. over_time: the hard limit, how long after the earlier of the two
+// an IKE SA that was not replaced is deleted. Zero: never (the engine's
+// defaults; config/ sets swanctl.conf-like defaults).
+struct IkeLifetimes {
+  Duration rekey_time{0};
+  Duration reauth_time{0};
+  Duration rand_time{0};
+  Duration over_time{0};
+  friend bool operator==(const IkeLifetimes&, const IkeLifetimes&) = default;
 };
 
 // Retransmission of our requests (RFC 7296 §2.1): the first retransmit after
@@ -122,6 +142,7 @@ struct ConnectionConfig {
   // that announce nothing (strongSwan, libreswan, OpenIKED) send one request
   // at a time anyway, and we send them one at a time too.
   uint32_t window_size = 4;
+  IkeLifetimes ike_lifetimes;
 
   // The first CHILD_SA, made with IKE_AUTH.
   std::string child_name = "child";
