@@ -1,5 +1,6 @@
 // See request.h. Field rules per command (docs/control.md):
 //   up, rekey          connection (required), child (optional)
+//   rekey              reauth (optional boolean; not with child)
 //   down               connection (required)
 //   list-sas, stats,
 //   reload, events     nothing else
@@ -99,7 +100,7 @@ Result<Request> parse_request(std::string_view line) {
 
   for (const auto& [key, value] : object.items()) {
     bool known = key == "command" || (key == "connection" && takes_connection(*kind)) ||
-                 (key == "child" && takes_child(*kind));
+                 (key == "child" && takes_child(*kind)) || (key == "reauth" && *kind == Kind::rekey);
     if (!known) return bad(fmt::format("{} does not take \"{}\"", word, key));
   }
 
@@ -116,6 +117,13 @@ Result<Request> parse_request(std::string_view line) {
     if (!child) return fail(child.error());
     if (*child) request.child = std::move(**child);
   }
+  if (auto reauth = object.find("reauth"); reauth != object.end()) {
+    if (!reauth->is_boolean())
+      return bad(fmt::format("\"reauth\" of {} must be a boolean, not {}", word, type_name(*reauth)));
+    request.reauth = reauth->get<bool>();
+    if (request.reauth && !request.child.empty())
+      return bad("rekey with \"reauth\" reauthenticates the IKE SA and takes no \"child\"");
+  }
   return request;
 }
 
@@ -123,6 +131,7 @@ std::string encode_request(const Request& request) {
   nlohmann::json object = {{"command", to_string(request.kind)}};
   if (takes_connection(request.kind)) object["connection"] = request.connection;
   if (takes_child(request.kind) && !request.child.empty()) object["child"] = request.child;
+  if (request.kind == Kind::rekey && request.reauth) object["reauth"] = true;
   return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -4,6 +4,7 @@
 //   {"command": "up", "connection": "site-b", "child": "net"}   "child" optional
 //   {"command": "down", "connection": "site-b"}
 //   {"command": "rekey", "connection": "site-b", "child": "net"} "child" optional
+//   {"command": "rekey", "connection": "site-b", "reauth": true} reauthenticate (no "child")
 //   {"command": "list-sas"}  {"command": "stats"}  {"command": "reload"}  {"command": "events"}
 //
 // parse_request() is called by the control server (io/) for every line a
@@ -27,6 +28,7 @@ struct Request {
   Kind kind = Kind::list_sas;
   std::string connection;  // up, down, rekey; empty otherwise
   std::string child;       // up, rekey: optional (empty: the connection's children)
+  bool reauth = false;     // rekey of the IKE SA: reauthenticate instead (swanctl --rekey --reauth)
 
   friend bool operator==(const Request&, const Request&) = default;
 };

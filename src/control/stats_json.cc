@@ -60,6 +60,15 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(child_rekeys_answered),
     TERN_COUNTER(child_rekeys_refused),
     TERN_COUNTER(child_rekey_collisions),
+    TERN_COUNTER(ike_rekeys_started),
+    TERN_COUNTER(ike_rekeys_completed),
+    TERN_COUNTER(ike_rekeys_failed),
+    TERN_COUNTER(ike_rekeys_answered),
+    TERN_COUNTER(ike_rekeys_refused),
+    TERN_COUNTER(ike_rekey_collisions),
+    TERN_COUNTER(ike_reauths_started),
+    TERN_COUNTER(ike_reauths_completed),
+    TERN_COUNTER(ike_sas_expired),
 };
 #undef TERN_COUNTER
 

@@ -93,8 +93,31 @@ void Daemon::handle_down(io::ClientId client, const control::Request& request) {
 }
 
 // Starts the rekey and answers at once: the outcome shows in `ternctl events`
-// and `list-sas` (new SPIs), or as a child_sa_rekey_failed event.
+// and `list-sas` (new SPIs), or as a child_sa_rekey_failed / ike_sa_rekey_failed
+// / ike_sa_reauth event.
 void Daemon::handle_rekey(io::ClientId client, const control::Request& request) {
+  if (request.child.empty()) {
+    const ike::EndpointCounters& c = endpoint_->counters();
+    const uint64_t before = request.reauth ? c.ike_reauths_started : c.ike_rekeys_started;
+    Result<void> started = request.reauth
+                               ? endpoint_->command(ike::Reauth{request.connection}, clock_.now())
+                               : endpoint_->command(ike::Rekey{request.connection, ""}, clock_.now());
+    if (!started) {
+      control_->send(client, control::error_line(started.error().detail));
+      return;
+    }
+    const uint64_t count = (request.reauth ? c.ike_reauths_started : c.ike_rekeys_started) - before;
+    const char* what = request.reauth ? "reauthenticating" : "rekeying";
+    TERN_LOG(LogLevel::info, "ternd", "ternctl rekey {}{}: {} {} IKE SA(s)", request.connection,
+             request.reauth ? " --reauth" : "", what, count);
+    control_->send(client, control::ok_line(nlohmann::json{
+                               {"message", fmt::format("{} {} IKE SA(s) of {} (started; see `ternctl events` "
+                                                       "or `list-sas` for the new SPIs)",
+                                                       what, count, request.connection)},
+                               {"ike_sas", count}}));
+    run_effects();
+    return;
+  }
   const uint64_t before = endpoint_->counters().child_rekeys_started;
   Result<void> started = endpoint_->command(ike::Rekey{request.connection, request.child}, clock_.now());
   if (!started) {

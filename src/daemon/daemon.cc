@@ -23,14 +23,18 @@ LogLevel level_of(ike::EventKind kind) {
     case K::ike_sa_destroyed:
     case K::child_sa_installed:
     case K::child_sa_removed:
-    case K::child_sa_rekey_started: return LogLevel::notice;
+    case K::child_sa_rekey_started:
+    case K::ike_sa_rekey_started:
+    case K::ike_sa_rekeyed:
+    case K::ike_sa_reauth: return LogLevel::notice;
     case K::child_sa_failed:
     case K::proposal_mismatch:
     case K::authentication_failed:
     case K::dpd_action:
     case K::invalid_spi_reported:
     case K::child_sa_limit:
-    case K::child_sa_rekey_failed: return LogLevel::warning;
+    case K::child_sa_rekey_failed:
+    case K::ike_sa_rekey_failed: return LogLevel::warning;
     case K::invalid_ke_retry:
     case K::retransmit:
     case K::message_dropped: return LogLevel::info;

@@ -25,14 +25,20 @@ struct DownChild {
 };
 
 // Rekey one CHILD_SA (by its child name) of every established IKE SA of the
-// named connection with CREATE_CHILD_SA (RFC 7296 §1.3.3, tasks/child_rekey.h).
-// An empty `child` would mean the IKE SA itself, which this build cannot
-// rekey yet: Endpoint::command refuses it.
+// named connection with CREATE_CHILD_SA (RFC 7296 §1.3.3, tasks/child_rekey.h);
+// an empty `child`: rekey the IKE SAs themselves (§1.3.2, tasks/ike_rekey.h).
 struct Rekey {
   std::string connection;
   std::string child;
 };
 
-using Command = std::variant<Up, Down, DownChild, Rekey>;
+// Reauthenticate every established IKE SA of the named connection, make
+// before break: a new IKE SA with its CHILD_SAs, then the old one is deleted
+// (swanctl --rekey --reauth).
+struct Reauth {
+  std::string connection;
+};
+
+using Command = std::variant<Up, Down, DownChild, Rekey, Reauth>;
 
 }  // namespace tern::ike

@@ -20,6 +20,10 @@ std::string_view to_string(EventKind kind) {
     case EventKind::child_sa_limit: return "child_sa_limit";
     case EventKind::child_sa_rekey_started: return "child_sa_rekey_started";
     case EventKind::child_sa_rekey_failed: return "child_sa_rekey_failed";
+    case EventKind::ike_sa_rekey_started: return "ike_sa_rekey_started";
+    case EventKind::ike_sa_rekeyed: return "ike_sa_rekeyed";
+    case EventKind::ike_sa_rekey_failed: return "ike_sa_rekey_failed";
+    case EventKind::ike_sa_reauth: return "ike_sa_reauth";
   }
   return "unknown";
 }

@@ -80,6 +80,10 @@ enum class EventKind : uint8_t {
   child_sa_rekey_started,  // we start rekeying a CHILD_SA; text: which, and why (command, rekey_time, soft
                            // limit)
   child_sa_rekey_failed,   // our rekey of a CHILD_SA did not happen; the old one stays. text: why, in words
+  ike_sa_rekey_started,    // we start rekeying an IKE SA; text: why (command, rekey_time)
+  ike_sa_rekeyed,          // an IKE SA was replaced by a rekey (§2.18); text: the new SA and SPIs
+  ike_sa_rekey_failed,     // our rekey of an IKE SA did not happen; the old one stays. text: why
+  ike_sa_reauth,           // reauthentication started, completed or failed; text: which and why
 };
 std::string_view to_string(EventKind kind);
 

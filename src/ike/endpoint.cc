@@ -25,7 +25,7 @@ Endpoint::Endpoint(EndpointConfig config, crypto::Random& random)
 Endpoint::~Endpoint() = default;
 
 TaskContext Endpoint::context(IkeSa& sa, Timestamp now) {
-  return TaskContext{sa, random_, config_, effects_, counters_, now};
+  return TaskContext{sa, random_, config_, effects_, counters_, now, this};
 }
 
 std::vector<Effect> Endpoint::take_effects() {
@@ -232,10 +232,23 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
     std::shared_ptr<const ConnectionConfig> connection = find_connection(rekey->connection);
     if (!connection)
       return fail(Errc::invalid_syntax, fmt::format("no connection named '{}'", rekey->connection));
-    if (rekey->child.empty())
-      return fail(Errc::unsupported,
-                  fmt::format("rekeying the IKE SA is not implemented yet; name a child: rekey {}/{}",
-                              rekey->connection, connection->child_name));
+    if (rekey->child.empty()) {
+      size_t started = 0;
+      for (auto& [id, sa] : sas_) {
+        if (sa->connection_name() != rekey->connection || sa->state != IkeSaState::established ||
+            sa->ike_rekeying || sa->successor)
+          continue;
+        start_ike_rekey(*sa, "by local request", now);
+        ++started;
+      }
+      reap(now);
+      if (started == 0)
+        return fail(
+            Errc::invalid_syntax,
+            fmt::format("no established IKE SA of {} to rekey (none, or it is being rekeyed or replaced)",
+                        rekey->connection));
+      return {};
+    }
     if (connection->child_name != rekey->child)
       return fail(Errc::invalid_syntax,
                   fmt::format("connection '{}' has no child named '{}'", rekey->connection, rekey->child));
@@ -259,6 +272,24 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
                       rekey->connection, rekey->child));
     return {};
   }
+  if (const Reauth* reauth = std::get_if<Reauth>(&cmd)) {
+    if (!find_connection(reauth->connection))
+      return fail(Errc::invalid_syntax, fmt::format("no connection named '{}'", reauth->connection));
+    std::vector<IkeSa*> due;
+    for (auto& [id, sa] : sas_) {
+      if (sa->connection_name() == reauth->connection && sa->state == IkeSaState::established &&
+          !sa->successor)
+        due.push_back(sa.get());
+    }
+    for (IkeSa* sa : due) start_reauth(*sa, "by local request", now);
+    reap(now);
+    if (due.empty())
+      return fail(
+          Errc::invalid_syntax,
+          fmt::format("no established IKE SA of {} to reauthenticate (none, or one is being replaced)",
+                      reauth->connection));
+    return {};
+  }
   const Down& down = std::get<Down>(cmd);
   if (!find_connection(down.connection)) {
     return fail(Errc::invalid_syntax, fmt::format("no connection named '{}'", down.connection));
@@ -267,7 +298,7 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
     if (sa->connection_name() != down.connection || sa->state == IkeSaState::dead) continue;
     if (sa->state == IkeSaState::established) {
       start_task(*sa, std::make_unique<IkeDelete>(Role::initiator), now);
-    } else if (sa->state != IkeSaState::deleting) {
+    } else if (sa->state != IkeSaState::deleting && sa->state != IkeSaState::rekeyed) {
       sa->die("deleted by local request before it was established");
     }
   }
@@ -287,7 +318,7 @@ size_t Endpoint::reload(std::vector<std::shared_ptr<const ConnectionConfig>> con
     ++going;
     if (sa->state == IkeSaState::established) {
       start_task(*sa, std::make_unique<IkeDelete>(Role::initiator), now);
-    } else if (sa->state != IkeSaState::deleting) {
+    } else if (sa->state != IkeSaState::deleting && sa->state != IkeSaState::rekeyed) {
       sa->die("connection removed or changed by a configuration reload");
     }
   }
@@ -306,6 +337,7 @@ void Endpoint::on_timer(Timestamp now) {
     if (std::optional<Timestamp> due = sa->liveness_deadline(); due && now >= *due) {
       start_task(*sa, std::make_unique<IkeDpd>(), now);
     }
+    renew_due(*sa, now);
     if (sa->state != IkeSaState::established) continue;
     std::vector<uint32_t> due_children;
     for (const ChildSa& child : sa->children) {
@@ -325,6 +357,7 @@ std::optional<Timestamp> Endpoint::next_deadline() const {
     consider(sa->tasks.next_deadline());
     consider(sa->setup_deadline);
     consider(sa->liveness_deadline());
+    consider_renewal_deadlines(*sa, next);
     if (sa->state != IkeSaState::established) continue;
     for (const ChildSa& child : sa->children) {
       if (child.can_rekey()) consider(child.rekey_at);
@@ -360,6 +393,7 @@ uint64_t Endpoint::allocate_spi() {
 }
 
 void Endpoint::reap(Timestamp now) {
+  settle_renewals(now);
   std::vector<std::shared_ptr<const ConnectionConfig>> restart;
   for (auto it = sas_.begin(); it != sas_.end();) {
     IkeSa& sa = *it->second;

@@ -40,6 +40,17 @@
 // (once per child, tasks/child_rekey.h); a hard one deletes the CHILD_SA with
 // INFORMATIONAL D(ESP) as DownChild does, with the limit as the reason.
 //
+// IKE SA renewal (ike_renewal.cc, ike_lifetime.h): at an IKE SA's rekey_at,
+// or on `Rekey{conn, ""}`, a CREATE_CHILD_SA rekey of the IKE SA itself
+// (tasks/ike_rekey.h): a new IKE SA with new SPIs takes the CHILD_SAs over,
+// and the old one is deleted. At its reauth_at, or on `Reauth{conn}`, a
+// reauthentication, make-before-break: a new IKE SA of the connection is set
+// up (IKE_SA_INIT, IKE_AUTH, its CHILD_SAs) while the old one keeps carrying
+// traffic; once the new one is established the old one is deleted; if the new
+// one fails, the old one stays and reauthentication is tried again a minute
+// later. At expire_at (over_time after the rekey or reauth was due) an IKE SA
+// that was not replaced is deleted.
+//
 // CHILD_SA rekeying (tasks/child_rekey.h): `Rekey{conn, child}`, a child's
 // rekey_time (minus a jitter of up to rand_time, drawn from the injected
 // Random when the child is installed; a timer of next_deadline()), or a soft
@@ -72,6 +83,7 @@
 #include "ike/effects.h"
 #include "ike/endpoint_counters.h"
 #include "ike/ike_sa.h"
+#include "ike/ike_sa_table.h"
 #include "ike/invalid_ike_spi.h"
 
 namespace tern::ike {
@@ -94,10 +106,10 @@ struct IkeSaStatus {
   std::string remote_id;  // the peer's, as it authenticated; empty before IKE_AUTH
 };
 
-class Endpoint {
+class Endpoint : private IkeSaTable {
  public:
   Endpoint(EndpointConfig config, crypto::Random& random);
-  ~Endpoint();
+  ~Endpoint() override;
   Endpoint(const Endpoint&) = delete;
   Endpoint& operator=(const Endpoint&) = delete;
 
@@ -156,6 +168,22 @@ class Endpoint {
                          Timestamp now);
   std::shared_ptr<const ConnectionConfig> find_connection(std::string_view name) const;
   uint64_t allocate_spi();
+  // IkeSaTable, for tasks (ike_rekey).
+  uint64_t reserve_spi() override;
+  void release_spi(uint64_t spi) override;
+  IkeSa& create(Role role, std::shared_ptr<const ConnectionConfig> config, const Address& local,
+                const Address& remote, uint64_t spi_i, uint64_t spi_r) override;
+  IkeSa* find(IkeSaId id) override;
+  // ike_renewal.cc
+  void start_ike_rekey(IkeSa& sa, std::string_view why, Timestamp now);
+  void start_reauth(IkeSa& sa, std::string_view why, Timestamp now);
+  // Rekey, reauthenticate or expire what is due at `now` (from on_timer).
+  void renew_due(IkeSa& sa, Timestamp now);
+  void consider_renewal_deadlines(const IkeSa& sa, std::optional<Timestamp>& next) const;
+  // After each input: starts the IKE SAs tasks made (their queued requests),
+  // deletes IKE SAs whose reauthentication completed, retries those whose
+  // reauthentication failed.
+  void settle_renewals(Timestamp now);
   // Destroys every SA marked dead: RemoveChildSa per child, Event with the
   // reason; applies dpd_action to those whose peer stopped answering.
   void reap(Timestamp now);
@@ -168,6 +196,8 @@ class Endpoint {
   std::map<IkeSaId, std::unique_ptr<IkeSa>> sas_;
   std::unordered_map<uint64_t, IkeSaId> by_spi_;  // our SPI (SPIi as initiator, SPIr as responder)
   std::map<HalfOpenKey, IkeSaId> half_open_;      // responder SAs by the initiator's SPI and address
+  std::vector<IkeSaId> created_;                  // by tasks (IkeSaTable::create) during this input
+  std::vector<IkeSaId> reauthenticating_;         // established IKE SAs whose successor is being set up
   RateLimiter invalid_ike_spi_limit_;
   CookieJar cookies_;
 };

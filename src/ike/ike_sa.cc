@@ -33,6 +33,7 @@ std::string_view to_string(IkeSaState state) {
     case IkeSaState::init_done: return "CONNECTING";
     case IkeSaState::established: return "ESTABLISHED";
     case IkeSaState::deleting: return "DELETING";
+    case IkeSaState::rekeyed: return "REKEYED";
     case IkeSaState::dead: return "DESTROYING";
   }
   return "UNKNOWN";

@@ -35,6 +35,7 @@ enum class IkeSaState : uint8_t {
   init_done,    // IKE_SA_INIT completed, keys derived, IKE_AUTH pending
   established,  // authenticated
   deleting,     // our Delete is in flight
+  rekeyed,      // replaced by a new IKE SA (rekey, §2.18, or reauthentication); its Delete is coming
   dead,         // to be destroyed (reason in death_reason)
 };
 std::string_view to_string(IkeSaState state);
@@ -75,7 +76,28 @@ class IkeSa {
   uint64_t spi_r = 0;
   IkeSaState state = IkeSaState::created;
   std::optional<Timestamp> setup_deadline;  // destroyed if not established by then
-  std::optional<Timestamp> established_at;  // when IKE_AUTH completed
+  std::optional<Timestamp> established_at;  // when IKE_AUTH completed, or the rekey that made this SA
+  // When the peer last proved its identity (IKE_AUTH): an IKE SA made by a
+  // rekey inherits it, so reauth_time counts from the authentication.
+  std::optional<Timestamp> authenticated_at;
+
+  // Renewal (ike_lifetime.h): when to rekey, reauthenticate and give up.
+  std::optional<Timestamp> rekey_at;
+  std::optional<Timestamp> reauth_at;
+  std::optional<Timestamp> expire_at;  // hard: deleted unless replaced first (over_time)
+  // Our rekey of this IKE SA (tasks/ike_rekey.h) is queued or in flight.
+  bool ike_rekeying = false;
+  // §2.8.2: the peer's rekey of this IKE SA that we answered while ours was
+  // in flight; whichever completes last decides by the four nonces.
+  struct PeerRekey {
+    IkeSaId new_sa{};
+    Bytes nonce_i, nonce_r;
+  };
+  std::optional<PeerRekey> peer_rekey;
+  // The IKE SA that replaces this one: made by a rekey (state rekeyed), or
+  // being set up by a reauthentication (this one stays established until
+  // the successor is, then it is deleted: make-before-break).
+  std::optional<IkeSaId> successor;
   // When the last authenticated message (request or response) came from the
   // peer: dead peer detection counts from here (liveness_deadline()).
   Timestamp last_received{};

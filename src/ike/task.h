@@ -28,6 +28,7 @@
 namespace tern::ike {
 
 class IkeSa;
+class IkeSaTable;
 
 enum class Role : uint8_t { initiator, responder };
 
@@ -47,6 +48,7 @@ enum class TaskType : uint8_t {
   child_delete,
   child_rekey,
   ike_dpd,
+  ike_rekey,
   child_create_refused,
   malformed_request,
   invalid_spi_notice,
@@ -61,6 +63,7 @@ struct TaskContext {
   std::vector<Effect>& effects;
   EndpointCounters& counters;
   Timestamp now;
+  IkeSaTable* table = nullptr;  // new IKE SAs (ike_rekey); the Endpoint always sets it
 
   void event(EventKind kind, std::string text);
 };

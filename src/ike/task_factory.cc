@@ -9,6 +9,7 @@
 #include "ike/tasks/ike_delete.h"
 #include "ike/tasks/ike_init.h"
 #include "ike/tasks/ike_natd.h"
+#include "ike/tasks/ike_rekey.h"
 #include "ike/tasks/invalid_spi_notice.h"
 #include "ike/tasks/malformed_request.h"
 
@@ -32,8 +33,14 @@ std::vector<std::unique_ptr<Task>> responder_tasks_for(const IkeMessage& request
     return tasks;
   }
   if (request.exchange == wire::ExchangeType::CREATE_CHILD_SA) {
+    const auto* sa_payload = request.find<wire::SaPayload>(wire::PayloadType::SA);
+    const bool rekeys_ike = sa_payload != nullptr && !sa_payload->proposals.empty() &&
+                            sa_payload->proposals.front().protocol == wire::ProtocolId::IKE;
     if (request.find_notify(wire::NotifyType::REKEY_SA) != nullptr) {
       tasks.push_back(std::make_unique<ChildRekey>());
+    } else if (rekeys_ike) {
+      // §1.3.2: SA with protocol IKE and no N(REKEY_SA) rekeys the IKE SA.
+      tasks.push_back(std::make_unique<IkeRekey>(Role::responder));
     } else {
       tasks.push_back(std::make_unique<ChildCreateRefused>());
     }

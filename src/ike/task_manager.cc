@@ -63,6 +63,8 @@ void TaskManager::initiate(TaskContext& ctx) {
       queued_.clear();
     } else {
       // Once established, one task per exchange (ike_delete, child_delete, ike_dpd, ...).
+      // An IKE SA rekey goes out alone (see task_manager.h).
+      if (queued_.front()->type() == TaskType::ike_rekey && !outstanding_.empty()) return;
       tasks.push_back(std::move(queued_.front()));
       queued_.erase(queued_.begin());
     }
@@ -74,6 +76,7 @@ bool TaskManager::window_has_room(const IkeSa& sa) const {
   // Our Delete of the IKE SA is in flight: nothing else starts.
   if (sa.state == IkeSaState::deleting) return false;
   if (outstanding_.empty()) return true;
+  if (has_outstanding(TaskType::ike_rekey)) return false;
   // §2.3: request X waits until the responses up to X - window arrived; the
   // window is 1 until the initial exchanges are done.
   const uint32_t window = is_setup(sa) ? 1 : peer_window_;
@@ -105,6 +108,23 @@ bool TaskManager::send_request(TaskContext& ctx, std::vector<std::unique_ptr<Tas
                                    ctx.now + retransmit_interval(ctx, 0), std::move(tasks)});
   ++next_request_id_;
   return true;
+}
+
+bool TaskManager::has_outstanding(TaskType type) const {
+  return std::any_of(outstanding_.begin(), outstanding_.end(), [&](const auto& entry) {
+    return std::any_of(entry.second.tasks.begin(), entry.second.tasks.end(),
+                       [&](const std::unique_ptr<Task>& t) { return t->type() == type; });
+  });
+}
+
+void TaskManager::inherit(TaskManager& old) {
+  peer_window_ = old.peer_window_;
+  our_window_ = old.our_window_;
+  // A rekey of the old IKE SA still waiting is moot: it has just been replaced.
+  for (auto& task : old.queued_) {
+    if (task->type() != TaskType::ike_rekey) queued_.push_back(std::move(task));
+  }
+  old.queued_.clear();
 }
 
 void TaskManager::on_message(TaskContext& ctx, const Address& local, const Address& remote, ByteView datagram,
@@ -203,7 +223,8 @@ void TaskManager::handle_request(TaskContext& ctx, const Address& local, const A
       break;
     }
     default:
-      if (sa.state != IkeSaState::established && sa.state != IkeSaState::deleting) {
+      if (sa.state != IkeSaState::established && sa.state != IkeSaState::deleting &&
+          sa.state != IkeSaState::rekeyed) {
         ++ctx.counters.dropped_request_in_wrong_state;
         return;
       }

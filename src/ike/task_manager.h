@@ -29,6 +29,11 @@
 //   INVALID_MESSAGE_ID is optional; tern does not), a byte-identical
 //   retransmit of one we answered gets the cached response again
 //   (responder_window.h).
+// An IKE SA rekey (tasks/ike_rekey.h) goes out alone: it waits until no
+// other request of ours is outstanding, and nothing else goes out while it is
+// (the CHILD_SAs move to the new IKE SA when it completes; an exchange about
+// them still in flight on the old one would be stranded).
+//
 // Order of processing at the responder (§2.3 asks that requests whose order
 // matters are processed in order): tern processes each request as it
 // arrives and never holds one back for a gap below it. That is safe for what
@@ -75,6 +80,13 @@ class TaskManager {
   bool request_outstanding() const { return !outstanding_.empty(); }
   size_t requests_outstanding() const { return outstanding_.size(); }
   bool has_pending_tasks() const { return !queued_.empty() || !active_.empty(); }
+  // Is a request of ours made by a task of `type` outstanding?
+  bool has_outstanding(TaskType type) const;
+  // IKE SA rekeying (tasks/ike_rekey.h): the new IKE SA takes over the
+  // windows negotiated in IKE_AUTH and the tasks still waiting for an
+  // exchange on the old one (they name CHILD_SAs, which move with them;
+  // a rekey of the old IKE SA still waiting is dropped).
+  void inherit(TaskManager& old);
   // The windows in force (1 until IKE_AUTH completed with N(SET_WINDOW_SIZE)).
   uint32_t peer_window() const { return peer_window_; }
   uint32_t our_window() const { return our_window_; }

@@ -3,7 +3,7 @@
 // and one answer line (events: a stream of lines until interrupted).
 //
 //   ternctl [--socket PATH] up CONN[/CHILD] [--timeout S]
-//   ternctl down CONN | rekey CONN[/CHILD] | status | list-sas [--json]
+//   ternctl down CONN | rekey [--reauth] CONN[/CHILD] | status | list-sas [--json]
 //   ternctl reload | stats [--json] | events [--json]
 //
 // The socket is --socket, else $TERN_CONTROL_SOCKET, else /run/tern/control.sock.
@@ -156,6 +156,9 @@ int main_with_args(int argc, char** argv) {
   down->add_option("CONN", down_target, "connection")->required();
   CLI::App* rekey = app.add_subcommand("rekey", "rekey the IKE SA of CONN, or its CHILD_SA");
   rekey->add_option("CONN[/CHILD]", rekey_target, "connection, optionally /child")->required();
+  bool rekey_reauth = false;
+  rekey->add_flag("--reauth", rekey_reauth,
+                  "reauthenticate the IKE SA instead: a new IKE SA and CHILD_SAs, then the old ones go");
   CLI::App* status = app.add_subcommand("status", "IKE SAs and CHILD_SAs as a table");
   bool list_json = false, stats_json = false, events_json = false;
   CLI::App* list_sas = app.add_subcommand("list-sas", "IKE SAs and CHILD_SAs (--json: the JSON document)");
@@ -189,6 +192,9 @@ int main_with_args(int argc, char** argv) {
     request.kind = Kind::rekey;
     if (!parse_target(rekey_target, true, request))
       return usage("rekey: expected CONN or CONN/CHILD, got '" + rekey_target + "'");
+    request.reauth = rekey_reauth;
+    if (rekey_reauth && !request.child.empty())
+      return usage("rekey --reauth: name the connection, not a child");
   } else if (*status) {
     request.kind = Kind::list_sas;
   } else if (*list_sas) {

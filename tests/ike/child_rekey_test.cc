@@ -366,9 +366,9 @@ TEST(ChildRekey, RekeyTimeFiresWithinTheRandTimeJitter) {
 TEST(ChildRekey, CommandErrorsNameWhatIsMissing) {
   TwoPeers net(config_a(), config_b());
   establish_one_child(net);
-  Result<void> ike = net.a.command(Rekey{"a-b", ""}, net.now);
+  Result<void> ike = net.a.command(Rekey{"nope", ""}, net.now);
   ASSERT_FALSE(ike.has_value());
-  EXPECT_NE(ike.error().detail.find("rekeying the IKE SA is not implemented yet"), std::string::npos);
+  EXPECT_NE(ike.error().detail.find("no connection named 'nope'"), std::string::npos);
   EXPECT_FALSE(net.a.command(Rekey{"a-b", "other"}, net.now).has_value());
   EXPECT_FALSE(net.a.command(Rekey{"nope", "net"}, net.now).has_value());
   // A second rekey while the first is under way is refused, not queued twice.

@@ -11,7 +11,7 @@
 #     ping and iperf3 cross the tunnel (plain ESP) and list-sas counts the
 #     packets; a packet routed into tern0 outside the selectors is dropped
 #     and counted.
-#  2. ternctl errors: up of an unknown connection, rekey of the IKE SA (not implemented) and
+#  2. ternctl errors: up of an unknown connection, rekey --reauth of a child and
 #     an unknown child exit 1 with a reason.
 #  3. reload: an unchanged file keeps the IKE SA (same SPIs); a file with a
 #     mistake is refused (file:line in the answer) and the SA stays; a changed
@@ -119,8 +119,10 @@ out=$(td_ctl "$A" up nosuch 2>&1) && fail "up nosuch succeeded"
 grep -q "no connection named 'nosuch'" <<<"$out" || fail "up nosuch: $out"
 out=$(td_ctl "$A" up to-b/other 2>&1) && fail "up to-b/other succeeded"
 grep -q "no child named 'other'" <<<"$out" || fail "up to-b/other: $out"
-out=$(td_ctl "$A" rekey to-b 2>&1) && fail "rekey of the IKE SA succeeded though it is not implemented"
-grep -q "not implemented" <<<"$out" || fail "rekey: $out"
+out=$(td_ctl "$A" rekey --reauth to-b/net 2>&1) && fail "rekey --reauth of a child succeeded"
+grep -q "name the connection, not a child" <<<"$out" || fail "rekey --reauth to-b/net: $out"
+out=$(td_ctl "$A" rekey nosuch 2>&1) && fail "rekey nosuch succeeded"
+grep -q "no connection named 'nosuch'" <<<"$out" || fail "rekey nosuch: $out"
 td_ctl "$A" stats --json | jq -e '.counters.ike_sas_established == 1' >/dev/null || fail "stats: ike_sas_established != 1"
 
 # --- 3. reload

@@ -8,6 +8,10 @@
 #     show new child SPIs (still one child each, a's spi_in = b's spi_out),
 #     the counters say one rekey completed / answered, and no ping is lost
 #     (make-before-break). Then the same from b (the original responder).
+#     Then `ternctl rekey to-b` (the IKE SA, §1.3.2) from each end and
+#     `ternctl rekey --reauth to-b`, each under the same ping: new IKE SPIs,
+#     the same on both ends, no ping lost; the IKE rekey keeps the child's
+#     SPIs, the reauthentication replaces the child too (make-before-break).
 #  2. With the child's rekey_time = "5s" on a (only: simultaneous rekeys of
 #     one child are not fully handled yet, docs/config.md), a's child is
 #     rekeyed by itself at least once within 15 s, and the tunnel still works.
@@ -93,8 +97,38 @@ td_sas "$A" | jq -e '.[0].children[0].proposal | test("CURVE25519")' >/dev/null 
 rekey_under_ping "$B" to-a
 [[ $(counter "$B" child_rekeys_completed) == 1 ]] || fail "b: child_rekeys_completed is $(counter "$B" child_rekeys_completed), want 1"
 
-out=$(td_ctl "$A" rekey to-b 2>&1) && fail "rekey of the IKE SA succeeded though it is not implemented"
-grep -q "not implemented" <<<"$out" || fail "rekey to-b (IKE SA): $out"
+# IKE SA rekey (§1.3.2) and reauthentication, each under a fast ping.
+ike_spis() { # DIR -> "spi_i spi_r" of the only IKE SA, or "-"
+  td_sas "$1" | jq -r 'if length == 1 then "\(.[0].spi_i) \(.[0].spi_r)" else "-" end'
+}
+# renew_under_ping DIR WHAT ARGS... — ternctl rekey ARGS on DIR while a pings b every 0.05 s.
+renew_under_ping() {
+  local dir=$1 what=$2 ike_before child_before out summary
+  shift 2
+  ike_before=$(ike_spis "$A")
+  child_before=$(child_spis "$A")
+  netns_exec "$ns_a" ping -q -c 100 -i 0.05 -W 1 203.0.113.1 >"$NETNS_TMP/ping-$what.txt" 2>&1 &
+  local pinger=$!
+  sleep 2
+  out=$(td_ctl "$dir" rekey "$@" 2>&1) || fail "ternctl rekey $*: $out"
+  echo "  ternctl rekey $*: $out"
+  wait "$pinger" || true
+  summary=$(grep -E 'packets transmitted' "$NETNS_TMP/ping-$what.txt" || true)
+  echo "  $what: IKE SPIs a $ike_before -> $(ike_spis "$A"), b -> $(ike_spis "$B"); child a $child_before -> $(child_spis "$A"); ping: $summary"
+  grep -qE '100 packets transmitted, 100 received' <<<"$summary" || fail "pings were lost during the $what: $summary"
+  [[ $(ike_spis "$A") != - && $(ike_spis "$A") != "$ike_before" ]] || fail "$what: a's IKE SPIs did not change ($ike_before -> $(ike_spis "$A"))"
+  [[ $(ike_spis "$A") == "$(ike_spis "$B")" ]] || fail "$what: a and b disagree on the IKE SPIs: $(ike_spis "$A") / $(ike_spis "$B")"
+  [[ $(child_spis "$A") != - && $(child_spis "$B") != - ]] || fail "$what: not exactly one child on each side"
+}
+renew_under_ping "$A" "IKE rekey" to-b
+[[ $(counter "$A" ike_rekeys_completed) == 1 ]] || fail "a: ike_rekeys_completed is $(counter "$A" ike_rekeys_completed), want 1"
+[[ $(counter "$B" ike_rekeys_answered) == 1 ]] || fail "b: ike_rekeys_answered is $(counter "$B" ike_rekeys_answered), want 1"
+child_kept=$(child_spis "$A")
+renew_under_ping "$B" "IKE rekey from b" to-a
+[[ $(child_spis "$A") == "$child_kept" ]] || fail "an IKE rekey changed the child's SPIs ($child_kept -> $(child_spis "$A"))"
+renew_under_ping "$A" "reauthentication" --reauth to-b
+[[ $(child_spis "$A") != "$child_kept" ]] || fail "reauthentication kept the old child ($child_kept)"
+[[ $(counter "$A" ike_reauths_completed) == 1 ]] || fail "a: ike_reauths_completed is $(counter "$A" ike_reauths_completed), want 1"
 td_stop "$A"
 td_stop "$B"
 

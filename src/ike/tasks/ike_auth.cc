@@ -7,6 +7,7 @@
 #include "crypto/psk_auth.h"
 #include "crypto/signed_octets.h"
 #include "ike/connection_select.h"
+#include "ike/ike_lifetime.h"
 #include "ike/ike_sa.h"
 
 namespace tern::ike {
@@ -46,6 +47,7 @@ void established(TaskContext& ctx) {
   sa.state = IkeSaState::established;
   sa.established_at = ctx.now;
   sa.setup_deadline.reset();
+  schedule_after_authentication(sa, ctx.random, ctx.now);
   ++ctx.counters.ike_sas_established;
   ctx.event(EventKind::ike_sa_established,
             fmt::format("IKE SA established {} <-> {} ({} <-> {}) {}", sa.config->local_id.to_string(),

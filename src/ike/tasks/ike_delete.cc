@@ -1,6 +1,8 @@
 // ike_delete task (see ike_delete.h).
 #include "ike/tasks/ike_delete.h"
 
+#include <fmt/format.h>
+
 #include "ike/ike_sa.h"
 
 namespace tern::ike {
@@ -11,12 +13,17 @@ TaskStatus IkeDelete::build(TaskContext& ctx, IkeMessage& msg) {
     ctx.sa.state = IkeSaState::deleting;
     return TaskStatus::need_more;
   }
-  ctx.sa.die("deleted by peer");  // the empty answer goes out first
+  // The empty answer goes out first.
+  if (ctx.sa.state == IkeSaState::rekeyed && ctx.sa.successor) {
+    ctx.sa.die(fmt::format("rekeyed: replaced by IKE SA #{}", static_cast<uint64_t>(*ctx.sa.successor)));
+  } else {
+    ctx.sa.die("deleted by peer");
+  }
   return TaskStatus::done;
 }
 
 TaskStatus IkeDelete::process(TaskContext& ctx, const IkeMessage& /*msg*/) {
-  if (initiator()) ctx.sa.die("deleted by local request");
+  if (initiator()) ctx.sa.die(reason_);
   return initiator() ? TaskStatus::done : TaskStatus::need_more;
 }
 

@@ -4,11 +4,15 @@
 //   HDR, SK {D(IKE)}  -->
 //                <--  HDR, SK {}
 //
-// Initiator (either original role: `Down`): sends D(IKE), and on the answer
-// the SA dies ("deleted by local request"). Responder: answers with an empty
-// INFORMATIONAL and the SA dies ("deleted by peer"). Never fails; an
+// Initiator (either original role: `Down`, a rekey or reauthentication that
+// replaced the SA, its hard lifetime): sends D(IKE), and on the answer the SA
+// dies with the given reason ("deleted by local request" by default).
+// Responder: answers with an empty INFORMATIONAL and the SA dies ("deleted by
+// peer", or, for an SA a rekey replaced, "rekeyed: replaced by IKE SA #N"). Never fails; an
 // unanswered Delete ends like any unanswered request ("peer not responding").
 #pragma once
+
+#include <string>
 
 #include "ike/task.h"
 
@@ -16,10 +20,14 @@ namespace tern::ike {
 
 class IkeDelete final : public Task {
  public:
-  explicit IkeDelete(Role role) : Task(role) {}
+  explicit IkeDelete(Role role, std::string reason = "deleted by local request")
+      : Task(role), reason_(std::move(reason)) {}
   TaskType type() const override { return TaskType::ike_delete; }
   TaskStatus build(TaskContext& ctx, IkeMessage& msg) override;
   TaskStatus process(TaskContext& ctx, const IkeMessage& msg) override;
+
+ private:
+  std::string reason_;
 };
 
 }  // namespace tern::ike

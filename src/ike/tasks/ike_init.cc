@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "crypto/keylog.h"
 #include "ike/ike_sa.h"
+#include "ike/ike_sa_keys.h"
 
 namespace tern::ike {
 namespace {
@@ -212,28 +212,14 @@ bool IkeInit::derive_keys(TaskContext& ctx, ByteView peer_ke) {
   }
   Result<crypto::IkeSaKeys> keys =
       crypto::derive_ike_sa_keys(suite, g_ir->view(), sa.nonce_i, sa.nonce_r, sa.spi_i, sa.spi_r);
-  Result<crypto::Prf> prf = crypto::Prf::create(suite.prf);
-  if (!keys || !prf) {
+  if (!keys) {
     sa.die("key derivation failed for " + suite.to_string());
     return false;
   }
-  const crypto::IkeSaKeys& k = *keys;
-  const bool i = sa.is_initiator();
-  auto out = crypto::SkCipher::create(suite.encr, suite.encr_key_bits, suite.integ,
-                                      (i ? k.SK_ei : k.SK_er).view(), (i ? k.SK_ai : k.SK_ar).view());
-  auto in = crypto::SkCipher::create(suite.encr, suite.encr_key_bits, suite.integ,
-                                     (i ? k.SK_er : k.SK_ei).view(), (i ? k.SK_ar : k.SK_ai).view());
-  if (!out || !in) {
-    sa.die("SK cipher unavailable for " + suite.to_string());
+  if (Result<void> ok = install_ike_sa_keys(sa, suite, std::move(*keys), ctx.effects); !ok) {
+    sa.die(ok.error().to_string());
     return false;
   }
-  sa.sk_out = std::move(*out);
-  sa.sk_in = std::move(*in);
-  sa.prf = *prf;
-  Result<std::string> line =
-      crypto::format_keylog_line(sa.spi_i, sa.spi_r, suite, k.SK_ei, k.SK_er, k.SK_ai, k.SK_ar);
-  if (line) ctx.effects.push_back(Keylog{std::move(*line)});
-  sa.keys = std::move(*keys);
   sa.ke.reset();  // the private value is no longer needed
   sa.state = IkeSaState::init_done;
   return true;
