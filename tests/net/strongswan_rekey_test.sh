@@ -11,7 +11,14 @@
 #  2. `swanctl --rekey --child tern` (strongSwan initiates the rekey): the
 #     same checks the other way;
 # and no ping is lost across either; the rekeyed children name the PFS group
-# (strongSwan dh-group=CURVE_25519, tern's proposal .../CURVE25519).
+# (strongSwan dh-group=CURVE_25519, tern's proposal .../CURVE25519). Then,
+# under the same ping, the IKE SA (RFC 7296 §1.3.2, §2.18):
+#  3. `ternctl rekey sw`, then `swanctl --rekey --ike tern`: new IKE SPIs,
+#     the same on both sides, one IKE SA each, the CHILD_SA kept (same SPIs);
+#  4. `ternctl rekey --reauth sw`, then `swanctl --rekey --ike tern --reauth`
+#     (strongSwan with make_before_break = yes): new IKE SPIs and a new
+#     CHILD_SA pair, one of each on both sides;
+# and no ping is lost across any of them.
 # Needs root; every namespace and process is removed at exit.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -90,6 +97,47 @@ td_sas "$T" | jq -e '.[0].children[0].proposal | test("CURVE25519")' >/dev/null 
 rekey_under_ping "strongSwan rekeys" sw_swanctl "$S" --rekey --child tern
 [[ $(td_ctl "$T" stats --json | jq .counters.child_rekeys_answered) == 1 ]] ||
   fail "tern: child_rekeys_answered is not 1: $(td_ctl "$T" stats --json | jq -c .counters)"
+
+# --- the IKE SA: rekey and reauthentication, from each side
+tern_ike() { td_sas "$T" | jq -r 'if length == 1 then "\(.[0].spi_i) \(.[0].spi_r)" else "-" end'; }
+sw_ike() { # "spi_i spi_r" of strongSwan's only IKE_SA, or "-"
+  local raw
+  raw=$(sw_swanctl "$S" --list-sas --ike tern --raw | grep -o 'initiator-spi=[0-9a-f]* responder-spi=[0-9a-f]*' || true)
+  [[ $(grep -c . <<<"$raw") == 1 ]] || { echo -; return; }
+  sed -E 's/initiator-spi=([0-9a-f]+) responder-spi=([0-9a-f]+)/\1 \2/' <<<"$raw"
+}
+renew_under_ping() { # LABEL same-child|new-child COMMAND...
+  local label=$1 child_rule=$2 ike_before child_before pinger summary
+  shift 2
+  wait_for 10 "one tern/strongSwan pair before $label" paired || fail "$label: no single pair before"
+  ike_before=$(tern_ike)
+  child_before=$(tern_spis)
+  netns_exec "$ns_t" ping -q -c 120 -i 0.05 -W 1 203.0.113.1 >"$NETNS_TMP/ping.txt" 2>&1 &
+  pinger=$!
+  sleep 2
+  "$@" >"$NETNS_TMP/renew.out" 2>&1 || fail "$label: $(cat "$NETNS_TMP/renew.out")"
+  wait "$pinger" || true
+  renewed() { local t; t=$(tern_ike); [[ $t != - && $t != "$ike_before" && $t == "$(sw_ike)" ]] && paired; }
+  wait_for 10 "new IKE SPIs on both sides ($label)" renewed ||
+    fail "$label: IKE SPIs tern $ike_before -> $(tern_ike), strongSwan $(sw_ike); pair: tern $(tern_spis), strongSwan $(sw_spis | tr '\n' ';')"
+  echo "  $label: IKE SPIs $ike_before -> $(tern_ike) (strongSwan: $(sw_ike)); child $child_before -> $(tern_spis)"
+  if [[ $child_rule == same-child ]]; then
+    [[ $(tern_spis) == "$child_before" ]] || fail "$label: the CHILD_SA changed ($child_before -> $(tern_spis))"
+  else
+    [[ $(tern_spis) != "$child_before" ]] || fail "$label: the CHILD_SA was not replaced ($child_before)"
+  fi
+  summary=$(grep -E 'packets transmitted' "$NETNS_TMP/ping.txt" || true)
+  echo "  $label: ping: $summary"
+  grep -qE '120 packets transmitted, 120 received' <<<"$summary" || fail "$label: pings lost: $summary"
+}
+renew_under_ping "tern rekeys the IKE SA" same-child td_ctl "$T" rekey sw
+renew_under_ping "strongSwan rekeys the IKE SA" same-child sw_swanctl "$S" --rekey --ike tern
+renew_under_ping "tern reauthenticates" new-child td_ctl "$T" rekey --reauth sw
+renew_under_ping "strongSwan reauthenticates" new-child sw_swanctl "$S" --rekey --ike tern --reauth
+counters=$(td_ctl "$T" stats --json | jq -c '.counters | {ike_rekeys_completed, ike_rekeys_answered, ike_reauths_completed}')
+echo "  tern: $counters"
+[[ $counters == '{"ike_rekeys_completed":1,"ike_rekeys_answered":1,"ike_reauths_completed":1}' ]] ||
+  fail "tern's IKE renewal counters: $counters"
 
 td_stop "$T"
 sw_stop "$S"

@@ -60,7 +60,6 @@ void hand_over(TaskContext& ctx, IkeSa& old, IkeSa& successor) {
   old.rekey_at.reset();
   old.reauth_at.reset();
   old.expire_at = ctx.now + kOldSaGrace;
-  ++ctx.counters.ike_rekeys_completed;
   ctx.effects.push_back(Event{
       EventKind::ike_sa_rekeyed, old.id, old.connection_name(),
       fmt::format("IKE SA rekeyed: replaced by IKE SA #{} with SPIs {:016x}_i {:016x}_r {} ({} CHILD_SA{} "
@@ -226,6 +225,7 @@ TaskStatus IkeRekey::process_response(TaskContext& ctx, const IkeMessage& msg) {
   if (ours == nullptr) return give_up(ctx, "key derivation failed for " + chosen->suite.to_string());
   new_spi_ = 0;  // owned by the new SA now
   sa.ike_rekeying = false;
+  ++ctx.counters.ike_rekeys_completed;
 
   IkeSa* survivor = ours;
   if (sa.peer_rekey) {

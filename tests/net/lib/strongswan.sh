@@ -81,6 +81,8 @@ sw_write_strongswan_conf() {
 # written by tests/net/lib/strongswan.sh; no includes, nothing from /etc
 charon-systemd {
   load = ${SW_PLUGINS[*]}
+  # Reauthentication as tern does it: the new IKE_SA and CHILD_SAs first, then the old ones go.
+  make_before_break = yes
   plugins {
     vici {
       socket = unix://$dir/charon.vici
@@ -151,6 +153,15 @@ sw_write_psk_conn() {
     esp_proposal local_ts remote_ts; do
     [[ -n ${c[$k]:-} ]] || sw_die "sw_write_psk_conn: missing $k=" || return 1
   done
+  # Lifetimes (optional; strongSwan's defaults otherwise): ike_rekey_time,
+  # reauth_time, child_rekey_time, child_life_time, rand_time (both levels).
+  local ike_lifetimes="" child_lifetimes=""
+  [[ -z ${c[ike_rekey_time]:-} ]] || ike_lifetimes+="    rekey_time = ${c[ike_rekey_time]}"$'\n'
+  [[ -z ${c[reauth_time]:-} ]] || ike_lifetimes+="    reauth_time = ${c[reauth_time]}"$'\n'
+  [[ -z ${c[rand_time]:-} ]] || ike_lifetimes+="    rand_time = ${c[rand_time]}"$'\n'
+  [[ -z ${c[child_rekey_time]:-} ]] || child_lifetimes+="        rekey_time = ${c[child_rekey_time]}"$'\n'
+  [[ -z ${c[child_life_time]:-} ]] || child_lifetimes+="        life_time = ${c[child_life_time]}"$'\n'
+  [[ -z ${c[rand_time]:-} ]] || child_lifetimes+="        rand_time = ${c[rand_time]}"$'\n'
   mkdir -p "$dir/swanctl"
   cat >"$dir/swanctl/swanctl.conf" <<EOF
 # written by tests/net/lib/strongswan.sh
@@ -160,7 +171,7 @@ connections {
     local_addrs = ${c[local_addr]}
     remote_addrs = ${c[remote_addr]}
     proposals = ${c[ike_proposal]}
-    local {
+${ike_lifetimes}    local {
       auth = psk
       id = ${c[local_id]}
     }
@@ -173,7 +184,7 @@ connections {
         local_ts = ${c[local_ts]}
         remote_ts = ${c[remote_ts]}
         esp_proposals = ${c[esp_proposal]}
-        start_action = none
+${child_lifetimes}        start_action = none
       }
     }
   }
