@@ -19,7 +19,8 @@
 #     local_id=a.example.org remote_id=b.example.org psk=secret \
 #     proposal=aes128gcm16-prfsha256-x25519 esp_proposal=aes128gcm16 \
 #     local_ts=192.0.2.1/32 remote_ts=203.0.113.1/32 [start_action=none] [dpd_delay=0s]
-#     [child=NAME] [child_rekey_time=5s]
+#     [child=NAME] [child_rekey_time=5s] [child_rand_time=1s]
+#     [ike_rekey_time=30s] [reauth_time=1m] [rand_time=2s]   (IKE SA lifetimes)
 #   td_start "$NETNS_TMP/a" "$ns_a"
 #   td_ctl "$NETNS_TMP/a" up site
 #   td_stop "$NETNS_TMP/a"
@@ -43,8 +44,12 @@ td_write_psk_conf() {
   for k in local_addr remote_addr local_id remote_id psk proposal local_ts remote_ts; do
     [[ -n ${c[$k]:-} ]] || td_die "td_write_psk_conf: missing $k=" || return 1
   done
-  local child_rekey_line=""
+  local child_rekey_line="" ike_lifetime_lines=""
   [[ -z ${c[child_rekey_time]:-} ]] || child_rekey_line="  rekey_time = \"${c[child_rekey_time]}\""
+  [[ -z ${c[child_rand_time]:-} ]] || child_rekey_line+=$'\n'"  rand_time = \"${c[child_rand_time]}\""
+  [[ -z ${c[ike_rekey_time]:-} ]] || ike_lifetime_lines+="rekey_time = \"${c[ike_rekey_time]}\""$'\n'
+  [[ -z ${c[reauth_time]:-} ]] || ike_lifetime_lines+="reauth_time = \"${c[reauth_time]}\""$'\n'
+  [[ -z ${c[rand_time]:-} ]] || ike_lifetime_lines+="rand_time = \"${c[rand_time]}\""$'\n'
   mkdir -p "$dir"
   cat >"$dir/tern.toml" <<EOF
 # written by tests/net/lib/ternd.sh
@@ -63,7 +68,7 @@ remote_addrs = ["${c[remote_addr]}"]
 proposals = ["${c[proposal]}"]
 dpd_delay = "${c[dpd_delay]}"
 start_action = "${c[start_action]}"
-  [connection.local]
+${ike_lifetime_lines}  [connection.local]
   auth = "psk"
   id = "${c[local_id]}"
   [connection.remote]
