@@ -50,9 +50,9 @@ std::string fingerprint(const ike::ConnectionConfig& c, StartAction start_action
     line("child_limits", fmt::format("rekey_bytes={} life_bytes={} rekey_packets={} life_packets={}",
                                      l.rekey_bytes, l.life_bytes, l.rekey_packets, l.life_packets));
     if (l.rekey_time != Duration{0} || l.rand_time != Duration{0} || l.life_time != Duration{0})
-      line("child_rekey_time", fmt::format("rekey_time={} rand_time={} life_time={}",
-                                           format_duration(l.rekey_time), format_duration(l.rand_time),
-                                           format_duration(l.life_time)));
+      line("child_rekey_time",
+           fmt::format("rekey_time={} rand_time={} life_time={}", format_duration(l.rekey_time),
+                       format_duration(l.rand_time), format_duration(l.life_time)));
   }
   const ike::IkeLifetimes& ike = c.ike_lifetimes;
   if (ike != ike::IkeLifetimes{})

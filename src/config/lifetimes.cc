@@ -32,8 +32,8 @@ constexpr std::array<NotActedOn, 0> kNotActedOn{};
 void warn_not_acted_on(TableReader& r, Section section) {
   for (const NotActedOn& n : kNotActedOn) {
     if (n.section != section || !r.has(n.key)) continue;
-    r.warn(n.key, fmt::format("{} is accepted but not acted on yet: {} (SAs live until deleted)", n.key,
-                              n.because));
+    r.warn(n.key,
+           fmt::format("{} is accepted but not acted on yet: {} (SAs live until deleted)", n.key, n.because));
   }
 }
 
@@ -147,8 +147,9 @@ ike::ChildLimits read_child_lifetimes(TableReader& r) {
   default_to(rekey, kDefaultChildRekeyTime, "the default");
   default_to(life, rekey.value + rekey.value / 10, "the default: rekey_time + 10 %");
   const bool ordered = life.value > rekey.value;
-  const Duration window = life.value > Duration::zero() ? (ordered ? life.value - rekey.value : Duration::zero())
-                                                        : rekey.value / 10;
+  const Duration window = life.value > Duration::zero()
+                              ? (ordered ? life.value - rekey.value : Duration::zero())
+                              : rekey.value / 10;
   const Duration cap = rekey.value > Duration::zero() ? std::min(window, rekey.value) : window;
   default_to(rand, cap / 2, "the default: half of life_time - rekey_time");
 

@@ -60,6 +60,9 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(child_rekeys_answered),
     TERN_COUNTER(child_rekeys_refused),
     TERN_COUNTER(child_rekey_collisions),
+    TERN_COUNTER(child_rekeys_failed_pfs),
+    TERN_COUNTER(child_pfs_mismatches_predicted),
+    TERN_COUNTER(peer_rekeys_refused_pfs),
 };
 #undef TERN_COUNTER
 

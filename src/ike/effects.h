@@ -80,6 +80,8 @@ enum class EventKind : uint8_t {
   child_sa_rekey_started,  // we start rekeying a CHILD_SA; text: which, and why (command, rekey_time, soft
                            // limit)
   child_sa_rekey_failed,   // our rekey of a CHILD_SA did not happen; the old one stays. text: why, in words
+  pfs_mismatch,  // the peer's PFS groups share none with ours (pfs_diagnosis.h): seen in its IKE_AUTH
+                 // proposals or in a rekey of its we refused; once per child. text: both sides' groups
 };
 std::string_view to_string(EventKind kind);
 

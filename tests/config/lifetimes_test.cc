@@ -25,7 +25,8 @@ remote_addrs = ["192.0.2.2"]
   auth = "psk"
   [[connection.child]]
   name = "net"
-)" + std::string(child) + R"(
+)" + std::string(child) +
+         R"(
 [[secret]]
 type = "psk"
 ids = ["%any"]
@@ -43,7 +44,8 @@ Loaded loaded(std::string_view ike, std::string_view child) {
   LoadResult r = load(conf(ike, child));
   EXPECT_TRUE(r.has_value()) << (r ? "" : ::testing::PrintToString(texts(r.error())));
   if (!r) return {};
-  return {r->connections[0].engine->ike_lifetimes, r->connections[0].engine->child_limits, texts(r->warnings)};
+  return {r->connections[0].engine->ike_lifetimes, r->connections[0].engine->child_limits,
+          texts(r->warnings)};
 }
 
 TEST(LifetimeDefaults, IkeFourHoursNoReauthChildOneHourLifeTenPercentMore) {
@@ -123,11 +125,12 @@ TEST(LifetimeMistakes, ChildJitterMustLeaveTheRekeyTimeToComplete) {
 }
 
 TEST(LifetimeMistakes, ChildJitterAsLongAsTheRekeyTime) {
-  EXPECT_EQ(texts(problems_of(conf("", "  rekey_time = \"10m\"\n  life_time = \"1h\"\n  rand_time = \"10m\"\n"))),
-            (std::vector<std::string>{
-                "tern.toml:13:15: connection[0].child[0].rand_time: rand_time (10m) must be shorter than "
-                "rekey_time (10m): the random part is subtracted from it, and a jitter as long would start "
-                "a rekey right after the SA was made"}));
+  EXPECT_EQ(
+      texts(problems_of(conf("", "  rekey_time = \"10m\"\n  life_time = \"1h\"\n  rand_time = \"10m\"\n"))),
+      (std::vector<std::string>{
+          "tern.toml:13:15: connection[0].child[0].rand_time: rand_time (10m) must be shorter than "
+          "rekey_time (10m): the random part is subtracted from it, and a jitter as long would start "
+          "a rekey right after the SA was made"}));
 }
 
 TEST(LifetimeMistakes, IkeJitterMustBeShorterThanOverTimeAndTheRekeyTime) {
@@ -145,7 +148,8 @@ TEST(LifetimeMistakes, IkeJitterMustBeShorterThanOverTimeAndTheRekeyTime) {
 }
 
 TEST(LifetimeMistakes, MalformedDurationsAreReportedOnce) {
-  std::vector<std::string> problems = texts(problems_of(conf("over_time = \"soon\"\n", "  life_time = 3600\n")));
+  std::vector<std::string> problems =
+      texts(problems_of(conf("over_time = \"soon\"\n", "  life_time = 3600\n")));
   ASSERT_EQ(problems.size(), 2u) << ::testing::PrintToString(problems);
   EXPECT_TRUE(testing::contains(problems[0], "tern.toml:3:13: connection[0].over_time"));
   EXPECT_TRUE(testing::contains(problems[1], "tern.toml:12:15: connection[0].child[0].life_time"));
