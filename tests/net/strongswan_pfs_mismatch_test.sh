@@ -18,6 +18,8 @@
 #  - `ternctl status` shows the problem ("rekeying:  FAILS: ...") and
 #    `list-sas --json` has it as the child's rekey_problem;
 #  - stats: child_rekeys_failed_pfs is 2 (the first try and the one retry);
+#  - `swanctl --rekey` (strongSwan's KEi ecp256) is refused by tern, which
+#    says why (peer offers ecp256, we allow x25519) and counts it;
 #  - at life_time the child is deleted on both ends, the reason names the
 #    problem, and the IKE SA stays.
 # Needs root; every namespace and process is removed at exit. About 35 s.
@@ -85,6 +87,15 @@ wait_for 12 "the one retry to be refused as well" retried ||
 [[ $(tern_children) == "$first" ]] || fail "the child changed after the retry: $first -> $(tern_children)"
 [[ $(sw_installed) == 1 ]] || fail "strongSwan does not have exactly one installed child"
 
+# strongSwan rekeys too (KEi ecp256): tern refuses (NO_PROPOSAL_CHOSEN) and says why, once.
+sw_swanctl "$S" --rekey --child tern >"$NETNS_TMP/sw-rekey.out" 2>&1 || fail "swanctl --rekey: $(cat "$NETNS_TMP/sw-rekey.out")"
+peer_refused() { grep -q "pfs_mismatch\|offers PFS groups ecp256 for child net, we allow: x25519" "$T/ternd.log"; }
+wait_for 5 "tern to refuse strongSwan's rekey over PFS" peer_refused || fail "no pfs_mismatch in ternd's log"
+grep "offers PFS groups" "$T/ternd.log" | head -n 1 | sed 's/^/  ternd: /'
+[[ $(td_ctl "$T" stats --json | jq .counters.peer_rekeys_refused_pfs) -ge 1 ]] ||
+  fail "peer_rekeys_refused_pfs is 0: $(td_ctl "$T" stats --json | jq -c .counters)"
+[[ $(tern_children) == "$first" ]] || fail "the child changed after strongSwan's refused rekey"
+
 wait "$pinger" || true
 summary=$(grep -E 'packets transmitted' "$NETNS_TMP/ping.txt" || true)
 echo "  ping while the rekeys failed: $summary"
@@ -106,6 +117,9 @@ sw_ike_established "$S" tern || fail "strongSwan's IKE SA did not stay"
 # Said once: one log line for the refusals (the retry is counted, not logged again).
 n=$(grep -c "rekeying CHILD_SA net .* failed: peer 198.51.100.2" "$T/ternd.log" || true)
 [[ $n == 1 ]] || fail "the refusal was logged $n times: $(grep "failed: peer" "$T/ternd.log")"
+# (the child's removal at life_time repeats the problem as its reason: not counted here)
+n=$(grep "offers PFS groups ecp256 for child net, we allow: x25519" "$T/ternd.log" | grep -vc "lifetime reached" || true)
+[[ $n == 1 ]] || fail "strongSwan's refused rekey was logged $n times: $(grep "offers PFS" "$T/ternd.log")"
 [[ $(jq .counters.child_rekeys_failed_pfs <<<"$stats") == 2 ]] || fail "child_rekeys_failed_pfs changed"
 
 td_stop "$T"
