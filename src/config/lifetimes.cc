@@ -162,8 +162,9 @@ ike::ChildLimits read_child_lifetimes(TableReader& r) {
                        "rekey has to complete before the CHILD_SA is deleted, and the jitter must leave "
                        "room for it",
                        rand.text(), format_duration(window), life.text(), rekey.text()));
+  } else {
+    check_rand_below(r, rand, rekey);
   }
-  check_rand_below(r, rand, rekey);
 
   limits.rekey_time = rekey.value;
   limits.life_time = life.value;

@@ -133,6 +133,11 @@ TEST(LifetimeMistakes, ChildJitterAsLongAsTheRekeyTime) {
           "a rekey right after the SA was made"}));
 }
 
+TEST(LifetimeMistakes, OneProblemWithRandTimeIsReportedOnce) {
+  EXPECT_EQ(texts(problems_of(conf("", "  rand_time = \"2h\"\n"))).size(), 1u);
+  EXPECT_EQ(texts(problems_of(conf("rand_time = \"5h\"\n", ""))).size(), 1u);
+}
+
 TEST(LifetimeMistakes, IkeJitterMustBeShorterThanOverTimeAndTheRekeyTime) {
   EXPECT_EQ(texts(problems_of(conf("rand_time = \"30m\"\n", ""))),
             (std::vector<std::string>{
