@@ -6,8 +6,8 @@
 //    the reason is said once (Event, rekey_problem, counters), one more rekey
 //    is tried halfway to life_time, and at life_time the child is deleted
 //    with INFORMATIONAL D(ESP) and the reason;
-//  - a peer that lists PFS groups in its IKE_AUTH proposals that share none
-//    with ours gets a pfs_mismatch warning when the child is made.
+//  - a peer that lists PFS groups in its IKE_AUTH proposals (or answer) that
+//    share none with ours gets a pfs_mismatch warning when the child is made.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -289,6 +289,31 @@ TEST(PfsDisagreement, GroupsListedInIkeAuthThatShareOneWithOursAreFine) {
   EXPECT_FALSE(net.log_b.has_event(EventKind::pfs_mismatch));
   EXPECT_TRUE(net.only_sa(net.b)->children[0].rekey_problem.empty());
   EXPECT_EQ(net.b.counters().child_pfs_mismatches_predicted, 0u);
+}
+
+TEST(PfsDisagreement, AResponderThatNamesItsGroupInIkeAuthIsComparedToo) {
+  TwoPeers net(with_esp(config_a(), {esp_with(KeGroup::CURVE25519)}), config_b());
+  net.up();
+  ASSERT_TRUE(net.deliver_one());  // HDR, SAi1, KEi, Ni  -->
+  ASSERT_TRUE(net.deliver_one());  // <--  HDR, SAr1, KEr, Nr
+  ASSERT_TRUE(net.deliver_one());  // HDR, SK {IDi, AUTH, SAi2, TSi, TSr}  -->
+  // <--  HDR, SK {IDr, AUTH, SAr2(+KE modp2048), TSi, TSr}
+  IkeMessage answer = open_first(net, net.a);
+  ASSERT_EQ(answer.exchange, ExchangeType::IKE_AUTH);
+  for (wire::Payload& p : answer.payloads) {
+    if (auto* sa = std::get_if<wire::SaPayload>(&p.body))
+      sa->proposals[0].transforms.push_back(
+          {wire::TransformType::KE, static_cast<uint16_t>(KeGroup::MODP_2048), {}});
+  }
+  net.wire.front().bytes = EndpointPeer::seal(net.b, net.only_sa(net.b)->id, answer);
+  net.deliver_all();
+  ASSERT_EQ(net.only_sa(net.a)->children.size(), 1u) << net.dump_events();
+  const std::string warning =
+      "peer 192.0.2.2 offers PFS groups modp2048 for child net, we allow: x25519; the first rekey of this "
+      "child will fail";
+  EXPECT_EQ(net.log_a.event_text(EventKind::pfs_mismatch), warning);
+  EXPECT_EQ(net.only_sa(net.a)->children[0].rekey_problem, warning);
+  EXPECT_EQ(net.a.counters().child_pfs_mismatches_predicted, 1u);
 }
 
 TEST(PfsDisagreement, APeerThatListsNoGroupRevealsNothing) {

@@ -136,8 +136,13 @@ void ChildCreate::process_response(TaskContext& ctx, const IkeMessage& msg) {
     failed(std::move(why));
     ctx.sa.tasks.queue(ChildDelete::refused(spi_in_));
   };
+  // A KE transform in the answer (which §1.2 says should not be there) plays
+  // no part in the check, but tells us the responder's PFS group.
+  pfs_warning_ =
+      predict_pfs_mismatch(sa_payload->proposals, config.esp_proposals,
+                           wire::ip_address_to_string(ctx.sa.remote.ip_bytes()), config.child_name);
   std::optional<Selection<EspSuite>> chosen =
-      check_esp_answer(*sa_payload, without_pfs(config.esp_proposals));
+      check_esp_answer(wire::SaPayload{without_ke(sa_payload->proposals)}, without_pfs(config.esp_proposals));
   if (!chosen || !spi_from(chosen->peer_spi))
     return refuse("responder chose an ESP proposal we did not offer");
   if (!is_subset(tsi->selectors, config.local_ts) || !is_subset(tsr->selectors, config.remote_ts)) {

@@ -7,7 +7,8 @@
 // Initiator: offers the configured ESP suites (without their PFS groups:
 // IKE_AUTH has no KE, proposal.h without_pfs) with a fresh inbound SPI, TSi =
 // local_ts, TSr = remote_ts; accepts an answer that is one of its suites and
-// selectors that are a subset of what it asked for. Responder: picks the
+// selectors that are a subset of what it asked for (a KE transform in the
+// answer is ignored, and warned about as below when its group is none of ours). Responder: picks the
 // first acceptable ESP proposal (KE transforms, which a peer should not
 // send here, are ignored; when they name PFS groups none of which is ours,
 // the child is installed with a pfs_mismatch warning, pfs_diagnosis.h), narrows TSi to remote_ts and TSr to
@@ -50,7 +51,7 @@ class ChildCreate final : public Task {
   std::optional<Selection<EspSuite>> selected_;
   std::vector<wire::TrafficSelector> tsi_, tsr_;  // responder: narrowed
   ChildMode mode_ = ChildMode::tunnel;
-  std::optional<std::string> pfs_warning_;  // responder: the peer's PFS groups share none with ours
+  std::optional<std::string> pfs_warning_;  // the peer's PFS groups (if it lists any) share none with ours
 };
 
 }  // namespace tern::ike
