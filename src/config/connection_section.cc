@@ -177,7 +177,7 @@ ParsedConnection read_connection(const toml::table& table, size_t index, const D
   if (remote) c.remote = remote->with_port(daemon.ike_port);
 
   c.proposals = read_proposals(r);
-  read_ike_lifetimes(r);
+  c.ike_lifetimes = read_ike_lifetimes(r);
   read_liveness(r, c);
   out.start_action = read_start_action(r);
   c.retransmit = daemon.retransmit;

@@ -49,10 +49,16 @@ std::string fingerprint(const ike::ConnectionConfig& c, StartAction start_action
   if (l != ike::ChildLimits{}) {
     line("child_limits", fmt::format("rekey_bytes={} life_bytes={} rekey_packets={} life_packets={}",
                                      l.rekey_bytes, l.life_bytes, l.rekey_packets, l.life_packets));
-    if (l.rekey_time != Duration{0} || l.rand_time != Duration{0})
-      line("child_rekey_time", fmt::format("rekey_time={} rand_time={}", format_duration(l.rekey_time),
-                                           format_duration(l.rand_time)));
+    if (l.rekey_time != Duration{0} || l.rand_time != Duration{0} || l.life_time != Duration{0})
+      line("child_rekey_time",
+           fmt::format("rekey_time={} rand_time={} life_time={}", format_duration(l.rekey_time),
+                       format_duration(l.rand_time), format_duration(l.life_time)));
   }
+  const ike::IkeLifetimes& ike = c.ike_lifetimes;
+  if (ike != ike::IkeLifetimes{})
+    line("ike_lifetimes", fmt::format("rekey_time={} reauth_time={} rand_time={} over_time={}",
+                                      format_duration(ike.rekey_time), format_duration(ike.reauth_time),
+                                      format_duration(ike.rand_time), format_duration(ike.over_time)));
   line("start_action", std::string(to_string(start_action)));
   line("psk_octets", std::to_string(c.psk.size()));
   crypto::Sha256Digest digest = crypto::sha256({as_bytes(text), c.psk.view()});

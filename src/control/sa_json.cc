@@ -44,6 +44,8 @@ nlohmann::json child_sa_json(const ike::ChildSa& child) {
       {"proposal", child.suite.to_string()},
       {"local_ts", selectors_json(child.local_ts)},
       {"remote_ts", selectors_json(child.remote_ts)},
+      // Why its rekeys fail or will fail (the peers disagree about PFS); null: none known.
+      {"rekey_problem", text_or_null(child.rekey_problem)},
       // Not measured: the ESP data plane does not count yet. Never fake zeros.
       {"bytes_in", nullptr},
       {"bytes_out", nullptr},

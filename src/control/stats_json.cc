@@ -69,6 +69,9 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(ike_reauths_started),
     TERN_COUNTER(ike_reauths_completed),
     TERN_COUNTER(ike_sas_expired),
+    TERN_COUNTER(child_rekeys_failed_pfs),
+    TERN_COUNTER(child_pfs_mismatches_predicted),
+    TERN_COUNTER(peer_rekeys_refused_pfs),
 };
 #undef TERN_COUNTER
 

@@ -42,6 +42,8 @@ void render_child(std::string& out, const json& child) {
   out += fmt::format("    local_ts:  {}\n", join(field_array(child, "local_ts")));
   out += fmt::format("    remote_ts: {}\n", join(field_array(child, "remote_ts")));
   out += fmt::format("    traffic:   {}\n", traffic_text(child));
+  const std::string problem = field_text(child, "rekey_problem", "");
+  if (!problem.empty()) out += fmt::format("    rekeying:  FAILS: {}\n", problem);
 }
 
 void render_ike_sa(std::string& out, const json& sa) {

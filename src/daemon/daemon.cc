@@ -34,7 +34,8 @@ LogLevel level_of(ike::EventKind kind) {
     case K::invalid_spi_reported:
     case K::child_sa_limit:
     case K::child_sa_rekey_failed:
-    case K::ike_sa_rekey_failed: return LogLevel::warning;
+    case K::ike_sa_rekey_failed:
+    case K::pfs_mismatch: return LogLevel::warning;
     case K::invalid_ke_retry:
     case K::retransmit:
     case K::message_dropped: return LogLevel::info;

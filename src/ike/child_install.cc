@@ -66,6 +66,8 @@ bool install_child(TaskContext& ctx, NewChild child, ByteView g_ir, ByteView Ni,
   record.local_ts = std::move(child.local_ts);
   record.remote_ts = std::move(child.remote_ts);
   record.rekey_at = child_rekey_deadline(sa.config->child_limits, ctx.random, ctx.now);
+  if (sa.config->child_limits.life_time > Duration::zero())
+    record.expire_at = ctx.now + sa.config->child_limits.life_time;
   sa.children.push_back(std::move(record));
   ++ctx.counters.child_sas_installed;
   ctx.event(EventKind::child_sa_installed,

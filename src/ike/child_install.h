@@ -2,7 +2,8 @@
 // (CREATE_CHILD_SA): KEYMAT = prf+(SK_d, [g^ir (new)] | Ni | Nr) (RFC 7296
 // §2.17), then an InstallChildSa effect, a child_sa_installed Event, and the
 // ChildSa on the IKE SA with its rekey deadline (rekey_time minus a random
-// jitter of up to rand_time; ConnectionConfig::child_limits).
+// jitter of up to rand_time; ConnectionConfig::child_limits) and its hard
+// deadline (expire_at: life_time after now; a rekey's successor gets its own).
 //
 // Who calls it: those two tasks, once both SPIs, the suite and the selectors
 // are agreed. Ni / Nr and "initiator" are those of the exchange that made

@@ -24,6 +24,7 @@ std::string_view to_string(EventKind kind) {
     case EventKind::ike_sa_rekeyed: return "ike_sa_rekeyed";
     case EventKind::ike_sa_rekey_failed: return "ike_sa_rekey_failed";
     case EventKind::ike_sa_reauth: return "ike_sa_reauth";
+    case EventKind::pfs_mismatch: return "pfs_mismatch";
   }
   return "unknown";
 }

@@ -344,6 +344,7 @@ void Endpoint::on_timer(Timestamp now) {
       if (child.rekey_at && now >= *child.rekey_at && child.can_rekey()) due_children.push_back(child.spi_in);
     }
     for (uint32_t spi : due_children) start_child_rekey(*sa, spi, "its rekey_time has come", now);
+    expire_children(*sa, now);
   }
   reap(now);
 }
@@ -362,6 +363,7 @@ std::optional<Timestamp> Endpoint::next_deadline() const {
     for (const ChildSa& child : sa->children) {
       if (child.can_rekey()) consider(child.rekey_at);
     }
+    consider(next_child_expiry(*sa));
   }
   consider(cookies_.next_deadline());
   return next;

@@ -160,6 +160,9 @@ class Endpoint : private IkeSaTable {
   IkeSa* find_sa_of_child(uint32_t spi_in);
   // dataplane_input.cc
   void child_limit_reached(IkeSa& sa, ChildSa& child, const ChildLimitReached& limit, Timestamp now);
+  // child_expiry.cc: children past their life_time are deleted (as a hard limit).
+  void expire_children(IkeSa& sa, Timestamp now);
+  static std::optional<Timestamp> next_child_expiry(const IkeSa& sa);
   IkeSa* create_responder_sa(const Address& local, const Address& remote, const wire::IkeHeader& header,
                              Timestamp now);
   // §2.6 (cookie_admission.cc): whether a new IKE_SA_INIT request may create

@@ -37,7 +37,8 @@ struct EndpointCounters {
   uint64_t child_sas_installed = 0;
   uint64_t child_sas_removed = 0;
   uint64_t child_soft_limits = 0;  // CHILD_SAs at rekey_bytes/rekey_packets/nearly all sequence numbers
-  uint64_t child_hard_limits = 0;  // CHILD_SAs deleted at life_bytes/life_packets/all sequence numbers used
+  uint64_t child_hard_limits =
+      0;  // CHILD_SAs deleted at life_time/life_bytes/life_packets/all sequence numbers used
   // CHILD_SA rekeying (tasks/child_rekey.h)
   uint64_t child_rekeys_started = 0;    // our CREATE_CHILD_SA rekey requests (a retry counts once)
   uint64_t child_rekeys_completed = 0;  // ours that installed the new CHILD_SA
@@ -55,6 +56,10 @@ struct EndpointCounters {
   uint64_t ike_reauths_completed = 0;   // of those, established (the old one then deleted)
   uint64_t ike_sas_expired = 0;         // IKE SAs deleted at their hard lifetime (not replaced in time)
   uint64_t child_rekey_collisions = 0;  // the peer's for a child we were rekeying (TEMPORARY_FAILURE)
+  // PFS disagreement (pfs_diagnosis.h)
+  uint64_t child_rekeys_failed_pfs = 0;         // of child_rekeys_failed: the peer refused over the PFS group
+  uint64_t child_pfs_mismatches_predicted = 0;  // children made whose peer lists PFS groups none of ours
+  uint64_t peer_rekeys_refused_pfs = 0;         // of child_rekeys_refused: the peer's PFS groups, none ours
 };
 
 }  // namespace tern::ike

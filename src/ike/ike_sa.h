@@ -55,6 +55,12 @@ struct ChildSa {
   bool rekeying = false;              // our CREATE_CHILD_SA rekeying it is queued or in flight (child_rekey)
   bool rekeyed = false;               // replaced by a new CHILD_SA; its Delete is coming
   std::optional<Timestamp> rekey_at;  // rekey_time (minus jitter) after it was installed; nullopt: never
+  // life_time after it was installed: deleted then unless replaced (child_expiry.cc); nullopt: never.
+  std::optional<Timestamp> expire_at;
+  // Why its rekeys cannot succeed, in plain words, when known: the peers
+  // disagree about PFS (pfs_diagnosis.h). Shown by ternctl status / list-sas.
+  std::string rekey_problem;
+  uint8_t pfs_refusals = 0;  // our rekeys of it the peer refused over PFS (the first is logged)
   // Usable for a new rekey: not being deleted, rekeyed or already rekeying.
   bool can_rekey() const { return !deleting && !rekeyed && !rekeying && !hard_limit_reached; }
 };

@@ -164,26 +164,6 @@ std::vector<std::string> warnings_of(std::string_view text) {
   return texts(r->warnings);
 }
 
-TEST(Warnings, EachLifetimeKeyIsAcknowledgedOnce) {
-  EXPECT_EQ(
-      warnings_of(site_b("rekey_time = \"4h\"\nreauth_time = \"1d\"\n")),
-      (std::vector<std::string>{
-          "tern.toml:3:14: connection[0].rekey_time: rekey_time is accepted but not acted on yet: this build "
-          "does not rekey IKE SAs (SAs live until deleted)",
-          "tern.toml:4:15: connection[0].reauth_time: reauth_time is accepted but not acted on yet: this "
-          "build does not reauthenticate (SAs live until deleted)",
-      }));
-  std::string child = site_b("");
-  child.replace(child.find("  name = \"net\"\n"), 15,
-                "  name = \"net\"\n  life_time = \"2h\"\n  rekey_bytes = 1000000000\n");
-  EXPECT_EQ(
-      warnings_of(child),
-      (std::vector<std::string>{
-          "tern.toml:11:15: connection[0].child[0].life_time: life_time is accepted but not acted on yet: "
-          "this build does not expire SAs by time (SAs live until deleted)",
-      }));
-}
-
 TEST(Settings, VolumeLifetimesReachTheEngineAndLifeKeysNeedNoWarning) {
   std::string child = site_b("");
   child.replace(child.find("  name = \"net\"\n"), 15,
@@ -210,10 +190,14 @@ TEST(Settings, ChildRekeyTimeAndRandTimeReachTheEngineWithoutWarning) {
   EXPECT_TRUE(r->warnings.empty());
 }
 
-TEST(Settings, WithoutVolumeLifetimesThereAreNoLimits) {
+TEST(Settings, WithoutVolumeLifetimesThereAreNoVolumeLimits) {
   LoadResult r = load(site_b(""));
   ASSERT_TRUE(r.has_value());
-  EXPECT_EQ(r->connections[0].engine->child_limits, ike::ChildLimits{});
+  const ike::ChildLimits& limits = r->connections[0].engine->child_limits;
+  EXPECT_EQ(limits.rekey_bytes, 0u);
+  EXPECT_EQ(limits.life_bytes, 0u);
+  EXPECT_EQ(limits.rekey_packets, 0u);
+  EXPECT_EQ(limits.life_packets, 0u);
 }
 
 TEST(Warnings, LifetimesAreStillChecked) {

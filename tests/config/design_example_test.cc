@@ -129,8 +129,6 @@ TEST(DesignExample, WarnsAboutWhatThisBuildAcceptsButDoesNotDo) {
   EXPECT_EQ(
       testing::texts(r->warnings),
       (std::vector<std::string>{
-          "tern.toml:16:14: connection[0].rekey_time: rekey_time is accepted but not acted on yet: this "
-          "build does not rekey IKE SAs (SAs live until deleted)",
           "tern.toml:19:10: connection[0].mobike: mobike = true is accepted but MOBIKE (RFC 4555) is not "
           "implemented yet: the IKE SA stays on the addresses it was made with",
           "tern.toml:40:10: secret[0].secret: this pre-shared key is only 3 octets; RFC 7296 §2.15 wants "

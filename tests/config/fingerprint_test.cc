@@ -116,6 +116,13 @@ TEST(Fingerprint, AnyChangedSettingChangesIt) {
       {"  name = \"net\"\n  local_ts", "  name = \"net\"\n  mode = \"transport\"\n  local_ts"},
       {"  name = \"net\"\n  local_ts", "  name = \"net\"\n  life_packets = 50\n  local_ts"},
       {"  name = \"net\"\n  local_ts", "  name = \"net\"\n  rekey_bytes = 1000\n  local_ts"},
+      {"  name = \"net\"\n  local_ts", "  name = \"net\"\n  rekey_time = \"30m\"\n  local_ts"},
+      {"  name = \"net\"\n  local_ts", "  name = \"net\"\n  life_time = \"2h\"\n  local_ts"},
+      {"  name = \"net\"\n  local_ts", "  name = \"net\"\n  rand_time = \"1m\"\n  local_ts"},
+      {"name = \"site-b\"", "name = \"site-b\"\nrekey_time = \"2h\""},
+      {"name = \"site-b\"", "name = \"site-b\"\nreauth_time = \"1d\""},
+      {"name = \"site-b\"", "name = \"site-b\"\nrand_time = \"5m\""},
+      {"name = \"site-b\"", "name = \"site-b\"\nover_time = \"1h\""},
   };
   for (const auto& [from, to] : kEdits) {
     std::vector<std::string> changed = fingerprints(replaced(kTwoSites, from, to));

@@ -78,8 +78,8 @@ TEST(SaJson, AnIkeSaHasEveryFieldOfTheContract) {
 TEST(SaJson, AChildSaHasEveryFieldOfTheContract) {
   const nlohmann::json child = list_sas_json({site_b()}, kClock)[0]["children"][0];
   EXPECT_EQ(keys(child), (std::set<std::string>{"name", "state", "spi_in", "spi_out", "mode", "encap",
-                                                "proposal", "local_ts", "remote_ts", "bytes_in", "bytes_out",
-                                                "packets_in", "packets_out"}));
+                                                "proposal", "local_ts", "remote_ts", "rekey_problem",
+                                                "bytes_in", "bytes_out", "packets_in", "packets_out"}));
   EXPECT_EQ(child["name"], "net");
   EXPECT_EQ(child["state"], "INSTALLED");
   EXPECT_EQ(child["spi_in"], "0000abcd");
@@ -92,6 +92,16 @@ TEST(SaJson, AChildSaHasEveryFieldOfTheContract) {
   // Not measured by any data plane yet: null, never a fake zero.
   for (const char* counter : {"bytes_in", "bytes_out", "packets_in", "packets_out"})
     EXPECT_TRUE(child[counter].is_null()) << counter;
+  EXPECT_TRUE(child["rekey_problem"].is_null());  // none known
+}
+
+TEST(SaJson, AChildWhoseRekeysFailOverPfsSaysWhy) {
+  ike::IkeSaStatus sa = site_b();
+  sa.children[0].rekey_problem =
+      "peer 192.0.2.2 refused the PFS group ecp256 for child net; it accepts: modp2048";
+  const nlohmann::json child = list_sas_json({sa}, kClock)[0]["children"][0];
+  EXPECT_EQ(child["rekey_problem"],
+            "peer 192.0.2.2 refused the PFS group ecp256 for child net; it accepts: modp2048");
 }
 
 TEST(SaJson, AChildBeingDeletedInTransportMode) {

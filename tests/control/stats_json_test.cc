@@ -12,7 +12,10 @@ TEST(StatsJson, EveryCounterIsThereByName) {
   c.peers_not_responding = 1;
   c.child_sas_removed = 4;
   c.child_hard_limits = 2;
-  c.child_rekey_collisions = 3;  // the last field
+  c.child_rekey_collisions = 3;
+  c.child_rekeys_failed_pfs = 5;
+  c.child_pfs_mismatches_predicted = 6;
+  c.peer_rekeys_refused_pfs = 7;  // the last field
   nlohmann::json j = stats_json(c, {});
   ASSERT_TRUE(j["counters"].is_object());
   EXPECT_EQ(j["counters"].size(), sizeof(ike::EndpointCounters) / sizeof(uint64_t));
@@ -23,6 +26,9 @@ TEST(StatsJson, EveryCounterIsThereByName) {
   EXPECT_EQ(j["counters"]["child_sas_removed"], 4);
   EXPECT_EQ(j["counters"]["child_hard_limits"], 2);
   EXPECT_EQ(j["counters"]["child_rekey_collisions"], 3);
+  EXPECT_EQ(j["counters"]["child_rekeys_failed_pfs"], 5);
+  EXPECT_EQ(j["counters"]["child_pfs_mismatches_predicted"], 6);
+  EXPECT_EQ(j["counters"]["peer_rekeys_refused_pfs"], 7);
   EXPECT_EQ(j["counters"]["dropped_malformed"], 0);
   EXPECT_EQ(j["teardown_reasons"], nlohmann::json::object());
 }

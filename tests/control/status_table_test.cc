@@ -74,6 +74,19 @@ TEST(StatusTable, AResponderBeforeIkeAuthAndIpv6) {
   EXPECT_EQ(text.find("net:"), std::string::npos);
 }
 
+TEST(StatusTable, ARekeyProblemIsShownOnlyWhenThereIsOne) {
+  EXPECT_EQ(render_status(one_sa()).find("rekeying:"), std::string::npos);
+  nlohmann::json list = one_sa();
+  list[0]["children"][0]["rekey_problem"] =
+      "peer 192.0.2.2 offers PFS groups ecp256 for child net, we allow: x25519; the first rekey of this "
+      "child "
+      "will fail";
+  EXPECT_CONTAINS(render_status(list),
+                  "    traffic:   not measured\n"
+                  "    rekeying:  FAILS: peer 192.0.2.2 offers PFS groups ecp256 for child net, we allow: "
+                  "x25519; the first rekey of this child will fail\n");
+}
+
 TEST(StatusTable, MeasuredTrafficIsShown) {
   nlohmann::json list = one_sa();
   nlohmann::json& child = list[0]["children"][0];

@@ -39,14 +39,14 @@ td_write_psk_conf "$A" name=to-b local_addr=198.51.100.1 remote_addr=198.51.100.
   local_id=a.example.org remote_id=b.example.org psk="$psk" \
   proposal=aes128gcm16-prfsha256-x25519 esp_proposal=aes128gcm16-x25519 \
   local_ts=192.0.2.1/32 remote_ts=203.0.113.1/32 child=net \
-  child_rekey_time=10s child_rand_time=2s ike_rekey_time=30s reauth_time=50s rand_time=3s
+  child_rekey_time=10s child_life_time=16s child_rand_time=2s ike_rekey_time=30s reauth_time=50s rand_time=3s
 td_start "$A" "$ns_a"
 if [[ $PEER == tern ]]; then
   td_write_psk_conf "$B" name=to-a local_addr=198.51.100.2 remote_addr=198.51.100.1 \
     local_id=b.example.org remote_id=a.example.org psk="$psk" \
     proposal=aes128gcm16-prfsha256-x25519 esp_proposal=aes128gcm16-x25519 \
     local_ts=203.0.113.1/32 remote_ts=192.0.2.1/32 child=net \
-    child_rekey_time=10s child_rand_time=2s ike_rekey_time=30s rand_time=3s
+    child_rekey_time=10s child_life_time=16s child_rand_time=2s ike_rekey_time=30s rand_time=3s
   td_start "$B" "$ns_b"
 else
   sw_write_psk_conn "$B" name=net local_addr=198.51.100.2 remote_addr=198.51.100.1 \

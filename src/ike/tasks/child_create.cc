@@ -5,6 +5,7 @@
 
 #include "ike/child_install.h"
 #include "ike/ike_sa.h"
+#include "ike/pfs_diagnosis.h"
 #include "ike/tasks/child_delete.h"
 #include "ike/ts_narrowing.h"
 
@@ -19,6 +20,15 @@ std::optional<uint32_t> spi_from(const Bytes& bytes) {
   if (bytes.size() != 4) return std::nullopt;
   return (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) |
          uint32_t{bytes[3]};
+}
+
+// The proposals with their KE transforms left out: IKE_AUTH has no KE (§1.2).
+std::vector<wire::Proposal> without_ke(const std::vector<wire::Proposal>& proposals) {
+  std::vector<wire::Proposal> out = proposals;
+  for (wire::Proposal& p : out) {
+    std::erase_if(p.transforms, [](const wire::Transform& t) { return t.type == wire::TransformType::KE; });
+  }
+  return out;
 }
 
 std::string selectors_text(const std::vector<wire::TrafficSelector>& list) {
@@ -77,7 +87,13 @@ void ChildCreate::process_request(TaskContext& ctx, const IkeMessage& msg) {
   if (sa_payload == nullptr || tsi == nullptr || tsr == nullptr) return;  // childless (RFC 6023)
   requested_ = true;
   const std::vector<EspSuite> suites = without_pfs(config.esp_proposals);
-  selected_ = select_esp_proposal(sa_payload->proposals, suites);
+  // A peer that lists its PFS groups here (§1.2 says it should not) tells us
+  // whether the first rekey can agree (pfs_diagnosis.h); the groups play no
+  // part in this selection, as IKE_AUTH has no KE.
+  pfs_warning_ =
+      predict_pfs_mismatch(sa_payload->proposals, config.esp_proposals,
+                           wire::ip_address_to_string(ctx.sa.remote.ip_bytes()), config.child_name);
+  selected_ = select_esp_proposal(without_ke(sa_payload->proposals), suites);
   if (!selected_ || !spi_from(selected_->peer_spi)) {
     error_ = NotifyType::NO_PROPOSAL_CHOSEN;
     ctx.event(EventKind::child_sa_failed,
@@ -120,8 +136,13 @@ void ChildCreate::process_response(TaskContext& ctx, const IkeMessage& msg) {
     failed(std::move(why));
     ctx.sa.tasks.queue(ChildDelete::refused(spi_in_));
   };
+  // A KE transform in the answer (which §1.2 says should not be there) plays
+  // no part in the check, but tells us the responder's PFS group.
+  pfs_warning_ =
+      predict_pfs_mismatch(sa_payload->proposals, config.esp_proposals,
+                           wire::ip_address_to_string(ctx.sa.remote.ip_bytes()), config.child_name);
   std::optional<Selection<EspSuite>> chosen =
-      check_esp_answer(*sa_payload, without_pfs(config.esp_proposals));
+      check_esp_answer(wire::SaPayload{without_ke(sa_payload->proposals)}, without_pfs(config.esp_proposals));
   if (!chosen || !spi_from(chosen->peer_spi))
     return refuse("responder chose an ESP proposal we did not offer");
   if (!is_subset(tsi->selectors, config.local_ts) || !is_subset(tsr->selectors, config.remote_ts)) {
@@ -139,8 +160,9 @@ void ChildCreate::install(TaskContext& ctx, const EspSuite& suite,
                           std::vector<wire::TrafficSelector> local_ts,
                           std::vector<wire::TrafficSelector> remote_ts, ChildMode mode) {
   const IkeSa& sa = ctx.sa;
-  install_child(ctx, NewChild{spi_in_, spi_out_, suite, std::move(local_ts), std::move(remote_ts), mode}, {},
-                sa.nonce_i, sa.nonce_r, sa.role);
+  if (install_child(ctx, NewChild{spi_in_, spi_out_, suite, std::move(local_ts), std::move(remote_ts), mode},
+                    {}, sa.nonce_i, sa.nonce_r, sa.role))
+    warn_pfs_mismatch(ctx, spi_in_, pfs_warning_);
 }
 
 }  // namespace tern::ike

@@ -7,8 +7,11 @@
 // Initiator: offers the configured ESP suites (without their PFS groups:
 // IKE_AUTH has no KE, proposal.h without_pfs) with a fresh inbound SPI, TSi =
 // local_ts, TSr = remote_ts; accepts an answer that is one of its suites and
-// selectors that are a subset of what it asked for. Responder: picks the
-// first acceptable ESP proposal, narrows TSi to remote_ts and TSr to
+// selectors that are a subset of what it asked for (a KE transform in the
+// answer is ignored, and warned about as below when its group is none of ours). Responder: picks the
+// first acceptable ESP proposal (KE transforms, which a peer should not
+// send here, are ignored; when they name PFS groups none of which is ours,
+// the child is installed with a pfs_mismatch warning, pfs_diagnosis.h), narrows TSi to remote_ts and TSr to
 // local_ts (ts_narrowing.h). Transport mode only when both ends want it.
 // Keys: KEYMAT = prf+(SK_d, Ni | Nr) (child_install.h); the result is an
 // InstallChildSa effect and a ChildSa on the IKE SA.
@@ -19,6 +22,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "ike/proposal.h"
@@ -47,6 +51,7 @@ class ChildCreate final : public Task {
   std::optional<Selection<EspSuite>> selected_;
   std::vector<wire::TrafficSelector> tsi_, tsr_;  // responder: narrowed
   ChildMode mode_ = ChildMode::tunnel;
+  std::optional<std::string> pfs_warning_;  // the peer's PFS groups (if it lists any) share none with ours
 };
 
 }  // namespace tern::ike

@@ -7,6 +7,7 @@
 
 #include "ike/child_install.h"
 #include "ike/ike_sa.h"
+#include "ike/pfs_diagnosis.h"
 #include "ike/tasks/child_delete.h"
 #include "ike/ts_narrowing.h"
 
@@ -107,6 +108,13 @@ TaskStatus ChildRekey::give_up(TaskContext& ctx, std::string why) {
   return TaskStatus::done;
 }
 
+TaskStatus ChildRekey::refused_over_pfs(TaskContext& ctx, const std::string& problem) {
+  ChildSa* old = ctx.sa.find_child_by_spi_in(old_spi_in_);
+  if (old == nullptr) return give_up(ctx, problem);
+  note_pfs_refusal(ctx, *old, problem);
+  return TaskStatus::done;
+}
+
 TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg) {
   IkeSa& sa = ctx.sa;
   const ConnectionConfig& config = *sa.config;
@@ -125,9 +133,12 @@ TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg)
                             peer, group_keyword(wanted), config.child_name));
       return TaskStatus::need_more;  // build_request again, in a new exchange
     }
-    return give_up(ctx, fmt::format("peer {} refused the PFS group {} for child {}; it accepts: {}", peer,
-                                    sent == wire::KeGroup::NONE ? "none" : group_keyword(sent),
-                                    config.child_name, group_keyword(wanted)));
+    return refused_over_pfs(
+        ctx, sent == wire::KeGroup::NONE
+                 ? fmt::format("peer {} requires the PFS group {} for child {}; we allow no PFS", peer,
+                               group_keyword(wanted), config.child_name)
+                 : fmt::format("peer {} refused the PFS group {} for child {}; it accepts: {}", peer,
+                               group_keyword(sent), config.child_name, group_keyword(wanted)));
   }
   if (msg.find_notify(NotifyType::TEMPORARY_FAILURE) != nullptr) {
     // §2.8.1 / §2.25: the peer is busy with this child (rekeying it too); try again a little later.
@@ -147,6 +158,23 @@ TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg)
     return TaskStatus::done;
   }
   if (const wire::NotifyPayload* n = msg.find_error_notify()) {
+    if (n->type == NotifyType::NO_PROPOSAL_CHOSEN) {
+      // The peer accepted these ESP algorithms without a group in IKE_AUTH
+      // (§1.2): what differs now is the KE transform (pfs_diagnosis.h).
+      const wire::KeGroup sent = ke_ ? ke_->group() : wire::KeGroup::NONE;
+      return refused_over_pfs(
+          ctx,
+          sent == wire::KeGroup::NONE
+              ? fmt::format("peer {} answered NO_PROPOSAL_CHOSEN to a rekey without PFS for child {}, "
+                            "although it accepted the same ESP algorithms when the CHILD_SA was made: it "
+                            "wants a PFS group, and we allow none",
+                            peer, config.child_name)
+              : fmt::format("peer {} answered NO_PROPOSAL_CHOSEN to the PFS group {} for child {}, "
+                            "although it accepted the same ESP algorithms without PFS when the CHILD_SA "
+                            "was made: it wants another PFS group, or none (we allow: {})",
+                            peer, group_keyword(sent), config.child_name,
+                            pfs_groups_text(pfs_groups(config.esp_proposals))));
+    }
     std::string why = fmt::format("peer {} answered {}", peer, wire::to_string(n->type));
     if (n->type == NotifyType::NO_PROPOSAL_CHOSEN)
       why += fmt::format(" (we offered {})", [&] {
@@ -262,6 +290,11 @@ void ChildRekey::process_request(TaskContext& ctx, const IkeMessage& msg) {
   }
   selected_ = select_esp_proposal(sa_payload->proposals, config.esp_proposals);
   if (!selected_ || !spi_from(selected_->peer_spi)) {
+    if (std::optional<std::string> pfs =
+            disjoint_pfs_groups(sa_payload->proposals, config.esp_proposals,
+                                wire::ip_address_to_string(sa.remote.ip_bytes()), config.child_name, true)) {
+      note_peer_rekey_refused_over_pfs(ctx, *old, *pfs + "; its rekeys of this child are refused");
+    }
     refuse(
         ctx, NotifyType::NO_PROPOSAL_CHOSEN, {},
         "no acceptable ESP proposal: " + explain_esp_mismatch(sa_payload->proposals, config.esp_proposals));

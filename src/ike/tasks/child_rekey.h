@@ -16,11 +16,14 @@
 // CHILD_SA and deletes the old one with child_delete (INFORMATIONAL
 // D(ESP, old SPI)); the data plane sends on the newest child of a policy
 // (esp/sa_table.h), so traffic moves at once. INVALID_KE_PAYLOAD naming a
-// group of our suites is retried once with it; any other refusal
-// (INVALID_KE for a group we do not list, NO_PROPOSAL_CHOSEN,
-// TS_UNACCEPTABLE, ...) keeps the old child and says why in a
-// child_sa_rekey_failed Event ("peer 192.0.2.2 refused the PFS group ecp256
-// for child net; it accepts: modp2048"), counted in child_rekeys_failed.
+// group of our suites is retried once with it. A refusal over PFS
+// (INVALID_KE for a group we do not list, NO_PROPOSAL_CHOSEN) keeps the old
+// child until its life_time, says why once per child ("peer 192.0.2.2
+// refused the PFS group ecp256 for child net; it accepts: modp2048"), stores
+// it as the child's rekey_problem and tries once more later
+// (pfs_diagnosis.h). Any other refusal (TS_UNACCEPTABLE, ...) keeps the old
+// child and says why in a child_sa_rekey_failed Event. Both are counted in
+// child_rekeys_failed.
 // TEMPORARY_FAILURE (the peer is rekeying it too) schedules another try 2 to
 // 10 s later. A child gone before the request is built turns the request
 // into an empty INFORMATIONAL (a liveness check), since CREATE_CHILD_SA
@@ -33,7 +36,8 @@
 // the old child stay: CHILD_SA_NOT_FOUND (§3.10.1) for an SPI that names no
 // child of ours, TEMPORARY_FAILURE for one we are rekeying ourselves (a
 // collision, §2.8.1: the full lowest-nonce rule is not done yet),
-// NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD with the group we want,
+// NO_PROPOSAL_CHOSEN (when the peer's PFS groups share none with ours, also
+// said once per child, pfs_diagnosis.h), INVALID_KE_PAYLOAD with the group we want,
 // TS_UNACCEPTABLE. Never fails the IKE SA; never installs without recording
 // the child, so nothing leaks.
 #pragma once
@@ -71,6 +75,8 @@ class ChildRekey final : public Task {
   void build_response(TaskContext& ctx, IkeMessage& msg);
   // Initiator: the rekey did not happen; the old child stays.
   TaskStatus give_up(TaskContext& ctx, std::string why);
+  // Initiator: the peer refused over the PFS group (pfs_diagnosis.h: said once per child).
+  TaskStatus refused_over_pfs(TaskContext& ctx, const std::string& problem);
   void refuse(TaskContext& ctx, wire::NotifyType type, Bytes data, std::string why);
 
   uint32_t old_spi_in_ = 0;  // the old child, by our inbound SPI

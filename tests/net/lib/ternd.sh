@@ -19,7 +19,7 @@
 #     local_id=a.example.org remote_id=b.example.org psk=secret \
 #     proposal=aes128gcm16-prfsha256-x25519 esp_proposal=aes128gcm16 \
 #     local_ts=192.0.2.1/32 remote_ts=203.0.113.1/32 [start_action=none] [dpd_delay=0s]
-#     [child=NAME] [child_rekey_time=5s] [child_rand_time=1s]
+#     [child=NAME] [child_rekey_time=5s] [child_life_time=8s] [child_rand_time=1s]
 #     [ike_rekey_time=30s] [reauth_time=1m] [rand_time=2s]   (IKE SA lifetimes)
 #   td_start "$NETNS_TMP/a" "$ns_a"
 #   td_ctl "$NETNS_TMP/a" up site
@@ -46,6 +46,7 @@ td_write_psk_conf() {
   done
   local child_rekey_line="" ike_lifetime_lines=""
   [[ -z ${c[child_rekey_time]:-} ]] || child_rekey_line="  rekey_time = \"${c[child_rekey_time]}\""
+  [[ -z ${c[child_life_time]:-} ]] || child_rekey_line+=$'\n'"  life_time = \"${c[child_life_time]}\""
   [[ -z ${c[child_rand_time]:-} ]] || child_rekey_line+=$'\n'"  rand_time = \"${c[child_rand_time]}\""
   [[ -z ${c[ike_rekey_time]:-} ]] || ike_lifetime_lines+="rekey_time = \"${c[ike_rekey_time]}\""$'\n'
   [[ -z ${c[reauth_time]:-} ]] || ike_lifetime_lines+="reauth_time = \"${c[reauth_time]}\""$'\n'
