@@ -59,7 +59,10 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(child_rekeys_failed),
     TERN_COUNTER(child_rekeys_answered),
     TERN_COUNTER(child_rekeys_refused),
+    TERN_COUNTER(child_rekeys_postponed),
+    TERN_COUNTER(child_rekeys_refused_closing),
     TERN_COUNTER(child_rekey_collisions),
+    TERN_COUNTER(child_rekey_collisions_lost),
 };
 #undef TERN_COUNTER
 

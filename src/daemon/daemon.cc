@@ -23,7 +23,8 @@ LogLevel level_of(ike::EventKind kind) {
     case K::ike_sa_destroyed:
     case K::child_sa_installed:
     case K::child_sa_removed:
-    case K::child_sa_rekey_started: return LogLevel::notice;
+    case K::child_sa_rekey_started:
+    case K::child_sa_rekey_collision: return LogLevel::notice;
     case K::child_sa_failed:
     case K::proposal_mismatch:
     case K::authentication_failed:

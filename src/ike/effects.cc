@@ -20,6 +20,7 @@ std::string_view to_string(EventKind kind) {
     case EventKind::child_sa_limit: return "child_sa_limit";
     case EventKind::child_sa_rekey_started: return "child_sa_rekey_started";
     case EventKind::child_sa_rekey_failed: return "child_sa_rekey_failed";
+    case EventKind::child_sa_rekey_collision: return "child_sa_rekey_collision";
   }
   return "unknown";
 }

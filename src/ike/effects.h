@@ -80,6 +80,8 @@ enum class EventKind : uint8_t {
   child_sa_rekey_started,  // we start rekeying a CHILD_SA; text: which, and why (command, rekey_time, soft
                            // limit)
   child_sa_rekey_failed,   // our rekey of a CHILD_SA did not happen; the old one stays. text: why, in words
+  child_sa_rekey_collision,  // both ends rekeyed one CHILD_SA (RFC 7296 §2.8.1), or a rekey met a Delete
+                             // (§2.25.1); text: what happened and which pair stays
 };
 std::string_view to_string(EventKind kind);
 

@@ -52,6 +52,8 @@
 
 namespace tern::ike {
 
+struct ChildSa;
+
 class ChildRekey final : public Task {
  public:
   // Responder.
@@ -72,6 +74,8 @@ class ChildRekey final : public Task {
   // Initiator: the rekey did not happen; the old child stays.
   TaskStatus give_up(TaskContext& ctx, std::string why);
   void refuse(TaskContext& ctx, wire::NotifyType type, Bytes data, std::string why);
+  // Initiator: our exchange completed for a child whose rekey by the peer we answered meanwhile.
+  TaskStatus resolve_collision(TaskContext& ctx, ChildSa& old, uint32_t new_spi_out);
 
   uint32_t old_spi_in_ = 0;  // the old child, by our inbound SPI
   uint32_t new_spi_in_ = 0;
@@ -85,6 +89,7 @@ class ChildRekey final : public Task {
   std::vector<wire::TrafficSelector> tsi_, tsr_;
   ChildMode mode_ = ChildMode::tunnel;
   Bytes peer_ke_;
+  bool collision_ = false;  // we were rekeying the same child when the request came
 };
 
 }  // namespace tern::ike
