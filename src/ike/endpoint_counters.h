@@ -44,7 +44,8 @@ struct EndpointCounters {
   uint64_t child_rekeys_failed = 0;     // ours the peer refused or answered unusably: the old child stays
   uint64_t child_rekeys_answered = 0;   // the peer's that we answered with a new CHILD_SA
   uint64_t child_rekeys_refused = 0;    // the peer's that we answered with an error notify
-  uint64_t child_rekeys_postponed = 0;  // of failed: the peer answered TEMPORARY_FAILURE; retried 2-10 s later
+  uint64_t child_rekeys_postponed =
+      0;  // of failed: the peer answered TEMPORARY_FAILURE; retried 2-10 s later
   uint64_t child_rekeys_refused_closing = 0;  // of refused: the peer's for a child we are deleting (§2.25.1)
   uint64_t child_rekey_collisions = 0;  // both ends rekeyed one CHILD_SA at once: decided on nonces (§2.8.1)
   uint64_t child_rekey_collisions_lost = 0;  // of those, ours had the lowest nonce: we deleted our new pair

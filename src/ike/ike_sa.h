@@ -112,6 +112,10 @@ class IkeSa {
       false;  // the peer's IKE_AUTH carried INITIAL_CONTACT; the Endpoint acts on it
 
   std::vector<ChildSa> children;
+  // ESP SPIs the peer deleted that named no CHILD_SA of ours (the last few):
+  // a Delete that overtook the answer to our rekey naming that SPI
+  // (child_rekey then installs nothing; RFC 7296 §2.25.1).
+  std::vector<uint32_t> unknown_spis_deleted;
   TaskManager tasks;
 
   std::string death_reason;

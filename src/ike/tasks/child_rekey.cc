@@ -69,11 +69,11 @@ TaskStatus ChildRekey::build_request(TaskContext& ctx, IkeMessage& msg) {
     // cannot be empty, so the request becomes an empty INFORMATIONAL (a liveness check).
     if (old != nullptr) {
       old->rekeying = false;
-      ctx.event(EventKind::child_sa_rekey_collision,
-                fmt::format("our rekey of CHILD_SA {} (SPI in 0x{:08x}) is not sent: {} while it waited for "
-                            "its turn",
-                            old->name, old_spi_in_,
-                            old->rekeyed ? "the peer rekeyed it" : "it is being deleted"));
+      ctx.event(
+          EventKind::child_sa_rekey_collision,
+          fmt::format("our rekey of CHILD_SA {} (SPI in 0x{:08x}) is not sent: {} while it waited for "
+                      "its turn",
+                      old->name, old_spi_in_, old->rekeyed ? "the peer rekeyed it" : "it is being deleted"));
     }
     msg.exchange = ExchangeType::INFORMATIONAL;
     return TaskStatus::done;
@@ -152,7 +152,8 @@ TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg)
           Duration{static_cast<Duration::rep>(ctx.random.u64() % static_cast<uint64_t>(seconds(8).count()))};
       old->rekey_at = ctx.now + delay;
       next = old->can_rekey()
-                 ? fmt::format("trying again in {} ms", std::chrono::duration_cast<std::chrono::milliseconds>(delay).count())
+                 ? fmt::format("trying again in {} ms",
+                               std::chrono::duration_cast<std::chrono::milliseconds>(delay).count())
                  : std::string("no retry: it is replaced or being deleted here too");
     }
     ++ctx.counters.child_rekeys_failed;
@@ -200,6 +201,20 @@ TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg)
     Result<SecretBytes> shared = ke_->compute_shared_secret(ker->data);
     if (!shared) return refuse_answer("peer's KEr is unusable: " + shared.error().to_string());
     g_ir = std::move(*shared);
+  }
+  if (auto it = std::find(sa.unknown_spis_deleted.begin(), sa.unknown_spis_deleted.end(), *spi_out);
+      it != sa.unknown_spis_deleted.end()) {
+    // The peer's Delete of the new pair overtook this answer (the peer is
+    // taking the child down): its half is gone already, ours is never installed.
+    sa.unknown_spis_deleted.erase(it);
+    if (old != nullptr) old->rekeying = false;
+    ++ctx.counters.child_rekeys_failed;
+    ctx.event(
+        EventKind::child_sa_rekey_failed,
+        fmt::format("rekeying CHILD_SA {}: the peer deleted the new CHILD_SA (its SPI {:08x}) before its "
+                    "answer arrived; nothing installed",
+                    config.child_name, *spi_out));
+    return TaskStatus::done;
   }
   if (old == nullptr || old->closing) {
     // Deleted meanwhile (by the peer, §2.25.1: a Delete crossing our rekey),
@@ -264,15 +279,17 @@ TaskStatus ChildRekey::resolve_collision(TaskContext& ctx, ChildSa& old, uint32_
       mine->closing = true;
       mine->rekey_at.reset();
     }
-    ctx.event(EventKind::child_sa_rekey_collision,
-              fmt::format("simultaneous rekey of CHILD_SA {} (RFC 7296 §2.8.1): ours lost on nonces (the lowest, "
-                          "{}, is in our exchange); deleting our redundant SPIs {:08x}_i {:08x}_o, keeping the "
-                          "peer's {:08x}_i; the peer deletes the old {:08x}_i",
-                          name, lowest, new_spi_in_, new_spi_out, theirs.new_spi_in, old_spi_in));
+    ctx.event(
+        EventKind::child_sa_rekey_collision,
+        fmt::format("simultaneous rekey of CHILD_SA {} (RFC 7296 §2.8.1): ours lost on nonces (the lowest, "
+                    "{}, is in our exchange); deleting our redundant SPIs {:08x}_i {:08x}_o, keeping the "
+                    "peer's {:08x}_i; the peer deletes the old {:08x}_i",
+                    name, lowest, new_spi_in_, new_spi_out, theirs.new_spi_in, old_spi_in));
     sa.tasks.queue(std::make_unique<ChildDelete>(
-        new_spi_in_, fmt::format("redundant: simultaneous rekey, the peer's new CHILD_SA (SPI in {:08x}) won on "
-                                 "nonces (RFC 7296 §2.8.1)",
-                                 theirs.new_spi_in)));
+        new_spi_in_,
+        fmt::format("redundant: simultaneous rekey, the peer's new CHILD_SA (SPI in {:08x}) won on "
+                    "nonces (RFC 7296 §2.8.1)",
+                    theirs.new_spi_in)));
     return TaskStatus::done;
   }
   // Ours won: the peer deletes the pair it made; we delete `old`.
@@ -280,17 +297,19 @@ TaskStatus ChildRekey::resolve_collision(TaskContext& ctx, ChildSa& old, uint32_
     redundant->rekeyed = true;  // the peer's Delete of it is coming
     redundant->rekey_at.reset();
   }
-  ctx.event(EventKind::child_sa_rekey_collision,
-            fmt::format("simultaneous rekey of CHILD_SA {} (RFC 7296 §2.8.1): ours won on nonces (the lowest, "
-                        "{}, is in the peer's exchange); keeping SPIs {:08x}_i {:08x}_o, the peer deletes its "
-                        "redundant {:08x}_i; deleting the old {:08x}_i",
-                        name, lowest, new_spi_in_, new_spi_out, theirs.new_spi_in, old_spi_in));
+  ctx.event(
+      EventKind::child_sa_rekey_collision,
+      fmt::format("simultaneous rekey of CHILD_SA {} (RFC 7296 §2.8.1): ours won on nonces (the lowest, "
+                  "{}, is in the peer's exchange); keeping SPIs {:08x}_i {:08x}_o, the peer deletes its "
+                  "redundant {:08x}_i; deleting the old {:08x}_i",
+                  name, lowest, new_spi_in_, new_spi_out, theirs.new_spi_in, old_spi_in));
   old.closing = !old.hard_limit_reached;
   if (old.hard_limit_reached) return TaskStatus::done;
   sa.tasks.queue(std::make_unique<ChildDelete>(
-      old_spi_in, fmt::format("rekeyed: replaced by SPIs {:08x}_i {:08x}_o (old {:08x}_o) after a simultaneous "
-                              "rekey",
-                              new_spi_in_, new_spi_out, old_spi_out)));
+      old_spi_in,
+      fmt::format("rekeyed: replaced by SPIs {:08x}_i {:08x}_o (old {:08x}_o) after a simultaneous "
+                  "rekey",
+                  new_spi_in_, new_spi_out, old_spi_out)));
   return TaskStatus::done;
 }
 
@@ -408,11 +427,12 @@ void ChildRekey::build_response(TaskContext& ctx, IkeMessage& msg) {
     old->rekey_at.reset();
     if (collision_ && old->rekeying) {
       old->peer_rekey = RekeyExchange{nonce_i_, nonce_r_, new_spi_in_};
-      ctx.event(EventKind::child_sa_rekey_collision,
-                fmt::format("simultaneous rekey of CHILD_SA {} (SPI in 0x{:08x}): answered the peer's rekey "
-                            "(new SPIs {:08x}_i {:08x}_o) while ours is under way; the lowest nonce decides which "
-                            "new pair stays (RFC 7296 §2.8.1)",
-                            old->name, old_spi_in_, new_spi_in_, new_spi_out_));
+      ctx.event(
+          EventKind::child_sa_rekey_collision,
+          fmt::format("simultaneous rekey of CHILD_SA {} (SPI in 0x{:08x}): answered the peer's rekey "
+                      "(new SPIs {:08x}_i {:08x}_o) while ours is under way; the lowest nonce decides which "
+                      "new pair stays (RFC 7296 §2.8.1)",
+                      old->name, old_spi_in_, new_spi_in_, new_spi_out_));
     }
   }
   if (mode_ == ChildMode::transport) msg.add_notify(NotifyType::USE_TRANSPORT_MODE);
