@@ -59,6 +59,8 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(child_rekeys_failed),
     TERN_COUNTER(child_rekeys_answered),
     TERN_COUNTER(child_rekeys_refused),
+    TERN_COUNTER(child_rekeys_postponed),
+    TERN_COUNTER(child_rekeys_refused_closing),
     TERN_COUNTER(child_rekey_collisions),
     TERN_COUNTER(ike_rekeys_started),
     TERN_COUNTER(ike_rekeys_completed),
@@ -72,6 +74,7 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(child_rekeys_failed_pfs),
     TERN_COUNTER(child_pfs_mismatches_predicted),
     TERN_COUNTER(peer_rekeys_refused_pfs),
+    TERN_COUNTER(child_rekey_collisions_lost),
 };
 #undef TERN_COUNTER
 

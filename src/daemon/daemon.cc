@@ -24,6 +24,7 @@ LogLevel level_of(ike::EventKind kind) {
     case K::child_sa_installed:
     case K::child_sa_removed:
     case K::child_sa_rekey_started:
+    case K::child_sa_rekey_collision:
     case K::ike_sa_rekey_started:
     case K::ike_sa_rekeyed:
     case K::ike_sa_reauth: return LogLevel::notice;

@@ -77,9 +77,11 @@ enum class EventKind : uint8_t {
   dpd_action,            // the peer stopped answering; text: the dpd_action taken (clear, restart, trap)
   invalid_spi_reported,  // the peer sent N(INVALID_SPI): it drops ESP we send to that SPI
   child_sa_limit,        // a CHILD_SA reached a soft or hard lifetime limit (dataplane_event.h); text: which
-  child_sa_rekey_started,  // we start rekeying a CHILD_SA; text: which, and why (command, rekey_time, soft
-                           // limit)
-  child_sa_rekey_failed,   // our rekey of a CHILD_SA did not happen; the old one stays. text: why, in words
+  child_sa_rekey_started,    // we start rekeying a CHILD_SA; text: which, and why (command, rekey_time, soft
+                             // limit)
+  child_sa_rekey_failed,     // our rekey of a CHILD_SA did not happen; the old one stays. text: why, in words
+  child_sa_rekey_collision,  // both ends rekeyed one CHILD_SA (RFC 7296 §2.8.1), or a rekey met a Delete
+                             // (§2.25.1); text: what happened and which pair stays
   ike_sa_rekey_started,    // we start rekeying an IKE SA; text: why (command, rekey_time)
   ike_sa_rekeyed,          // an IKE SA was replaced by a rekey (§2.18); text: the new SA and SPIs
   ike_sa_rekey_failed,     // our rekey of an IKE SA did not happen; the old one stays. text: why

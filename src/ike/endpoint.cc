@@ -220,10 +220,13 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
                                                     down_child->connection, down_child->child));
     for (auto& [id, sa] : sas_) {
       if (sa->connection_name() != down_child->connection || sa->state != IkeSaState::established) continue;
-      for (const ChildSa& child : sa->children) {
-        if (child.name == down_child->child && !child.deleting)
-          start_task(*sa, std::make_unique<ChildDelete>(child.spi_in), now);
+      std::vector<uint32_t> spis;
+      for (ChildSa& child : sa->children) {
+        if (child.name != down_child->child || child.deleting) continue;
+        child.closing = true;  // from now on a rekey of it by the peer gets TEMPORARY_FAILURE (§2.25.1)
+        spis.push_back(child.spi_in);
       }
+      for (uint32_t spi : spis) start_task(*sa, std::make_unique<ChildDelete>(spi), now);
     }
     reap(now);
     return {};

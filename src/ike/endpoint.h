@@ -55,8 +55,11 @@
 // rekey_time (minus a jitter of up to rand_time, drawn from the injected
 // Random when the child is installed; a timer of next_deadline()), or a soft
 // limit start a CREATE_CHILD_SA with N(REKEY_SA); the peer's such requests
-// are answered. The new CHILD_SA keeps the child's name; the old one is
-// deleted once the new one is installed on both ends.
+// are answered, also when both ends rekey the same child at once (the
+// lowest nonce decides which new pair stays, RFC 7296 §2.8.1); a rekey of a
+// child we are deleting is refused with TEMPORARY_FAILURE (§2.25.1). The new
+// CHILD_SA keeps the child's name; the old one is deleted once the new one
+// is installed on both ends.
 //
 // IKE SAs are referred to by IkeSaId across calls, never by pointer.
 #pragma once

@@ -24,6 +24,7 @@
 #include "ike/address.h"
 #include "ike/connection_config.h"
 #include "ike/effects.h"
+#include "ike/rekey_collision.h"
 #include "ike/task.h"
 #include "ike/task_manager.h"
 #include "wire/id_payload.h"
@@ -50,10 +51,11 @@ struct ChildSa {
   std::vector<wire::TrafficSelector> local_ts;
   std::vector<wire::TrafficSelector> remote_ts;
   bool deleting = false;              // our D(ESP) for it is in flight (child_delete)
+  bool closing = false;               // we delete it (our D(ESP) for it is queued or in flight)
   bool soft_limit_reported = false;   // its soft lifetime limit started a rekey (dataplane_input.cc), once
   bool hard_limit_reached = false;    // its hard lifetime limit started its deletion, once
   bool rekeying = false;              // our CREATE_CHILD_SA rekeying it is queued or in flight (child_rekey)
-  bool rekeyed = false;               // replaced by a new CHILD_SA; its Delete is coming
+  bool rekeyed = false;               // replaced by a new CHILD_SA (or redundant); its Delete is coming
   std::optional<Timestamp> rekey_at;  // rekey_time (minus jitter) after it was installed; nullopt: never
   // life_time after it was installed: deleted then unless replaced (child_expiry.cc); nullopt: never.
   std::optional<Timestamp> expire_at;
@@ -61,8 +63,13 @@ struct ChildSa {
   // disagree about PFS (pfs_diagnosis.h). Shown by ternctl status / list-sas.
   std::string rekey_problem;
   uint8_t pfs_refusals = 0;  // our rekeys of it the peer refused over PFS (the first is logged)
+  // The peer's rekey of it that we answered while ours was under way: a
+  // simultaneous rekey (RFC 7296 §2.8.1), decided when ours completes (child_rekey).
+  std::optional<RekeyExchange> peer_rekey;
   // Usable for a new rekey: not being deleted, rekeyed or already rekeying.
-  bool can_rekey() const { return !deleting && !rekeyed && !rekeying && !hard_limit_reached; }
+  bool can_rekey() const { return !deleting && !closing && !rekeyed && !rekeying && !hard_limit_reached; }
+  // We are trying to close it (RFC 7296 §2.25.1): a peer's rekey of it gets TEMPORARY_FAILURE.
+  bool being_closed() const { return deleting || closing || hard_limit_reached; }
 };
 
 class IkeSa {
@@ -133,6 +140,10 @@ class IkeSa {
       false;  // the peer's IKE_AUTH carried INITIAL_CONTACT; the Endpoint acts on it
 
   std::vector<ChildSa> children;
+  // ESP SPIs the peer deleted that named no CHILD_SA of ours (the last few):
+  // a Delete that overtook the answer to our rekey naming that SPI
+  // (child_rekey then installs nothing; RFC 7296 §2.25.1).
+  std::vector<uint32_t> unknown_spis_deleted;
   TaskManager tasks;
 
   std::string death_reason;

@@ -41,8 +41,13 @@
 // second Delete of a gone SPI is ignored, §3.11), liveness checks change
 // nothing, a CHILD_SA rekey (child_rekey) names its child by SPI and its
 // initiator sends the Delete of the old child only after the rekey's
-// response, other CREATE_CHILD_SA are refused with NO_ADDITIONAL_SAS, and a
-// Delete of the IKE SA ends everything, so requests below it need no answer.
+// response; a rekey that meets our own rekey of the same child is answered
+// as usual and decided on nonces once both exchanges are complete (§2.8.1),
+// one that meets our Delete of it is answered TEMPORARY_FAILURE (§2.25.1),
+// and a Delete that overtakes a rekey's answer is remembered by SPI, so
+// whichever order they arrive in, both ends agree (tasks/child_rekey.h).
+// Other CREATE_CHILD_SA are refused with NO_ADDITIONAL_SAS, and a Delete of
+// the IKE SA ends everything, so requests below it need no answer.
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,9 @@
 // Rekeying a CHILD_SA with CREATE_CHILD_SA (RFC 7296 §1.3.3, §2.8, §2.17),
 // with and without PFS, started by either end, by command, by rekey_time or
 // by a soft limit; make-before-break order of the effects; refusals
-// (INVALID_KE_PAYLOAD, NO_PROPOSAL_CHOSEN, CHILD_SA_NOT_FOUND,
-// TEMPORARY_FAILURE) keep the old child; lost and duplicated messages.
+// (INVALID_KE_PAYLOAD, NO_PROPOSAL_CHOSEN, CHILD_SA_NOT_FOUND) keep the old
+// child; a collision is answered as usual (the cases are in
+// child_rekey_collision_test.cc); lost and duplicated messages.
 // After each rekey: exactly one child per side, the two halves of one pair,
 // and every installed SA removed again except that one (nothing leaks).
 #include "ike/tasks/child_rekey.h"
@@ -413,36 +414,36 @@ TEST(ChildRekey, ARekeyOfAnUnknownChildIsAnsweredChildSaNotFound) {
   EXPECT_EQ(net.only_sa(net.b)->children.size(), 1u);
 }
 
-TEST(ChildRekey, CollidingRekeysAreAnsweredTemporaryFailureAndOneLaterWins) {
+TEST(ChildRekey, CollidingRekeysAreBothAnsweredAndTheLowestNonceDecides) {
   TwoPeers net(config_a(), config_b());
   establish_one_child(net);
   // Both ends start a rekey of the same child at once (§2.8.1).
   rekey(net, net.a, "a-b");
   rekey(net, net.b, "b-a");
   ASSERT_EQ(net.wire.size(), 2u);
-  // HDR, SK {N(REKEY_SA), ...}  -->  reaches B, which is rekeying it itself:
-  // <--  HDR, SK {N(TEMPORARY_FAILURE)}; and the same the other way.
+  // HDR, SK {N(REKEY_SA), ...}  -->  reaches B, which is rekeying it itself: §2.25.1 says
+  // answer as usual, so B installs a new pair and answers <--  HDR, SK {SA, Nr, TSi, TSr};
+  // and the same the other way.
   ASSERT_TRUE(net.deliver_one());
   ASSERT_TRUE(net.deliver_one());
   ASSERT_EQ(net.wire.size(), 2u);
-  EXPECT_NE(open_first(net, net.a).find_notify(NotifyType::TEMPORARY_FAILURE), nullptr);  // B's answer to A
-  EXPECT_EQ(net.b.counters().child_rekey_collisions, 1u);
+  IkeMessage answer = open_first(net, net.a);  // B's answer to A
+  EXPECT_EQ(answer.find_notify(NotifyType::TEMPORARY_FAILURE), nullptr);
+  EXPECT_NE(answer.find<wire::SaPayload>(PayloadType::SA), nullptr);
+  EXPECT_EQ(net.log_a.installed.size(), 2u);
+  EXPECT_EQ(net.log_b.installed.size(), 2u);
+  net.deliver_all();
+  // Both exchanges complete at both ends: each decided on the four nonces, the
+  // same way; the redundant pair and the old one are deleted.
   EXPECT_EQ(net.a.counters().child_rekey_collisions, 1u);
-  EXPECT_EQ(net.log_a.installed.size(), 1u);  // nothing installed for a refusal
-  EXPECT_EQ(net.log_b.installed.size(), 1u);
-  net.deliver_all();
-  EXPECT_TRUE(net.log_a.has_event(EventKind::child_sa_rekey_failed, "TEMPORARY_FAILURE"));
-  // Each tries again 2 to 10 s later; the first to fire wins, the other's old child is gone by then.
-  const Timestamp collided = net.now;
-  ASSERT_TRUE(net.advance_to_next_deadline());
-  EXPECT_GE(net.now, collided + seconds(2));
-  EXPECT_LE(net.now, collided + seconds(10));
-  net.deliver_all();
+  EXPECT_EQ(net.b.counters().child_rekey_collisions, 1u);
+  EXPECT_EQ(net.a.counters().child_rekey_collisions_lost + net.b.counters().child_rekey_collisions_lost, 1u);
   expect_one_pair(net);
-  EXPECT_EQ(net.a.counters().child_rekeys_completed + net.b.counters().child_rekeys_completed, 1u);
-  // No rekey is left pending: the loser's retry died with its old child.
-  while (net.advance_to_next_deadline()) net.deliver_all();
-  expect_one_pair(net);
+  EXPECT_EQ(net.log_a.installed.size(), 3u);
+  EXPECT_EQ(net.a.counters().child_rekeys_completed + net.b.counters().child_rekeys_completed, 2u);
+  // Nothing is left pending: no retry, no timer.
+  EXPECT_EQ(net.a.next_deadline(), std::nullopt);
+  EXPECT_EQ(net.b.next_deadline(), std::nullopt);
 }
 
 // --- an unreliable network ---------------------------------------------------

@@ -18,6 +18,7 @@
 
 #include "crypto/random.h"
 #include "ike/endpoint.h"
+#include "scripted_random.h"
 
 namespace tern::ike::testing {
 
@@ -112,8 +113,9 @@ class TwoPeers {
         a(*a_storage_),
         b(endpoint_config(std::move(b_configs), std::move(b_settings)), random_b_) {}
 
-  crypto::SeededRandom random_a_;
-  crypto::SeededRandom random_b_;
+  // SeededRandom streams; a test may force the next nonces (scripted_random.h).
+  ScriptedRandom random_a_;
+  ScriptedRandom random_b_;
 
  private:
   EndpointConfig a_config_;

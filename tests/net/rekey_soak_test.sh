@@ -46,7 +46,7 @@ if [[ $PEER == tern ]]; then
     local_id=b.example.org remote_id=a.example.org psk="$psk" \
     proposal=aes128gcm16-prfsha256-x25519 esp_proposal=aes128gcm16-x25519 \
     local_ts=203.0.113.1/32 remote_ts=192.0.2.1/32 child=net \
-    child_rekey_time=10s child_life_time=16s child_rand_time=2s ike_rekey_time=30s rand_time=3s
+    child_rekey_time=10s child_life_time=16s child_rand_time=2s ike_rekey_time=30s rand_time=2s
   td_start "$B" "$ns_b"
 else
   sw_write_psk_conn "$B" name=net local_addr=198.51.100.2 remote_addr=198.51.100.1 \

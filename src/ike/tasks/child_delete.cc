@@ -75,6 +75,10 @@ TaskStatus ChildDelete::process(TaskContext& ctx, const IkeMessage& msg) {
   for (uint32_t spi : deleted_esp_spis(msg)) {
     ChildSa* child = ctx.sa.find_child_by_spi_out(spi);
     if (child == nullptr) {
+      // Remembered a little while: the answer to our rekey that made it may still come (child_rekey).
+      std::vector<uint32_t>& unknown = ctx.sa.unknown_spis_deleted;
+      if (unknown.size() >= 16) unknown.erase(unknown.begin());
+      unknown.push_back(spi);
       ++ctx.counters.delete_unknown_spi;
       ctx.event(EventKind::message_dropped,
                 fmt::format("peer deleted ESP SPI {:08x}, which names no CHILD_SA of ours: ignored", spi));

@@ -10,8 +10,9 @@
 // marks it deleting and removes it when the answer arrives (by default
 // "deleted by local request"). Responder: removes every CHILD_SA whose outbound SPI the peer
 // names and answers with their inbound SPIs ("deleted by peer"); an SPI it
-// does not know is ignored (counted; §3.11), so that request gets an empty
-// INFORMATIONAL. Crossing deletes (§1.4.1): a child we are already deleting
+// does not know is ignored (counted; §3.11; remembered in
+// IkeSa::unknown_spis_deleted, for an answer to our rekey it overtook), so
+// that request gets an empty INFORMATIONAL. Crossing deletes (§1.4.1): a child we are already deleting
 // is removed and NOT named in our answer. Never fails.
 #pragma once
 

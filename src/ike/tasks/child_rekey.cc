@@ -4,10 +4,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "ike/child_install.h"
 #include "ike/ike_sa.h"
 #include "ike/pfs_diagnosis.h"
+#include "ike/rekey_collision.h"
 #include "ike/tasks/child_delete.h"
 #include "ike/ts_narrowing.h"
 
@@ -62,10 +64,18 @@ TaskStatus ChildRekey::build_request(TaskContext& ctx, IkeMessage& msg) {
   IkeSa& sa = ctx.sa;
   const ConnectionConfig& config = *sa.config;
   ChildSa* old = sa.find_child_by_spi_in(old_spi_in_);
-  if (old == nullptr || old->deleting || old->rekeyed || config.esp_proposals.empty()) {
-    // Gone (or going) while this waited for its turn: CREATE_CHILD_SA cannot
-    // be empty, so the request becomes an empty INFORMATIONAL (a liveness check).
-    if (old != nullptr) old->rekeying = false;
+  if (old == nullptr || old->being_closed() || old->rekeyed || config.esp_proposals.empty()) {
+    // Gone, going or already replaced (the peer's rekey of it was answered,
+    // §2.25.1) while this waited for its turn behind the window: CREATE_CHILD_SA
+    // cannot be empty, so the request becomes an empty INFORMATIONAL (a liveness check).
+    if (old != nullptr) {
+      old->rekeying = false;
+      ctx.event(
+          EventKind::child_sa_rekey_collision,
+          fmt::format("our rekey of CHILD_SA {} (SPI in 0x{:08x}) is not sent: {} while it waited for "
+                      "its turn",
+                      old->name, old_spi_in_, old->rekeyed ? "the peer rekeyed it" : "it is being deleted"));
+    }
     msg.exchange = ExchangeType::INFORMATIONAL;
     return TaskStatus::done;
   }
@@ -141,20 +151,28 @@ TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg)
                                group_keyword(sent), config.child_name, group_keyword(wanted)));
   }
   if (msg.find_notify(NotifyType::TEMPORARY_FAILURE) != nullptr) {
-    // §2.8.1 / §2.25: the peer is busy with this child (rekeying it too); try again a little later.
+    // §2.25.1: the peer is closing this child (its Delete is under way, or it
+    // replaced it already). Try again 2 to 10 s later, if the child is still
+    // there and still ours to rekey then.
     ChildSa* old = sa.find_child_by_spi_in(old_spi_in_);
+    std::string next = "it is gone meanwhile; no retry";
     if (old != nullptr) {
       old->rekeying = false;
       const auto delay =
           seconds(2) +
           Duration{static_cast<Duration::rep>(ctx.random.u64() % static_cast<uint64_t>(seconds(8).count()))};
       old->rekey_at = ctx.now + delay;
+      next = old->can_rekey()
+                 ? fmt::format("trying again in {} ms",
+                               std::chrono::duration_cast<std::chrono::milliseconds>(delay).count())
+                 : std::string("no retry: it is replaced or being deleted here too");
     }
     ++ctx.counters.child_rekeys_failed;
+    ++ctx.counters.child_rekeys_postponed;
     ctx.event(EventKind::child_sa_rekey_failed,
               fmt::format("rekeying CHILD_SA {} (SPI in 0x{:08x}): peer {} answered TEMPORARY_FAILURE (it is "
-                          "rekeying it too); trying again in a few seconds",
-                          config.child_name, old_spi_in_, peer));
+                          "deleting or replacing it, RFC 7296 §2.25.1); {}",
+                          config.child_name, old_spi_in_, peer, next));
     return TaskStatus::done;
   }
   if (const wire::NotifyPayload* n = msg.find_error_notify()) {
@@ -212,15 +230,32 @@ TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg)
     if (!shared) return refuse_answer("peer's KEr is unusable: " + shared.error().to_string());
     g_ir = std::move(*shared);
   }
-  if (old == nullptr) {
-    // Deleted meanwhile (by the peer): the new pair would have no predecessor
-    // to replace; ask the peer to drop its half.
+  if (auto it = std::find(sa.unknown_spis_deleted.begin(), sa.unknown_spis_deleted.end(), *spi_out);
+      it != sa.unknown_spis_deleted.end()) {
+    // The peer's Delete of the new pair overtook this answer (the peer is
+    // taking the child down): its half is gone already, ours is never installed.
+    sa.unknown_spis_deleted.erase(it);
+    if (old != nullptr) old->rekeying = false;
+    ++ctx.counters.child_rekeys_failed;
+    ctx.event(
+        EventKind::child_sa_rekey_failed,
+        fmt::format("rekeying CHILD_SA {}: the peer deleted the new CHILD_SA (its SPI {:08x}) before its "
+                    "answer arrived; nothing installed",
+                    config.child_name, *spi_out));
+    return TaskStatus::done;
+  }
+  if (old == nullptr || old->closing) {
+    // Deleted meanwhile (by the peer, §2.25.1: a Delete crossing our rekey),
+    // or we are deleting it by local request: the new pair would have no
+    // predecessor to replace, or would undo the deletion; ask the peer to drop
+    // its half (we never install ours).
     sa.tasks.queue(ChildDelete::refused(new_spi_in_));
     ++ctx.counters.child_rekeys_failed;
     ctx.event(EventKind::child_sa_rekey_failed,
-              fmt::format("rekeying CHILD_SA {}: the old CHILD_SA was deleted meanwhile; the new one is "
-                          "deleted too",
-                          config.child_name));
+              fmt::format("rekeying CHILD_SA {}: the old CHILD_SA was {} meanwhile; the new one (SPI in "
+                          "0x{:08x}) is deleted too",
+                          config.child_name, old == nullptr ? "deleted by the peer" : "being deleted here",
+                          new_spi_in_));
     return TaskStatus::done;
   }
   nonce_r_ = nonce->data;
@@ -238,12 +273,71 @@ TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg)
   ++ctx.counters.child_rekeys_completed;
   old = sa.find_child_by_spi_in(old_spi_in_);  // install_child added to sa.children
   old->rekeying = false;
-  old->rekeyed = true;
   old->rekey_at.reset();
-  // Make-before-break: the new pair is in place; now the old one goes.
+  if (old->peer_rekey) return resolve_collision(ctx, *old, *spi_out);
+  old->rekeyed = true;
+  // Make-before-break: the new pair is in place; now the old one goes. From
+  // here on a rekey of it by the peer is answered TEMPORARY_FAILURE (§2.25.1).
+  old->closing = !old->hard_limit_reached;  // (at its hard limit, its Delete is queued already)
+  if (old->hard_limit_reached) return TaskStatus::done;
   sa.tasks.queue(std::make_unique<ChildDelete>(
       old_spi_in_, fmt::format("rekeyed: replaced by SPIs {:08x}_i {:08x}_o (old {:08x}_o)", new_spi_in_,
                                *spi_out, old_spi_out)));
+  return TaskStatus::done;
+}
+
+// §2.8.1: both ends rekeyed `old`; both exchanges are complete here. The pair
+// made by the exchange with the lowest nonce goes (its initiator deletes it);
+// the initiator of the other exchange deletes `old`. The peer decides the same
+// from the same nonces.
+TaskStatus ChildRekey::resolve_collision(TaskContext& ctx, ChildSa& old, uint32_t new_spi_out) {
+  IkeSa& sa = ctx.sa;
+  const RekeyExchange ours{nonce_i_, nonce_r_, new_spi_in_};
+  const RekeyExchange theirs = *old.peer_rekey;
+  const uint32_t old_spi_in = old.spi_in, old_spi_out = old.spi_out;
+  const std::string name = old.name;
+  old.rekeyed = true;
+  ++ctx.counters.child_rekey_collisions;
+  const std::string lowest = lowest_nonce_hex(ours, theirs);
+  if (redundant_rekey(ours, theirs, sa.role) == RedundantRekey::ours) {
+    // Ours lost: we delete the pair we made; the peer deletes `old`.
+    ++ctx.counters.child_rekey_collisions_lost;
+    if (ChildSa* mine = sa.find_child_by_spi_in(new_spi_in_)) {
+      mine->rekeyed = true;
+      mine->closing = true;
+      mine->rekey_at.reset();
+    }
+    ctx.event(
+        EventKind::child_sa_rekey_collision,
+        fmt::format("simultaneous rekey of CHILD_SA {} (RFC 7296 §2.8.1): ours lost on nonces (the lowest, "
+                    "{}, is in our exchange); deleting our redundant SPIs {:08x}_i {:08x}_o, keeping the "
+                    "peer's {:08x}_i; the peer deletes the old {:08x}_i",
+                    name, lowest, new_spi_in_, new_spi_out, theirs.new_spi_in, old_spi_in));
+    sa.tasks.queue(std::make_unique<ChildDelete>(
+        new_spi_in_,
+        fmt::format("redundant: simultaneous rekey, the peer's new CHILD_SA (SPI in {:08x}) won on "
+                    "nonces (RFC 7296 §2.8.1)",
+                    theirs.new_spi_in)));
+    return TaskStatus::done;
+  }
+  // Ours won: the peer deletes the pair it made; we delete `old`.
+  if (ChildSa* redundant = sa.find_child_by_spi_in(theirs.new_spi_in)) {
+    redundant->rekeyed = true;  // the peer's Delete of it is coming
+    redundant->rekey_at.reset();
+  }
+  ctx.event(
+      EventKind::child_sa_rekey_collision,
+      fmt::format("simultaneous rekey of CHILD_SA {} (RFC 7296 §2.8.1): ours won on nonces (the lowest, "
+                  "{}, is in the peer's exchange); keeping SPIs {:08x}_i {:08x}_o, the peer deletes its "
+                  "redundant {:08x}_i; deleting the old {:08x}_i",
+                  name, lowest, new_spi_in_, new_spi_out, theirs.new_spi_in, old_spi_in));
+  old.closing = !old.hard_limit_reached;
+  if (old.hard_limit_reached) return TaskStatus::done;
+  sa.tasks.queue(std::make_unique<ChildDelete>(
+      old_spi_in,
+      fmt::format("rekeyed: replaced by SPIs {:08x}_i {:08x}_o (old {:08x}_o) after a simultaneous "
+                  "rekey",
+                  new_spi_in_, new_spi_out, old_spi_out)));
   return TaskStatus::done;
 }
 
@@ -263,8 +357,9 @@ void ChildRekey::process_request(TaskContext& ctx, const IkeMessage& msg) {
   std::optional<uint32_t> old_spi_out =
       (rekey != nullptr && rekey->protocol == wire::ProtocolId::ESP) ? spi_from(rekey->spi) : std::nullopt;
   ChildSa* old = old_spi_out ? sa.find_child_by_spi_out(*old_spi_out) : nullptr;
-  if (old == nullptr || old->deleting || old->rekeyed) {
-    // §3.10.1: CHILD_SA_NOT_FOUND names the SPI the request named.
+  if (old == nullptr || (old->rekeyed && !old->being_closed())) {
+    // §3.10.1: CHILD_SA_NOT_FOUND names the SPI the request named (a child
+    // already replaced by the peer's earlier rekey counts as gone).
     refuse(ctx, NotifyType::CHILD_SA_NOT_FOUND, {},
            fmt::format("ESP SPI {:08x} names no CHILD_SA of ours", old_spi_out.value_or(0)));
     if (old_spi_out) {
@@ -273,12 +368,16 @@ void ChildRekey::process_request(TaskContext& ctx, const IkeMessage& msg) {
     }
     return;
   }
-  if (old->rekeying) {
-    ++ctx.counters.child_rekey_collisions;
+  if (old->being_closed()) {
+    // §2.25.1: "a request to rekey a Child SA that it is currently trying to close".
+    ++ctx.counters.child_rekeys_refused_closing;
     refuse(ctx, NotifyType::TEMPORARY_FAILURE, {},
-           "we are rekeying it ourselves (collision, RFC 7296 §2.8.1); ours goes on");
+           fmt::format("we are deleting it (SPI in 0x{:08x}; RFC 7296 §2.25.1)", old->spi_in));
     return;
   }
+  // A child we are rekeying ourselves is answered as usual (§2.25.1); the
+  // collision is decided when our own exchange completes (§2.8.1).
+  collision_ = old->rekeying;
   old_spi_in_ = old->spi_in;
   const auto* sa_payload = msg.find<wire::SaPayload>(PayloadType::SA);
   const auto* nonce = msg.find<wire::NoncePayload>(PayloadType::Nonce);
@@ -357,8 +456,17 @@ void ChildRekey::build_response(TaskContext& ctx, IkeMessage& msg) {
   }
   ++ctx.counters.child_rekeys_answered;
   if (ChildSa* old = sa.find_child_by_spi_in(old_spi_in_)) {
-    old->rekeyed = true;  // the initiator deletes it next
+    old->rekeyed = true;  // the initiator deletes it next (or, §2.8.1, whoever wins)
     old->rekey_at.reset();
+    if (collision_ && old->rekeying) {
+      old->peer_rekey = RekeyExchange{nonce_i_, nonce_r_, new_spi_in_};
+      ctx.event(
+          EventKind::child_sa_rekey_collision,
+          fmt::format("simultaneous rekey of CHILD_SA {} (SPI in 0x{:08x}): answered the peer's rekey "
+                      "(new SPIs {:08x}_i {:08x}_o) while ours is under way; the lowest nonce decides which "
+                      "new pair stays (RFC 7296 §2.8.1)",
+                      old->name, old_spi_in_, new_spi_in_, new_spi_out_));
+    }
   }
   if (mode_ == ChildMode::transport) msg.add_notify(NotifyType::USE_TRANSPORT_MODE);
   msg.add(PayloadType::SA, wire::SaPayload{{esp_proposal(selected_->suite, selected_->number, new_spi_in_)}});

@@ -21,25 +21,56 @@
 // child until its life_time, says why once per child ("peer 192.0.2.2
 // refused the PFS group ecp256 for child net; it accepts: modp2048"), stores
 // it as the child's rekey_problem and tries once more later
-// (pfs_diagnosis.h). Any other refusal (TS_UNACCEPTABLE, ...) keeps the old
-// child and says why in a child_sa_rekey_failed Event. Both are counted in
-// child_rekeys_failed.
-// TEMPORARY_FAILURE (the peer is rekeying it too) schedules another try 2 to
-// 10 s later. A child gone before the request is built turns the request
-// into an empty INFORMATIONAL (a liveness check), since CREATE_CHILD_SA
-// cannot be empty.
+// (pfs_diagnosis.h). Any other refusal (TS_UNACCEPTABLE, CHILD_SA_NOT_FOUND,
+// ...) keeps the old child and says why in a child_sa_rekey_failed Event.
+// Both are counted in child_rekeys_failed.
+// TEMPORARY_FAILURE (§2.25.1: the peer is deleting that child) schedules
+// another try 2 to 10 s later (child_rekeys_postponed), which happens only if
+// the child is still there and not replaced by then. A child gone, being
+// deleted or already replaced by the peer's rekey before the request is built
+// (it waited behind the window) turns the request into an empty INFORMATIONAL
+// (a liveness check), since CREATE_CHILD_SA cannot be empty.
 //
 // Responder: picks the proposal as child_create does and installs the new
 // CHILD_SA BEFORE its answer is sent (make-before-break: the new inbound SA
 // exists when the initiator starts to use it); the old one is deleted by the
 // initiator's Delete. Refusals are answered with one notify, the IKE SA and
 // the old child stay: CHILD_SA_NOT_FOUND (§3.10.1) for an SPI that names no
-// child of ours, TEMPORARY_FAILURE for one we are rekeying ourselves (a
-// collision, §2.8.1: the full lowest-nonce rule is not done yet),
-// NO_PROPOSAL_CHOSEN (when the peer's PFS groups share none with ours, also
-// said once per child, pfs_diagnosis.h), INVALID_KE_PAYLOAD with the group we want,
-// TS_UNACCEPTABLE. Never fails the IKE SA; never installs without recording
-// the child, so nothing leaks.
+// child of ours (or one the peer's earlier rekey replaced), TEMPORARY_FAILURE
+// for one we are trying to close (§2.25.1: our Delete of it is queued or in
+// flight, by command, hard limit, or because our own rekey of it completed;
+// child_rekeys_refused_closing), NO_PROPOSAL_CHOSEN (when the peer's PFS
+// groups share none with ours, also said once per child, pfs_diagnosis.h),
+// INVALID_KE_PAYLOAD with the group we want, TS_UNACCEPTABLE.
+//
+// Collisions (RFC 7296 §2.8.1, §2.25.1; tests/ike/child_rekey_collision_test.cc):
+//  - The peer's rekey of a child we are rekeying ourselves is answered as
+//    usual; its Ni, Nr and our new inbound SPI are kept on the old ChildSa
+//    (ChildSa::peer_rekey). When our own exchange completes too, both are
+//    known and the lowest of the four nonces decides (rekey_collision.h): the
+//    pair made by the exchange holding it is redundant and deleted by that
+//    exchange's initiator; the initiator of the other deletes the old pair.
+//    The peer decides the same from the same nonces, so exactly one new pair
+//    survives at both ends (child_rekey_collisions, _lost; a
+//    child_sa_rekey_collision Event says who won and which SPIs go).
+//  - Only the end whose own exchange completes last can see both; an end
+//    whose rekey completes before the peer's request arrives is closing the
+//    old child by then and answers that request TEMPORARY_FAILURE, and the
+//    peer, which answered ours, keeps our pair. Either way both ends agree.
+//  - Rekey crossing a Delete: the peer's Delete of the old child is answered
+//    as usual (child_delete); an answer that then finds the old child gone,
+//    or being deleted here by command, installs nothing and asks the peer to
+//    drop its half (D(ESP, new SPI)); an answer whose new SPI the peer has
+//    already deleted (its Delete overtook the answer; IkeSa::
+//    unknown_spis_deleted) installs nothing at all. A peer's rekey request
+//    that arrives while our Delete of the child is queued or in flight gets
+//    TEMPORARY_FAILURE; a command to take a child down deletes every CHILD_SA
+//    of that name, so a pair the peer's rekey made just before goes too.
+//  Known limit: the loser of a collision installs its redundant pair before
+//  deleting it, so for one round trip it sends on that pair (the newest);
+//  packets in flight when the peer removes it are lost.
+// Never fails the IKE SA; never installs without recording the child, and
+// every installed pair is removed again by exactly one Delete, so nothing leaks.
 #pragma once
 
 #include <cstdint>
@@ -55,6 +86,8 @@
 #include "wire/ts_payload.h"
 
 namespace tern::ike {
+
+struct ChildSa;
 
 class ChildRekey final : public Task {
  public:
@@ -78,6 +111,8 @@ class ChildRekey final : public Task {
   // Initiator: the peer refused over the PFS group (pfs_diagnosis.h: said once per child).
   TaskStatus refused_over_pfs(TaskContext& ctx, const std::string& problem);
   void refuse(TaskContext& ctx, wire::NotifyType type, Bytes data, std::string why);
+  // Initiator: our exchange completed for a child whose rekey by the peer we answered meanwhile.
+  TaskStatus resolve_collision(TaskContext& ctx, ChildSa& old, uint32_t new_spi_out);
 
   uint32_t old_spi_in_ = 0;  // the old child, by our inbound SPI
   uint32_t new_spi_in_ = 0;
@@ -91,6 +126,7 @@ class ChildRekey final : public Task {
   std::vector<wire::TrafficSelector> tsi_, tsr_;
   ChildMode mode_ = ChildMode::tunnel;
   Bytes peer_ke_;
+  bool collision_ = false;  // we were rekeying the same child when the request came
 };
 
 }  // namespace tern::ike
