@@ -51,6 +51,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -87,6 +88,8 @@ class TaskManager {
   bool has_pending_tasks() const { return !queued_.empty() || !active_.empty(); }
   // Is a request of ours made by a task of `type` outstanding?
   bool has_outstanding(TaskType type) const;
+  // Is a request of ours outstanding that was made by a task of a type other than these?
+  bool has_outstanding_other_than(std::initializer_list<TaskType> types) const;
   // IKE SA rekeying (tasks/ike_rekey.h): the new IKE SA takes over the
   // windows negotiated in IKE_AUTH and the tasks still waiting for an
   // exchange on the old one (they name CHILD_SAs, which move with them;

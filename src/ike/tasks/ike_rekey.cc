@@ -279,8 +279,9 @@ void IkeRekey::process_request(TaskContext& ctx, const IkeMessage& msg) {
            sa.state == IkeSaState::rekeyed ? "it was rekeyed already" : "we are deleting it");
     return;
   }
-  if (sa.tasks.has_outstanding(TaskType::child_rekey) || sa.tasks.has_outstanding(TaskType::child_create)) {
-    refuse(ctx, NotifyType::TEMPORARY_FAILURE, {}, "a CREATE_CHILD_SA exchange of ours is in flight");
+  if (sa.tasks.has_outstanding_other_than({TaskType::ike_rekey, TaskType::ike_dpd})) {
+    // Its answer will come on this IKE SA, about CHILD_SAs that would have moved.
+    refuse(ctx, NotifyType::TEMPORARY_FAILURE, {}, "an exchange of ours about its CHILD_SAs is in flight");
     return;
   }
   if (sa.peer_rekey) {

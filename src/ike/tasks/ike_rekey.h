@@ -26,8 +26,9 @@
 // Responder: selects as ike_init does; KE must be of the selected group
 // (else INVALID_KE_PAYLOAD with it). Refuses with TEMPORARY_FAILURE (§2.25.2)
 // when it is deleting the IKE SA, when the SA was already rekeyed, or while
-// one of its own CREATE_CHILD_SA exchanges is outstanding (moving the
-// CHILD_SAs under it would strand its answer). Otherwise it makes the new
+// a request of its own other than a liveness check is outstanding (a
+// CREATE_CHILD_SA or a Delete of a CHILD_SA: its answer comes on the old IKE
+// SA, about CHILD_SAs that would have moved). Otherwise it makes the new
 // IKE SA when it answers, moves the CHILD_SAs to it, and waits for the
 // initiator's Delete of the old one (state rekeyed).
 //
