@@ -329,6 +329,7 @@ void DataPlane::on_esp(MutableByteView esp) {
     ++counters_.decap_failed;
     return;
   }
+  table_.inbound_authenticated(spi);
   if (sa->params().mode == ike::ChildMode::transport) {
     if (const std::optional<ByteView> packet = rebuild_transport(*sa, *inner)) gro_.add(*packet);
     return;

@@ -27,12 +27,13 @@ Result<void> SaTable::install(const ike::InstallChildSa& sa) {
   if (!out) return fail(out.error());
 
   auto child = std::unique_ptr<ChildSa>(
-      new ChildSa{sa.ike_sa, sa.connection, sa.child, std::move(*in), std::move(*out)});
+      new ChildSa{sa.ike_sa, sa.connection, sa.child, std::move(*in), std::move(*out), sa.defer_outbound});
   ChildSa* c = child.get();
+  if (c->outbound_deferred) ++deferred_;
   const uint64_t order = ++installs_;
   for (const Selector& local : c->outbound.params().local_ts)
     for (const Selector& remote : c->outbound.params().remote_ts)
-      policies_.push_back(Policy{local, remote, &c->outbound, order});
+      policies_.push_back(Policy{local, remote, &c->outbound, order, c});
   std::stable_sort(policies_.begin(), policies_.end(), more_specific);
   by_spi_in_.emplace(sa.spi_in, c);
   children_.push_back(std::move(child));
@@ -43,6 +44,7 @@ bool SaTable::remove(const ike::RemoveChildSa& sa) {
   auto it = by_spi_in_.find(sa.spi_in);
   if (it == by_spi_in_.end() || it->second->outbound.spi() != sa.spi_out) return false;
   ChildSa* c = it->second;
+  if (c->outbound_deferred) --deferred_;
   by_spi_in_.erase(it);
   std::erase_if(policies_, [&](const Policy& p) { return p.sa == &c->outbound; });
   std::erase_if(children_, [&](const std::unique_ptr<ChildSa>& p) { return p.get() == c; });
@@ -52,6 +54,13 @@ bool SaTable::remove(const ike::RemoveChildSa& sa) {
 InboundSa* SaTable::lookup_inbound(uint32_t spi) {
   auto it = by_spi_in_.find(spi);
   return it == by_spi_in_.end() ? nullptr : &it->second->inbound;
+}
+
+void SaTable::activate(uint32_t spi) {
+  auto it = by_spi_in_.find(spi);
+  if (it == by_spi_in_.end() || !it->second->outbound_deferred) return;
+  it->second->outbound_deferred = false;
+  --deferred_;
 }
 
 const ChildSa* SaTable::find(uint32_t spi_in) const {
@@ -75,7 +84,15 @@ bool SaTable::more_specific(const Policy& a, const Policy& b) {
 size_t SaTable::find_policy(const PacketSelector& packet) const {
   for (size_t i = 0; i < policies_.size(); ++i) {
     const Policy& p = policies_[i];
-    if (p.remote.matches_destination(packet) && p.local.matches_source(packet)) return i;
+    if (!p.remote.matches_destination(packet) || !p.local.matches_source(packet)) continue;
+    if (!p.child->outbound_deferred) return i;
+    // A deferred rekeyed pair: its predecessor (the same selectors, ranked
+    // right after it) carries the traffic while there is one.
+    for (size_t j = i + 1; j < policies_.size(); ++j) {
+      const Policy& q = policies_[j];
+      if (q.local == p.local && q.remote == p.remote && !q.child->outbound_deferred) return j;
+    }
+    return i;
   }
   return policies_.size();
 }

@@ -16,6 +16,10 @@
 // then on the source, then a named protocol over "any", then the narrower
 // destination and source port ranges; among equals the newest CHILD_SA (a
 // rekey installs the new SA before the old one is removed, RFC 7296 §2.8).
+// A CHILD_SA installed with defer_outbound (the responder of a rekey) is
+// passed over in favour of an older CHILD_SA with the same selectors (the one
+// it replaces) until ESP was authenticated on its inbound SA
+// (inbound_authenticated: the peer has the new pair) or that one is gone.
 // Policies are kept sorted by that rank and scanned linearly: fine for tens of
 // CHILD_SAs. For thousands, replace the scan with a per-family longest-prefix
 // trie on the destination whose nodes hold the (few) ranked policies.
@@ -48,6 +52,7 @@ struct ChildSa {
   std::string child;
   InboundSa inbound;
   OutboundSa outbound;
+  bool outbound_deferred = false;  // ike::InstallChildSa::defer_outbound, until activated
 };
 
 class SaTable {
@@ -62,6 +67,11 @@ class SaTable {
   bool remove(const ike::RemoveChildSa& sa);
 
   InboundSa* lookup_inbound(uint32_t spi);
+  // ESP with this inbound SPI passed authentication: a CHILD_SA whose
+  // outbound half was deferred is used from now on. Cheap when none is.
+  void inbound_authenticated(uint32_t spi) {
+    if (deferred_ != 0) activate(spi);
+  }
   // The SA protecting a packet with these selectors, or nullptr (no policy:
   // the packet is not for a tunnel).
   OutboundSa* lookup_outbound(const PacketSelector& packet);
@@ -77,7 +87,9 @@ class SaTable {
     Selector remote;
     OutboundSa* sa;
     uint64_t order;  // install order: newer wins among equals
+    ChildSa* child;
   };
+  void activate(uint32_t spi);
   static bool more_specific(const Policy& a, const Policy& b);
   size_t find_policy(const PacketSelector& packet) const;  // index or policies_.size()
 
@@ -87,6 +99,7 @@ class SaTable {
   std::vector<std::unique_ptr<ChildSa>> children_;
   std::unordered_map<uint32_t, ChildSa*> by_spi_in_;
   std::vector<Policy> policies_;  // sorted, most specific first
+  size_t deferred_ = 0;           // CHILD_SAs whose outbound half waits (outbound_deferred)
 };
 
 }  // namespace tern::esp

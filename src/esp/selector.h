@@ -52,6 +52,7 @@ struct Selector {
   uint32_t port_count() const;
 
   std::string to_string() const;
+  friend bool operator==(const Selector&, const Selector&) = default;
 };
 
 // Whether any selector in `list` matches (src or dst side, as above).

@@ -56,6 +56,7 @@ bool install_child(TaskContext& ctx, NewChild child, ByteView g_ir, ByteView Ni,
   install.local = sa.local;
   install.remote = sa.remote;
   install.limits = sa.config->child_limits;
+  install.defer_outbound = child.defer_outbound;
   ChildSa record;
   record.name = install.child;
   record.spi_in = child.spi_in;

@@ -34,6 +34,7 @@ struct NewChild {
   std::vector<wire::TrafficSelector> local_ts;
   std::vector<wire::TrafficSelector> remote_ts;
   ChildMode mode = ChildMode::tunnel;
+  bool defer_outbound = false;  // InstallChildSa::defer_outbound (the responder of a rekey)
 };
 
 // `g_ir` empty: no PFS. `exchange_role`: our role in the exchange that made it.

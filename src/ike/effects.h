@@ -52,6 +52,13 @@ struct InstallChildSa {
   Address local;
   Address remote;
   ChildLimits limits;  // volume lifetimes for the data plane to watch (connection_config.h)
+  // The responder of a CHILD_SA rekey: the new inbound SA is used at once, the
+  // new outbound one only once ESP arrived on the new inbound SA (the
+  // initiator has the pair then) or the replaced CHILD_SA is removed. The
+  // initiator installs its inbound SA only when it reads our answer, so
+  // sending on the new pair earlier would lose packets (RFC 7296 §2.8:
+  // make-before-break).
+  bool defer_outbound = false;
 };
 
 struct RemoveChildSa {
@@ -82,10 +89,10 @@ enum class EventKind : uint8_t {
   child_sa_rekey_failed,     // our rekey of a CHILD_SA did not happen; the old one stays. text: why, in words
   child_sa_rekey_collision,  // both ends rekeyed one CHILD_SA (RFC 7296 §2.8.1), or a rekey met a Delete
                              // (§2.25.1); text: what happened and which pair stays
-  ike_sa_rekey_started,    // we start rekeying an IKE SA; text: why (command, rekey_time)
-  ike_sa_rekeyed,          // an IKE SA was replaced by a rekey (§2.18); text: the new SA and SPIs
-  ike_sa_rekey_failed,     // our rekey of an IKE SA did not happen; the old one stays. text: why
-  ike_sa_reauth,           // reauthentication started, completed or failed; text: which and why
+  ike_sa_rekey_started,      // we start rekeying an IKE SA; text: why (command, rekey_time)
+  ike_sa_rekeyed,            // an IKE SA was replaced by a rekey (§2.18); text: the new SA and SPIs
+  ike_sa_rekey_failed,       // our rekey of an IKE SA did not happen; the old one stays. text: why
+  ike_sa_reauth,             // reauthentication started, completed or failed; text: which and why
   pfs_mismatch,  // the peer's PFS groups share none with ours (pfs_diagnosis.h): seen in its IKE_AUTH
                  // proposals or in a rekey of its we refused; once per child. text: both sides' groups
 };

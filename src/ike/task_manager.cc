@@ -119,9 +119,10 @@ bool TaskManager::has_outstanding(TaskType type) const {
 
 bool TaskManager::has_outstanding_other_than(std::initializer_list<TaskType> types) const {
   return std::any_of(outstanding_.begin(), outstanding_.end(), [&](const auto& entry) {
-    return std::any_of(entry.second.tasks.begin(), entry.second.tasks.end(), [&](const std::unique_ptr<Task>& t) {
-      return std::find(types.begin(), types.end(), t->type()) == types.end();
-    });
+    return std::any_of(entry.second.tasks.begin(), entry.second.tasks.end(),
+                       [&](const std::unique_ptr<Task>& t) {
+                         return std::find(types.begin(), types.end(), t->type()) == types.end();
+                       });
   });
 }
 

@@ -134,6 +134,32 @@ TEST_F(Policy, ARekeyedChildTakesOverAtOnce) {
   EXPECT_EQ(sa->spi(), 0x212u);
 }
 
+TEST_F(Policy, TheResponderOfARekeySendsOnTheNewPairOnlyOnceThePeerUsesIt) {
+  // The responder installs the new pair before its answer goes out; the
+  // initiator installs its inbound half only when it reads that answer. So
+  // the responder keeps sending on the old pair until ESP arrives on the new
+  // inbound SA ...
+  ike::InstallChildSa rekeyed = child("narrow", 0x112, 0x212, {v4({10, 1, 0, 0}, {10, 1, 255, 255})},
+                                      {v4({10, 2, 0, 0}, {10, 2, 0, 255})});
+  rekeyed.defer_outbound = true;
+  ASSERT_TRUE(table.install(rekeyed));
+  const PacketSelector p = packet({10, 1, 0, 1}, {10, 2, 0, 9});
+  EXPECT_EQ(table.lookup_outbound(p)->spi(), 0x202u);
+  table.inbound_authenticated(0x102);  // ESP on the old pair changes nothing
+  EXPECT_EQ(table.lookup_outbound(p)->spi(), 0x202u);
+  table.inbound_authenticated(0x112);
+  EXPECT_EQ(table.lookup_outbound(p)->spi(), 0x212u);
+  // ... or until the old pair is removed (the initiator's Delete), whichever comes first.
+  ike::InstallChildSa again = child("narrow", 0x122, 0x222, {v4({10, 1, 0, 0}, {10, 1, 255, 255})},
+                                    {v4({10, 2, 0, 0}, {10, 2, 0, 255})});
+  again.defer_outbound = true;
+  ASSERT_TRUE(table.install(again));
+  EXPECT_EQ(table.lookup_outbound(p)->spi(), 0x212u);
+  EXPECT_TRUE(table.remove(removal(0x112, 0x212)));
+  EXPECT_TRUE(table.remove(removal(0x102, 0x202)));
+  EXPECT_EQ(table.lookup_outbound(p)->spi(), 0x222u);  // the wide /8 child does not take it
+}
+
 TEST(SaTable, InstallRefusesDuplicateAndZeroSpis) {
   crypto::SeededRandom random(1);
   SaTable table(random);

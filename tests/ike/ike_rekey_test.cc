@@ -71,6 +71,11 @@ void expect_child_rekey_works(TwoPeers& net) {
   net.collect();
   net.deliver_all();
   EXPECT_EQ(net.log_a.installed.size(), installed_a + 1) << net.dump_events();
+  // A sent the rekey: it uses the new pair at once. B answered it: it sends on
+  // the new pair only once A does (or the old one is deleted), because A
+  // installs its inbound half only when it reads B's answer.
+  EXPECT_FALSE(net.log_a.installed.back().defer_outbound);
+  EXPECT_TRUE(net.log_b.installed.back().defer_outbound);
   EXPECT_EQ(net.a.counters().child_rekeys_completed, net.a.counters().child_rekeys_started);
   expect_one_matching_ike_sa(net);
 }

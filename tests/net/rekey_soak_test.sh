@@ -65,13 +65,17 @@ counters() { td_ctl "$A" stats --json | jq -c '.counters | {child_rekeys_complet
   ike_rekeys_completed, ike_rekeys_answered, ike_rekey_collisions, child_rekey_collisions, ike_reauths_completed,
   child_rekeys_failed, ike_rekeys_failed}'; }
 echo "  $(date +%T) pinging every 0.01 s for $seconds s while the SAs are renewed"
-out=$(netns_exec "$ns_a" ping -q -c $((seconds * 100)) -i 0.01 -W 1 203.0.113.1 2>&1) || true
-summary=$(grep -E 'packets transmitted' <<<"$out" || echo "no ping summary: $out")
+# -D -O: a timestamp on every line and a line for every unanswered request,
+# so that a loss can be matched against the daemons' logs.
+netns_exec "$ns_a" ping -D -O -c $((seconds * 100)) -i 0.01 -W 1 203.0.113.1 >"$NETNS_TMP/ping.txt" 2>&1 || true
+summary=$(grep -E 'packets transmitted' "$NETNS_TMP/ping.txt" || echo "no ping summary: $(tail -n 3 "$NETNS_TMP/ping.txt")")
 echo "  $(date +%T) ping: $summary"
 c=$(counters)
 echo "  tern: $c"
-grep -qE "^$((seconds * 100)) packets transmitted, $((seconds * 100)) received" <<<"$summary" ||
+if ! grep -qE "^$((seconds * 100)) packets transmitted, $((seconds * 100)) received" <<<"$summary"; then
   fail "pings were lost while the SAs were renewed: $summary"
+  grep -E 'no answer yet' "$NETNS_TMP/ping.txt" | head -n 20 >&2 || true
+fi
 
 child_renewals=$(jq '.child_rekeys_completed + .child_rekeys_answered' <<<"$c")
 ike_renewals=$(jq '.ike_rekeys_completed + .ike_rekeys_answered' <<<"$c")

@@ -447,8 +447,9 @@ void ChildRekey::build_response(TaskContext& ctx, IkeMessage& msg) {
   }
   new_spi_in_ = allocate_esp_spi(ctx.random);
   nonce_r_ = ctx.random.bytes(kNonceSize);
-  // Make-before-break: the new inbound SA is installed before the answer goes out.
-  if (!install_child(ctx, NewChild{new_spi_in_, new_spi_out_, selected_->suite, tsr_, tsi_, mode_},
+  // Make-before-break: the new inbound SA is installed before the answer goes
+  // out; the new outbound one is used once the initiator has the pair too.
+  if (!install_child(ctx, NewChild{new_spi_in_, new_spi_out_, selected_->suite, tsr_, tsi_, mode_, true},
                      g_ir.view(), nonce_i_, nonce_r_, Role::responder)) {
     refuse(ctx, NotifyType::NO_PROPOSAL_CHOSEN, {}, "key derivation failed");
     msg.add(PayloadType::Notify, *error_);
