@@ -62,6 +62,7 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(child_rekeys_postponed),
     TERN_COUNTER(child_rekeys_refused_closing),
     TERN_COUNTER(child_rekey_collisions),
+    TERN_COUNTER(child_rekey_collisions_lost),
     TERN_COUNTER(ike_rekeys_started),
     TERN_COUNTER(ike_rekeys_completed),
     TERN_COUNTER(ike_rekeys_failed),
@@ -74,7 +75,6 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(child_rekeys_failed_pfs),
     TERN_COUNTER(child_pfs_mismatches_predicted),
     TERN_COUNTER(peer_rekeys_refused_pfs),
-    TERN_COUNTER(child_rekey_collisions_lost),
 };
 #undef TERN_COUNTER
 

@@ -53,10 +53,11 @@
 //    The peer decides the same from the same nonces, so exactly one new pair
 //    survives at both ends (child_rekey_collisions, _lost; a
 //    child_sa_rekey_collision Event says who won and which SPIs go).
-//  - Only the end whose own exchange completes last can see both; an end
-//    whose rekey completes before the peer's request arrives is closing the
-//    old child by then and answers that request TEMPORARY_FAILURE, and the
-//    peer, which answered ours, keeps our pair. Either way both ends agree.
+//  - An end decides only when its own exchange completes after it answered
+//    the peer's. An end whose own rekey completes before the peer's request
+//    arrives knows of no collision: it is closing the old child by then and
+//    answers that request TEMPORARY_FAILURE, and the peer, which answered
+//    ours, keeps our pair. Either way both ends agree.
 //  - Rekey crossing a Delete: the peer's Delete of the old child is answered
 //    as usual (child_delete); an answer that then finds the old child gone,
 //    or being deleted here by command, installs nothing and asks the peer to
