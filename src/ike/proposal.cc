@@ -212,6 +212,11 @@ std::vector<EspSuite> without_pfs(std::span<const EspSuite> suites) {
   return out;
 }
 
+Bytes group_bytes(wire::KeGroup group) {
+  const auto g = static_cast<uint16_t>(group);
+  return {static_cast<uint8_t>(g >> 8), static_cast<uint8_t>(g)};
+}
+
 std::string group_keyword(wire::KeGroup group) {
   switch (group) {
     case wire::KeGroup::CURVE25519: return "x25519";

@@ -35,6 +35,8 @@ std::vector<EspSuite> without_pfs(std::span<const EspSuite> suites);
 // A KE group as the strongSwan keyword an operator writes: "x25519",
 // "ecp256", "modp2048" (for plain-words events).
 std::string group_keyword(wire::KeGroup group);
+// The two octets of N(INVALID_KE_PAYLOAD) naming `group` (§3.10.1).
+Bytes group_bytes(wire::KeGroup group);
 // One proposal per suite, protocol ESP, each carrying our inbound SPI.
 std::vector<wire::Proposal> esp_proposals(std::span<const EspSuite> suites, uint32_t spi);
 wire::Proposal esp_proposal(const EspSuite& suite, uint8_t number, uint32_t spi);

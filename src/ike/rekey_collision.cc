@@ -40,4 +40,9 @@ std::string lowest_nonce_hex(const RekeyExchange& ours, const RekeyExchange& the
   return low.size() > 8 ? out + "…" : out;
 }
 
+Duration temporary_failure_retry(crypto::Random& random) {
+  return seconds(2) +
+         Duration{static_cast<Duration::rep>(random.u64() % static_cast<uint64_t>(seconds(8).count()))};
+}
+
 }  // namespace tern::ike

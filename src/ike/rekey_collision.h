@@ -7,7 +7,8 @@
 //
 // Who calls it: child_rekey (tasks/child_rekey.h), at the end of our rekey
 // exchange of a CHILD_SA for which we answered the peer's rekey meanwhile
-// (ChildSa::peer_rekey). Both ends compute it from the same four nonces and
+// (ChildSa::peer_rekey); ike_rekey likewise for simultaneous rekeys of the
+// IKE SA (§2.8.2: the same rule, new_spi_in unused). Both ends compute it from the same four nonces and
 // so agree on which pair survives. Pure functions; nothing fails.
 #pragma once
 
@@ -15,6 +16,8 @@
 #include <string>
 
 #include "base/bytes.h"
+#include "base/time.h"
+#include "crypto/random.h"
 #include "ike/task.h"
 
 namespace tern::ike {
@@ -38,6 +41,10 @@ enum class RedundantRekey : uint8_t { ours, theirs };
 // the exchange started by the original initiator of the IKE SA
 // (`ike_sa_role`: ours) is the redundant one, a rule both ends apply alike.
 RedundantRekey redundant_rekey(const RekeyExchange& ours, const RekeyExchange& theirs, Role ike_sa_role);
+
+// How long to wait before trying again a rekey the peer answered with
+// TEMPORARY_FAILURE (§2.25: it is busy closing or rekeying that SA): 2 to 10 s.
+Duration temporary_failure_retry(crypto::Random& random);
 
 // The lowest of the four nonces, in hex, for the Event (first octets only).
 std::string lowest_nonce_hex(const RekeyExchange& ours, const RekeyExchange& theirs);

@@ -33,11 +33,6 @@ std::optional<uint32_t> spi_from(const Bytes& bytes) {
          uint32_t{bytes[3]};
 }
 
-Bytes group_bytes(wire::KeGroup group) {
-  const auto g = static_cast<uint16_t>(group);
-  return {static_cast<uint8_t>(g >> 8), static_cast<uint8_t>(g)};
-}
-
 // The group for KEi: the one the peer asked for, else the first suite's.
 wire::KeGroup request_group(const ConnectionConfig& config, std::optional<wire::KeGroup> retry) {
   if (retry) return *retry;
@@ -158,9 +153,7 @@ TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg)
     std::string next = "it is gone meanwhile; no retry";
     if (old != nullptr) {
       old->rekeying = false;
-      const auto delay =
-          seconds(2) +
-          Duration{static_cast<Duration::rep>(ctx.random.u64() % static_cast<uint64_t>(seconds(8).count()))};
+      const Duration delay = temporary_failure_retry(ctx.random);
       old->rekey_at = ctx.now + delay;
       next = old->can_rekey()
                  ? fmt::format("trying again in {} ms",

@@ -10,6 +10,7 @@
 #include "ike/ike_sa.h"
 #include "ike/ike_sa_keys.h"
 #include "ike/ike_sa_table.h"
+#include "ike/rekey_collision.h"
 #include "ike/tasks/ike_delete.h"
 
 namespace tern::ike {
@@ -26,7 +27,7 @@ constexpr Duration kOldSaGrace = seconds(30);
 
 Bytes spi_bytes(uint64_t spi) {
   Bytes out(8);
-  for (int i = 0; i < 8; ++i) out[i] = static_cast<uint8_t>(spi >> (56 - 8 * i));
+  for (size_t i = 0; i < 8; ++i) out[i] = static_cast<uint8_t>(spi >> (56 - 8 * i));
   return out;
 }
 
@@ -36,16 +37,6 @@ std::optional<uint64_t> spi_from(const Bytes& bytes) {
   for (uint8_t b : bytes) spi = (spi << 8) | b;
   if (spi == 0) return std::nullopt;
   return spi;
-}
-
-Bytes group_bytes(wire::KeGroup group) {
-  const auto g = static_cast<uint16_t>(group);
-  return {static_cast<uint8_t>(g >> 8), static_cast<uint8_t>(g)};
-}
-
-// §2.8.1: "lowest" compares octet by octet; a nonce that ends first is lower.
-const Bytes& lower(const Bytes& a, const Bytes& b) {
-  return std::lexicographical_compare(b.begin(), b.end(), a.begin(), a.end()) ? b : a;
 }
 
 // Moves what lives on `old` to `successor`: the CHILD_SAs and the tasks
@@ -190,9 +181,7 @@ TaskStatus IkeRekey::process_response(TaskContext& ctx, const IkeMessage& msg) {
                                     group_keyword(ke_->group()), group_keyword(wanted)));
   }
   if (msg.find_notify(NotifyType::TEMPORARY_FAILURE) != nullptr) {
-    const Duration delay =
-        seconds(2) +
-        Duration{static_cast<Duration::rep>(ctx.random.u64() % static_cast<uint64_t>(seconds(8).count()))};
+    const Duration delay = temporary_failure_retry(ctx.random);
     return give_up(ctx, fmt::format("peer {} answered TEMPORARY_FAILURE (busy with another exchange)", peer),
                    delay);
   }
@@ -235,11 +224,11 @@ TaskStatus IkeRekey::process_response(TaskContext& ctx, const IkeMessage& msg) {
     const IkeSa::PeerRekey theirs_record = *sa.peer_rekey;
     sa.peer_rekey.reset();
     IkeSa* theirs = ctx.table->find(theirs_record.new_sa);
-    const Bytes& our_low = lower(nonce_i_, nonce_r_);
-    const Bytes& their_low = lower(theirs_record.nonce_i, theirs_record.nonce_r);
     const bool ours_redundant =
         theirs != nullptr && theirs->state == IkeSaState::established &&
-        std::lexicographical_compare(our_low.begin(), our_low.end(), their_low.begin(), their_low.end());
+        redundant_rekey(RekeyExchange{nonce_i_, nonce_r_, 0},
+                        RekeyExchange{theirs_record.nonce_i, theirs_record.nonce_r, 0},
+                        sa.role) == RedundantRekey::ours;
     if (ours_redundant) {
       survivor = theirs;
       ours->tasks.queue(std::make_unique<IkeDelete>(
