@@ -119,7 +119,9 @@ ike::IkeLifetimes read_ike_lifetimes(TableReader& r) {
   default_to(rekey, kDefaultIkeRekeyTime, "the default");
   default_to(reauth, Duration::zero(), "the default: off");
   const Duration longest = std::max(rekey.value, reauth.value);
-  default_to(over, longest / 10, "the default: 10 % of the longer of rekey_time and reauth_time");
+  // A default never breaks a rule with a value the operator gave: at least twice rand_time.
+  default_to(over, longest > Duration::zero() ? std::max(longest / 10, 2 * rand.value) : Duration::zero(),
+             "the default: 10 % of the longer of rekey_time and reauth_time, at least twice rand_time");
   // The window a replacement has to complete in; without a hard limit, 10 % of the earlier renewal.
   Duration earliest = rekey.value;
   if (earliest <= Duration::zero() || (reauth.value > Duration::zero() && reauth.value < earliest))
@@ -145,7 +147,11 @@ ike::ChildLimits read_child_lifetimes(TableReader& r) {
   Time life = read_time(r, "life_time");
   Time rand = read_time(r, "rand_time");
   default_to(rekey, kDefaultChildRekeyTime, "the default");
-  default_to(life, rekey.value + rekey.value / 10, "the default: rekey_time + 10 %");
+  // A default never breaks a rule with a value the operator gave: the gap is at least twice rand_time.
+  default_to(life,
+             rekey.value > Duration::zero() ? rekey.value + std::max(rekey.value / 10, 2 * rand.value)
+                                            : Duration::zero(),
+             "the default: rekey_time + 10 %, at least rekey_time + twice rand_time");
   const bool ordered = life.value > rekey.value;
   const Duration window = life.value > Duration::zero()
                               ? (ordered ? life.value - rekey.value : Duration::zero())

@@ -10,8 +10,11 @@
 //   child rekey_time 1h,
 //         life_time  rekey_time + 10 % (66m),
 //         rand_time  half of life_time - rekey_time (3m)
-// rekey_time = "0s" turns rekeying by time off; life_time / over_time = "0s"
-// turns the hard limit off; the defaults derived from them are then 0 too.
+// When rand_time is given, the default life_time gap and over_time are at
+// least twice it (a default never makes a given value wrong: rekey_time 10s
+// with rand_time 2s gets life_time 14s). rekey_time = "0s" turns rekeying by
+// time off; life_time / over_time = "0s" turns the hard limit off; the
+// defaults derived from them are then 0 too.
 //
 // Why these jitters: the rekey starts at rekey_time minus a random value of up
 // to rand_time (so that two peers with the same settings do not start at
