@@ -221,6 +221,11 @@ TEST_P(SimultaneousRekey, BothAnswerAsUsualAndTheLowestNonceDecides) {
   net.deliver_all();
   ASSERT_EQ(net.log_a.installed.size(), 3u);
   const uint32_t a_exchange_pair_a = a_installed(net, 2);
+  // A's own pair (its exchange's initiator half) carries A's traffic only if
+  // it won; a losing pair is installed deferred and deleted at once. The pair
+  // A answered (B's exchange) waits for B's ESP like any responder's pair.
+  EXPECT_EQ(net.log_a.installed[2].defer_outbound, c.a_exchange_redundant);
+  EXPECT_TRUE(net.log_a.installed[1].defer_outbound);
   EXPECT_EQ(net.a.counters().child_rekey_collisions, 1u);
   EXPECT_EQ(net.b.counters().child_rekey_collisions, 1u);
   const PeerLog& loser = c.a_exchange_redundant ? net.log_a : net.log_b;

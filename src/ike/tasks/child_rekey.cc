@@ -257,9 +257,15 @@ TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg)
           ? ChildMode::transport
           : ChildMode::tunnel;
   const uint32_t old_spi_out = old->spi_out;
-  if (!install_child(ctx,
-                     NewChild{new_spi_in_, *spi_out, chosen->suite, tsi->selectors, tsr->selectors, mode},
-                     g_ir.view(), nonce_i_, nonce_r_, Role::initiator)) {
+  // A pair that loses a simultaneous rekey (§2.8.1) is deleted at once: it
+  // never carries our traffic (the old pair does, until the winner's is used).
+  const bool redundant =
+      old->peer_rekey && redundant_rekey(RekeyExchange{nonce_i_, nonce_r_, new_spi_in_}, *old->peer_rekey,
+                                         sa.role) == RedundantRekey::ours;
+  if (!install_child(
+          ctx,
+          NewChild{new_spi_in_, *spi_out, chosen->suite, tsi->selectors, tsr->selectors, mode, redundant},
+          g_ir.view(), nonce_i_, nonce_r_, Role::initiator)) {
     sa.tasks.queue(ChildDelete::refused(new_spi_in_));
     return give_up(ctx, "key derivation failed");
   }

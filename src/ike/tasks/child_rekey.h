@@ -67,9 +67,9 @@
 //    that arrives while our Delete of the child is queued or in flight gets
 //    TEMPORARY_FAILURE; a command to take a child down deletes every CHILD_SA
 //    of that name, so a pair the peer's rekey made just before goes too.
-//  Known limit: the loser of a collision installs its redundant pair before
-//  deleting it, so for one round trip it sends on that pair (the newest);
-//  packets in flight when the peer removes it are lost.
+//  The loser installs its redundant pair with defer_outbound (effects.h), so
+//  it never sends on it while it deletes it; the winner's pair, which the
+//  loser answered, is used once ESP arrives on it.
 // Never fails the IKE SA; never installs without recording the child, and
 // every installed pair is removed again by exactly one Delete, so nothing leaks.
 #pragma once
