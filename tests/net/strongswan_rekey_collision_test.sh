@@ -20,10 +20,11 @@
 # Afterwards exactly one pair is left on both sides, the same one.
 # Then `swanctl --terminate --child tern` crosses `ternctl rekey sw/net`: no
 # CHILD_SA is left on either side, the IKE SA stays.
-# A ping (every 0.05 s) runs through the collision; its loss is reported, not
-# checked: while strongSwan takes no responses in (steps 2-3, seconds here,
-# half a round trip on a real network) tern already sends on the pair it
-# made as responder, which strongSwan installs only when the answer arrives.
+# A ping (every 0.05 s) runs through the collision and must not lose a packet,
+# although IKE is held for seconds: tern sends on a pair it made as responder
+# only once ESP arrives on it, and never on a pair that lost the tie-break
+# (InstallChildSa::defer_outbound), so the old pair carries the traffic until
+# strongSwan has the new one.
 # Needs root and nft; every namespace and process is removed at exit.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -115,6 +116,8 @@ wait_for 15 "one new pair on both sides" changed ||
 wait "$pinger" || true
 echo "  collision: tern child $before -> $(tern_spis), strongSwan $(sw_spis)"
 echo "  collisions lost by tern: $(counter child_rekey_collisions_lost); ping: $(grep -o '[0-9]* packets transmitted.*loss' "$NETNS_TMP/ping.txt")"
+grep -qE '240 packets transmitted, 240 received' "$NETNS_TMP/ping.txt" ||
+  fail "pings were lost through the collision: $(grep -o '[0-9]* packets transmitted.*loss' "$NETNS_TMP/ping.txt")"
 [[ $(tern_children) == 1 ]] || fail "tern has $(tern_children) CHILD_SAs, want 1"
 sleep 2
 paired || fail "the pair did not stay: tern $(tern_spis), strongSwan $(sw_spis | tr '\n' ';')"
