@@ -223,6 +223,47 @@ TEST(IkeRekey, SimultaneousRekeysLeaveExactlyOneIkeSaOnBothSides) {
   EXPECT_GT(b_won, 0);
 }
 
+// §2.8.2 with forced nonces: each of the four nonces in turn is the lowest.
+// The SA made by the exchange holding it is redundant, so the other end's
+// exchange survives and its initiator is the new IKE SA's initiator. (ECP-384
+// keeps KE private values at 48 octets, so the only 32-octet draws are the
+// nonces: A draws its Ni, then its Nr for B's request; B likewise.)
+TEST(IkeRekey, SimultaneousRekeysEachOfTheFourNoncesLowest) {
+  struct Case {
+    const char* name;
+    int lowest;  // 0: A's Ni, 1: B's Nr to A, 2: B's Ni, 3: A's Nr to B
+    bool a_survives;
+  };
+  for (const Case& c : {Case{"A's Ni", 0, false}, Case{"B's Nr in A's exchange", 1, false},
+                        Case{"B's Ni", 2, true}, Case{"A's Nr in B's exchange", 3, true}}) {
+    SCOPED_TRACE(c.name);
+    ConnectionConfig a = config_a(), b = config_b();
+    a.proposals = b.proposals = {kAes256GcmEcp384};
+    TwoPeers net(a, b);
+    establish_one_child(net);
+    auto nonce = [&](int which) {
+      return Bytes(32, static_cast<uint8_t>(which == c.lowest ? 0x10 : 0x80 + which));
+    };
+    net.random_a_.force_nonce(nonce(0));  // A: Ni of its request
+    net.random_a_.force_nonce(nonce(3));  //    Nr of its answer to B
+    net.random_b_.force_nonce(nonce(2));  // B: Ni of its request
+    net.random_b_.force_nonce(nonce(1));  //    Nr of its answer to A
+    ASSERT_TRUE(net.a.command(Rekey{"a-b", ""}, net.now).has_value());
+    ASSERT_TRUE(net.b.command(Rekey{"b-a", ""}, net.now).has_value());
+    net.collect();
+    ASSERT_EQ(net.wire.size(), 2u);
+    net.deliver_all();
+    EXPECT_EQ(net.random_a_.nonces_left() + net.random_b_.nonces_left(), 0u);
+    expect_one_matching_ike_sa(net);
+    EXPECT_EQ(live(net.a)[0].initiator, c.a_survives) << net.dump_events();
+    EXPECT_TRUE((c.a_survives ? net.log_a : net.log_b).has_event(EventKind::ike_sa_rekeyed, "ours won"));
+    EXPECT_TRUE((c.a_survives ? net.log_b : net.log_a).has_event(EventKind::ike_sa_rekeyed, "ours lost"));
+    EXPECT_TRUE(net.log_a.removed.empty());
+    EXPECT_TRUE(net.log_b.removed.empty());
+    expect_child_rekey_works(net);
+  }
+}
+
 // Same, but the responses cross the other side's request in every order.
 TEST(IkeRekey, SimultaneousRekeysInEveryDeliveryOrder) {
   for (uint64_t seed = 1; seed <= 6; ++seed) {
