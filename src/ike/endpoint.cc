@@ -239,7 +239,7 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
       size_t started = 0;
       for (auto& [id, sa] : sas_) {
         if (sa->connection_name() != rekey->connection || sa->state != IkeSaState::established ||
-            sa->ike_rekeying || sa->successor)
+            sa->ike_rekeying || sa->successor || sa->replacement_pending)
           continue;
         start_ike_rekey(*sa, "by local request", now);
         ++started;
@@ -281,7 +281,7 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
     std::vector<IkeSa*> due;
     for (auto& [id, sa] : sas_) {
       if (sa->connection_name() == reauth->connection && sa->state == IkeSaState::established &&
-          !sa->successor)
+          !sa->successor && !sa->replacement_pending)
         due.push_back(sa.get());
     }
     for (IkeSa* sa : due) start_reauth(*sa, "by local request", now);

@@ -180,6 +180,7 @@ class Endpoint : private IkeSaTable {
   IkeSa& create(Role role, std::shared_ptr<const ConnectionConfig> config, const Address& local,
                 const Address& remote, uint64_t spi_i, uint64_t spi_r) override;
   IkeSa* find(IkeSaId id) override;
+  void initiate_later(IkeSaId id) override { created_.push_back(id); }
   // ike_renewal.cc
   void start_ike_rekey(IkeSa& sa, std::string_view why, Timestamp now);
   void start_reauth(IkeSa& sa, std::string_view why, Timestamp now);
@@ -202,8 +203,8 @@ class Endpoint : private IkeSaTable {
   std::map<IkeSaId, std::unique_ptr<IkeSa>> sas_;
   std::unordered_map<uint64_t, IkeSaId> by_spi_;  // our SPI (SPIi as initiator, SPIr as responder)
   std::map<HalfOpenKey, IkeSaId> half_open_;      // responder SAs by the initiator's SPI and address
-  std::vector<IkeSaId> created_;                  // by tasks (IkeSaTable::create) during this input
-  std::vector<IkeSaId> reauthenticating_;         // established IKE SAs whose successor is being set up
+  std::vector<IkeSaId> created_;  // made or handed tasks by tasks during this input: initiate after it
+  std::vector<IkeSaId> reauthenticating_;  // established IKE SAs whose successor is being set up
   RateLimiter invalid_ike_spi_limit_;
   CookieJar cookies_;
 };

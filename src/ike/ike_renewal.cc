@@ -47,7 +47,8 @@ IkeSa* Endpoint::find(IkeSaId id) {
 }
 
 void Endpoint::start_ike_rekey(IkeSa& sa, std::string_view why, Timestamp now) {
-  if (sa.state != IkeSaState::established || sa.ike_rekeying || sa.successor) return;
+  if (sa.state != IkeSaState::established || sa.ike_rekeying || sa.successor || sa.replacement_pending)
+    return;
   sa.ike_rekeying = true;
   sa.rekey_at.reset();
   ++counters_.ike_rekeys_started;
@@ -58,7 +59,7 @@ void Endpoint::start_ike_rekey(IkeSa& sa, std::string_view why, Timestamp now) {
 }
 
 void Endpoint::start_reauth(IkeSa& sa, std::string_view why, Timestamp now) {
-  if (sa.state != IkeSaState::established || sa.successor) return;
+  if (sa.state != IkeSaState::established || sa.successor || sa.replacement_pending) return;
   sa.reauth_at.reset();
   ++counters_.ike_reauths_started;
   IkeSa& next = start_initiator(sa.config, now);
@@ -90,7 +91,7 @@ void Endpoint::renew_due(IkeSa& sa, Timestamp now) {
                now);
     return;
   }
-  if (sa.successor) return;
+  if (sa.successor || sa.replacement_pending) return;
   if (sa.reauth_at && now >= *sa.reauth_at) {
     start_reauth(sa, "its reauth_time has come", now);
   } else if (sa.rekey_at && now >= *sa.rekey_at && !sa.ike_rekeying) {
@@ -105,7 +106,7 @@ void Endpoint::consider_renewal_deadlines(const IkeSa& sa, std::optional<Timesta
   if (sa.state == IkeSaState::rekeyed) consider(sa.expire_at);
   if (sa.state != IkeSaState::established) return;
   consider(sa.expire_at);
-  if (sa.successor) return;
+  if (sa.successor || sa.replacement_pending) return;
   consider(sa.reauth_at);
   if (!sa.ike_rekeying) consider(sa.rekey_at);
 }

@@ -107,6 +107,10 @@ class IkeSa {
     Bytes nonce_i, nonce_r;
   };
   std::optional<PeerRekey> peer_rekey;
+  // Made by such a rekey of the peer's: until our own rekey of the old SA is
+  // answered it is not known whether this one survives, so nothing of ours
+  // starts on it (no rekey, no reauthentication).
+  bool replacement_pending = false;
   // The IKE SA that replaces this one: made by a rekey (state rekeyed), or
   // being set up by a reauthentication (this one stays established until
   // the successor is, then it is deleted: make-before-break).

@@ -28,6 +28,9 @@ class IkeSaTable {
                         const Address& remote, uint64_t spi_i, uint64_t spi_r) = 0;
   // The SA with this id, or nullptr when it is gone.
   virtual IkeSa* find(IkeSaId id) = 0;
+  // Send the queued requests of SA `id` once the current input is handled
+  // (tasks it inherited from a rekeyed IKE SA).
+  virtual void initiate_later(IkeSaId id) = 0;
 };
 
 }  // namespace tern::ike

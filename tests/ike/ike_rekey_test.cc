@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -58,8 +60,8 @@ void expect_one_matching_ike_sa(TwoPeers& net) {
   EXPECT_EQ(a[0].spi_i, b[0].spi_i);
   EXPECT_EQ(a[0].spi_r, b[0].spi_r);
   EXPECT_NE(a[0].initiator, b[0].initiator);
-  ASSERT_EQ(a[0].children.size(), 1u);
-  ASSERT_EQ(b[0].children.size(), 1u);
+  ASSERT_EQ(a[0].children.size(), 1u) << net.dump_events();
+  ASSERT_EQ(b[0].children.size(), 1u) << net.dump_events();
   EXPECT_EQ(a[0].children[0].spi_in, b[0].children[0].spi_out);
   EXPECT_EQ(a[0].children[0].spi_out, b[0].children[0].spi_in);
 }

@@ -45,6 +45,7 @@ void hand_over(TaskContext& ctx, IkeSa& old, IkeSa& successor) {
   for (ChildSa& child : old.children) successor.children.push_back(std::move(child));
   old.children.clear();
   successor.tasks.inherit(old.tasks);
+  ctx.table->initiate_later(successor.id);
   old.state = IkeSaState::rekeyed;
   old.successor = successor.id;
   old.ike_rekeying = false;
@@ -143,6 +144,7 @@ TaskStatus IkeRekey::give_up(TaskContext& ctx, std::string why, std::optional<Du
     // §2.8.2: we answered the peer's rekey of this SA meanwhile; that one stands.
     IkeSa* theirs = ctx.table->find(sa.peer_rekey->new_sa);
     sa.peer_rekey.reset();
+    if (theirs != nullptr) theirs->replacement_pending = false;
     if (theirs != nullptr && theirs->state == IkeSaState::established) {
       hand_over(ctx, sa, *theirs);
       next = fmt::format("; the peer's simultaneous rekey (IKE SA #{}) replaces it",
@@ -229,12 +231,20 @@ TaskStatus IkeRekey::process_response(TaskContext& ctx, const IkeMessage& msg) {
         redundant_rekey(RekeyExchange{nonce_i_, nonce_r_, 0},
                         RekeyExchange{theirs_record.nonce_i, theirs_record.nonce_r, 0},
                         sa.role) == RedundantRekey::ours;
+    if (theirs != nullptr) theirs->replacement_pending = false;
     if (ours_redundant) {
       survivor = theirs;
       ours->tasks.queue(std::make_unique<IkeDelete>(
           Role::initiator,
           "redundant: the peer rekeyed the same IKE SA at the same time and its rekey won on "
           "the nonces (RFC 7296 §2.8.2)"));
+    } else if (theirs != nullptr && theirs->state == IkeSaState::established) {
+      // Redundant: the peer deletes it. Nothing starts on it meanwhile.
+      theirs->state = IkeSaState::rekeyed;
+      theirs->successor = ours->id;
+      theirs->rekey_at.reset();
+      theirs->reauth_at.reset();
+      theirs->expire_at = ctx.now + kOldSaGrace;
     }
     ctx.event(EventKind::ike_sa_rekeyed,
               fmt::format("simultaneous rekey of the IKE SA (RFC 7296 §2.8.2): {} on the nonces; IKE SA #{} "
@@ -340,6 +350,7 @@ void IkeRekey::build_response(TaskContext& ctx, IkeMessage& msg) {
     // §2.8.2: ours is in flight too. The CHILD_SAs stay until it is answered
     // (process_response decides by the nonces).
     sa.peer_rekey = IkeSa::PeerRekey{created->id, nonce_i_, nonce_r_};
+    created->replacement_pending = true;
   } else {
     hand_over(ctx, sa, *created);
   }
