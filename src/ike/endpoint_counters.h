@@ -51,15 +51,15 @@ struct EndpointCounters {
   uint64_t child_rekey_collisions = 0;  // both ends rekeyed one CHILD_SA at once: decided on nonces (§2.8.1)
   uint64_t child_rekey_collisions_lost = 0;  // of those, ours had the lowest nonce: we deleted our new pair
   // IKE SA rekeying (tasks/ike_rekey.h) and reauthentication (ike_renewal.cc)
-  uint64_t ike_rekeys_started = 0;      // our CREATE_CHILD_SA rekeys of an IKE SA (a retry counts once)
-  uint64_t ike_rekeys_completed = 0;    // ours that made the new IKE SA
-  uint64_t ike_rekeys_failed = 0;       // ours the peer refused or answered unusably: the old IKE SA stays
-  uint64_t ike_rekeys_answered = 0;     // the peer's that we answered with a new IKE SA
-  uint64_t ike_rekeys_refused = 0;      // the peer's that we answered with an error notify
-  uint64_t ike_rekey_collisions = 0;    // simultaneous rekeys of one IKE SA settled by the nonces (§2.8.2)
-  uint64_t ike_reauths_started = 0;     // new IKE SAs started to replace an established one
-  uint64_t ike_reauths_completed = 0;   // of those, established (the old one then deleted)
-  uint64_t ike_sas_expired = 0;         // IKE SAs deleted at their hard lifetime (not replaced in time)
+  uint64_t ike_rekeys_started = 0;     // our CREATE_CHILD_SA rekeys of an IKE SA (a retry counts once)
+  uint64_t ike_rekeys_completed = 0;   // ours that made the new IKE SA
+  uint64_t ike_rekeys_failed = 0;      // ours the peer refused or answered unusably: the old IKE SA stays
+  uint64_t ike_rekeys_answered = 0;    // the peer's that we answered with a new IKE SA
+  uint64_t ike_rekeys_refused = 0;     // the peer's that we answered with an error notify
+  uint64_t ike_rekey_collisions = 0;   // simultaneous rekeys of one IKE SA settled by the nonces (§2.8.2)
+  uint64_t ike_reauths_started = 0;    // new IKE SAs started to replace an established one
+  uint64_t ike_reauths_completed = 0;  // of those, established (the old one then deleted)
+  uint64_t ike_sas_expired = 0;        // IKE SAs deleted at their hard lifetime (not replaced in time)
   // PFS disagreement (pfs_diagnosis.h)
   uint64_t child_rekeys_failed_pfs = 0;         // of child_rekeys_failed: the peer refused over the PFS group
   uint64_t child_pfs_mismatches_predicted = 0;  // children made whose peer lists PFS groups none of ours

@@ -164,10 +164,10 @@ void ChildCreate::install(TaskContext& ctx, const EspSuite& suite,
   // where it replaces a CHILD_SA of an IKE SA being reauthenticated, the old
   // one keeps our traffic until the initiator uses the new one (effects.h).
   const bool defer_outbound = sa.role == Role::responder;
-  if (install_child(ctx,
-                    NewChild{spi_in_, spi_out_, suite, std::move(local_ts), std::move(remote_ts), mode,
-                             defer_outbound},
-                    {}, sa.nonce_i, sa.nonce_r, sa.role))
+  if (install_child(
+          ctx,
+          NewChild{spi_in_, spi_out_, suite, std::move(local_ts), std::move(remote_ts), mode, defer_outbound},
+          {}, sa.nonce_i, sa.nonce_r, sa.role))
     warn_pfs_mismatch(ctx, spi_in_, pfs_warning_);
 }
 
