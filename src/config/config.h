@@ -66,6 +66,8 @@ struct DaemonSettings {
   std::string tun_device = "tern0";
   uint32_t tun_mtu = 1400;
   uint32_t replay_window = 1024;
+  // NAT keepalive interval (ike::EndpointConfig::nat_keepalive); 0: off.
+  Duration keep_alive = seconds(20);
 };
 
 struct ConnectionSettings {

@@ -72,6 +72,7 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(ike_reauths_started),
     TERN_COUNTER(ike_reauths_completed),
     TERN_COUNTER(ike_sas_expired),
+    TERN_COUNTER(nat_keepalives_sent),
     TERN_COUNTER(child_rekeys_failed_pfs),
     TERN_COUNTER(child_pfs_mismatches_predicted),
     TERN_COUNTER(peer_rekeys_refused_pfs),

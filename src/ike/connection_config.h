@@ -156,6 +156,11 @@ struct ConnectionConfig {
 struct EndpointConfig {
   std::vector<std::shared_ptr<const ConnectionConfig>> connections;
   uint16_t natt_port = 4500;  // where both ends float when a NAT is detected (§2.23)
+  // RFC 3948 §2.3 / RFC 7296 §2.23: while a NAT is in front of us, a lone
+  // 0xFF octet goes to the peer's NAT-T port when we have sent nothing on the
+  // IKE SA for this long, so that the NAT keeps its mapping (strongSwan's
+  // charon.keep_alive, also 20 s). Zero: never.
+  Duration nat_keepalive = seconds(20);
   // A responder's IKE SA that is not established this long after its
   // IKE_SA_INIT is destroyed ("IKE SA setup timed out").
   Duration half_open_timeout = seconds(30);

@@ -341,6 +341,11 @@ void Endpoint::on_timer(Timestamp now) {
       start_task(*sa, std::make_unique<IkeDpd>(), now);
     }
     renew_due(*sa, now);
+    if (std::optional<Timestamp> due = sa->keepalive_deadline(config_.nat_keepalive); due && now >= *due) {
+      effects_.push_back(Send{sa->local, sa->remote, Bytes{0xff}});  // RFC 3948 §2.3
+      sa->last_sent = now;
+      ++counters_.nat_keepalives_sent;
+    }
     if (sa->state != IkeSaState::established) continue;
     std::vector<uint32_t> due_children;
     for (const ChildSa& child : sa->children) {
@@ -361,6 +366,7 @@ std::optional<Timestamp> Endpoint::next_deadline() const {
     consider(sa->tasks.next_deadline());
     consider(sa->setup_deadline);
     consider(sa->liveness_deadline());
+    consider(sa->keepalive_deadline(config_.nat_keepalive));
     consider_renewal_deadlines(*sa, next);
     if (sa->state != IkeSaState::established) continue;
     for (const ChildSa& child : sa->children) {

@@ -60,6 +60,7 @@ struct EndpointCounters {
   uint64_t ike_reauths_started = 0;    // new IKE SAs started to replace an established one
   uint64_t ike_reauths_completed = 0;  // of those, established (the old one then deleted)
   uint64_t ike_sas_expired = 0;        // IKE SAs deleted at their hard lifetime (not replaced in time)
+  uint64_t nat_keepalives_sent = 0;    // lone 0xFF octets sent from behind a NAT (RFC 3948 §2.3)
   // PFS disagreement (pfs_diagnosis.h)
   uint64_t child_rekeys_failed_pfs = 0;         // of child_rekeys_failed: the peer refused over the PFS group
   uint64_t child_pfs_mismatches_predicted = 0;  // children made whose peer lists PFS groups none of ours

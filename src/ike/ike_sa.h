@@ -123,6 +123,9 @@ class IkeSa {
   // When the last authenticated message (request or response) came from the
   // peer: dead peer detection counts from here (liveness_deadline()).
   Timestamp last_received{};
+  // When we last sent anything on it (request, response or retransmit): NAT
+  // keepalives count from here (keepalive_deadline()).
+  Timestamp last_sent{};
 
   // IKE_SA_INIT (ike_init)
   std::optional<crypto::IkeSuite> suite;
@@ -175,6 +178,9 @@ class IkeSa {
   // dpd_delay set, no exchange of ours under way, and nothing received for
   // dpd_delay. nullopt otherwise.
   std::optional<Timestamp> liveness_deadline() const;
+  // When a NAT keepalive is due: only while a NAT is in front of us and the
+  // SA is in use (established, or rekeyed and waiting for its Delete).
+  std::optional<Timestamp> keepalive_deadline(Duration interval) const;
 };
 
 }  // namespace tern::ike

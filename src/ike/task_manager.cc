@@ -41,6 +41,7 @@ void send_on_sa(TaskContext& ctx, ByteView message) {
   Bytes bytes;
   if (ctx.sa.local.port == ctx.config.natt_port) bytes.assign(4, 0);  // non-ESP marker
   append(bytes, message);
+  ctx.sa.last_sent = ctx.now;
   ctx.effects.push_back(Send{ctx.sa.local, ctx.sa.remote, std::move(bytes)});
 }
 
