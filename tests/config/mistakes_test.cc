@@ -137,23 +137,6 @@ TEST(Mistakes, AProposalWithoutAGroupIsRefused) {
             "modp2048 modp3072 modp4096 ecp256 ecp384 ecp521 x25519 x448)");
 }
 
-TEST(Mistakes, PublicKeyAuthenticationIsNotSupportedYet) {
-  Problem p = only_problem(R"([[connection]]
-name = "site-b"
-local_addrs = ["192.0.2.1"]
-remote_addrs = ["192.0.2.2"]
-  [connection.local]
-  auth = "pubkey"
-  [connection.remote]
-  auth = "psk"
-  [[connection.child]]
-  name = "net"
-)");
-  EXPECT_EQ(p.to_string(),
-            "tern.toml:6:10: connection[0].local.auth: auth = pubkey is not supported yet "
-            "(supported: psk)");
-}
-
 TEST(Mistakes, APskConnectionWithoutAMatchingSecretIsRefused) {
   std::string text = site_b("name = \"site-b\"\n");
   text.replace(text.find("\"b@example.org\"]"), 16, "\"c@example.org\"]");  // the secret is for a and c
@@ -301,15 +284,14 @@ TEST(Mistakes, AddressesMustBeOneLiteralOfOneFamily) {
       "the address families must agree");
 }
 
-TEST(Mistakes, ADistinguishedNameWaitsForCertificates) {
+TEST(Mistakes, ADistinguishedNameWithAnUnknownAttributeIsRefused) {
   std::string text = site_b("name = \"site-b\"\n");
-  text.replace(text.find("id = \"a@example.org\""), 20, "id = \"C=CH, O=Example, CN=a\"");
+  text.replace(text.find("id = \"a@example.org\""), 20, "id = \"C=CH, XY=Example, CN=a\"");
   Problem p = only_problem(text);
   EXPECT_EQ(p.line, 7u);
   EXPECT_EQ(p.key, "connection[0].local.id");
-  EXPECT_TRUE(contains(p.message,
-                       "'C=CH, O=Example, CN=a' looks like a distinguished name; DN identities arrive "
-                       "with certificate support"));
+  EXPECT_TRUE(contains(p.message, "'XY=Example' in DN 'C=CH, XY=Example, CN=a': unknown attribute type"))
+      << p.message;
 }
 
 TEST(Mistakes, ASyntaxErrorIsOneProblemWithItsPosition) {
