@@ -159,6 +159,9 @@ class IkeSa {
   std::optional<crypto::WallTime> peer_cert_not_after;
   std::optional<crypto::WallTime> local_cert_not_after;
   std::string peer_cert_subject;
+  // The AUTH methods of IKE_AUTH, as describe_auth() says them (logs, tests).
+  std::string our_auth_method;
+  std::string peer_auth_method;
 
   std::vector<ChildSa> children;
   // ESP SPIs the peer deleted that named no CHILD_SA of ours (the last few):

@@ -118,10 +118,20 @@ std::vector<Bytes> collect_ca_hashes(const IkeMessage& msg) {
   return out;
 }
 
-void add_our_certificates(const LocalCredential& credential, const std::vector<Bytes>& peer_ca_hashes,
-                          IkeMessage& msg, std::string& note) {
-  if (!peer_ca_hashes.empty()) {
-    const crypto::LocalChain chains[] = {{credential.chain}};
+void add_our_certificates(const LocalCredential& credential, const crypto::TrustStore* our_trust,
+                          const std::vector<Bytes>& peer_ca_hashes, IkeMessage& msg, std::string& note) {
+  crypto::LocalChain chain{credential.chain};
+  bool top_known = chain.certs.back().is_self_issued();
+  if (!top_known && our_trust != nullptr) {
+    for (const crypto::Certificate& anchor : our_trust->anchors()) {
+      if (anchor.subject_der() != chain.certs.back().issuer_der()) continue;
+      chain.certs.push_back(anchor);
+      top_known = true;
+      break;
+    }
+  }
+  if (!peer_ca_hashes.empty() && top_known) {
+    const crypto::LocalChain chains[] = {chain};
     std::vector<ByteView> hashes(peer_ca_hashes.begin(), peer_ca_hashes.end());
     if (!crypto::select_chain(chains, hashes)) {
       note = fmt::format(
@@ -199,6 +209,15 @@ Result<crypto::Certificate> verify_peer_certificate(const IkeMessage& msg, const
   auto bound = crypto::check_identity(*end_entity, peer_id.type, peer_id.data, label);
   if (!bound) return auth_failed(bound.error().detail);
   return *end_entity;
+}
+
+std::string describe_auth(const wire::AuthPayload& auth) {
+  std::string out = wire::to_string(auth.method);
+  if (auth.method != AuthMethod::DIGITAL_SIGNATURE) return out;
+  auto data = wire::parse_signature_auth_data(auth.data);
+  if (!data) return out;
+  auto scheme = crypto::scheme_from_algorithm_identifier(data->algorithm_identifier);
+  return scheme ? fmt::format("{} ({})", out, crypto::to_string(*scheme)) : out;
 }
 
 Result<void> verify_peer_signature(const crypto::Certificate& cert, const wire::AuthPayload& auth,

@@ -59,9 +59,11 @@ std::vector<Bytes> collect_ca_hashes(const IkeMessage& msg);
 
 // CERT payloads with our end entity and intermediates (self-signed roots
 // are never sent). `note` gets a line for the log when the peer's CERTREQ
-// named none of our CAs (the chain is sent anyway, §3.7).
-void add_our_certificates(const LocalCredential& credential, const std::vector<Bytes>& peer_ca_hashes,
-                          IkeMessage& msg, std::string& note);
+// named none of our CAs (the chain is sent anyway, §3.7); the root above our
+// chain is known when the chain holds it or `our_trust` (our own cacerts,
+// often the same PKI) has the CA that issued its last certificate.
+void add_our_certificates(const LocalCredential& credential, const crypto::TrustStore* our_trust,
+                          const std::vector<Bytes>& peer_ca_hashes, IkeMessage& msg, std::string& note);
 
 // Our AUTH payload over `signed_octets` (crypto/signed_octets.h).
 Result<wire::AuthPayload> sign_auth(const LocalCredential& credential,
@@ -74,6 +76,9 @@ Result<crypto::Certificate> verify_peer_certificate(const IkeMessage& msg, const
                                                     crypto::CertCache& cache,
                                                     std::optional<crypto::WallTime> now,
                                                     const wire::IdPayload& peer_id, std::string_view label);
+
+// "DIGITAL_SIGNATURE (ECDSA SHA-256)", "RSA_DIGITAL_SIGNATURE", "SHARED_KEY_MIC": for logs.
+std::string describe_auth(const wire::AuthPayload& auth);
 
 // The peer's AUTH (method 1, 9, 10, 11 or 14) over its signed octets.
 Result<void> verify_peer_signature(const crypto::Certificate& cert, const wire::AuthPayload& auth,

@@ -96,6 +96,8 @@ void established(TaskContext& ctx) {
   std::string how = c.local_auth == c.remote_auth
                         ? std::string(to_string(c.local_auth))
                         : fmt::format("{}/{}", to_string(c.local_auth), to_string(c.remote_auth));
+  if (c.local_auth == AuthKind::pubkey || c.remote_auth == AuthKind::pubkey)
+    how += fmt::format(" (sent {}, received {})", sa.our_auth_method, sa.peer_auth_method);
   ctx.event(EventKind::ike_sa_established,
             fmt::format("IKE SA established {} <-> {} ({} <-> {}) {} auth {}", c.local_id.to_string(),
                         id_text(*sa.peer_id), sa.local.to_string(), sa.remote.to_string(),
@@ -152,7 +154,7 @@ TaskStatus IkeAuth::build(TaskContext& ctx, IkeMessage& msg) {
   msg.add(initiator() ? PayloadType::IDi : PayloadType::IDr, our_id);
   if (config.local_auth == AuthKind::pubkey) {
     std::string note;
-    add_our_certificates(*config.credential, sa.peer_ca_hashes, msg, note);
+    add_our_certificates(*config.credential, config.trust.get(), sa.peer_ca_hashes, msg, note);
     if (!note.empty()) ctx.event(EventKind::certificate_note, note);
     sa.local_cert_not_after = config.credential->chain.front().not_after();
   }
@@ -160,6 +162,7 @@ TaskStatus IkeAuth::build(TaskContext& ctx, IkeMessage& msg) {
   if (initiator() && config.remote_auth == AuthKind::pubkey && config.trust)
     msg.add(PayloadType::CERTREQ, certreq_for(*config.trust));
   if (initiator() && !config.remote_id.any) msg.add(PayloadType::IDr, config.remote_id.payload());
+  sa.our_auth_method = describe_auth(*auth);
   msg.add(PayloadType::AUTH, std::move(*auth));
   // §2.4: only in the first IKE_AUTH request; the Endpoint decided whether
   // this is the only IKE SA between the two identities.
@@ -213,6 +216,7 @@ TaskStatus IkeAuth::process(TaskContext& ctx, const IkeMessage& msg) {
     return initiator() ? TaskStatus::failed : TaskStatus::need_more;
   }
   sa.peer_id = *peer_id;
+  sa.peer_auth_method = describe_auth(*auth);
   sa.initial_contact_received = msg.find_notify(NotifyType::INITIAL_CONTACT) != nullptr;
   if (initiator()) {
     established(ctx);
