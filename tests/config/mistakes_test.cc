@@ -347,7 +347,7 @@ secret = ""
           "tern.toml:10:14: connection[0].dpd_action: unknown value 'hold' for dpd_action (allowed: clear, "
           "restart, trap)",
           "tern.toml:14:10: connection[0].remote.auth: auth = eap-mschapv2 is not supported yet (supported: "
-          "psk)",
+          "psk, pubkey)",
           "tern.toml:17:20: connection[0].child[0].esp_proposals[0]: 'prfsha256' is a prf keyword: it "
           "belongs "
           "in the connection's proposals (ESP keys come from the IKE SA's prf)",
