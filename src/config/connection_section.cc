@@ -187,7 +187,8 @@ ParsedConnection read_connection(const toml::table& table, size_t index, const D
   if (me.id) c.local_id = *me.id;
   if (peer.id) c.remote_id = *peer.id;
   // Mixed methods are fine (e.g. we sign, the peer uses the PSK): a PSK is needed if either side uses one.
-  out.needs_psk = (me.psk || peer.psk) && (me.psk || me.pubkey) && (peer.psk || peer.pubkey) && me.id && peer.id;
+  out.needs_psk =
+      (me.psk || peer.psk) && (me.psk || me.pubkey) && (peer.psk || peer.pubkey) && me.id && peer.id;
   c.local_auth = me.pubkey ? ike::AuthKind::pubkey : ike::AuthKind::psk;
   c.remote_auth = peer.pubkey ? ike::AuthKind::pubkey : ike::AuthKind::psk;
   c.credential = me.credential;

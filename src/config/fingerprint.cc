@@ -19,7 +19,8 @@ std::string selector_text(const wire::TrafficSelector& ts) {
 
 }  // namespace
 
-std::string fingerprint(const ike::ConnectionConfig& c, StartAction start_action, std::string_view files_digest) {
+std::string fingerprint(const ike::ConnectionConfig& c, StartAction start_action,
+                        std::string_view files_digest) {
   // One "key=value" line per field; lists repeat their key. The version line
   // lets a future format change every fingerprint at once.
   std::string text = "tern-connection-fingerprint-v1\n";

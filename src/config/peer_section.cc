@@ -42,7 +42,8 @@ bool known_later(std::string_view method) {
 std::string resolve(const TableReader& r, const std::string& file) {
   std::filesystem::path p(file);
   if (p.is_absolute()) return file;
-  std::filesystem::path base = std::filesystem::path(const_cast<TableReader&>(r).problems().file()).parent_path();
+  std::filesystem::path base =
+      std::filesystem::path(const_cast<TableReader&>(r).problems().file()).parent_path();
   return (base / p).lexically_normal().string();
 }
 
@@ -52,7 +53,8 @@ int64_t unix_seconds(crypto::WallTime t) {
 
 // Reads the file (for the digest) and returns its certificates, or records the problem.
 std::optional<std::vector<crypto::Certificate>> read_certs(TableReader& r, Where at, const std::string& key,
-                                                           const std::string& path, crypto::Sha256Digest& digest) {
+                                                           const std::string& path,
+                                                           crypto::Sha256Digest& digest) {
   auto pem = crypto::read_pem_file(path);
   if (!pem) {
     r.problems().error(at, key, pem.error().detail);
@@ -75,7 +77,8 @@ void read_local_credential(TableReader& r, PeerSettings& out, crypto::Sha256Dige
   }
   auto key_file = r.string("key");
   if (!key_file) {
-    if (!r.has("key")) r.missing("key", "auth = \"pubkey\" needs our private key, e.g. key = \"a.key\" (PEM, chmod 600)");
+    if (!r.has("key"))
+      r.missing("key", "auth = \"pubkey\" needs our private key, e.g. key = \"a.key\" (PEM, chmod 600)");
   }
   std::vector<crypto::Certificate> chain;  // end entity first, then intermediates
   std::vector<LoadedCertificate> listed;
@@ -89,7 +92,8 @@ void read_local_credential(TableReader& r, PeerSettings& out, crypto::Sha256Dige
     if (auto certs = read_certs(r, r.at("cert"), r.key("cert"), cert_path, digest)) {
       chain = std::move(*certs);
       for (size_t i = 0; i < chain.size(); ++i)
-        list(i == 0 ? LoadedCertificate::Role::local : LoadedCertificate::Role::intermediate, chain[i], cert_path);
+        list(i == 0 ? LoadedCertificate::Role::local : LoadedCertificate::Role::intermediate, chain[i],
+             cert_path);
       if (chain.front().is_ca()) {
         r.error("cert", fmt::format("{}: the first certificate, {}, is a CA; cert must start with our own "
                                     "(end-entity) certificate",
@@ -135,8 +139,8 @@ void read_local_credential(TableReader& r, PeerSettings& out, crypto::Sha256Dige
   if (key && !chain.empty()) {
     auto cert_key = chain.front().public_key();
     if (!cert_key) {
-      r.error("cert", fmt::format("{}: the key of {} cannot sign IKE AUTH: {}", cert_path, chain.front().subject(),
-                                  cert_key.error().detail));
+      r.error("cert", fmt::format("{}: the key of {} cannot sign IKE AUTH: {}", cert_path,
+                                  chain.front().subject(), cert_key.error().detail));
       ok = false;
     } else if (!(*cert_key == key->public_key())) {
       r.error("key", fmt::format("{} does not match the certificate {} ({}): the certificate's public key is "
@@ -147,8 +151,8 @@ void read_local_credential(TableReader& r, PeerSettings& out, crypto::Sha256Dige
   }
   out.certificates = std::move(listed);
   if (!ok || !key) return;
-  auto credential = std::make_shared<ike::LocalCredential>(ike::LocalCredential{
-      std::move(*key), std::move(chain), cert_path, resolve(r, *key_file)});
+  auto credential = std::make_shared<ike::LocalCredential>(
+      ike::LocalCredential{std::move(*key), std::move(chain), cert_path, resolve(r, *key_file)});
   out.credential = std::move(credential);
 }
 
@@ -156,8 +160,9 @@ void read_trust(TableReader& r, PeerSettings& out, crypto::Sha256Digest& digest)
   auto cas = r.strings("cacerts");
   if (!cas) {
     if (!r.has("cacerts"))
-      r.missing("cacerts", "auth = \"pubkey\" needs the CA certificates that vouch for the peer, e.g. "
-                           "cacerts = [\"ca.pem\"]");
+      r.missing("cacerts",
+                "auth = \"pubkey\" needs the CA certificates that vouch for the peer, e.g. "
+                "cacerts = [\"ca.pem\"]");
     return;
   }
   if (cas->empty()) {

@@ -78,10 +78,11 @@ Result<Bytes> dn_from_text(std::string_view text) {
                                    reinterpret_cast<const unsigned char*>(value.data()),
                                    static_cast<int>(value.size()), -1, 0) != 1) {
       ERR_clear_error();
-      return fail(Errc::invalid_syntax,
-                  fmt::format("'{}' in DN '{}': unknown attribute type or bad value (use C, ST, L, O, OU, CN, "
-                              "emailAddress, DC, serialNumber, UID or a dotted OID)",
-                              rdn, text));
+      return fail(
+          Errc::invalid_syntax,
+          fmt::format("'{}' in DN '{}': unknown attribute type or bad value (use C, ST, L, O, OU, CN, "
+                      "emailAddress, DC, serialNumber, UID or a dotted OID)",
+                      rdn, text));
     }
   }
   unsigned char* out = nullptr;

@@ -48,10 +48,10 @@ enum class SignatureScheme : uint8_t {
 };
 
 inline constexpr SignatureScheme kAllSignatureSchemes[] = {
-    SignatureScheme::rsa_pkcs1_sha1,   SignatureScheme::rsa_pkcs1_sha256, SignatureScheme::rsa_pkcs1_sha384, SignatureScheme::rsa_pkcs1_sha512,
-    SignatureScheme::rsa_pss_sha256,   SignatureScheme::rsa_pss_sha384,   SignatureScheme::rsa_pss_sha512,
-    SignatureScheme::ecdsa_sha256,     SignatureScheme::ecdsa_sha384,     SignatureScheme::ecdsa_sha512,
-    SignatureScheme::ed25519,
+    SignatureScheme::rsa_pkcs1_sha1,   SignatureScheme::rsa_pkcs1_sha256, SignatureScheme::rsa_pkcs1_sha384,
+    SignatureScheme::rsa_pkcs1_sha512, SignatureScheme::rsa_pss_sha256,   SignatureScheme::rsa_pss_sha384,
+    SignatureScheme::rsa_pss_sha512,   SignatureScheme::ecdsa_sha256,     SignatureScheme::ecdsa_sha384,
+    SignatureScheme::ecdsa_sha512,     SignatureScheme::ed25519,
 };
 
 // "RSASSA-PSS SHA-256", ... for logs.

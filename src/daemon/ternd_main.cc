@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
                     std::string(to_string(cert.role)).c_str(), cert.subject.c_str(), cert.file.c_str(),
                     expires.c_str());
       }
-      for (const std::string& crl : c.crl_files) std::printf("  %s: CRL %s\n", c.engine->name.c_str(), crl.c_str());
+      for (const std::string& crl : c.crl_files)
+        std::printf("  %s: CRL %s\n", c.engine->name.c_str(), crl.c_str());
     }
     return 0;
   }

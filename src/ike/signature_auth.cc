@@ -164,11 +164,11 @@ Result<wire::AuthPayload> sign_auth(const LocalCredential& credential,
   }
   const std::optional<AuthMethod> method = classic_method(key);
   if (!method) {
-    return auth_failed(
-        peer_hashes ? "our Ed25519 key needs the peer to accept the Identity hash (RFC 8420), and its "
-                      "SIGNATURE_HASH_ALGORITHMS does not list it"
-                    : "our Ed25519 key needs RFC 7427 signatures, but the peer sent no "
-                      "SIGNATURE_HASH_ALGORITHMS");
+    return auth_failed(peer_hashes
+                           ? "our Ed25519 key needs the peer to accept the Identity hash (RFC 8420), and its "
+                             "SIGNATURE_HASH_ALGORITHMS does not list it"
+                           : "our Ed25519 key needs RFC 7427 signatures, but the peer sent no "
+                             "SIGNATURE_HASH_ALGORITHMS");
   }
   auto scheme = crypto::classic_auth_scheme(*method, key);
   if (!scheme) return fail(scheme.error());
@@ -191,11 +191,13 @@ Result<crypto::Certificate> verify_peer_certificate(const IkeMessage& msg, const
     return auth_failed(fmt::format("it sent {} certificates; at most {} are accepted", certs.size(),
                                    crypto::kMaxIntermediates + 1));
   if (certs.front()->encoding != wire::CertEncoding::X509_SIGNATURE)
-    return auth_failed(fmt::format("its first CERT payload has encoding {}; only X.509 Certificate - "
-                                   "Signature (4) is supported",
-                                   wire::to_string(certs.front()->encoding)));
+    return auth_failed(
+        fmt::format("its first CERT payload has encoding {}; only X.509 Certificate - "
+                    "Signature (4) is supported",
+                    wire::to_string(certs.front()->encoding)));
   auto end_entity = cache.parse(certs.front()->data);
-  if (!end_entity) return auth_failed(fmt::format("its certificate is unusable: {}", end_entity.error().detail));
+  if (!end_entity)
+    return auth_failed(fmt::format("its certificate is unusable: {}", end_entity.error().detail));
   std::vector<crypto::Certificate> intermediates;
   for (size_t i = 1; i < certs.size(); ++i) {
     if (certs[i]->encoding != wire::CertEncoding::X509_SIGNATURE) continue;  // not ours to read
@@ -223,7 +225,8 @@ std::string describe_auth(const wire::AuthPayload& auth) {
 Result<void> verify_peer_signature(const crypto::Certificate& cert, const wire::AuthPayload& auth,
                                    ByteView signed_octets) {
   auto key = cert.public_key();
-  if (!key) return auth_failed(fmt::format("the key of {} is unusable: {}", cert.subject(), key.error().detail));
+  if (!key)
+    return auth_failed(fmt::format("the key of {} is unusable: {}", cert.subject(), key.error().detail));
   SignatureScheme scheme{};
   ByteView signature;
   crypto::EcdsaEncoding encoding = crypto::EcdsaEncoding::raw;
@@ -234,13 +237,16 @@ Result<void> verify_peer_signature(const crypto::Certificate& cert, const wire::
     data = std::move(*parsed);
     auto s = crypto::scheme_from_algorithm_identifier(data.algorithm_identifier);
     if (!s) return auth_failed(s.error().detail);
-    if (!listed(std::vector<HashAlgorithm>(std::begin(kOurHashes), std::end(kOurHashes)), crypto::scheme_hash(*s)))
-      return auth_failed(fmt::format("it signed with {}, whose hash we do not accept", crypto::to_string(*s)));
+    if (!listed(std::vector<HashAlgorithm>(std::begin(kOurHashes), std::end(kOurHashes)),
+                crypto::scheme_hash(*s)))
+      return auth_failed(
+          fmt::format("it signed with {}, whose hash we do not accept", crypto::to_string(*s)));
     scheme = *s;
     signature = data.signature;
     encoding = crypto::EcdsaEncoding::der;
   } else if (auth.method == AuthMethod::SHARED_KEY_MIC) {
-    return auth_failed("it authenticated with a pre-shared key, but we expect a certificate (remote auth = pubkey)");
+    return auth_failed(
+        "it authenticated with a pre-shared key, but we expect a certificate (remote auth = pubkey)");
   } else {
     auto s = crypto::classic_auth_scheme(auth.method, key->type());
     if (!s) return auth_failed(s.error().detail);
@@ -248,12 +254,12 @@ Result<void> verify_peer_signature(const crypto::Certificate& cert, const wire::
     signature = auth.data;
   }
   if (!crypto::key_supports(key->type(), scheme))
-    return auth_failed(fmt::format("it signed with {}, which its {} key cannot make", crypto::to_string(scheme),
-                                   crypto::to_string(key->type())));
+    return auth_failed(fmt::format("it signed with {}, which its {} key cannot make",
+                                   crypto::to_string(scheme), crypto::to_string(key->type())));
   auto ok = crypto::verify(*key, scheme, signed_octets, signature, encoding);
   if (!ok)
-    return auth_failed(fmt::format("its AUTH ({} with the key of {}) does not verify", crypto::to_string(scheme),
-                                   cert.subject()));
+    return auth_failed(fmt::format("its AUTH ({} with the key of {}) does not verify",
+                                   crypto::to_string(scheme), cert.subject()));
   return {};
 }
 

@@ -47,9 +47,9 @@ std::string local(const std::string& cert, const std::string& key, const std::st
 }
 
 TEST(PubkeyConfig, CertificateKeyAndCasAreLoaded) {
-  LoadResult r = load(pubkey_conf(local("a.pem", "a.key", "  certs = [\"" + pki().path("int.pem") + "\"]\n"),
-                                  "  crls = [\"" + pki().path("root.crl.pem") + "\", \"" +
-                                      pki().path("int.crl.pem") + "\"]\n"));
+  LoadResult r = load(pubkey_conf(
+      local("a.pem", "a.key", "  certs = [\"" + pki().path("int.pem") + "\"]\n"),
+      "  crls = [\"" + pki().path("root.crl.pem") + "\", \"" + pki().path("int.crl.pem") + "\"]\n"));
   ASSERT_TRUE(r.has_value()) << ::testing::PrintToString(testing::texts(r.error()));
   const ConnectionSettings& c = r->connections.at(0);
   const ike::ConnectionConfig& e = *c.engine;
@@ -126,9 +126,9 @@ TEST(PubkeyConfig, CertAndKeyAreRequired) {
 }
 
 TEST(PubkeyConfig, AnEndEntityIsNotACa) {
-  Problem p = only_problem(pubkey_conf(local("a.pem", "a.key")) .replace(
-      pubkey_conf(local("a.pem", "a.key")).find(pki().path("root.pem")), pki().path("root.pem").size(),
-      pki().path("b.pem")));
+  Problem p = only_problem(pubkey_conf(local("a.pem", "a.key"))
+                               .replace(pubkey_conf(local("a.pem", "a.key")).find(pki().path("root.pem")),
+                                        pki().path("root.pem").size(), pki().path("b.pem")));
   EXPECT_EQ(p.key, "connection[0].remote.cacerts[0]");
   EXPECT_TRUE(contains(p.message, "C=CH, O=tern, CN=b.example.org is not a CA certificate"));
 }
@@ -170,7 +170,8 @@ remote_addrs = ["192.0.2.2"]
 )";
   Problem p = only_problem(text);
   EXPECT_TRUE(contains(p.message, "no [[secret]] of type psk"));
-  LoadResult r = load(text + "[[secret]]\ntype = \"psk\"\nids = [\"%any\"]\nsecret = \"correct horse battery staple\"\n");
+  LoadResult r = load(
+      text + "[[secret]]\ntype = \"psk\"\nids = [\"%any\"]\nsecret = \"correct horse battery staple\"\n");
   ASSERT_TRUE(r.has_value()) << ::testing::PrintToString(testing::texts(r.error()));
   EXPECT_EQ(r->connections[0].engine->local_auth, ike::AuthKind::pubkey);
   EXPECT_EQ(r->connections[0].engine->remote_auth, ike::AuthKind::psk);

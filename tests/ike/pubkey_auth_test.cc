@@ -13,10 +13,10 @@
 
 #include "crypto/private_key_file.h"
 #include "crypto/trust_store.h"
+#include "crypto/x509/test_pki.h"
 #include "endpoint_peer.h"
 #include "exchange_harness.h"
 #include "wire/cert_payload.h"
-#include "crypto/x509/test_pki.h"
 
 namespace tern::ike {
 namespace {
@@ -160,7 +160,8 @@ TEST(PubkeyAuth, Rsa3072WithRfc7427SignsRsassaPss) {
   peers.up();
   peers.deliver_all();
   expect_established(peers);
-  EXPECT_TRUE(peers.log_b.has_event(EventKind::ike_sa_established, "received DIGITAL_SIGNATURE (RSASSA-PSS SHA-256)"))
+  EXPECT_TRUE(
+      peers.log_b.has_event(EventKind::ike_sa_established, "received DIGITAL_SIGNATURE (RSASSA-PSS SHA-256)"))
       << peers.dump_events();
 }
 
@@ -188,8 +189,9 @@ TEST(PubkeyAuth, Ed25519BothWays) {
   peers.up();
   peers.deliver_all();
   expect_established(peers);
-  EXPECT_TRUE(peers.log_a.has_event(EventKind::ike_sa_established,
-                                    "(sent DIGITAL_SIGNATURE (Ed25519), received DIGITAL_SIGNATURE (Ed25519))"))
+  EXPECT_TRUE(
+      peers.log_a.has_event(EventKind::ike_sa_established,
+                            "(sent DIGITAL_SIGNATURE (Ed25519), received DIGITAL_SIGNATURE (Ed25519))"))
       << peers.dump_events();
 }
 
@@ -247,8 +249,9 @@ TEST(PubkeyAuth, CertreqNamingNoneOfOurCasIsNotedAndTheChainSentAnyway) {
   peers.deliver_all();
   EXPECT_TRUE(peers.log_b.has_event(EventKind::certificate_note, "names none of the CAs of our certificate"))
       << peers.dump_events();
-  expect_a_refuses(peers, "issuer C=CH, O=tern, CN=tern Root CA of certificate C=CH, O=tern, "
-                          "CN=tern Intermediate CA is not a trusted CA");
+  expect_a_refuses(peers,
+                   "issuer C=CH, O=tern, CN=tern Root CA of certificate C=CH, O=tern, "
+                   "CN=tern Intermediate CA is not a trusted CA");
   EXPECT_FALSE(peers.log_a.has_event(EventKind::certificate_note)) << peers.dump_events();
 }
 
@@ -259,8 +262,9 @@ TEST(PubkeyAuth, CertificateFromAnUnknownCaIsRefused) {
   peers.up();
   peers.deliver_all();
   // The stranger's chain ends in its (self-signed) root, which is never sent.
-  expect_b_refuses(peers, "peer 192.0.2.1: issuer C=CH, O=elsewhere, CN=Other CA of certificate C=CH, "
-                          "O=elsewhere, CN=stranger.example.org is not a trusted CA");
+  expect_b_refuses(peers,
+                   "peer 192.0.2.1: issuer C=CH, O=elsewhere, CN=Other CA of certificate C=CH, "
+                   "O=elsewhere, CN=stranger.example.org is not a trusted CA");
 }
 
 TEST(PubkeyAuth, ExpiredCertificateIsRefusedWithItsDate) {
@@ -278,7 +282,8 @@ TEST(PubkeyAuth, NotYetValidCertificateIsRefused) {
   set_wall_clock(peers);
   peers.up();
   peers.deliver_all();
-  expect_a_refuses(peers, "peer 192.0.2.2: certificate C=CH, O=tern, CN=notyet.example.org is not yet valid until ");
+  expect_a_refuses(peers,
+                   "peer 192.0.2.2: certificate C=CH, O=tern, CN=notyet.example.org is not yet valid until ");
 }
 
 TEST(PubkeyAuth, CertificateRevokedByCrlIsRefused) {
@@ -299,7 +304,8 @@ TEST(PubkeyAuth, IdentityNotInTheCertificateIsRefused) {
   set_wall_clock(peers);
   peers.up();
   peers.deliver_all();
-  expect_a_refuses(peers, "IDr c.example.org is not in the certificate's subjectAltNames (DNS: b.example.org)");
+  expect_a_refuses(peers,
+                   "IDr c.example.org is not in the certificate's subjectAltNames (DNS: b.example.org)");
 }
 
 TEST(PubkeyAuth, DistinguishedNameIdentityIsTheSubject) {
@@ -324,7 +330,8 @@ TEST(PubkeyAuth, KeyOfAnotherCertificateDoesNotVerify) {
   set_wall_clock(peers);
   peers.up();
   peers.deliver_all();
-  expect_a_refuses(peers, "its AUTH (ECDSA SHA-256 with the key of C=CH, O=tern, CN=b.example.org) does not verify");
+  expect_a_refuses(peers,
+                   "its AUTH (ECDSA SHA-256 with the key of C=CH, O=tern, CN=b.example.org) does not verify");
 }
 
 TEST(PubkeyAuth, WithoutTheWallClockEveryChainIsRefused) {
@@ -354,7 +361,10 @@ class TamperedRequest : public ::testing::Test {
 };
 
 TEST_F(TamperedRequest, OneBitFlippedInTheSignature) {
-  run([](IkeMessage& m) { std::get<wire::AuthPayload>(find(m, PayloadType::AUTH)->body).data.back() ^= 0x01; },
+  run(
+      [](IkeMessage& m) {
+        std::get<wire::AuthPayload>(find(m, PayloadType::AUTH)->body).data.back() ^= 0x01;
+      },
       "does not verify");
 }
 
@@ -387,16 +397,20 @@ TEST_F(TamperedRequest, UnknownAlgorithmIdentifier) {
 }
 
 TEST_F(TamperedRequest, ClassicMethodThatDoesNotFitTheKey) {
-  run([](IkeMessage& m) {
-    std::get<wire::AuthPayload>(find(m, PayloadType::AUTH)->body).method = wire::AuthMethod::RSA_DIGITAL_SIGNATURE;
-  },
+  run(
+      [](IkeMessage& m) {
+        std::get<wire::AuthPayload>(find(m, PayloadType::AUTH)->body).method =
+            wire::AuthMethod::RSA_DIGITAL_SIGNATURE;
+      },
       "AUTH method RSA_DIGITAL_SIGNATURE needs an RSA key");
 }
 
 TEST_F(TamperedRequest, SharedKeyInsteadOfASignature) {
-  run([](IkeMessage& m) {
-    std::get<wire::AuthPayload>(find(m, PayloadType::AUTH)->body).method = wire::AuthMethod::SHARED_KEY_MIC;
-  },
+  run(
+      [](IkeMessage& m) {
+        std::get<wire::AuthPayload>(find(m, PayloadType::AUTH)->body).method =
+            wire::AuthMethod::SHARED_KEY_MIC;
+      },
       "authenticated with a pre-shared key, but we expect a certificate");
 }
 
@@ -440,9 +454,11 @@ TEST_F(TamperedRequest, CertificatesInTheWrongOrder) {
 }
 
 TEST_F(TamperedRequest, HashAndUrlEncodingIsNotSupported) {
-  run([](IkeMessage& m) {
-    std::get<wire::CertPayload>(find(m, PayloadType::CERT)->body).encoding = wire::CertEncoding::HASH_URL_X509_CERT;
-  },
+  run(
+      [](IkeMessage& m) {
+        std::get<wire::CertPayload>(find(m, PayloadType::CERT)->body).encoding =
+            wire::CertEncoding::HASH_URL_X509_CERT;
+      },
       "only X.509 Certificate - Signature (4) is supported");
 }
 

@@ -67,8 +67,9 @@ std::string check_peer_auth(TaskContext& ctx, const IkeMessage& msg, const wire:
   Bytes octets = peer_octets(sa, peer_id);
   if (config.remote_auth == AuthKind::psk) {
     if (auth.method != wire::AuthMethod::SHARED_KEY_MIC)
-      return fmt::format("{} authenticated with AUTH method {}, but we expect a pre-shared key (remote auth = psk)",
-                         id_text(peer_id), wire::to_string(auth.method));
+      return fmt::format(
+          "{} authenticated with AUTH method {}, but we expect a pre-shared key (remote auth = psk)",
+          id_text(peer_id), wire::to_string(auth.method));
     if (!crypto::psk_auth_verify(*sa.prf, config.psk.view(), octets, auth.data))
       return fmt::format("AUTH of {} does not verify (wrong pre-shared key?)", id_text(peer_id));
     return {};
