@@ -164,7 +164,7 @@ ByteView algorithm_identifier(SignatureScheme scheme) {
 
 Result<SignatureScheme> scheme_from_algorithm_identifier(ByteView der) {
   for (const SchemeInfo& i : kSchemes)
-    if (equal(der, i.identifier)) return i.scheme;
+    if (i.scheme != S::rsa_pkcs1_sha1 && equal(der, i.identifier)) return i.scheme;
   for (const Alias& a : accepted_aliases())
     if (equal(der, a.der)) return a.scheme;
   return fail(Errc::unsupported, fmt::format("signature AlgorithmIdentifier {} not supported", to_hex(der)));

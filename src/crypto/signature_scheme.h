@@ -47,11 +47,12 @@ enum class SignatureScheme : uint8_t {
   ed25519,       // RFC 8420: PureEdDSA over the data, hash "Identity"
 };
 
+// The RFC 7427 schemes (rsa_pkcs1_sha1 is not one: classic method 1 only).
 inline constexpr SignatureScheme kAllSignatureSchemes[] = {
-    SignatureScheme::rsa_pkcs1_sha1,   SignatureScheme::rsa_pkcs1_sha256, SignatureScheme::rsa_pkcs1_sha384,
-    SignatureScheme::rsa_pkcs1_sha512, SignatureScheme::rsa_pss_sha256,   SignatureScheme::rsa_pss_sha384,
-    SignatureScheme::rsa_pss_sha512,   SignatureScheme::ecdsa_sha256,     SignatureScheme::ecdsa_sha384,
-    SignatureScheme::ecdsa_sha512,     SignatureScheme::ed25519,
+    SignatureScheme::rsa_pkcs1_sha256, SignatureScheme::rsa_pkcs1_sha384, SignatureScheme::rsa_pkcs1_sha512,
+    SignatureScheme::rsa_pss_sha256,   SignatureScheme::rsa_pss_sha384,   SignatureScheme::rsa_pss_sha512,
+    SignatureScheme::ecdsa_sha256,     SignatureScheme::ecdsa_sha384,     SignatureScheme::ecdsa_sha512,
+    SignatureScheme::ed25519,
 };
 
 // "RSASSA-PSS SHA-256", ... for logs.
@@ -60,7 +61,8 @@ std::string_view to_string(SignatureScheme scheme);
 // The DER AlgorithmIdentifier tern sends for the scheme (RFC 7427 Appendix A,
 // RFC 8420 §2 for Ed25519).
 ByteView algorithm_identifier(SignatureScheme scheme);
-// The scheme a received AlgorithmIdentifier names. Besides the blobs above,
+// The scheme a received AlgorithmIdentifier names (never rsa_pkcs1_sha1:
+// sha1WithRSAEncryption is refused, RFC 8247 §3.2). Besides the blobs above,
 // the encodings RFC 4055 says a verifier must also accept are recognised
 // (hash parameters NULL or absent, RSASSA-PSS trailerField present or
 // defaulted). Errc::unsupported for anything else.
