@@ -24,6 +24,15 @@ std::string_view to_string(StartAction action) {
   return "unknown";
 }
 
+std::string_view to_string(LoadedCertificate::Role role) {
+  switch (role) {
+    case LoadedCertificate::Role::local: return "local";
+    case LoadedCertificate::Role::intermediate: return "intermediate";
+    case LoadedCertificate::Role::ca: return "ca";
+  }
+  return "unknown";
+}
+
 ike::EndpointConfig Config::endpoint_config() const {
   ike::EndpointConfig out;
   out.natt_port = daemon.natt_port;

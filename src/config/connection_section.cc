@@ -186,7 +186,17 @@ ParsedConnection read_connection(const toml::table& table, size_t index, const D
   PeerSettings peer = read_peer(r, Side::remote, remote);
   if (me.id) c.local_id = *me.id;
   if (peer.id) c.remote_id = *peer.id;
-  out.needs_psk = me.psk && peer.psk && me.id && peer.id;
+  // Mixed methods are fine (e.g. we sign, the peer uses the PSK): a PSK is needed if either side uses one.
+  out.needs_psk =
+      (me.psk || peer.psk) && (me.psk || me.pubkey) && (peer.psk || peer.pubkey) && me.id && peer.id;
+  c.local_auth = me.pubkey ? ike::AuthKind::pubkey : ike::AuthKind::psk;
+  c.remote_auth = peer.pubkey ? ike::AuthKind::pubkey : ike::AuthKind::psk;
+  c.credential = me.credential;
+  c.trust = peer.trust;
+  out.certificates = std::move(me.certificates);
+  out.certificates.insert(out.certificates.end(), peer.certificates.begin(), peer.certificates.end());
+  out.crl_files = std::move(peer.crl_files);
+  if (me.pubkey || peer.pubkey) out.files_digest = me.files_digest + peer.files_digest;
 
   read_child(r, local, remote, c);
   return out;

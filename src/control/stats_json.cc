@@ -49,6 +49,7 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(retransmits_sent),
     TERN_COUNTER(cached_responses_sent),
     TERN_COUNTER(ike_sas_established),
+    TERN_COUNTER(authentication_failures),
     TERN_COUNTER(ike_sas_destroyed),
     TERN_COUNTER(child_sas_installed),
     TERN_COUNTER(child_sas_removed),

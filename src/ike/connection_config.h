@@ -16,7 +16,10 @@
 #include "base/bytes.h"
 #include "base/secret_bytes.h"
 #include "base/time.h"
+#include "crypto/signature_key.h"
 #include "crypto/suite.h"
+#include "crypto/trust_store.h"
+#include "crypto/x509_certificate.h"
 #include "ike/address.h"
 #include "wire/iana.h"
 #include "wire/id_payload.h"
@@ -54,12 +57,32 @@ struct Identity {
   static Identity ipv4(const std::array<uint8_t, 4>& octets);
   static Identity ipv6(const std::array<uint8_t, 16>& octets);
   static Identity key_id(ByteView opaque);  // ID_KEY_ID: vendor-specific octets (§3.5)
+  static Identity dn(ByteView der);         // ID_DER_ASN1_DN: a DER Name (crypto/distinguished_name.h)
   static Identity match_any();
 
   wire::IdPayload payload() const { return {type, data}; }
+  // Same type and data; DNs compare in OpenSSL's canonical form (X509_NAME_cmp).
   bool matches(const wire::IdPayload& received) const;
-  // "fqdn:vpn.example.org", "%any"
+  // "fqdn:vpn.example.org", "%any", "C=CH, O=tern, CN=a.example.org"
   std::string to_string() const;
+};
+
+// A received identity for logs: as wire::IdPayload::to_string, but a DN as text.
+std::string id_text(const wire::IdPayload& id);
+
+// How one side proves its identity in IKE_AUTH (RFC 7296 §2.15): a shared
+// key (AUTH method 2) or a signature with a certificate's key (methods 1,
+// 9-11, 14; tasks/ike_auth.h). Each side has its own (swanctl local/remote auth).
+enum class AuthKind : uint8_t { psk, pubkey };
+std::string_view to_string(AuthKind kind);
+
+// Our certificate and private key (auth = "pubkey" on the local side),
+// loaded by config/ and shared read-only by every IKE SA of the connection.
+struct LocalCredential {
+  crypto::PrivateKey key;
+  std::vector<crypto::Certificate> chain;  // end entity first, then the intermediates we send
+  std::string cert_file;                   // where they came from, for logs and listings
+  std::string key_file;
 };
 
 enum class ChildMode : uint8_t { tunnel, transport };
@@ -128,7 +151,15 @@ struct ConnectionConfig {
   std::vector<crypto::IkeSuite> proposals;  // preference order
   Identity local_id;
   Identity remote_id;
-  SecretBytes psk;
+  SecretBytes psk;  // when either side authenticates with a PSK
+  AuthKind local_auth = AuthKind::psk;
+  AuthKind remote_auth = AuthKind::psk;
+  std::shared_ptr<const LocalCredential> credential;  // set when local_auth is pubkey
+  std::shared_ptr<const crypto::TrustStore> trust;    // set when remote_auth is pubkey: cacerts and crls
+  // Announce N(SIGNATURE_HASH_ALGORITHMS) (RFC 7427 §4) in IKE_SA_INIT when a
+  // side uses pubkey. Tests turn it off to play an RFC 7296-only peer, which
+  // makes both ends fall back to the classic AUTH methods.
+  bool announce_signature_hashes = true;
   bool force_encap = false;  // fake a NAT (§2.23 NAT_DETECTION_SOURCE_IP) to force UDP encapsulation
   RetransmitConfig retransmit;
   // Dead peer detection (§1.4): when nothing authenticated has come from the

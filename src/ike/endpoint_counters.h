@@ -33,6 +33,9 @@ struct EndpointCounters {
   uint64_t retransmits_sent = 0;
   uint64_t cached_responses_sent = 0;
   uint64_t ike_sas_established = 0;
+  // IKE_AUTH refused (either end): wrong PSK, certificate chain, identity or
+  // signature; the reason is in the authentication_failed event.
+  uint64_t authentication_failures = 0;
   uint64_t ike_sas_destroyed = 0;
   uint64_t child_sas_installed = 0;
   uint64_t child_sas_removed = 0;

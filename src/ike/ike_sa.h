@@ -21,6 +21,7 @@
 #include "crypto/prf.h"
 #include "crypto/sk_cipher.h"
 #include "crypto/suite.h"
+#include "crypto/x509_certificate.h"
 #include "ike/address.h"
 #include "ike/connection_config.h"
 #include "ike/effects.h"
@@ -150,6 +151,20 @@ class IkeSa {
   bool send_initial_contact = false;  // initiator: no other IKE SA with these identities (§2.4)
   bool initial_contact_received =
       false;  // the peer's IKE_AUTH carried INITIAL_CONTACT; the Endpoint acts on it
+  // Signature authentication (tasks/ike_auth.h, signature_auth.h):
+  // the hashes of the peer's N(SIGNATURE_HASH_ALGORITHMS) (RFC 7427 §4);
+  // nullopt when it sent none (we then sign with a classic AUTH method).
+  std::optional<std::vector<wire::HashAlgorithm>> peer_signature_hashes;
+  // The SHA-1 SPKI hashes of the CAs the peer asked for in CERTREQ (§3.7).
+  std::vector<Bytes> peer_ca_hashes;
+  // After IKE_AUTH with certificates: when the peer's end-entity certificate
+  // and ours expire (for an expiry watch), and the peer's subject.
+  std::optional<crypto::WallTime> peer_cert_not_after;
+  std::optional<crypto::WallTime> local_cert_not_after;
+  std::string peer_cert_subject;
+  // The AUTH methods of IKE_AUTH, as describe_auth() says them (logs, tests).
+  std::string our_auth_method;
+  std::string peer_auth_method;
 
   std::vector<ChildSa> children;
   // ESP SPIs the peer deleted that named no CHILD_SA of ours (the last few):

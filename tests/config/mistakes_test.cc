@@ -137,23 +137,6 @@ TEST(Mistakes, AProposalWithoutAGroupIsRefused) {
             "modp2048 modp3072 modp4096 ecp256 ecp384 ecp521 x25519 x448)");
 }
 
-TEST(Mistakes, PublicKeyAuthenticationIsNotSupportedYet) {
-  Problem p = only_problem(R"([[connection]]
-name = "site-b"
-local_addrs = ["192.0.2.1"]
-remote_addrs = ["192.0.2.2"]
-  [connection.local]
-  auth = "pubkey"
-  [connection.remote]
-  auth = "psk"
-  [[connection.child]]
-  name = "net"
-)");
-  EXPECT_EQ(p.to_string(),
-            "tern.toml:6:10: connection[0].local.auth: auth = pubkey is not supported yet "
-            "(supported: psk)");
-}
-
 TEST(Mistakes, APskConnectionWithoutAMatchingSecretIsRefused) {
   std::string text = site_b("name = \"site-b\"\n");
   text.replace(text.find("\"b@example.org\"]"), 16, "\"c@example.org\"]");  // the secret is for a and c
@@ -301,15 +284,14 @@ TEST(Mistakes, AddressesMustBeOneLiteralOfOneFamily) {
       "the address families must agree");
 }
 
-TEST(Mistakes, ADistinguishedNameWaitsForCertificates) {
+TEST(Mistakes, ADistinguishedNameWithAnUnknownAttributeIsRefused) {
   std::string text = site_b("name = \"site-b\"\n");
-  text.replace(text.find("id = \"a@example.org\""), 20, "id = \"C=CH, O=Example, CN=a\"");
+  text.replace(text.find("id = \"a@example.org\""), 20, "id = \"C=CH, XY=Example, CN=a\"");
   Problem p = only_problem(text);
   EXPECT_EQ(p.line, 7u);
   EXPECT_EQ(p.key, "connection[0].local.id");
-  EXPECT_TRUE(contains(p.message,
-                       "'C=CH, O=Example, CN=a' looks like a distinguished name; DN identities arrive "
-                       "with certificate support"));
+  EXPECT_TRUE(contains(p.message, "'XY=Example' in DN 'C=CH, XY=Example, CN=a': unknown attribute type"))
+      << p.message;
 }
 
 TEST(Mistakes, ASyntaxErrorIsOneProblemWithItsPosition) {
@@ -365,7 +347,7 @@ secret = ""
           "tern.toml:10:14: connection[0].dpd_action: unknown value 'hold' for dpd_action (allowed: clear, "
           "restart, trap)",
           "tern.toml:14:10: connection[0].remote.auth: auth = eap-mschapv2 is not supported yet (supported: "
-          "psk)",
+          "psk, pubkey)",
           "tern.toml:17:20: connection[0].child[0].esp_proposals[0]: 'prfsha256' is a prf keyword: it "
           "belongs "
           "in the connection's proposals (ESP keys come from the IKE SA's prf)",
