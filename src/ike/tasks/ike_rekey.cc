@@ -109,6 +109,7 @@ IkeSa* IkeRekey::make_new_sa(TaskContext& ctx, const crypto::IkeSuite& suite, By
   sa.peer_id = old.peer_id;
   sa.local_behind_nat = old.local_behind_nat;
   sa.remote_behind_nat = old.remote_behind_nat;
+  sa.fragmentation = old.fragmentation;
   schedule_after_rekey(sa, old.reauth_at, ctx.random, ctx.now);
   return &sa;
 }
