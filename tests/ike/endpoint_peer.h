@@ -26,6 +26,11 @@ class EndpointPeer {
   // The task manager of an IKE SA: its windows, outstanding requests, cache.
   static const TaskManager& tasks(const Endpoint& e, IkeSaId sa) { return e.sas_.at(sa)->tasks; }
 
+  // Whether both ends announced IKE fragmentation on the SA (RFC 7383 §2.3).
+  static bool fragmentation(const Endpoint& e, IkeSaId sa) { return e.sas_.at(sa)->fragmentation; }
+  // Overrides it (a peer that fragments without having negotiated it).
+  static void set_fragmentation(Endpoint& e, IkeSaId sa, bool on) { e.sas_.at(sa)->fragmentation = on; }
+
   // Decodes `datagram` (no non-ESP marker) with the SA of `receiver` it is
   // addressed to: SK opened, payload rules checked. Changes nothing.
   static Result<IkeMessage> open(Endpoint& receiver, ByteView datagram) {
