@@ -27,6 +27,7 @@ std::string_view to_string(StartAction action) {
 ike::EndpointConfig Config::endpoint_config() const {
   ike::EndpointConfig out;
   out.natt_port = daemon.natt_port;
+  out.fragment_size = daemon.fragment_size;
   out.connections.reserve(connections.size());
   for (const ConnectionSettings& c : connections) out.connections.push_back(c.engine);
   return out;

@@ -66,6 +66,9 @@ struct DaemonSettings {
   std::string tun_device = "tern0";
   uint32_t tun_mtu = 1400;
   uint32_t replay_window = 1024;
+  // IKE fragmentation (RFC 7383): the largest IP datagram an IKE message of
+  // ours may make before it is sent as fragments (ike::EndpointConfig).
+  uint32_t fragment_size = 1280;
 };
 
 struct ConnectionSettings {
