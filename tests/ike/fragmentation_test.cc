@@ -378,6 +378,30 @@ TEST(Fragmentation, LaterExchangesAreFragmentedToo) {
   EXPECT_EQ(net.only_sa(net.a)->state, IkeSaState::established);
 }
 
+TEST(Fragmentation, AnIkeSaMadeByARekeyInheritsFragmentation) {
+  TwoPeers net = fragmenting_peers();
+  net.up();
+  net.deliver_all();
+  expect_established(net);
+  // HDR, SKF(1/N){SA, Ni, KEi}, ...  -->   the IKE SA rekey itself is fragmented
+  ASSERT_TRUE(net.a.command(Rekey{"a-b", ""}, net.now).has_value());
+  net.collect();
+  EXPECT_GE(net.wire.size(), 2u);
+  net.deliver_all();
+  ASSERT_EQ(net.a.counters().ike_rekeys_completed, 1u) << net.dump_events();
+  const IkeSaStatus* new_sa = net.only_sa(net.a);
+  ASSERT_NE(new_sa, nullptr);
+  EXPECT_TRUE(EndpointPeer::fragmentation(net.a, new_sa->id));
+  EXPECT_TRUE(EndpointPeer::fragmentation(net.b, net.only_sa(net.b)->id));
+  // A CHILD_SA rekey on the new IKE SA goes in fragments too.
+  ASSERT_TRUE(net.a.command(Rekey{"a-b", "net"}, net.now).has_value());
+  net.collect();
+  EXPECT_GE(net.wire.size(), 2u);
+  for (const Datagram& d : net.wire) EXPECT_TRUE(is_fragment(d));
+  net.deliver_all();
+  EXPECT_EQ(net.a.counters().child_rekeys_completed, 1u) << net.dump_events();
+}
+
 TEST(Fragmentation, OnTheNattPortFragmentsCountTheNonEspMarker) {
   ConnectionConfig a = config_a();
   a.force_encap = true;  // both ends float to port 4500 after IKE_SA_INIT
