@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "base/error.h"
 #include "ike/endpoint.h"
@@ -46,6 +47,12 @@ class EndpointPeer {
   // changing anything: the caller picks the Message ID.
   static Bytes seal(Endpoint& sender, IkeSaId sa, const IkeMessage& msg) {
     return encode_message(*sender.sas_.at(sa), msg, sender.random_);
+  }
+  // The same, as SKF fragments of at most `max_size` octets each when it is
+  // bigger (RFC 7383; ike_message.h encode_datagrams).
+  static std::vector<Bytes> seal_fragments(Endpoint& sender, IkeSaId sa, const IkeMessage& msg,
+                                           size_t max_size) {
+    return encode_datagrams(*sender.sas_.at(sa), msg, sender.random_, max_size);
   }
 };
 

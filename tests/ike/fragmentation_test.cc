@@ -402,6 +402,40 @@ TEST(Fragmentation, AnIkeSaMadeByARekeyInheritsFragmentation) {
   EXPECT_EQ(net.a.counters().child_rekeys_completed, 1u) << net.dump_events();
 }
 
+TEST(Fragmentation, AWholeMessageOvertakesPendingFragmentsOfTheSameMessageId) {
+  TwoPeers net = fragmenting_peers();
+  net.up();
+  net.deliver_all();
+  expect_established(net);
+  const IkeSaId a_sa = net.only_sa(net.a)->id;
+  const IkeSaId b_sa = net.only_sa(net.b)->id;
+  // A's next request (Message ID 2), an INFORMATIONAL with a private status
+  // notify, made both ways: whole, and in fragments.
+  IkeMessage request;
+  request.exchange = wire::ExchangeType::INFORMATIONAL;
+  request.message_id = 2;
+  request.add_notify(static_cast<wire::NotifyType>(40960), Bytes(120, 0x5a));
+  const Bytes whole = EndpointPeer::seal(net.a, a_sa, request);
+  const std::vector<Bytes> fragments = EndpointPeer::seal_fragments(net.a, a_sa, request, 100);
+  ASSERT_GE(fragments.size(), 2u);
+  auto from_a = [&](const Bytes& bytes) { return Datagram{kAddrA, kAddrB, bytes}; };
+  // HDR, SKF(1/N){N(40960)}  -->
+  deliver(net, {from_a(fragments[0])});
+  EXPECT_EQ(EndpointPeer::tasks(net.b, b_sa).reassemblies_pending(), 1u);
+  // HDR, SK{N(40960)}  -->   the same message whole: processed, the pending fragments dropped
+  deliver(net, {from_a(whole)});
+  EXPECT_EQ(EndpointPeer::tasks(net.b, b_sa).reassemblies_pending(), 0u);
+  ASSERT_EQ(net.wire.size(), 1u);  // <--  HDR, SK{}
+  net.wire.clear();
+  // The rest of the fragments: Message ID 2 is answered, so they are ignored (§2.6.1).
+  std::vector<Datagram> rest;
+  for (size_t i = 1; i < fragments.size(); ++i) rest.push_back(from_a(fragments[i]));
+  deliver(net, rest);
+  EXPECT_TRUE(net.wire.empty());
+  EXPECT_EQ(net.b.counters().ike_fragments_ignored, fragments.size() - 1);
+  EXPECT_EQ(net.b.counters().ike_messages_reassembled, 1u);  // only IKE_AUTH's
+}
+
 TEST(Fragmentation, OnTheNattPortFragmentsCountTheNonEspMarker) {
   ConnectionConfig a = config_a();
   a.force_encap = true;  // both ends float to port 4500 after IKE_SA_INIT
