@@ -37,6 +37,7 @@ ike::EndpointConfig Config::endpoint_config() const {
   ike::EndpointConfig out;
   out.natt_port = daemon.natt_port;
   out.nat_keepalive = daemon.keep_alive;
+  out.fragment_size = daemon.fragment_size;
   out.connections.reserve(connections.size());
   for (const ConnectionSettings& c : connections) out.connections.push_back(c.engine);
   return out;

@@ -68,6 +68,9 @@ struct DaemonSettings {
   uint32_t replay_window = 1024;
   // NAT keepalive interval (ike::EndpointConfig::nat_keepalive); 0: off.
   Duration keep_alive = seconds(20);
+  // IKE fragmentation (RFC 7383): the largest IP datagram an IKE message of
+  // ours may make before it is sent as fragments (ike::EndpointConfig).
+  uint32_t fragment_size = 1280;
 };
 
 // A certificate the configuration loaded, for `ternd --check-config` and

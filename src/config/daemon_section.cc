@@ -11,7 +11,7 @@ namespace {
 constexpr std::string_view kDaemonKeys[] = {
     "control_socket",  "listen",           "ike_port",  "natt_port",  "keylog",  "retransmit_timeout",
     "retransmit_base", "retransmit_tries", "log_level", "tun_device", "tun_mtu", "replay_window",
-    "keep_alive"};
+    "keep_alive", "fragment_size"};
 
 constexpr std::string_view kLogLevels[] = {"debug", "info", "notice", "warning", "error"};
 constexpr LogLevel kLogLevelValues[] = {LogLevel::debug, LogLevel::info, LogLevel::notice, LogLevel::warning,
@@ -114,6 +114,10 @@ void read_data_plane(TableReader& r, DaemonSettings& out) {
     }
   }
   if (auto mtu = r.integer("tun_mtu", 576, 9000)) out.tun_mtu = static_cast<uint32_t>(*mtu);
+  // An IP datagram size. Real paths want 576 and up (RFC 7383 §2.5.1); 200 is
+  // the floor because an IPv6 fragment of 200 with the largest ICV still
+  // carries some 60 octets of payloads (tests use such small sizes).
+  if (auto size = r.integer("fragment_size", 200, 65535)) out.fragment_size = static_cast<uint32_t>(*size);
   if (auto window = r.integer("replay_window", 0, 1 << 20)) {
     if (*window % 64 != 0) {
       r.error("replay_window",

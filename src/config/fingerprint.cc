@@ -40,6 +40,7 @@ std::string fingerprint(const ike::ConnectionConfig& c, StartAction start_action
   line("dpd_delay_us", std::to_string(c.dpd_delay.count()));
   line("dpd_action", std::string(to_string(c.dpd_action)));
   line("window_size", std::to_string(c.window_size));
+  line("fragmentation", std::string(to_string(c.fragmentation)));
   line("child_name", c.child_name);
   for (const ike::EspSuite& s : c.esp_proposals) line("esp_proposal", s.to_string());
   for (const wire::TrafficSelector& ts : c.local_ts) line("local_ts", selector_text(ts));

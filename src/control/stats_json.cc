@@ -77,6 +77,16 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(child_rekeys_failed_pfs),
     TERN_COUNTER(child_pfs_mismatches_predicted),
     TERN_COUNTER(peer_rekeys_refused_pfs),
+    TERN_COUNTER(ike_messages_fragmented),
+    TERN_COUNTER(ike_fragments_sent),
+    TERN_COUNTER(ike_fragments_received),
+    TERN_COUNTER(ike_fragments_accepted),
+    TERN_COUNTER(ike_fragments_duplicate),
+    TERN_COUNTER(ike_fragments_invalid),
+    TERN_COUNTER(ike_fragments_unexpected),
+    TERN_COUNTER(ike_fragments_ignored),
+    TERN_COUNTER(ike_messages_reassembled),
+    TERN_COUNTER(ike_reassembly_dropped),
 };
 #undef TERN_COUNTER
 

@@ -75,4 +75,13 @@ std::string_view to_string(DpdAction action) {
   return "unknown";
 }
 
+std::string_view to_string(Fragmentation fragmentation) {
+  switch (fragmentation) {
+    case Fragmentation::no: return "no";
+    case Fragmentation::accept: return "accept";
+    case Fragmentation::yes: return "yes";
+  }
+  return "unknown";
+}
+
 }  // namespace tern::ike

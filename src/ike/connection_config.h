@@ -21,6 +21,7 @@
 #include "crypto/trust_store.h"
 #include "crypto/x509_certificate.h"
 #include "ike/address.h"
+#include "ike/fragment_reassembly.h"
 #include "wire/iana.h"
 #include "wire/id_payload.h"
 #include "wire/ts_payload.h"
@@ -144,6 +145,16 @@ struct RetransmitConfig {
   uint32_t tries = 5;
 };
 
+// IKE message fragmentation (RFC 7383; swanctl.conf `fragmentation`):
+//   no      not announced; a peer's fragments are dropped, big messages go
+//           whole (the kernel fragments them at the IP layer)
+//   accept  announced, so the peer may send fragments (we reassemble), but
+//           our own messages go whole
+//   yes     announced; once both ends announced it, our encrypted messages
+//           bigger than EndpointConfig::fragment_size go as SKF fragments
+enum class Fragmentation : uint8_t { no, accept, yes };
+std::string_view to_string(Fragmentation fragmentation);
+
 struct ConnectionConfig {
   std::string name;
   Address local;                            // our address and IKE port (500)
@@ -173,6 +184,7 @@ struct ConnectionConfig {
   // that announce nothing (strongSwan, libreswan, OpenIKED) send one request
   // at a time anyway, and we send them one at a time too.
   uint32_t window_size = 4;
+  Fragmentation fragmentation = Fragmentation::yes;
   IkeLifetimes ike_lifetimes;
 
   // The first CHILD_SA, made with IKE_AUTH.
@@ -217,6 +229,21 @@ struct EndpointConfig {
   // retransmits, fits well inside it).
   Duration cookie_secret_lifetime = seconds(120);
   Duration cookie_secret_grace = seconds(30);
+
+  // IKE fragmentation (RFC 7383, docs/fragmentation.md). fragment_size: the
+  // largest IP datagram (IP and UDP headers and any non-ESP marker included)
+  // one of our IKE messages may make; an encrypted message that would be
+  // bigger goes as SKF fragments that each fit, when fragmentation was
+  // negotiated. 1280, as strongSwan's charon.fragment_size: the IPv6 minimum
+  // MTU, which IPv4 paths carry nearly everywhere too (RFC 7383 §2.5.1
+  // recommends 576 for IPv4 when nothing is known about the path; set it
+  // for such paths).
+  uint32_t fragment_size = 1280;
+  // Reassembly of the peer's fragments (fragment_reassembly.h): at most
+  // max_fragments fragments and max_reassembled_size octets of inner payloads
+  // per message; an incomplete message is dropped reassembly_timeout after
+  // its first fragment (docs/fragmentation.md says why these values).
+  FragmentLimits reassembly{};
 };
 
 }  // namespace tern::ike

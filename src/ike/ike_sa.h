@@ -146,6 +146,12 @@ class IkeSa {
   bool remote_behind_nat = false;
   bool nat_detected() const { return local_behind_nat || remote_behind_nat; }
 
+  // IKE fragmentation (RFC 7383 §2.3): both ends sent
+  // N(IKEV2_FRAGMENTATION_SUPPORTED) in IKE_SA_INIT. Then the peer's SKF
+  // fragments are reassembled, and our big messages are fragmented when the
+  // connection says fragmentation = yes. A rekeyed IKE SA inherits it.
+  bool fragmentation = false;
+
   // IKE_AUTH (ike_auth)
   std::optional<wire::IdPayload> peer_id;
   bool send_initial_contact = false;  // initiator: no other IKE SA with these identities (§2.4)

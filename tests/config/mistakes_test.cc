@@ -47,8 +47,8 @@ TEST(Mistakes, AMisspeltKeyIsRefusedWithTheClosestAllowedKey) {
   EXPECT_EQ(p.to_string(),
             "tern.toml:3:1: connection[0].rekey_tme: unknown key 'rekey_tme' in [[connection]]; did you mean "
             "'rekey_time'? (allowed: name, local_addrs, remote_addrs, proposals, rekey_time, reauth_time, "
-            "rand_time, over_time, dpd_delay, dpd_action, mobike, encap, start_action, window_size, local, "
-            "remote, child)");
+            "rand_time, over_time, dpd_delay, dpd_action, mobike, encap, start_action, window_size, "
+            "fragmentation, local, remote, child)");
 }
 
 TEST(Mistakes, AnUnknownKeyFarFromAnyAllowedOneGetsNoSuggestion) {

@@ -112,6 +112,7 @@ IkeSa* IkeRekey::make_new_sa(TaskContext& ctx, const crypto::IkeSuite& suite, By
   sa.peer_cert_subject = old.peer_cert_subject;
   sa.local_behind_nat = old.local_behind_nat;
   sa.remote_behind_nat = old.remote_behind_nat;
+  sa.fragmentation = old.fragmentation;
   schedule_after_rekey(sa, old.reauth_at, ctx.random, ctx.now);
   return &sa;
 }
