@@ -2,7 +2,7 @@
 //   up, rekey          connection (required), child (optional)
 //   rekey              reauth (optional boolean; not with child)
 //   down               connection (required)
-//   list-sas, stats,
+//   list-sas, list-certs, stats,
 //   reload, events     nothing else
 #include "control/request.h"
 
@@ -17,8 +17,8 @@ namespace {
 
 using Kind = Request::Kind;
 
-constexpr std::array<Kind, 7> kKinds = {Kind::up,    Kind::down,   Kind::rekey, Kind::list_sas,
-                                        Kind::stats, Kind::reload, Kind::events};
+constexpr std::array<Kind, 8> kKinds = {Kind::up,    Kind::down,   Kind::rekey,  Kind::list_sas,
+                                        Kind::stats, Kind::reload, Kind::events, Kind::list_certs};
 
 std::optional<Kind> kind_from(std::string_view word) {
   for (Kind k : kKinds)
@@ -76,6 +76,7 @@ std::string_view to_string(Request::Kind kind) {
     case Kind::down: return "down";
     case Kind::rekey: return "rekey";
     case Kind::list_sas: return "list-sas";
+    case Kind::list_certs: return "list-certs";
     case Kind::stats: return "stats";
     case Kind::reload: return "reload";
     case Kind::events: return "events";

@@ -6,6 +6,7 @@
 //   {"command": "rekey", "connection": "site-b", "child": "net"} "child" optional
 //   {"command": "rekey", "connection": "site-b", "reauth": true} reauthenticate (no "child")
 //   {"command": "list-sas"}  {"command": "stats"}  {"command": "reload"}  {"command": "events"}
+//   {"command": "list-certs"}
 //
 // parse_request() is called by the control server (io/) for every line a
 // client sends; encode_request() by ternctl. The line is untrusted: every bad
@@ -24,7 +25,7 @@
 namespace tern::control {
 
 struct Request {
-  enum class Kind : uint8_t { up, down, rekey, list_sas, stats, reload, events };
+  enum class Kind : uint8_t { up, down, rekey, list_sas, stats, reload, events, list_certs };
   Kind kind = Kind::list_sas;
   std::string connection;  // up, down, rekey; empty otherwise
   std::string child;       // up, rekey: optional (empty: the connection's children)

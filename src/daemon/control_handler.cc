@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "base/log.h"
+#include "control/cert_json.h"
 #include "control/response.h"
 #include "control/sa_json.h"
 #include "control/stats_json.h"
@@ -34,6 +35,7 @@ void Daemon::handle(io::ClientId client, const control::Request& request) {
     case Kind::down: handle_down(client, request); return;
     case Kind::rekey: handle_rekey(client, request); return;
     case Kind::list_sas: control_->send(client, control::ok_line(list_sas())); return;
+    case Kind::list_certs: control_->send(client, control::ok_line(list_certs())); return;
     case Kind::stats: control_->send(client, control::ok_line(stats())); return;
     case Kind::reload: {
       TERN_LOG(LogLevel::notice, "ternd", "ternctl reload: reloading {}", config_path_);
@@ -133,6 +135,18 @@ void Daemon::handle_rekey(io::ClientId client, const control::Request& request) 
                                                      count, request.connection, request.child)},
                              {"child_sas", count}}));
   run_effects();
+}
+
+nlohmann::json Daemon::list_certs() const {
+  std::vector<control::CertListing> certs;
+  for (const config::ConnectionSettings& c : config_.connections) {
+    for (const config::LoadedCertificate& cert : c.certificates)
+      certs.push_back({c.engine->name, std::string(config::to_string(cert.role)), cert.subject, cert.issuer,
+                       cert.not_after, cert.file});
+  }
+  const auto now = std::chrono::system_clock::now();  // ternd, not the engine, reads clocks
+  return control::list_certs_json(
+      certs, std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
 }
 
 nlohmann::json Daemon::list_sas() const {

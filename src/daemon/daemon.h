@@ -119,6 +119,7 @@ class Daemon {
   void handle_rekey(io::ClientId client, const control::Request& request);
   nlohmann::json stats() const;
   nlohmann::json list_sas() const;
+  nlohmann::json list_certs() const;
 
   asio::io_context& io_;
   io::Clock clock_;

@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "control/cert_json.h"
 #include "control/event_json.h"
 #include "control/request.h"
 #include "control/response.h"
@@ -134,6 +135,9 @@ int run(const std::string& socket, const Request& request, Duration timeout, boo
     case Kind::stats:
       print_line(json ? control::dump_json(*result, 2) : control::render_stats(*result));
       break;
+    case Kind::list_certs:
+      print_line(json ? control::dump_json(*result, 2) : control::render_certs(*result));
+      break;
     default: print_line(result_text(*result)); break;
   }
   return 0;
@@ -163,6 +167,10 @@ int main_with_args(int argc, char** argv) {
   bool list_json = false, stats_json = false, events_json = false;
   CLI::App* list_sas = app.add_subcommand("list-sas", "IKE SAs and CHILD_SAs (--json: the JSON document)");
   list_sas->add_flag("--json", list_json, "print JSON");
+  bool certs_json = false;
+  CLI::App* list_certs =
+      app.add_subcommand("list-certs", "loaded certificates with their expiry (--json: the JSON document)");
+  list_certs->add_flag("--json", certs_json, "print JSON");
   CLI::App* reload = app.add_subcommand("reload", "reload the configuration file");
   CLI::App* stats = app.add_subcommand("stats", "counters and teardown reasons");
   stats->add_flag("--json", stats_json, "print JSON");
@@ -200,6 +208,9 @@ int main_with_args(int argc, char** argv) {
   } else if (*list_sas) {
     request.kind = Kind::list_sas;
     return run(socket, request, kAnswerTimeout, list_json, "list-sas");
+  } else if (*list_certs) {
+    request.kind = Kind::list_certs;
+    return run(socket, request, kAnswerTimeout, certs_json, "list-certs");
   } else if (*reload) {
     request.kind = Kind::reload;
   } else if (*stats) {

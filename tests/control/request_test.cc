@@ -37,7 +37,8 @@ TEST(Request, UpWithoutAChild) {
 
 TEST(Request, CommandsWithoutArguments) {
   for (auto [word, kind] : {std::pair{"list-sas", Kind::list_sas}, std::pair{"stats", Kind::stats},
-                            std::pair{"reload", Kind::reload}, std::pair{"events", Kind::events}}) {
+                            std::pair{"reload", Kind::reload}, std::pair{"events", Kind::events},
+                            std::pair{"list-certs", Kind::list_certs}}) {
     Result<Request> r = parse_request(std::string(R"({"command": ")") + word + "\"}");
     ASSERT_TRUE(r.has_value()) << word;
     EXPECT_EQ(r->kind, kind) << word;
@@ -50,6 +51,7 @@ TEST(Request, EveryRequestRoundTripsThroughItsLine) {
       {Kind::up, "site-b", "net"}, {Kind::up, "site-b", ""},       {Kind::down, "site-b", ""},
       {Kind::rekey, "site-b", ""}, {Kind::rekey, "site-b", "net"}, {Kind::list_sas, "", ""},
       {Kind::stats, "", ""},       {Kind::reload, "", ""},         {Kind::events, "", ""},
+      {Kind::list_certs, "", ""},
   };
   for (const Request& request : requests) {
     std::string line = encode_request(request);
