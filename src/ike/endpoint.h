@@ -7,6 +7,7 @@
 //   endpoint.on_datagram(local, remote, bytes, now);   // io/: a UDP datagram arrived
 //   endpoint.on_timer(now);                            // io/: next_deadline() passed
 //   endpoint.command(Up{"site-b"}, now);               // control/: ternctl up site-b
+//   endpoint.command(UpChild{"site-b", "voip"}, now);  // one more CHILD_SA (§1.3.1)
 //   endpoint.command(DownChild{"site-b", "net"}, now); // delete one CHILD_SA
 //   endpoint.on_dataplane_event(ChildTrafficSeen{spi}, now);  // daemon: data plane poll
 //   for (Effect& e : endpoint.take_effects()) ...      // after each of the above
@@ -151,7 +152,11 @@ class Endpoint : private IkeSaTable {
   IkeSa* handle_datagram(const Address& local, const Address& remote, ByteView bytes, Timestamp now);
   void answer_unknown_spi(const Address& local, const Address& remote, const wire::IkeHeader& header,
                           Timestamp now);
-  IkeSa& start_initiator(std::shared_ptr<const ConnectionConfig> connection, Timestamp now);
+  // A new IKE SA of `connection` that makes the children named in `children`
+  // (IkeSa::children_to_create); empty: every child of the connection.
+  IkeSa& start_initiator(std::shared_ptr<const ConnectionConfig> connection, Timestamp now,
+                         std::vector<std::string> children = {});
+  Result<void> up_child(const UpChild& up, Timestamp now);
   // §2.4: after `sa` was authenticated with INITIAL_CONTACT, older SAs between the same identities go.
   void apply_initial_contact(IkeSa& sa);
   void start_task(IkeSa& sa, std::unique_ptr<Task> task, Timestamp now);
