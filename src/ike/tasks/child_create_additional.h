@@ -19,8 +19,8 @@
 // group of the child's suites is retried once with that group. Any refusal
 // (NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE, NO_ADDITIONAL_SAS, INVALID_KE_PAYLOAD
 // for a group we do not list, ...) installs nothing and says why in a
-// child_sa_failed Event ("CHILD_SA second: peer refused it: TS_UNACCEPTABLE
-// (we asked TSi 10.1.0.0/24 TSr 10.3.0.0/24)"); an answer we cannot use
+// child_sa_failed Event ("CHILD_SA second: peer 192.0.2.2 refused it:
+// TS_UNACCEPTABLE (we asked TSi ... TSr ...)"); an answer we cannot use
 // (another suite, wider selectors, no KEr) is refused and the peer asked to
 // delete the half it installed (INFORMATIONAL D(ESP, its SPI)), so nothing is
 // left half-installed. Counted in child_sas_additional_created / _failed.
