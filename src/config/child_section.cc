@@ -132,8 +132,8 @@ void read_child(TableReader& connection, const std::optional<ike::Address>& loca
                   connection.header_of("child"), TableKind::array_element, connection.problems()};
     ike::ChildConfig child;
     const bool named = read_one_child(r, local, remote, child);
-    const bool repeated = std::any_of(read.begin(), read.end(),
-                                      [&](const ike::ChildConfig& other) { return other.name == child.name; });
+    const bool repeated = std::any_of(
+        read.begin(), read.end(), [&](const ike::ChildConfig& other) { return other.name == child.name; });
     if (named && repeated) {
       r.error("name", fmt::format("a second child named '{}' in connection '{}': child names must be unique "
                                   "within a connection (ternctl up/down/rekey CONN/CHILD names one)",

@@ -77,7 +77,8 @@ void Daemon::handle_down(io::ClientId client, const control::Request& request) {
     size_t count = 0;
     for (const ike::IkeSaStatus& sa : endpoint_->status()) {
       if (sa.connection != request.connection || sa.state != ike::IkeSaState::established) continue;
-      for (const ike::ChildSa& child : sa.children) count += child.name == request.child && !child.deleting ? 1 : 0;
+      for (const ike::ChildSa& child : sa.children)
+        count += child.name == request.child && !child.deleting ? 1 : 0;
     }
     Result<void> done = endpoint_->command(ike::DownChild{request.connection, request.child}, clock_.now());
     if (!done) {

@@ -162,7 +162,8 @@ void Daemon::install_traps() {
     if (c.start_action == config::StartAction::trap) {
       // Traps are per connection, on the first child's selectors; the
       // acquire brings the whole connection up (every child).
-      data_plane_->add_trap(c.engine->name, c.engine->children.front().local_ts, c.engine->children.front().remote_ts, c.engine->remote,
+      data_plane_->add_trap(c.engine->name, c.engine->children.front().local_ts,
+                            c.engine->children.front().remote_ts, c.engine->remote,
                             c.engine->children.front().mode);
     }
   }
@@ -312,7 +313,8 @@ void Daemon::on_event(const ike::Event& event) {
   if (event.kind == ike::EventKind::dpd_action) {
     for (const config::ConnectionSettings& c : config_.connections) {
       if (c.engine->name == event.connection && c.engine->dpd_action == ike::DpdAction::trap)
-        data_plane_->add_trap(c.engine->name, c.engine->children.front().local_ts, c.engine->children.front().remote_ts, c.engine->remote,
+        data_plane_->add_trap(c.engine->name, c.engine->children.front().local_ts,
+                              c.engine->children.front().remote_ts, c.engine->remote,
                               c.engine->children.front().mode);
     }
   }

@@ -33,7 +33,8 @@ bool install_child(TaskContext& ctx, const ChildConfig& config, NewChild child, 
   Result<crypto::ChildSaKeys> keys = crypto::derive_child_sa_keys(
       *sa.prf, sa.keys->SK_d, g_ir, Ni, Nr, suite.encr, suite.encr_key_bits, suite.integ);
   if (!keys) {
-    ctx.event(EventKind::child_sa_failed, "CHILD_SA " + config.name + " key derivation failed: " + keys.error().to_string());
+    ctx.event(EventKind::child_sa_failed,
+              "CHILD_SA " + config.name + " key derivation failed: " + keys.error().to_string());
     return false;
   }
   const bool i = exchange_role == Role::initiator;
@@ -67,8 +68,7 @@ bool install_child(TaskContext& ctx, const ChildConfig& config, NewChild child, 
   record.local_ts = std::move(child.local_ts);
   record.remote_ts = std::move(child.remote_ts);
   record.rekey_at = child_rekey_deadline(config.limits, ctx.random, ctx.now);
-  if (config.limits.life_time > Duration::zero())
-    record.expire_at = ctx.now + config.limits.life_time;
+  if (config.limits.life_time > Duration::zero()) record.expire_at = ctx.now + config.limits.life_time;
   sa.children.push_back(std::move(record));
   ++ctx.counters.child_sas_installed;
   ctx.event(EventKind::child_sa_installed,

@@ -19,7 +19,7 @@
 namespace tern::ike {
 
 struct ChildMatch {
-  const ChildConfig* config = nullptr;      // points into the connection
+  const ChildConfig* config = nullptr;     // points into the connection
   std::vector<wire::TrafficSelector> tsi;  // the peer's TSi, narrowed (our remote side)
   std::vector<wire::TrafficSelector> tsr;  // the peer's TSr, narrowed (our local side)
 };

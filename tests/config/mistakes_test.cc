@@ -204,10 +204,10 @@ type = "psk"
 ids = ["%any"]
 secret = "correct horse battery staple"
 )");
-  EXPECT_EQ(
-      p.to_string(),
-      "tern.toml:12:10: connection[0].child[1].name: a second child named 'net' in connection 'site-b': child "
-      "names must be unique within a connection (ternctl up/down/rekey CONN/CHILD names one)");
+  EXPECT_EQ(p.to_string(),
+            "tern.toml:12:10: connection[0].child[1].name: a second child named 'net' in connection "
+            "'site-b': child "
+            "names must be unique within a connection (ternctl up/down/rekey CONN/CHILD names one)");
 }
 
 TEST(Mistakes, AConnectionWithoutAChildIsRefused) {

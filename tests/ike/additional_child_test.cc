@@ -7,8 +7,6 @@
 // `down CONN/CHILD`; a rekey of the second child with its own config; an IKE
 // SA rekey and a reauthentication keep or recreate both; a lossy network
 // leaks no SA.
-#include "ike/tasks/child_create_additional.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,6 +16,7 @@
 #include "crypto/random.h"
 #include "endpoint_peer.h"
 #include "exchange_harness.h"
+#include "ike/tasks/child_create_additional.h"
 #include "wire/message.h"
 
 namespace tern::ike::testing {
@@ -187,7 +186,8 @@ TEST(AdditionalChild, AfterIkeAuthTheInitiatorCreatesTheSecondChildWithoutPfs) {
 }
 
 TEST(AdditionalChild, WithAPfsGroupTheRequestCarriesKeiAndTheAnswerKer) {
-  TwoPeers net(two_children_a({esp_with(KeGroup::CURVE25519)}), two_children_b({esp_with(KeGroup::CURVE25519)}));
+  TwoPeers net(two_children_a({esp_with(KeGroup::CURVE25519)}),
+               two_children_b({esp_with(KeGroup::CURVE25519)}));
   deliver_setup(net);
   // HDR, SK {SA, Ni, KEi, TSi, TSr}  -->
   IkeMessage request = open_first(net, net.b);
@@ -305,8 +305,9 @@ TEST(AdditionalChild, PfsGroupsWithNothingInCommonAreRefusedNoProposalChosen) {
   net.up();
   net.deliver_all();
   expect_children(net, {"net"});
-  EXPECT_TRUE(net.log_a.has_event(EventKind::child_sa_failed, "CHILD_SA second: peer 192.0.2.2 refused it: "
-                                                              "NO_PROPOSAL_CHOSEN"))
+  EXPECT_TRUE(net.log_a.has_event(EventKind::child_sa_failed,
+                                  "CHILD_SA second: peer 192.0.2.2 refused it: "
+                                  "NO_PROPOSAL_CHOSEN"))
       << net.dump_events();
   EXPECT_TRUE(net.log_b.has_event(EventKind::child_sa_failed, "PFS")) << net.dump_events();
   EXPECT_EQ(net.log_a.installed.size(), 1u);
@@ -376,7 +377,8 @@ TEST(AdditionalChild, UpOfOneChildWithoutAnIkeSaMakesAnIkeSaWithOnlyThatChild) {
 
 TEST(AdditionalChild, RekeyOfTheSecondChildUsesItsOwnProposalsAndPfsGroup) {
   // "net" has no PFS; "second" has x25519.
-  TwoPeers net(two_children_a({esp_with(KeGroup::CURVE25519)}), two_children_b({esp_with(KeGroup::CURVE25519)}));
+  TwoPeers net(two_children_a({esp_with(KeGroup::CURVE25519)}),
+               two_children_b({esp_with(KeGroup::CURVE25519)}));
   net.up();
   net.deliver_all();
   expect_children(net, {"net", "second"});

@@ -183,7 +183,8 @@ TEST(TsNarrowingExchange, SeveralSelectorsKeepOnlyTheNonEmptyIntersections) {
   // B: two /24s inside A's 10.1/16, a range straddling the end of
   // 172.16/16, and 172.18/16 that A does not want at all.
   b.children[0].remote_ts = {subnet24(10, 1, 3), subnet24(10, 1, 4),
-                 TrafficSelector::ipv4_range({172, 16, 255, 0}, {172, 17, 0, 255}), v4({172, 18, 0, 0}, 16)};
+                             TrafficSelector::ipv4_range({172, 16, 255, 0}, {172, 17, 0, 255}),
+                             v4({172, 18, 0, 0}, 16)};
   b.children[0].local_ts = {v4({10, 3, 0, 0}, 16), subnet24(192, 168, 1), subnet24(10, 2, 9)};
   TwoPeers net(a, b);
   AuthExchange x;

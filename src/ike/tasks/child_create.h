@@ -50,11 +50,12 @@ class ChildCreate final : public Task {
   // Initiator, once IKE_AUTH established the IKE SA: one
   // child_create_additional per further child in IkeSa::children_to_create.
   void queue_additional_children(TaskContext& ctx);
-  void install(TaskContext& ctx, const ChildConfig& config, const EspSuite& suite, std::vector<wire::TrafficSelector> local_ts,
-               std::vector<wire::TrafficSelector> remote_ts, ChildMode mode);
+  void install(TaskContext& ctx, const ChildConfig& config, const EspSuite& suite,
+               std::vector<wire::TrafficSelector> local_ts, std::vector<wire::TrafficSelector> remote_ts,
+               ChildMode mode);
 
-  std::string child_name_;               // initiator: the child it asked for
-  const ChildConfig* child_ = nullptr;   // responder: the child the peer's selectors chose
+  std::string child_name_;              // initiator: the child it asked for
+  const ChildConfig* child_ = nullptr;  // responder: the child the peer's selectors chose
   uint32_t spi_in_ = 0;
   uint32_t spi_out_ = 0;
   bool requested_ = false;  // responder: the request carried SAi2/TSi/TSr

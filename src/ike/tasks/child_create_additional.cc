@@ -208,7 +208,8 @@ void ChildCreateAdditional::process_request(TaskContext& ctx, const IkeMessage& 
   child_name_ = child_->name;
   selected_ = select_esp_proposal(sa_payload->proposals, child_->esp_proposals);
   if (!selected_ || !spi_from(selected_->peer_spi)) {
-    std::string why = "no acceptable ESP proposal: " + explain_esp_mismatch(sa_payload->proposals, child_->esp_proposals);
+    std::string why =
+        "no acceptable ESP proposal: " + explain_esp_mismatch(sa_payload->proposals, child_->esp_proposals);
     if (std::optional<std::string> pfs =
             disjoint_pfs_groups(sa_payload->proposals, child_->esp_proposals,
                                 wire::ip_address_to_string(sa.remote.ip_bytes()), child_->name, true))

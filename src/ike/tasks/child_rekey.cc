@@ -249,11 +249,11 @@ TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg)
     // its half (we never install ours).
     sa.tasks.queue(ChildDelete::refused(new_spi_in_));
     ++ctx.counters.child_rekeys_failed;
-    ctx.event(EventKind::child_sa_rekey_failed,
-              fmt::format("rekeying CHILD_SA {}: the old CHILD_SA was {} meanwhile; the new one (SPI in "
-                          "0x{:08x}) is deleted too",
-                          config.name, old == nullptr ? "deleted by the peer" : "being deleted here",
-                          new_spi_in_));
+    ctx.event(
+        EventKind::child_sa_rekey_failed,
+        fmt::format("rekeying CHILD_SA {}: the old CHILD_SA was {} meanwhile; the new one (SPI in "
+                    "0x{:08x}) is deleted too",
+                    config.name, old == nullptr ? "deleted by the peer" : "being deleted here", new_spi_in_));
     return TaskStatus::done;
   }
   nonce_r_ = nonce->data;
@@ -350,9 +350,10 @@ TaskStatus ChildRekey::resolve_collision(TaskContext& ctx, ChildSa& old, uint32_
 void ChildRekey::refuse(TaskContext& ctx, NotifyType type, Bytes data, std::string why) {
   error_ = wire::NotifyPayload{wire::ProtocolId::NONE, {}, type, std::move(data)};
   ++ctx.counters.child_rekeys_refused;
-  ctx.event(EventKind::child_sa_failed,
-            fmt::format("peer's rekey of CHILD_SA {} refused ({}): {}",
-                        child_name_.empty() ? std::string("(unknown)") : child_name_, wire::to_string(type), why));
+  ctx.event(
+      EventKind::child_sa_failed,
+      fmt::format("peer's rekey of CHILD_SA {} refused ({}): {}",
+                  child_name_.empty() ? std::string("(unknown)") : child_name_, wire::to_string(type), why));
 }
 
 void ChildRekey::process_request(TaskContext& ctx, const IkeMessage& msg) {
@@ -455,7 +456,8 @@ void ChildRekey::build_response(TaskContext& ctx, IkeMessage& msg) {
   nonce_r_ = ctx.random.bytes(kNonceSize);
   // Make-before-break: the new inbound SA is installed before the answer goes
   // out; the new outbound one is used once the initiator has the pair too.
-  if (!install_child(ctx, child_config(ctx), NewChild{new_spi_in_, new_spi_out_, selected_->suite, tsr_, tsi_, mode_, true},
+  if (!install_child(ctx, child_config(ctx),
+                     NewChild{new_spi_in_, new_spi_out_, selected_->suite, tsr_, tsi_, mode_, true},
                      g_ir.view(), nonce_i_, nonce_r_, Role::responder)) {
     refuse(ctx, NotifyType::NO_PROPOSAL_CHOSEN, {}, "key derivation failed");
     msg.add(PayloadType::Notify, *error_);
