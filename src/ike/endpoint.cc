@@ -477,6 +477,7 @@ void Endpoint::reap(Timestamp now) {
       effects_.push_back(Event{EventKind::dpd_action, sa.id, sa.connection_name(), std::move(text)});
     }
     by_spi_.erase(sa.my_spi());
+    if (sa.rekey_spi != 0) release_spi(sa.rekey_spi);
     // By value: the SA's remote address may have floated since its IKE_SA_INIT.
     if (!sa.is_initiator())
       std::erase_if(half_open_, [&](const auto& entry) { return entry.second == sa.id; });

@@ -100,6 +100,9 @@ class IkeSa {
   std::optional<Timestamp> expire_at;  // hard: deleted unless replaced first (over_time)
   // Our rekey of this IKE SA (tasks/ike_rekey.h) is queued or in flight.
   bool ike_rekeying = false;
+  // The SPI reserved for our side of that rekey's new IKE SA while its
+  // request is out (0: none); released if this SA dies before the answer.
+  uint64_t rekey_spi = 0;
   // §2.8.2: the peer's rekey of this IKE SA that we answered while ours was
   // in flight; whichever completes last decides by the four nonces.
   struct PeerRekey {
@@ -107,10 +110,12 @@ class IkeSa {
     Bytes nonce_i, nonce_r;
   };
   std::optional<PeerRekey> peer_rekey;
-  // Made by such a rekey of the peer's: until our own rekey of the old SA is
-  // answered it is not known whether this one survives, so nothing of ours
-  // starts on it (no rekey, no reauthentication).
-  bool replacement_pending = false;
+  // Made by such a rekey of the peer's (the IKE SA it would replace): until
+  // our own rekey of the old SA is answered it is not known whether this one
+  // survives, so nothing of ours starts on it (no rekey, no reauthentication),
+  // the peer's rekeys on it are answered TEMPORARY_FAILURE, and a Delete of a
+  // CHILD_SA that arrives on it finds the CHILD_SAs still on the old one.
+  std::optional<IkeSaId> replacement_pending;
   // The IKE SA that replaces this one: made by a rekey (state rekeyed), or
   // being set up by a reauthentication (this one stays established until
   // the successor is, then it is deleted: make-before-break).

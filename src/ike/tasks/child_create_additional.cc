@@ -189,6 +189,13 @@ void ChildCreateAdditional::refuse(TaskContext& ctx, NotifyType type, Bytes data
 
 void ChildCreateAdditional::process_request(TaskContext& ctx, const IkeMessage& msg) {
   IkeSa& sa = ctx.sa;
+  if (sa.replacement_pending) {
+    // Made by a simultaneous IKE SA rekey not settled yet (ike_rekey.h): a
+    // CHILD_SA made here could vanish with it if it turns out redundant.
+    refuse(ctx, NotifyType::TEMPORARY_FAILURE, {},
+           "the simultaneous IKE SA rekey that made this IKE SA is not settled yet (RFC 7296 §2.8.2)");
+    return;
+  }
   const auto* sa_payload = msg.find<wire::SaPayload>(PayloadType::SA);
   const auto* nonce = msg.find<wire::NoncePayload>(PayloadType::Nonce);
   const auto* tsi = msg.find<wire::TsPayload>(PayloadType::TSi);

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "ike/ike_sa.h"
+#include "ike/ike_sa_table.h"
 
 namespace tern::ike {
 namespace {
@@ -35,14 +36,18 @@ std::vector<uint32_t> deleted_esp_spis(const IkeMessage& msg) {
 }  // namespace
 
 void remove_child(TaskContext& ctx, uint32_t spi_in, std::string_view reason) {
-  IkeSa& sa = ctx.sa;
+  remove_child(ctx, ctx.sa, spi_in, reason);
+}
+
+void remove_child(TaskContext& ctx, IkeSa& sa, uint32_t spi_in, std::string_view reason) {
   auto it = std::find_if(sa.children.begin(), sa.children.end(),
                          [&](const ChildSa& c) { return c.spi_in == spi_in; });
   if (it == sa.children.end()) return;
   ctx.effects.push_back(
       RemoveChildSa{sa.id, sa.connection_name(), it->name, it->spi_in, it->spi_out, std::string(reason)});
-  ctx.event(EventKind::child_sa_removed, fmt::format("CHILD_SA {} removed (SPIs {:08x}_i {:08x}_o): {}",
-                                                     it->name, it->spi_in, it->spi_out, reason));
+  ctx.effects.push_back(Event{EventKind::child_sa_removed, sa.id, sa.connection_name(),
+                              fmt::format("CHILD_SA {} removed (SPIs {:08x}_i {:08x}_o): {}", it->name,
+                                          it->spi_in, it->spi_out, reason)});
   ++ctx.counters.child_sas_removed;
   sa.children.erase(it);
 }
@@ -72,8 +77,17 @@ TaskStatus ChildDelete::process(TaskContext& ctx, const IkeMessage& msg) {
     if (!refused_) remove_child(ctx, spi_in_, reason_);
     return TaskStatus::done;
   }
+  // An IKE SA made by the peer's rekey that collided with ours holds no
+  // CHILD_SAs until the collision is settled; the peer, whose rekey it is,
+  // already deletes them over it (ike_rekey.h).
+  IkeSa* predecessor = ctx.sa.replacement_pending ? ctx.table->find(*ctx.sa.replacement_pending) : nullptr;
   for (uint32_t spi : deleted_esp_spis(msg)) {
+    IkeSa* owner = &ctx.sa;
     ChildSa* child = ctx.sa.find_child_by_spi_out(spi);
+    if (child == nullptr && predecessor != nullptr) {
+      owner = predecessor;
+      child = predecessor->find_child_by_spi_out(spi);
+    }
     if (child == nullptr) {
       // Remembered a little while: the answer to our rekey that made it may still come (child_rekey).
       std::vector<uint32_t>& unknown = ctx.sa.unknown_spis_deleted;
@@ -86,7 +100,7 @@ TaskStatus ChildDelete::process(TaskContext& ctx, const IkeMessage& msg) {
     }
     const uint32_t spi_in = child->spi_in;
     if (!child->deleting) answer_.push_back(spi_in);
-    remove_child(ctx, spi_in, "deleted by peer");
+    remove_child(ctx, *owner, spi_in, "deleted by peer");
   }
   return TaskStatus::need_more;
 }

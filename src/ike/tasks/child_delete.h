@@ -57,5 +57,7 @@ class ChildDelete final : public Task {
 // RemoveChildSa effect and a child_sa_removed Event, both with `reason`.
 // Nothing happens if there is none.
 void remove_child(TaskContext& ctx, uint32_t spi_in, std::string_view reason);
+// The same for a CHILD_SA of `sa`, which need not be ctx.sa.
+void remove_child(TaskContext& ctx, IkeSa& sa, uint32_t spi_in, std::string_view reason);
 
 }  // namespace tern::ike

@@ -358,6 +358,12 @@ void ChildRekey::refuse(TaskContext& ctx, NotifyType type, Bytes data, std::stri
 
 void ChildRekey::process_request(TaskContext& ctx, const IkeMessage& msg) {
   IkeSa& sa = ctx.sa;
+  if (sa.replacement_pending) {
+    // The CHILD_SAs are still on the IKE SA this one may replace (ike_rekey.h).
+    refuse(ctx, NotifyType::TEMPORARY_FAILURE, {},
+           "the simultaneous IKE SA rekey that made this IKE SA is not settled yet (RFC 7296 §2.8.2)");
+    return;
+  }
   const wire::NotifyPayload* rekey = msg.find_notify(NotifyType::REKEY_SA);
   std::optional<uint32_t> old_spi_out =
       (rekey != nullptr && rekey->protocol == wire::ProtocolId::ESP) ? spi_from(rekey->spi) : std::nullopt;

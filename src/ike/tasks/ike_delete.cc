@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "ike/ike_sa.h"
+#include "ike/tasks/ike_rekey.h"
 
 namespace tern::ike {
 
@@ -13,7 +14,10 @@ TaskStatus IkeDelete::build(TaskContext& ctx, IkeMessage& msg) {
     ctx.sa.state = IkeSaState::deleting;
     return TaskStatus::need_more;
   }
-  // The empty answer goes out first.
+  // The empty answer goes out first. A rekey of the peer's that we answered
+  // while ours was in flight stands: the peer deletes the old IKE SA only
+  // when its own rekey survived (§2.8.2), so the CHILD_SAs move to it.
+  hand_over_to_peers_rekey(ctx, ctx.sa);
   if (ctx.sa.state == IkeSaState::rekeyed && ctx.sa.successor) {
     ctx.sa.die(fmt::format("rekeyed: replaced by IKE SA #{}", static_cast<uint64_t>(*ctx.sa.successor)));
   } else {

@@ -63,6 +63,17 @@ void hand_over(TaskContext& ctx, IkeSa& old, IkeSa& successor) {
 
 }  // namespace
 
+bool hand_over_to_peers_rekey(TaskContext& ctx, IkeSa& old) {
+  if (!old.peer_rekey) return false;
+  IkeSa* theirs = ctx.table->find(old.peer_rekey->new_sa);
+  old.peer_rekey.reset();
+  if (theirs == nullptr) return false;
+  theirs->replacement_pending.reset();
+  if (theirs->state != IkeSaState::established) return false;
+  hand_over(ctx, old, *theirs);
+  return true;
+}
+
 TaskStatus IkeRekey::build(TaskContext& ctx, IkeMessage& msg) {
   if (initiator()) return build_request(ctx, msg);
   build_response(ctx, msg);
@@ -123,6 +134,7 @@ TaskStatus IkeRekey::build_request(TaskContext& ctx, IkeMessage& msg) {
   }
   ke_ = std::move(*ke);
   if (new_spi_ == 0) new_spi_ = ctx.table->reserve_spi();
+  sa.rekey_spi = new_spi_;
   nonce_i_ = ctx.random.bytes(kNonceSize);
   std::vector<wire::Proposal> proposals = ike_proposals(config.proposals);
   for (wire::Proposal& p : proposals) p.spi = spi_bytes(new_spi_);
@@ -138,18 +150,15 @@ TaskStatus IkeRekey::give_up(TaskContext& ctx, std::string why, std::optional<Du
   sa.ike_rekeying = false;
   if (new_spi_ != 0) ctx.table->release_spi(new_spi_);
   new_spi_ = 0;
+  sa.rekey_spi = 0;
   ++ctx.counters.ike_rekeys_failed;
   std::string next;
   if (sa.peer_rekey) {
     // §2.8.2: we answered the peer's rekey of this SA meanwhile; that one stands.
-    IkeSa* theirs = ctx.table->find(sa.peer_rekey->new_sa);
-    sa.peer_rekey.reset();
-    if (theirs != nullptr) theirs->replacement_pending = false;
-    if (theirs != nullptr && theirs->state == IkeSaState::established) {
-      hand_over(ctx, sa, *theirs);
+    const IkeSaId theirs = sa.peer_rekey->new_sa;
+    if (hand_over_to_peers_rekey(ctx, sa))
       next = fmt::format("; the peer's simultaneous rekey (IKE SA #{}) replaces it",
-                         static_cast<uint64_t>(theirs->id));
-    }
+                         static_cast<uint64_t>(theirs));
   } else if (sa.state == IkeSaState::established) {
     if (!retry_in && sa.config->ike_lifetimes.rekey_time > Duration::zero()) retry_in = seconds(60);
     if (retry_in) {
@@ -215,6 +224,7 @@ TaskStatus IkeRekey::process_response(TaskContext& ctx, const IkeMessage& msg) {
   IkeSa* ours = make_new_sa(ctx, chosen->suite, g_ir->view(), new_spi_, *peer_spi);
   if (ours == nullptr) return give_up(ctx, "key derivation failed for " + chosen->suite.to_string());
   new_spi_ = 0;  // owned by the new SA now
+  sa.rekey_spi = 0;
   sa.ike_rekeying = false;
   ++ctx.counters.ike_rekeys_completed;
 
@@ -231,7 +241,7 @@ TaskStatus IkeRekey::process_response(TaskContext& ctx, const IkeMessage& msg) {
         redundant_rekey(RekeyExchange{nonce_i_, nonce_r_, 0},
                         RekeyExchange{theirs_record.nonce_i, theirs_record.nonce_r, 0},
                         sa.role) == RedundantRekey::ours;
-    if (theirs != nullptr) theirs->replacement_pending = false;
+    if (theirs != nullptr) theirs->replacement_pending.reset();
     if (ours_redundant) {
       survivor = theirs;
       ours->tasks.queue(std::make_unique<IkeDelete>(
@@ -285,6 +295,11 @@ void IkeRekey::process_request(TaskContext& ctx, const IkeMessage& msg) {
   }
   if (sa.peer_rekey) {
     refuse(ctx, NotifyType::TEMPORARY_FAILURE, {}, "we answered a rekey of it already");
+    return;
+  }
+  if (sa.replacement_pending) {
+    refuse(ctx, NotifyType::TEMPORARY_FAILURE, {},
+           "the simultaneous rekey that made this IKE SA is not settled yet (RFC 7296 §2.8.2)");
     return;
   }
   const auto* sa_payload = msg.find<wire::SaPayload>(PayloadType::SA);
@@ -350,7 +365,7 @@ void IkeRekey::build_response(TaskContext& ctx, IkeMessage& msg) {
     // §2.8.2: ours is in flight too. The CHILD_SAs stay until it is answered
     // (process_response decides by the nonces).
     sa.peer_rekey = IkeSa::PeerRekey{created->id, nonce_i_, nonce_r_};
-    created->replacement_pending = true;
+    created->replacement_pending = sa.id;
   } else {
     hand_over(ctx, sa, *created);
   }

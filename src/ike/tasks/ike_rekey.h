@@ -55,6 +55,14 @@
 
 namespace tern::ike {
 
+// §2.8.2: `old` has a rekey of the peer's that we answered while ours was in
+// flight (IkeSa::peer_rekey), and that one stands after all: ours failed, or
+// the peer deleted `old` before our rekey was answered (it deletes the old
+// IKE SA only when its own rekey survived). Moves the CHILD_SAs and queued
+// tasks to the peer's new IKE SA and marks `old` rekeyed. False (and
+// peer_rekey cleared) when there is no such IKE SA any more.
+bool hand_over_to_peers_rekey(TaskContext& ctx, IkeSa& old);
+
 class IkeRekey final : public Task {
  public:
   explicit IkeRekey(Role role) : Task(role) {}
