@@ -33,8 +33,17 @@
 // useful, a message_dropped Event. A request for an IKE SPI we do not know is
 // answered with N(INVALID_IKE_SPI) only within a rate limit (invalid_ike_spi.h);
 // unauthenticated messages never alter an SA. command() returns an Error
-// only for a connection (or child) name the config does not have. IKE SAs that fail die with a
+// for a connection (or child) name the config does not have, and when there
+// is nothing to do (UpChild of a child that is up, Rekey/Reauth with no IKE SA
+// to renew). IKE SAs that fail die with a
 // reason (Event ike_sa_destroyed), removing their CHILD_SAs (RemoveChildSa).
+//
+// Several CHILD_SAs per connection (RFC 7296 §1.3.1): Up makes a new IKE SA
+// with the connection's first child in IKE_AUTH and each further child with
+// its own CREATE_CHILD_SA (tasks/child_create_additional.h); UpChild makes one
+// child on the IKE SAs that are up (or a new IKE SA with only it); DownChild
+// deletes one. As responder, each requested CHILD_SA gets the first child of
+// the connection whose selectors narrow the peer's (child_select.h).
 //
 // Data plane events (on_dataplane_event, dataplane_input.cc): traffic seen
 // postpones the liveness check; a soft lifetime limit rekeys the child
