@@ -373,6 +373,18 @@ TEST(AdditionalChild, UpOfOneChildWithoutAnIkeSaMakesAnIkeSaWithOnlyThatChild) {
   expect_children(net, {"net", "second"});
 }
 
+TEST(AdditionalChild, UpOfAnotherChildWhileTheIkeSaIsBeingSetUpJoinsIt) {
+  TwoPeers net(two_children_a(), two_children_b());
+  ASSERT_TRUE(net.a.command(UpChild{"a-b", "second"}, net.now).has_value());
+  ASSERT_TRUE(net.a.command(UpChild{"a-b", "net"}, net.now).has_value());  // IKE_SA_INIT still in flight
+  net.collect();
+  net.deliver_all();
+  // One IKE SA: "second" in IKE_AUTH, "net" with CREATE_CHILD_SA right after.
+  expect_children(net, {"net", "second"});
+  EXPECT_EQ(net.a.counters().child_sas_additional_created, 1u);
+  EXPECT_EQ(net.log_a.installed.at(0).child, "second");
+}
+
 // --- renewal ------------------------------------------------------------------
 
 TEST(AdditionalChild, RekeyOfTheSecondChildUsesItsOwnProposalsAndPfsGroup) {
