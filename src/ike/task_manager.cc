@@ -126,9 +126,12 @@ bool TaskManager::has_outstanding_other_than(std::initializer_list<TaskType> typ
   });
 }
 
-void TaskManager::inherit(TaskManager& old) {
+void TaskManager::adopt_windows(const TaskManager& old) {
   peer_window_ = old.peer_window_;
   our_window_ = old.our_window_;
+}
+
+void TaskManager::inherit(TaskManager& old) {
   // A rekey of the old IKE SA still waiting is moot: it has just been replaced.
   for (auto& task : old.queued_) {
     if (task->type() != TaskType::ike_rekey) queued_.push_back(std::move(task));

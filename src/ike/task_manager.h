@@ -91,8 +91,11 @@ class TaskManager {
   bool has_outstanding(TaskType type) const;
   // Is a request of ours outstanding that was made by a task of a type other than these?
   bool has_outstanding_other_than(std::initializer_list<TaskType> types) const;
-  // IKE SA rekeying (tasks/ike_rekey.h): the new IKE SA takes over the
-  // windows negotiated in IKE_AUTH and the tasks still waiting for an
+  // IKE SA rekeying (tasks/ike_rekey.h): the new IKE SA works with the
+  // windows negotiated in IKE_AUTH from its first exchange on (§2.3), even
+  // before the CHILD_SAs move to it (a collision not settled yet).
+  void adopt_windows(const TaskManager& old);
+  // When the CHILD_SAs move: it takes over the tasks still waiting for an
   // exchange on the old one (they name CHILD_SAs, which move with them;
   // a rekey of the old IKE SA still waiting is dropped).
   void inherit(TaskManager& old);

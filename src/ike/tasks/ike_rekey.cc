@@ -101,6 +101,7 @@ IkeSa* IkeRekey::make_new_sa(TaskContext& ctx, const crypto::IkeSuite& suite, By
     sa.die("key derivation failed for the rekeyed IKE SA");
     return nullptr;
   }
+  sa.tasks.adopt_windows(old.tasks);
   sa.state = IkeSaState::established;
   sa.established_at = ctx.now;
   sa.authenticated_at = old.authenticated_at;
