@@ -24,9 +24,20 @@ std::string_view to_string(StartAction action) {
   return "unknown";
 }
 
+std::string_view to_string(LoadedCertificate::Role role) {
+  switch (role) {
+    case LoadedCertificate::Role::local: return "local";
+    case LoadedCertificate::Role::intermediate: return "intermediate";
+    case LoadedCertificate::Role::ca: return "ca";
+  }
+  return "unknown";
+}
+
 ike::EndpointConfig Config::endpoint_config() const {
   ike::EndpointConfig out;
   out.natt_port = daemon.natt_port;
+  out.nat_keepalive = daemon.keep_alive;
+  out.fragment_size = daemon.fragment_size;
   out.connections.reserve(connections.size());
   for (const ConnectionSettings& c : connections) out.connections.push_back(c.engine);
   return out;

@@ -66,7 +66,24 @@ struct DaemonSettings {
   std::string tun_device = "tern0";
   uint32_t tun_mtu = 1400;
   uint32_t replay_window = 1024;
+  // NAT keepalive interval (ike::EndpointConfig::nat_keepalive); 0: off.
+  Duration keep_alive = seconds(20);
+  // IKE fragmentation (RFC 7383): the largest IP datagram an IKE message of
+  // ours may make before it is sent as fragments (ike::EndpointConfig).
+  uint32_t fragment_size = 1280;
 };
+
+// A certificate the configuration loaded, for `ternd --check-config` and
+// listings (the certificate-expiry watch, `ternctl list-certs`).
+struct LoadedCertificate {
+  enum class Role : uint8_t { local, intermediate, ca };
+  Role role = Role::local;
+  std::string subject;  // "C=CH, O=tern, CN=a.example.org"
+  std::string issuer;
+  int64_t not_after = 0;  // Unix seconds (UTC)
+  std::string file;       // the path it was read from
+};
+std::string_view to_string(LoadedCertificate::Role role);
 
 struct ConnectionSettings {
   // What the Endpoint runs: local/remote carry daemon.ike_port.
@@ -77,6 +94,9 @@ struct ConnectionSettings {
   // clear. A reload compares these to decide what changed.
   std::string fingerprint;
   uint32_t line = 0;  // where the [[connection]] starts
+  // auth = "pubkey": our certificate and intermediates, the peer's CAs; plus the CRL files.
+  std::vector<LoadedCertificate> certificates;
+  std::vector<std::string> crl_files;
 };
 
 struct Config {

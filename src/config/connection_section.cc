@@ -15,9 +15,9 @@ namespace tern::config {
 namespace {
 
 constexpr std::string_view kConnectionKeys[] = {
-    "name",         "local_addrs", "remote_addrs", "proposals",  "rekey_time", "reauth_time",
-    "rand_time",    "over_time",   "dpd_delay",    "dpd_action", "mobike",     "encap",
-    "start_action", "window_size", "local",        "remote",     "child"};
+    "name",         "local_addrs", "remote_addrs",  "proposals",  "rekey_time", "reauth_time",
+    "rand_time",    "over_time",   "dpd_delay",     "dpd_action", "mobike",     "encap",
+    "start_action", "window_size", "fragmentation", "local",      "remote",     "child"};
 constexpr Reserved kConnectionReserved[] = {
     {"version", "is not needed: tern speaks IKEv2 only"},
     {"local_port", "is not supported: IKE runs on daemon.ike_port (and natt_port after a NAT)"},
@@ -32,6 +32,9 @@ constexpr std::string_view kDpdActions[] = {"clear", "restart", "trap"};
 constexpr ike::DpdAction kDpdActionValues[] = {ike::DpdAction::clear, ike::DpdAction::restart,
                                                ike::DpdAction::trap};
 constexpr std::string_view kStartActions[] = {"none", "start", "trap"};
+constexpr std::string_view kFragmentation[] = {"yes", "accept", "no", "force"};
+constexpr ike::Fragmentation kFragmentationValues[] = {ike::Fragmentation::yes, ike::Fragmentation::accept,
+                                                       ike::Fragmentation::no};
 
 // SA payload Proposal Num is one octet.
 constexpr size_t kMaxProposals = 255;
@@ -116,6 +119,24 @@ void read_liveness(TableReader& r, ike::ConnectionConfig& out) {
   if (auto window = r.integer("window_size", 1, 64)) out.window_size = static_cast<uint32_t>(*window);
 }
 
+// IKE fragmentation (RFC 7383): true/false, or swanctl.conf's keywords.
+void read_fragmentation(TableReader& r, ike::ConnectionConfig& out) {
+  if (r.is_boolean("fragmentation")) {
+    if (auto on = r.boolean("fragmentation"))
+      out.fragmentation = *on ? ike::Fragmentation::yes : ike::Fragmentation::no;
+    return;
+  }
+  auto choice = r.choice("fragmentation", kFragmentation);
+  if (!choice) return;
+  if (*choice == 3) {
+    r.error("fragmentation",
+            "fragmentation = \"force\" is IKEv1-only in swanctl.conf; in IKEv2 IKE_SA_INIT is never "
+            "fragmented (RFC 7383 §2.4), so use \"yes\" (fragment when the peer supports it)");
+    return;
+  }
+  out.fragmentation = kFragmentationValues[*choice];
+}
+
 StartAction read_start_action(TableReader& r) {
   auto action = r.choice("start_action", kStartActions);
   if (!action) return StartAction::none;
@@ -179,6 +200,7 @@ ParsedConnection read_connection(const toml::table& table, size_t index, const D
   c.proposals = read_proposals(r);
   c.ike_lifetimes = read_ike_lifetimes(r);
   read_liveness(r, c);
+  read_fragmentation(r, c);
   out.start_action = read_start_action(r);
   c.retransmit = daemon.retransmit;
 
@@ -186,7 +208,17 @@ ParsedConnection read_connection(const toml::table& table, size_t index, const D
   PeerSettings peer = read_peer(r, Side::remote, remote);
   if (me.id) c.local_id = *me.id;
   if (peer.id) c.remote_id = *peer.id;
-  out.needs_psk = me.psk && peer.psk && me.id && peer.id;
+  // Mixed methods are fine (e.g. we sign, the peer uses the PSK): a PSK is needed if either side uses one.
+  out.needs_psk =
+      (me.psk || peer.psk) && (me.psk || me.pubkey) && (peer.psk || peer.pubkey) && me.id && peer.id;
+  c.local_auth = me.pubkey ? ike::AuthKind::pubkey : ike::AuthKind::psk;
+  c.remote_auth = peer.pubkey ? ike::AuthKind::pubkey : ike::AuthKind::psk;
+  c.credential = me.credential;
+  c.trust = peer.trust;
+  out.certificates = std::move(me.certificates);
+  out.certificates.insert(out.certificates.end(), peer.certificates.begin(), peer.certificates.end());
+  out.crl_files = std::move(peer.crl_files);
+  if (me.pubkey || peer.pubkey) out.files_digest = me.files_digest + peer.files_digest;
 
   read_child(r, local, remote, c);
   return out;

@@ -24,8 +24,12 @@ struct ParsedConnection {
   Where at;          // the [[connection]] header
   std::optional<std::string> name;
   Where name_at;
-  // Both sides said auth = "psk" and both identities are known: a [[secret]] must match.
+  // A side said auth = "psk" and both identities are known: a [[secret]] must match.
   bool needs_psk = false;
+  // auth = "pubkey": what was loaded (ConnectionSettings) and the digest of the files read.
+  std::vector<LoadedCertificate> certificates;
+  std::vector<std::string> crl_files;
+  std::string files_digest;
 };
 
 ParsedConnection read_connection(const toml::table& table, size_t index, const DaemonSettings& daemon,

@@ -8,10 +8,10 @@
 namespace tern::config {
 namespace {
 
-constexpr std::string_view kDaemonKeys[] = {"control_socket",  "listen",           "ike_port",
-                                            "natt_port",       "keylog",           "retransmit_timeout",
-                                            "retransmit_base", "retransmit_tries", "log_level",
-                                            "tun_device",      "tun_mtu",          "replay_window"};
+constexpr std::string_view kDaemonKeys[] = {
+    "control_socket",  "listen",           "ike_port",  "natt_port",  "keylog",  "retransmit_timeout",
+    "retransmit_base", "retransmit_tries", "log_level", "tun_device", "tun_mtu", "replay_window",
+    "keep_alive", "fragment_size"};
 
 constexpr std::string_view kLogLevels[] = {"debug", "info", "notice", "warning", "error"};
 constexpr LogLevel kLogLevelValues[] = {LogLevel::debug, LogLevel::info, LogLevel::notice, LogLevel::warning,
@@ -77,6 +77,7 @@ void read_ports(TableReader& r, DaemonSettings& out) {
 }
 
 void read_retransmit(TableReader& r, DaemonSettings& out) {
+  if (auto keep_alive = r.duration("keep_alive")) out.keep_alive = *keep_alive;  // "0s": no NAT keepalives
   if (auto timeout = r.duration("retransmit_timeout")) {
     if (timeout->count() <= 0) {
       r.error("retransmit_timeout", "retransmit_timeout must be longer than zero (default \"4s\")");
@@ -102,7 +103,8 @@ void read_retransmit(TableReader& r, DaemonSettings& out) {
 
 void read_data_plane(TableReader& r, DaemonSettings& out) {
   if (auto name = r.string("tun_device")) {
-    const bool valid = !name->empty() && name->size() < 16 && name->find_first_of("/ \t:") == std::string::npos;
+    const bool valid =
+        !name->empty() && name->size() < 16 && name->find_first_of("/ \t:") == std::string::npos;
     if (!valid) {
       r.error("tun_device", fmt::format("'{}' is not a network device name (1..15 characters, no '/', ':' or "
                                         "spaces; default \"tern0\")",
@@ -112,10 +114,14 @@ void read_data_plane(TableReader& r, DaemonSettings& out) {
     }
   }
   if (auto mtu = r.integer("tun_mtu", 576, 9000)) out.tun_mtu = static_cast<uint32_t>(*mtu);
+  // An IP datagram size. Real paths want 576 and up (RFC 7383 §2.5.1); 200 is
+  // the floor because an IPv6 fragment of 200 with the largest ICV still
+  // carries some 60 octets of payloads (tests use such small sizes).
+  if (auto size = r.integer("fragment_size", 200, 65535)) out.fragment_size = static_cast<uint32_t>(*size);
   if (auto window = r.integer("replay_window", 0, 1 << 20)) {
     if (*window % 64 != 0) {
-      r.error("replay_window", fmt::format("replay_window must be a multiple of 64 packets (or 0: off), got {}",
-                                           *window));
+      r.error("replay_window",
+              fmt::format("replay_window must be a multiple of 64 packets (or 0: off), got {}", *window));
     } else {
       out.replay_window = static_cast<uint32_t>(*window);
     }

@@ -19,7 +19,8 @@ std::string selector_text(const wire::TrafficSelector& ts) {
 
 }  // namespace
 
-std::string fingerprint(const ike::ConnectionConfig& c, StartAction start_action) {
+std::string fingerprint(const ike::ConnectionConfig& c, StartAction start_action,
+                        std::string_view files_digest) {
   // One "key=value" line per field; lists repeat their key. The version line
   // lets a future format change every fingerprint at once.
   std::string text = "tern-connection-fingerprint-v1\n";
@@ -39,6 +40,7 @@ std::string fingerprint(const ike::ConnectionConfig& c, StartAction start_action
   line("dpd_delay_us", std::to_string(c.dpd_delay.count()));
   line("dpd_action", std::string(to_string(c.dpd_action)));
   line("window_size", std::to_string(c.window_size));
+  line("fragmentation", std::string(to_string(c.fragmentation)));
   // One block per child, in order (the first is the IKE_AUTH child).
   for (const ike::ChildConfig& child : c.children) {
     line("child_name", child.name);
@@ -64,6 +66,12 @@ std::string fingerprint(const ike::ConnectionConfig& c, StartAction start_action
                                       format_duration(ike.rand_time), format_duration(ike.over_time)));
   line("start_action", std::string(to_string(start_action)));
   line("psk_octets", std::to_string(c.psk.size()));
+  // Only with auth = "pubkey": the methods and the contents of the certificate, key, CA and CRL files,
+  // so that a reload picks up a renewed certificate or a fresh CRL.
+  if (c.local_auth != ike::AuthKind::psk || c.remote_auth != ike::AuthKind::psk) {
+    line("auth", fmt::format("{}/{}", to_string(c.local_auth), to_string(c.remote_auth)));
+    line("files", std::string(files_digest));
+  }
   crypto::Sha256Digest digest = crypto::sha256({as_bytes(text), c.psk.view()});
   return to_hex(digest);
 }

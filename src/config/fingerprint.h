@@ -16,6 +16,8 @@
 
 namespace tern::config {
 
-std::string fingerprint(const ike::ConnectionConfig& engine, StartAction start_action);
+// `files_digest`: the digest of the files auth = "pubkey" read (peer_section.h); empty otherwise.
+std::string fingerprint(const ike::ConnectionConfig& engine, StartAction start_action,
+                        std::string_view files_digest = {});
 
 }  // namespace tern::config

@@ -5,6 +5,7 @@
 
 #include "base/bytes.h"
 #include "config/ip_syntax.h"
+#include "crypto/distinguished_name.h"
 
 namespace tern::config {
 namespace {
@@ -12,7 +13,8 @@ namespace {
 using Failure = Unexpected<std::string>;
 
 constexpr std::string_view kForms =
-    "an FQDN, an email address, an IP address, or fqdn: / email: / keyid: followed by the value";
+    "an FQDN, an email address, an IP address, a DN (\"C=CH, O=org, CN=name\"), or fqdn: / email: / keyid: "
+    "followed by the value";
 
 // RFC 1035 host names, loosely (underscores are common in practice):
 // dot-separated labels of letters, digits, '-' and '_', at most 253 characters.
@@ -80,9 +82,9 @@ Expected<ike::Identity, std::string> parse_identity(std::string_view text, AnyId
   if (text.starts_with("rfc822:")) return email(text.substr(7), text);
   if (text.starts_with("keyid:")) return key_id(text.substr(6), text);
   if (text.find('=') != std::string_view::npos) {
-    return Failure(fmt::format(
-        "'{}' looks like a distinguished name; DN identities arrive with certificate support (use {})", text,
-        kForms));
+    auto der = crypto::dn_from_text(text);
+    if (!der) return Failure(der.error().detail);
+    return ike::Identity::dn(*der);
   }
   if (auto ip = parse_ip(text)) {
     if (ip->family == ike::AddressFamily::ipv4) {

@@ -6,7 +6,7 @@
 //   "192.0.2.1", "2001:db8::1"  ID_IPV4_ADDR / ID_IPV6_ADDR
 //   "fqdn:...", "email:..." / "rfc822:...", "keyid:0x0a1b" (hex) / "keyid:text"
 //   "%any"                   matches any identity (remote ids and secrets only)
-//   "C=CH, O=org, CN=name"   a DN: refused until certificate support arrives
+//   "C=CH, O=org, CN=name"   ID_DER_ASN1_DN (contains '='; crypto/distinguished_name.h)
 //
 // Who calls it: peer_section (local / remote id) and secrets ([[secret]]
 // ids). Fails with a message saying what is allowed.

@@ -99,8 +99,10 @@ LoadResult load_string(std::string_view toml_text, std::string_view source_name)
   for (ParsedConnection& c : parsed) {
     ConnectionSettings settings;
     settings.start_action = c.start_action;
-    settings.fingerprint = fingerprint(c.engine, c.start_action);
+    settings.fingerprint = fingerprint(c.engine, c.start_action, c.files_digest);
     settings.line = c.at.line;
+    settings.certificates = std::move(c.certificates);
+    settings.crl_files = std::move(c.crl_files);
     settings.engine = std::make_shared<const ike::ConnectionConfig>(std::move(c.engine));
     config.connections.push_back(std::move(settings));
   }

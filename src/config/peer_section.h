@@ -1,13 +1,32 @@
 // [connection.local] and [connection.remote]: how each side authenticates
-// (auth = "psk"; pubkey and EAP arrive later) and its identity (id; by
-// default the side's IP address, ID_IPV4_ADDR / ID_IPV6_ADDR).
+// and its identity.
+//
+//   auth = "psk"      a [[secret]] of type psk for the two ids (load.cc)
+//   auth = "pubkey"   local:  cert = "a.pem" (end entity, optionally followed
+//                             by its intermediates), certs = ["int.pem"]
+//                             (more intermediates), key = "a.key" (PEM,
+//                             owner-only permissions)
+//                     remote: cacerts = ["ca.pem"], crls = ["ca.crl"]
+//   id                default: the side's IP address (ID_IPV4_ADDR /
+//                     ID_IPV6_ADDR); with local auth = "pubkey" the
+//                     certificate's subject DN; with remote auth = "pubkey"
+//                     %any (any certificate the cacerts vouch for)
+//
+// Files are read here, at load time (relative paths from the configuration
+// file's directory), so that a missing file, a key that does not match the
+// certificate, a key others may read or an id the certificate does not carry
+// is a configuration error with file:line, not an IKE_AUTH failure later.
 //
 // Who calls it: connection_section, once per side. Problems go to the
 // connection's reader.
 #pragma once
 
+#include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
+#include "config/config.h"
 #include "config/toml_reader.h"
 #include "ike/connection_config.h"
 
@@ -17,7 +36,14 @@ enum class Side : uint8_t { local, remote };
 
 struct PeerSettings {
   bool psk = false;                 // auth = "psk" was read
+  bool pubkey = false;              // auth = "pubkey" was read
   std::optional<ike::Identity> id;  // the id written, or the default; nullopt when it was wrong
+  std::shared_ptr<const ike::LocalCredential> credential;  // local pubkey, when it loaded
+  std::shared_ptr<const crypto::TrustStore> trust;         // remote pubkey, when it loaded
+  std::vector<LoadedCertificate> certificates;
+  std::vector<std::string> crl_files;
+  // SHA-256 over the contents of every file read, for the reload fingerprint.
+  std::string files_digest;
 };
 
 // `address`: the side's IKE address (for the default id), nullopt when it was wrong.

@@ -92,8 +92,8 @@ std::vector<PskSecret> read_secrets(TableReader& root) {
     if (auto type = r.string("type")) {
       psk = *type == "psk";
       if (!psk) {
-        r.error("type", fmt::format("type = {} is not supported (supported: psk; private keys arrive with "
-                                    "certificate support)",
+        r.error("type", fmt::format("type = {} is not supported (supported: psk; a private key is named "
+                                    "by key = \"a.key\" in [connection.local])",
                                     *type));
       }
     } else if (!r.has("type")) {

@@ -106,6 +106,12 @@ class TableReader {
 
   std::optional<std::string> string(std::string_view member);
   std::optional<bool> boolean(std::string_view member);
+  // Whether the member is present and a boolean (for keys that take either
+  // true/false or a keyword, like swanctl.conf's yes/no ones).
+  bool is_boolean(std::string_view member) const {
+    const toml::node* node = get(member);
+    return node != nullptr && node->is_boolean();
+  }
   // An integer in [min, max].
   std::optional<int64_t> integer(std::string_view member, int64_t min, int64_t max);
   // A float, or an integer read as one.

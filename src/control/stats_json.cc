@@ -52,6 +52,7 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(retransmits_sent),
     TERN_COUNTER(cached_responses_sent),
     TERN_COUNTER(ike_sas_established),
+    TERN_COUNTER(authentication_failures),
     TERN_COUNTER(ike_sas_destroyed),
     TERN_COUNTER(child_sas_installed),
     TERN_COUNTER(child_sas_removed),
@@ -75,9 +76,20 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(ike_reauths_started),
     TERN_COUNTER(ike_reauths_completed),
     TERN_COUNTER(ike_sas_expired),
+    TERN_COUNTER(nat_keepalives_sent),
     TERN_COUNTER(child_rekeys_failed_pfs),
     TERN_COUNTER(child_pfs_mismatches_predicted),
     TERN_COUNTER(peer_rekeys_refused_pfs),
+    TERN_COUNTER(ike_messages_fragmented),
+    TERN_COUNTER(ike_fragments_sent),
+    TERN_COUNTER(ike_fragments_received),
+    TERN_COUNTER(ike_fragments_accepted),
+    TERN_COUNTER(ike_fragments_duplicate),
+    TERN_COUNTER(ike_fragments_invalid),
+    TERN_COUNTER(ike_fragments_unexpected),
+    TERN_COUNTER(ike_fragments_ignored),
+    TERN_COUNTER(ike_messages_reassembled),
+    TERN_COUNTER(ike_reassembly_dropped),
 };
 #undef TERN_COUNTER
 

@@ -23,6 +23,7 @@ enum class Family { pkcs1, pss, ecdsa, eddsa };
 
 Family family(S scheme) {
   switch (scheme) {
+    case S::rsa_pkcs1_sha1:
     case S::rsa_pkcs1_sha256:
     case S::rsa_pkcs1_sha384:
     case S::rsa_pkcs1_sha512: return Family::pkcs1;
@@ -40,6 +41,7 @@ Family family(S scheme) {
 // OpenSSL digest name; nullptr for PureEdDSA, which hashes internally.
 const char* digest_name(S scheme) {
   switch (scheme_hash(scheme)) {
+    case wire::HashAlgorithm::SHA1: return "SHA1";
     case wire::HashAlgorithm::SHA2_256: return "SHA256";
     case wire::HashAlgorithm::SHA2_384: return "SHA384";
     case wire::HashAlgorithm::SHA2_512: return "SHA512";

@@ -17,6 +17,8 @@ namespace {
 using wire::HashAlgorithm;
 
 // RFC 8017 §9.2 Note 1: the DER DigestInfo up to (not including) the hash value.
+constexpr uint8_t kDigestInfoSha1[] = {0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e,
+                                       0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14};
 constexpr uint8_t kDigestInfoSha256[] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
                                          0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
 constexpr uint8_t kDigestInfoSha384[] = {0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
@@ -32,6 +34,7 @@ struct Hash {
 
 std::optional<Hash> hash_of(HashAlgorithm hash) {
   switch (hash) {
+    case HashAlgorithm::SHA1: return Hash{kDigestInfoSha1, 20, "SHA1"};
     case HashAlgorithm::SHA2_256: return Hash{kDigestInfoSha256, 32, "SHA256"};
     case HashAlgorithm::SHA2_384: return Hash{kDigestInfoSha384, 48, "SHA384"};
     case HashAlgorithm::SHA2_512: return Hash{kDigestInfoSha512, 64, "SHA512"};

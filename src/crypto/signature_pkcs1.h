@@ -21,7 +21,7 @@
 
 namespace tern::crypto {
 
-// EM for a k-octet modulus, given the hash of the message (SHA-256/384/512).
+// EM for a k-octet modulus, given the hash of the message (SHA-1 for AUTH method 1, SHA-256/384/512).
 // Errc::bad_key when k is too short for the DigestInfo plus 11 octets.
 Result<Bytes> emsa_pkcs1_v1_5_encode(wire::HashAlgorithm hash, ByteView digest, size_t k);
 

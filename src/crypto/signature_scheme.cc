@@ -14,6 +14,9 @@ namespace {
 using S = SignatureScheme;
 using wire::HashAlgorithm;
 
+// RFC 3279 §2.2.1 sha1WithRSAEncryption (1.2.840.113549.1.1.5), parameters NULL.
+constexpr uint8_t kRsaPkcs1Sha1[] = {0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+                                     0xf7, 0x0d, 0x01, 0x01, 0x05, 0x05, 0x00};
 // RFC 7427 Appendix A.1: sha{256,384,512}WithRSAEncryption, parameters NULL.
 constexpr uint8_t kRsaPkcs1Sha256[] = {0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
                                        0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00};
@@ -64,6 +67,7 @@ struct SchemeInfo {
 };
 
 constexpr SchemeInfo kSchemes[] = {
+    {S::rsa_pkcs1_sha1, "RSASSA-PKCS1-v1_5 SHA-1", HashAlgorithm::SHA1, kRsaPkcs1Sha1},
     {S::rsa_pkcs1_sha256, "RSASSA-PKCS1-v1_5 SHA-256", HashAlgorithm::SHA2_256, kRsaPkcs1Sha256},
     {S::rsa_pkcs1_sha384, "RSASSA-PKCS1-v1_5 SHA-384", HashAlgorithm::SHA2_384, kRsaPkcs1Sha384},
     {S::rsa_pkcs1_sha512, "RSASSA-PKCS1-v1_5 SHA-512", HashAlgorithm::SHA2_512, kRsaPkcs1Sha512},
@@ -160,7 +164,7 @@ ByteView algorithm_identifier(SignatureScheme scheme) {
 
 Result<SignatureScheme> scheme_from_algorithm_identifier(ByteView der) {
   for (const SchemeInfo& i : kSchemes)
-    if (equal(der, i.identifier)) return i.scheme;
+    if (i.scheme != S::rsa_pkcs1_sha1 && equal(der, i.identifier)) return i.scheme;
   for (const Alias& a : accepted_aliases())
     if (equal(der, a.der)) return a.scheme;
   return fail(Errc::unsupported, fmt::format("signature AlgorithmIdentifier {} not supported", to_hex(der)));
@@ -172,6 +176,7 @@ wire::HashAlgorithm scheme_hash(SignatureScheme scheme) {
 
 bool key_supports(KeyType key, SignatureScheme scheme) {
   switch (scheme) {
+    case S::rsa_pkcs1_sha1:
     case S::rsa_pkcs1_sha256:
     case S::rsa_pkcs1_sha384:
     case S::rsa_pkcs1_sha512:
@@ -195,6 +200,7 @@ Result<SignatureScheme> classic_auth_scheme(wire::AuthMethod method, KeyType key
     S scheme;
   };
   constexpr Classic kClassic[] = {
+      {AuthMethod::RSA_DIGITAL_SIGNATURE, KeyType::rsa, S::rsa_pkcs1_sha1},
       {AuthMethod::ECDSA_SHA256_P256, KeyType::ecdsa_p256, S::ecdsa_sha256},
       {AuthMethod::ECDSA_SHA384_P384, KeyType::ecdsa_p384, S::ecdsa_sha384},
       {AuthMethod::ECDSA_SHA512_P521, KeyType::ecdsa_p521, S::ecdsa_sha512},

@@ -13,7 +13,8 @@
 //
 // ike/ splits that (wire/auth_payload.h) and asks here which scheme the blob
 // names; the classic methods 9/10/11 (RFC 4754) name ECDSA with a fixed
-// curve and hash instead. Pure tables: no OpenSSL.
+// curve and hash instead, and method 1 names RSASSA-PKCS1-v1_5 with SHA-1.
+// Pure tables: no OpenSSL.
 //
 // How it fails: a blob tern does not know, or a classic method that does not
 // fit the key, is Errc::unsupported (the caller answers AUTHENTICATION_FAILED).
@@ -30,6 +31,10 @@
 namespace tern::crypto {
 
 enum class SignatureScheme : uint8_t {
+  // RSASSA-PKCS1-v1_5 with SHA-1: only for the classic AUTH method 1
+  // (RSA Digital Signature, RFC 7296 §3.8). Never offered or accepted under
+  // RFC 7427 (SHA-1 is not announced in SIGNATURE_HASH_ALGORITHMS).
+  rsa_pkcs1_sha1,
   rsa_pkcs1_sha256,  // RSASSA-PKCS1-v1_5 (RFC 8017 §8.2)
   rsa_pkcs1_sha384,
   rsa_pkcs1_sha512,
@@ -42,6 +47,7 @@ enum class SignatureScheme : uint8_t {
   ed25519,       // RFC 8420: PureEdDSA over the data, hash "Identity"
 };
 
+// The RFC 7427 schemes (rsa_pkcs1_sha1 is not one: classic method 1 only).
 inline constexpr SignatureScheme kAllSignatureSchemes[] = {
     SignatureScheme::rsa_pkcs1_sha256, SignatureScheme::rsa_pkcs1_sha384, SignatureScheme::rsa_pkcs1_sha512,
     SignatureScheme::rsa_pss_sha256,   SignatureScheme::rsa_pss_sha384,   SignatureScheme::rsa_pss_sha512,
@@ -55,7 +61,8 @@ std::string_view to_string(SignatureScheme scheme);
 // The DER AlgorithmIdentifier tern sends for the scheme (RFC 7427 Appendix A,
 // RFC 8420 §2 for Ed25519).
 ByteView algorithm_identifier(SignatureScheme scheme);
-// The scheme a received AlgorithmIdentifier names. Besides the blobs above,
+// The scheme a received AlgorithmIdentifier names (never rsa_pkcs1_sha1:
+// sha1WithRSAEncryption is refused, RFC 8247 §3.2). Besides the blobs above,
 // the encodings RFC 4055 says a verifier must also accept are recognised
 // (hash parameters NULL or absent, RSASSA-PSS trailerField present or
 // defaulted). Errc::unsupported for anything else.
@@ -69,8 +76,9 @@ bool key_supports(KeyType key, SignatureScheme scheme);
 
 // The scheme of a classic AUTH method: 9 / 10 / 11 (RFC 4754) are ECDSA with
 // SHA-256 on P-256, SHA-384 on P-384, SHA-512 on P-521, and need a key on that
-// curve; signatures are r || s (EcdsaEncoding::raw). Method 1 (RSA with SHA-1)
-// and everything else: Errc::unsupported.
+// curve; signatures are r || s (EcdsaEncoding::raw). Method 1 is
+// RSASSA-PKCS1-v1_5 with SHA-1 and needs an RSA key. Everything else:
+// Errc::unsupported.
 Result<SignatureScheme> classic_auth_scheme(wire::AuthMethod method, KeyType key);
 
 // What tern signs with when nothing else is asked for: RSASSA-PKCS1-v1_5

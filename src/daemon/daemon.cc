@@ -36,6 +36,7 @@ LogLevel level_of(ike::EventKind kind) {
     case K::child_sa_limit:
     case K::child_sa_rekey_failed:
     case K::ike_sa_rekey_failed:
+    case K::certificate_note:
     case K::pfs_mismatch: return LogLevel::warning;
     case K::invalid_ke_retry:
     case K::retransmit:
@@ -95,7 +96,9 @@ Daemon::Daemon(asio::io_context& io, config::Config config, std::string config_p
       config_path_(std::move(config_path)),
       config_(std::move(config)),
       endpoint_(std::make_unique<ike::Endpoint>(config_.endpoint_config(), random_)),
-      timer_(io) {}
+      timer_(io) {
+  endpoint_->set_wall_clock_offset(clock_.wall_offset());
+}
 
 Daemon::~Daemon() = default;
 
@@ -203,6 +206,8 @@ void Daemon::on_datagram(const ike::Address& local, const ike::Address& remote, 
       return;
     }
   }
+  // Certificates are checked on the wall clock (ike::Endpoint::set_wall_clock_offset).
+  endpoint_->set_wall_clock_offset(clock_.wall_offset());
   endpoint_->on_datagram(local, remote, bytes, clock_.now());
   run_effects();
 }
@@ -217,6 +222,7 @@ void Daemon::on_timer() {
   const Timestamp now = clock_.now();
   // First: ESP seen since the last poll postpones a liveness check due now.
   poll_data_plane(now);
+  endpoint_->set_wall_clock_offset(clock_.wall_offset());
   endpoint_->on_timer(now);
   for (auto it = pending_ups_.begin(); it != pending_ups_.end();) {
     if (now < it->deadline) {

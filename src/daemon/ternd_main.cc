@@ -13,6 +13,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "crypto/x509_certificate.h"
 #include "daemon/daemon.h"
 #include "daemon/log_sink.h"
 #include "io/clock.h"
@@ -54,6 +55,18 @@ int main(int argc, char** argv) {
   if (!check_path.empty()) {
     print_problems(loaded->warnings, "warning: ");
     std::printf("%s: OK (%zu connection(s))\n", path.c_str(), loaded->connections.size());
+    // auth = "pubkey": what was loaded, so that a wrong file shows before the first IKE_AUTH.
+    for (const tern::config::ConnectionSettings& c : loaded->connections) {
+      for (const tern::config::LoadedCertificate& cert : c.certificates) {
+        const std::string expires =
+            tern::crypto::format_wall_time(tern::crypto::WallTime{std::chrono::seconds{cert.not_after}});
+        std::printf("  %s: %s certificate %s (%s, expires %s)\n", c.engine->name.c_str(),
+                    std::string(to_string(cert.role)).c_str(), cert.subject.c_str(), cert.file.c_str(),
+                    expires.c_str());
+      }
+      for (const std::string& crl : c.crl_files)
+        std::printf("  %s: CRL %s\n", c.engine->name.c_str(), crl.c_str());
+    }
     return 0;
   }
 

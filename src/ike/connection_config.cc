@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "crypto/distinguished_name.h"
+
 namespace tern::ike {
 
 std::string EspSuite::to_string() const {
@@ -35,17 +37,33 @@ Identity Identity::key_id(ByteView opaque) {
   return {wire::IdType::ID_KEY_ID, Bytes(opaque.begin(), opaque.end()), false};
 }
 
+Identity Identity::dn(ByteView der) {
+  return {wire::IdType::ID_DER_ASN1_DN, Bytes(der.begin(), der.end()), false};
+}
+
 Identity Identity::match_any() {
   return {wire::IdType::ID_FQDN, {}, true};
 }
 
 bool Identity::matches(const wire::IdPayload& received) const {
-  return any || (received.type == type && equal(received.data, data));
+  if (any) return true;
+  if (received.type != type) return false;
+  if (type == wire::IdType::ID_DER_ASN1_DN) return crypto::dn_equal(received.data, data);
+  return equal(received.data, data);
 }
 
 std::string Identity::to_string() const {
   if (any) return "%any";
-  return payload().to_string();
+  return id_text(payload());
+}
+
+std::string id_text(const wire::IdPayload& id) {
+  if (id.type == wire::IdType::ID_DER_ASN1_DN) return crypto::dn_to_text(id.data);
+  return id.to_string();
+}
+
+std::string_view to_string(AuthKind kind) {
+  return kind == AuthKind::pubkey ? "pubkey" : "psk";
 }
 
 const ChildConfig* ConnectionConfig::find_child(std::string_view child_name) const {
@@ -65,6 +83,15 @@ std::string_view to_string(DpdAction action) {
     case DpdAction::clear: return "clear";
     case DpdAction::restart: return "restart";
     case DpdAction::trap: return "trap";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(Fragmentation fragmentation) {
+  switch (fragmentation) {
+    case Fragmentation::no: return "no";
+    case Fragmentation::accept: return "accept";
+    case Fragmentation::yes: return "yes";
   }
   return "unknown";
 }

@@ -17,8 +17,12 @@
 #include "base/bytes.h"
 #include "base/secret_bytes.h"
 #include "base/time.h"
+#include "crypto/signature_key.h"
 #include "crypto/suite.h"
+#include "crypto/trust_store.h"
+#include "crypto/x509_certificate.h"
 #include "ike/address.h"
+#include "ike/fragment_reassembly.h"
 #include "wire/iana.h"
 #include "wire/id_payload.h"
 #include "wire/ts_payload.h"
@@ -55,12 +59,32 @@ struct Identity {
   static Identity ipv4(const std::array<uint8_t, 4>& octets);
   static Identity ipv6(const std::array<uint8_t, 16>& octets);
   static Identity key_id(ByteView opaque);  // ID_KEY_ID: vendor-specific octets (§3.5)
+  static Identity dn(ByteView der);         // ID_DER_ASN1_DN: a DER Name (crypto/distinguished_name.h)
   static Identity match_any();
 
   wire::IdPayload payload() const { return {type, data}; }
+  // Same type and data; DNs compare in OpenSSL's canonical form (X509_NAME_cmp).
   bool matches(const wire::IdPayload& received) const;
-  // "fqdn:vpn.example.org", "%any"
+  // "fqdn:vpn.example.org", "%any", "C=CH, O=tern, CN=a.example.org"
   std::string to_string() const;
+};
+
+// A received identity for logs: as wire::IdPayload::to_string, but a DN as text.
+std::string id_text(const wire::IdPayload& id);
+
+// How one side proves its identity in IKE_AUTH (RFC 7296 §2.15): a shared
+// key (AUTH method 2) or a signature with a certificate's key (methods 1,
+// 9-11, 14; tasks/ike_auth.h). Each side has its own (swanctl local/remote auth).
+enum class AuthKind : uint8_t { psk, pubkey };
+std::string_view to_string(AuthKind kind);
+
+// Our certificate and private key (auth = "pubkey" on the local side),
+// loaded by config/ and shared read-only by every IKE SA of the connection.
+struct LocalCredential {
+  crypto::PrivateKey key;
+  std::vector<crypto::Certificate> chain;  // end entity first, then the intermediates we send
+  std::string cert_file;                   // where they came from, for logs and listings
+  std::string key_file;
 };
 
 enum class ChildMode : uint8_t { tunnel, transport };
@@ -122,6 +146,16 @@ struct RetransmitConfig {
   uint32_t tries = 5;
 };
 
+// IKE message fragmentation (RFC 7383; swanctl.conf `fragmentation`):
+//   no      not announced; a peer's fragments are dropped, big messages go
+//           whole (the kernel fragments them at the IP layer)
+//   accept  announced, so the peer may send fragments (we reassemble), but
+//           our own messages go whole
+//   yes     announced; once both ends announced it, our encrypted messages
+//           bigger than EndpointConfig::fragment_size go as SKF fragments
+enum class Fragmentation : uint8_t { no, accept, yes };
+std::string_view to_string(Fragmentation fragmentation);
+
 // One CHILD_SA of a connection ([[connection.child]]): its name (ternctl up
 // CONN/CHILD), ESP proposals in preference order, traffic selectors, mode
 // and lifetimes.
@@ -141,7 +175,15 @@ struct ConnectionConfig {
   std::vector<crypto::IkeSuite> proposals;  // preference order
   Identity local_id;
   Identity remote_id;
-  SecretBytes psk;
+  SecretBytes psk;  // when either side authenticates with a PSK
+  AuthKind local_auth = AuthKind::psk;
+  AuthKind remote_auth = AuthKind::psk;
+  std::shared_ptr<const LocalCredential> credential;  // set when local_auth is pubkey
+  std::shared_ptr<const crypto::TrustStore> trust;    // set when remote_auth is pubkey: cacerts and crls
+  // Announce N(SIGNATURE_HASH_ALGORITHMS) (RFC 7427 §4) in IKE_SA_INIT when a
+  // side uses pubkey. Tests turn it off to play an RFC 7296-only peer, which
+  // makes both ends fall back to the classic AUTH methods.
+  bool announce_signature_hashes = true;
   bool force_encap = false;  // fake a NAT (§2.23 NAT_DETECTION_SOURCE_IP) to force UDP encapsulation
   RetransmitConfig retransmit;
   // Dead peer detection (§1.4): when nothing authenticated has come from the
@@ -155,6 +197,7 @@ struct ConnectionConfig {
   // that announce nothing (strongSwan, libreswan, OpenIKED) send one request
   // at a time anyway, and we send them one at a time too.
   uint32_t window_size = 4;
+  Fragmentation fragmentation = Fragmentation::yes;
   IkeLifetimes ike_lifetimes;
 
   // The connection's CHILD_SAs, in configuration order; never empty. An
@@ -172,6 +215,11 @@ struct ConnectionConfig {
 struct EndpointConfig {
   std::vector<std::shared_ptr<const ConnectionConfig>> connections;
   uint16_t natt_port = 4500;  // where both ends float when a NAT is detected (§2.23)
+  // RFC 3948 §2.3 / RFC 7296 §2.23: while a NAT is in front of us, a lone
+  // 0xFF octet goes to the peer's NAT-T port when we have sent nothing on the
+  // IKE SA for this long, so that the NAT keeps its mapping (strongSwan's
+  // charon.keep_alive, also 20 s). Zero: never.
+  Duration nat_keepalive = seconds(20);
   // A responder's IKE SA that is not established this long after its
   // IKE_SA_INIT is destroyed ("IKE SA setup timed out").
   Duration half_open_timeout = seconds(30);
@@ -197,6 +245,21 @@ struct EndpointConfig {
   // retransmits, fits well inside it).
   Duration cookie_secret_lifetime = seconds(120);
   Duration cookie_secret_grace = seconds(30);
+
+  // IKE fragmentation (RFC 7383, docs/fragmentation.md). fragment_size: the
+  // largest IP datagram (IP and UDP headers and any non-ESP marker included)
+  // one of our IKE messages may make; an encrypted message that would be
+  // bigger goes as SKF fragments that each fit, when fragmentation was
+  // negotiated. 1280, as strongSwan's charon.fragment_size: the IPv6 minimum
+  // MTU, which IPv4 paths carry nearly everywhere too (RFC 7383 §2.5.1
+  // recommends 576 for IPv4 when nothing is known about the path; set it
+  // for such paths).
+  uint32_t fragment_size = 1280;
+  // Reassembly of the peer's fragments (fragment_reassembly.h): at most
+  // max_fragments fragments and max_reassembled_size octets of inner payloads
+  // per message; an incomplete message is dropped reassembly_timeout after
+  // its first fragment (docs/fragmentation.md says why these values).
+  FragmentLimits reassembly{};
 };
 
 }  // namespace tern::ike

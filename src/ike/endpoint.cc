@@ -26,7 +26,13 @@ Endpoint::Endpoint(EndpointConfig config, crypto::Random& random)
 Endpoint::~Endpoint() = default;
 
 TaskContext Endpoint::context(IkeSa& sa, Timestamp now) {
-  return TaskContext{sa, random_, config_, effects_, counters_, now, this};
+  return TaskContext{sa, random_, config_, effects_, counters_, now, this, wall_time(now), &cert_cache_};
+}
+
+std::optional<crypto::WallTime> Endpoint::wall_time(Timestamp now) const {
+  if (!wall_offset_) return std::nullopt;
+  const auto since_epoch = now.time_since_epoch() + *wall_offset_;
+  return crypto::WallTime{std::chrono::floor<std::chrono::seconds>(since_epoch)};
 }
 
 std::vector<Effect> Endpoint::take_effects() {
@@ -204,7 +210,7 @@ void Endpoint::apply_initial_contact(IkeSa& sa) {
     other->die(
         fmt::format("replaced: peer {} sent INITIAL_CONTACT on a new IKE SA (#{}), so it has forgotten "
                     "this one",
-                    sa.peer_id->to_string(), static_cast<uint64_t>(sa.id)));
+                    id_text(*sa.peer_id), static_cast<uint64_t>(sa.id)));
   }
 }
 
@@ -387,6 +393,11 @@ void Endpoint::on_timer(Timestamp now) {
       start_task(*sa, std::make_unique<IkeDpd>(), now);
     }
     renew_due(*sa, now);
+    if (std::optional<Timestamp> due = sa->keepalive_deadline(config_.nat_keepalive); due && now >= *due) {
+      effects_.push_back(Send{sa->local, sa->remote, Bytes{0xff}});  // RFC 3948 §2.3
+      sa->last_sent = now;
+      ++counters_.nat_keepalives_sent;
+    }
     if (sa->state != IkeSaState::established) continue;
     std::vector<uint32_t> due_children;
     for (const ChildSa& child : sa->children) {
@@ -407,6 +418,7 @@ std::optional<Timestamp> Endpoint::next_deadline() const {
     consider(sa->tasks.next_deadline());
     consider(sa->setup_deadline);
     consider(sa->liveness_deadline());
+    consider(sa->keepalive_deadline(config_.nat_keepalive));
     consider_renewal_deadlines(*sa, next);
     if (sa->state != IkeSaState::established) continue;
     for (const ChildSa& child : sa->children) {
@@ -424,7 +436,7 @@ std::vector<IkeSaStatus> Endpoint::status() const {
     out.push_back(IkeSaStatus{id, sa->connection_name(), sa->state, sa->is_initiator(), sa->spi_i, sa->spi_r,
                               sa->local, sa->remote, sa->suite, sa->nat_detected(), sa->children,
                               sa->established_at, sa->config->local_id.to_string(),
-                              sa->peer_id ? sa->peer_id->to_string() : std::string()});
+                              sa->peer_id ? id_text(*sa->peer_id) : std::string()});
   }
   return out;
 }

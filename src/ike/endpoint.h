@@ -87,7 +87,9 @@
 #include "base/bytes.h"
 #include "base/error.h"
 #include "base/time.h"
+#include "crypto/cert_cache.h"
 #include "crypto/random.h"
+#include "crypto/x509_certificate.h"
 #include "ike/address.h"
 #include "ike/command.h"
 #include "ike/connection_config.h"
@@ -148,6 +150,18 @@ class Endpoint : private IkeSaTable {
   std::vector<Effect> take_effects();
 
   std::vector<IkeSaStatus> status() const;
+  // The wall clock (UTC) that goes with the Timestamps given to the inputs:
+  // wall time = Unix epoch + now + offset. Certificates are valid on the wall
+  // clock, which the engine cannot read; io/ knows the offset
+  // (io::Clock::wall_offset) and ternd sets it again before each datagram,
+  // so that a stepped system clock is followed. Tests set it so that their
+  // fake `now` falls inside their certificates' validity. Until it is set,
+  // every certificate chain is refused ("no wall-clock time").
+  void set_wall_clock_offset(Duration offset) { wall_offset_ = offset; }
+  std::optional<crypto::WallTime> wall_time(Timestamp now) const;
+  // Parsed peer certificates (CERT payloads), shared by this Endpoint's IKE SAs.
+  const crypto::CertCache& cert_cache() const { return cert_cache_; }
+
   const EndpointCounters& counters() const { return counters_; }
   const EndpointConfig& config() const { return config_; }
 
@@ -221,6 +235,8 @@ class Endpoint : private IkeSaTable {
   std::vector<IkeSaId> reauthenticating_;  // established IKE SAs whose successor is being set up
   RateLimiter invalid_ike_spi_limit_;
   CookieJar cookies_;
+  std::optional<Duration> wall_offset_;
+  crypto::CertCache cert_cache_{256};
 };
 
 }  // namespace tern::ike

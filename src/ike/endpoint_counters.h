@@ -38,6 +38,9 @@ struct EndpointCounters {
   uint64_t retransmits_sent = 0;
   uint64_t cached_responses_sent = 0;
   uint64_t ike_sas_established = 0;
+  // IKE_AUTH refused (either end): wrong PSK, certificate chain, identity or
+  // signature; the reason is in the authentication_failed event.
+  uint64_t authentication_failures = 0;
   uint64_t ike_sas_destroyed = 0;
   uint64_t child_sas_installed = 0;
   uint64_t child_sas_removed = 0;
@@ -65,10 +68,22 @@ struct EndpointCounters {
   uint64_t ike_reauths_started = 0;    // new IKE SAs started to replace an established one
   uint64_t ike_reauths_completed = 0;  // of those, established (the old one then deleted)
   uint64_t ike_sas_expired = 0;        // IKE SAs deleted at their hard lifetime (not replaced in time)
+  uint64_t nat_keepalives_sent = 0;    // lone 0xFF octets sent from behind a NAT (RFC 3948 §2.3)
   // PFS disagreement (pfs_diagnosis.h)
   uint64_t child_rekeys_failed_pfs = 0;         // of child_rekeys_failed: the peer refused over the PFS group
   uint64_t child_pfs_mismatches_predicted = 0;  // children made whose peer lists PFS groups none of ours
   uint64_t peer_rekeys_refused_pfs = 0;         // of child_rekeys_refused: the peer's PFS groups, none ours
+  // IKE fragmentation (RFC 7383; fragment_reassembly.h)
+  uint64_t ike_messages_fragmented = 0;  // our messages sent as SKF fragments (once each, not per retransmit)
+  uint64_t ike_fragments_sent = 0;       // SKF datagrams sent, retransmits and cached answers included
+  uint64_t ike_fragments_received = 0;   // SKF datagrams for one of our IKE SAs, before any check
+  uint64_t ike_fragments_accepted = 0;   // of those: authentic, new, and kept for reassembly
+  uint64_t ike_fragments_duplicate = 0;  // authentic fragments we already had (ignored)
+  uint64_t ike_fragments_invalid = 0;    // failed the integrity check (forged or corrupted): dropped
+  uint64_t ike_fragments_unexpected = 0;  // fragmentation not negotiated, or Message ID not expected
+  uint64_t ike_fragments_ignored = 0;     // of an answered request, not fragment 1 (RFC 7383 §2.6.1)
+  uint64_t ike_messages_reassembled = 0;  // complete messages, processed like an SK message
+  uint64_t ike_reassembly_dropped = 0;    // incomplete sets dropped: limits, expiry, Total Fragments changed
 };
 
 }  // namespace tern::ike

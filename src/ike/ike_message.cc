@@ -2,6 +2,7 @@
 // (see ike_message.h).
 #include "ike/ike_message.h"
 
+#include "ike/fragmenter.h"
 #include "ike/ike_sa.h"
 #include "ike/sk_seal.h"
 #include "wire/payload_rules.h"
@@ -24,7 +25,9 @@ const wire::NotifyPayload* IkeMessage::find_error_notify() const {
   return nullptr;
 }
 
-Bytes encode_message(const IkeSa& sa, const IkeMessage& msg, crypto::Random& random) {
+namespace {
+
+wire::IkeHeader header_for(const IkeSa& sa, const IkeMessage& msg) {
   wire::IkeHeader header;
   header.spi_i = sa.spi_i;
   header.spi_r = sa.spi_r;
@@ -32,39 +35,25 @@ Bytes encode_message(const IkeSa& sa, const IkeMessage& msg, crypto::Random& ran
   header.message_id = msg.message_id;
   header.flags = static_cast<uint8_t>((sa.is_initiator() ? wire::kFlagInitiator : 0) |
                                       (msg.response ? wire::kFlagResponse : 0));
-  if (msg.exchange == wire::ExchangeType::IKE_SA_INIT) {
-    return wire::build_message(wire::Message{header, msg.payloads});
-  }
-  TERN_ASSERT(sa.sk_out != nullptr);
-  return seal_message(header, {}, msg.payloads, *sa.sk_out, random);
+  return header;
 }
 
-Result<IkeMessage> decode_message(const IkeSa& sa, ByteView datagram, const wire::Message& parsed) {
-  const wire::IkeHeader& h = parsed.header;
+IkeMessage message_for(const wire::IkeHeader& h) {
   IkeMessage msg;
   msg.exchange = h.exchange;
   msg.response = h.is_response();
   msg.message_id = h.message_id;
   msg.spi_i = h.spi_i;
   msg.spi_r = h.spi_r;
-  const wire::Direction direction = msg.response ? wire::Direction::response : wire::Direction::request;
+  return msg;
+}
 
-  if (h.exchange == wire::ExchangeType::IKE_SA_INIT) {
-    if (auto ok = wire::check_payload_rules(h.exchange, direction, parsed.payloads, {}); !ok)
-      return fail(ok.error());
-    msg.payloads = parsed.payloads;
-    return msg;
-  }
-  if (sa.sk_in == nullptr)
-    return fail(Errc::unexpected_payload, "encrypted message before IKE_SA_INIT completed");
-  if (parsed.payloads.empty() || parsed.payloads.back().type != wire::PayloadType::SK) {
-    // Rules first: they name what is wrong (no SK, or an SKF we do not reassemble yet).
-    if (auto ok = wire::check_payload_rules(h.exchange, direction, parsed.payloads, {}); !ok)
-      return fail(ok.error());
-    return fail(Errc::unsupported, "SKF fragments are not reassembled yet");
-  }
-  Result<std::vector<wire::Payload>> inner = open_message(datagram, parsed, *sa.sk_in);
-  Result<void> ok = inner ? wire::check_payload_rules(h.exchange, direction, parsed.payloads, *inner)
+// The payload rules for an authentic plaintext (`inner` from SK or from
+// reassembled SKF fragments), and the `malformed` exception for requests.
+Result<IkeMessage> finish_decode(IkeMessage msg, std::span<const wire::Payload> outer,
+                                 Result<std::vector<wire::Payload>> inner) {
+  const wire::Direction direction = msg.response ? wire::Direction::response : wire::Direction::request;
+  Result<void> ok = inner ? wire::check_payload_rules(msg.exchange, direction, outer, *inner)
                           : Result<void>(fail(inner.error()));
   if (!ok) {
     // open_message fails without a notify (drop) until the ICV has verified;
@@ -76,6 +65,58 @@ Result<IkeMessage> decode_message(const IkeSa& sa, ByteView datagram, const wire
   }
   msg.payloads = std::move(*inner);
   return msg;
+}
+
+}  // namespace
+
+Bytes encode_message(const IkeSa& sa, const IkeMessage& msg, crypto::Random& random) {
+  const wire::IkeHeader header = header_for(sa, msg);
+  if (msg.exchange == wire::ExchangeType::IKE_SA_INIT) {
+    return wire::build_message(wire::Message{header, msg.payloads});
+  }
+  TERN_ASSERT(sa.sk_out != nullptr);
+  return seal_message(header, {}, msg.payloads, *sa.sk_out, random);
+}
+
+std::vector<Bytes> encode_datagrams(const IkeSa& sa, const IkeMessage& msg, crypto::Random& random,
+                                    std::optional<size_t> max_size) {
+  if (max_size && msg.exchange != wire::ExchangeType::IKE_SA_INIT) {
+    TERN_ASSERT(sa.sk_out != nullptr);
+    const size_t whole = sk_message_size(wire::encode_inner_chain(msg.payloads).bytes.size(), *sa.sk_out);
+    if (whole > *max_size)
+      return seal_fragments(header_for(sa, msg), msg.payloads, *max_size, *sa.sk_out, random);
+  }
+  std::vector<Bytes> one;
+  one.push_back(encode_message(sa, msg, random));
+  return one;
+}
+
+Result<IkeMessage> decode_reassembled(const wire::Message& fragment, wire::PayloadType first_inner,
+                                      ByteView chain) {
+  return finish_decode(message_for(fragment.header), fragment.payloads,
+                       wire::parse_payload_chain(first_inner, chain));
+}
+
+Result<IkeMessage> decode_message(const IkeSa& sa, ByteView datagram, const wire::Message& parsed) {
+  const wire::IkeHeader& h = parsed.header;
+  IkeMessage msg = message_for(h);
+  const wire::Direction direction = msg.response ? wire::Direction::response : wire::Direction::request;
+
+  if (h.exchange == wire::ExchangeType::IKE_SA_INIT) {
+    if (auto ok = wire::check_payload_rules(h.exchange, direction, parsed.payloads, {}); !ok)
+      return fail(ok.error());
+    msg.payloads = parsed.payloads;
+    return msg;
+  }
+  if (sa.sk_in == nullptr)
+    return fail(Errc::unexpected_payload, "encrypted message before IKE_SA_INIT completed");
+  if (parsed.payloads.empty() || parsed.payloads.back().type != wire::PayloadType::SK) {
+    // Rules first: they name what is wrong (no SK; an SKF goes to the task manager's reassembly).
+    if (auto ok = wire::check_payload_rules(h.exchange, direction, parsed.payloads, {}); !ok)
+      return fail(ok.error());
+    return fail(Errc::unsupported, "an SKF fragment is reassembled, not decoded alone");
+  }
+  return finish_decode(std::move(msg), parsed.payloads, open_message(datagram, parsed, *sa.sk_in));
 }
 
 }  // namespace tern::ike

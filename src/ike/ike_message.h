@@ -64,7 +64,22 @@ struct IkeMessage {
 // outbound key otherwise. Without any non-ESP marker.
 Bytes encode_message(const IkeSa& sa, const IkeMessage& msg, crypto::Random& random);
 
+// What goes on the wire for `msg` (each without a non-ESP marker): the one
+// message encode_message makes, or, when `max_size` is set and that message
+// would be bigger, its SKF fragments of at most `max_size` octets each
+// (RFC 7383 §2.5, fragmenter.h). IKE_SA_INIT is never fragmented (§2.4).
+std::vector<Bytes> encode_datagrams(const IkeSa& sa, const IkeMessage& msg, crypto::Random& random,
+                                    std::optional<size_t> max_size);
+
 // `parsed` is wire::parse_message(datagram) (datagram without a non-ESP marker).
 Result<IkeMessage> decode_message(const IkeSa& sa, ByteView datagram, const wire::Message& parsed);
+
+// A message reassembled from SKF fragments (fragment_reassembly.h):
+// `fragment` is one of them as parsed (its header and outer SKF), `chain` the
+// inner payload chain, `first_inner` fragment 1's SKF Next Payload. Parsed and
+// checked against the payload rules exactly like an SK message's plaintext,
+// with the same `malformed` exception for requests.
+Result<IkeMessage> decode_reassembled(const wire::Message& fragment, wire::PayloadType first_inner,
+                                      ByteView chain);
 
 }  // namespace tern::ike

@@ -34,6 +34,12 @@ std::optional<Timestamp> IkeSa::liveness_deadline() const {
   return last_received + config->dpd_delay;
 }
 
+std::optional<Timestamp> IkeSa::keepalive_deadline(Duration interval) const {
+  if (interval <= Duration::zero() || !local_behind_nat) return std::nullopt;
+  if (state != IkeSaState::established) return std::nullopt;
+  return last_sent + interval;
+}
+
 std::string_view to_string(IkeSaState state) {
   switch (state) {
     case IkeSaState::created: return "CREATED";

@@ -21,6 +21,7 @@
 #include "crypto/prf.h"
 #include "crypto/sk_cipher.h"
 #include "crypto/suite.h"
+#include "crypto/x509_certificate.h"
 #include "ike/address.h"
 #include "ike/connection_config.h"
 #include "ike/effects.h"
@@ -123,6 +124,9 @@ class IkeSa {
   // When the last authenticated message (request or response) came from the
   // peer: dead peer detection counts from here (liveness_deadline()).
   Timestamp last_received{};
+  // When we last sent anything on it (request, response or retransmit): NAT
+  // keepalives count from here (keepalive_deadline()).
+  Timestamp last_sent{};
 
   // IKE_SA_INIT (ike_init)
   std::optional<crypto::IkeSuite> suite;
@@ -142,11 +146,31 @@ class IkeSa {
   bool remote_behind_nat = false;
   bool nat_detected() const { return local_behind_nat || remote_behind_nat; }
 
+  // IKE fragmentation (RFC 7383 §2.3): both ends sent
+  // N(IKEV2_FRAGMENTATION_SUPPORTED) in IKE_SA_INIT. Then the peer's SKF
+  // fragments are reassembled, and our big messages are fragmented when the
+  // connection says fragmentation = yes. A rekeyed IKE SA inherits it.
+  bool fragmentation = false;
+
   // IKE_AUTH (ike_auth)
   std::optional<wire::IdPayload> peer_id;
   bool send_initial_contact = false;  // initiator: no other IKE SA with these identities (§2.4)
   bool initial_contact_received =
       false;  // the peer's IKE_AUTH carried INITIAL_CONTACT; the Endpoint acts on it
+  // Signature authentication (tasks/ike_auth.h, signature_auth.h):
+  // the hashes of the peer's N(SIGNATURE_HASH_ALGORITHMS) (RFC 7427 §4);
+  // nullopt when it sent none (we then sign with a classic AUTH method).
+  std::optional<std::vector<wire::HashAlgorithm>> peer_signature_hashes;
+  // The SHA-1 SPKI hashes of the CAs the peer asked for in CERTREQ (§3.7).
+  std::vector<Bytes> peer_ca_hashes;
+  // After IKE_AUTH with certificates: when the peer's end-entity certificate
+  // and ours expire (for an expiry watch), and the peer's subject.
+  std::optional<crypto::WallTime> peer_cert_not_after;
+  std::optional<crypto::WallTime> local_cert_not_after;
+  std::string peer_cert_subject;
+  // The AUTH methods of IKE_AUTH, as describe_auth() says them (logs, tests).
+  std::string our_auth_method;
+  std::string peer_auth_method;
 
   std::vector<ChildSa> children;
   // Initiator, until IKE_AUTH completes: the connection's children (by name)
@@ -183,6 +207,9 @@ class IkeSa {
   // dpd_delay set, no exchange of ours under way, and nothing received for
   // dpd_delay. nullopt otherwise.
   std::optional<Timestamp> liveness_deadline() const;
+  // When a NAT keepalive is due: only while a NAT is in front of us and the
+  // SA is in use (established, or rekeyed and waiting for its Delete).
+  std::optional<Timestamp> keepalive_deadline(Duration interval) const;
 };
 
 }  // namespace tern::ike

@@ -12,7 +12,8 @@ ResponderWindow::Verdict ResponderWindow::classify(uint32_t message_id, ByteView
   return Verdict::process;
 }
 
-void ResponderWindow::answered(uint32_t message_id, ByteView request, Bytes response, uint32_t window) {
+void ResponderWindow::answered(uint32_t message_id, ByteView request, std::vector<Bytes> response,
+                               uint32_t window) {
   answered_.insert_or_assign(message_id, Answer{Bytes(request.begin(), request.end()), std::move(response)});
   if (message_id > highest_ || answered_.size() == 1) highest_ = message_id;
   while (answered_.contains(next_)) ++next_;

@@ -11,6 +11,9 @@
 //
 //   id in the cache             -> the cached response again, if the request
 //                                  is byte-identical; dropped otherwise
+//                                  (a fragmented request is keyed by its
+//                                  fragment 1, and the cached response may be
+//                                  a set of fragments: RFC 7383 §2.6.1)
 //   next <= id < next + W       -> processed (in any order) and answered
 //   anything else               -> dropped: older than what we remember, or
 //                                  beyond what the peer may send
@@ -23,6 +26,7 @@
 
 #include <cstdint>
 #include <map>
+#include <vector>
 
 #include "base/bytes.h"
 
@@ -38,10 +42,22 @@ class ResponderWindow {
   };
 
   Verdict classify(uint32_t message_id, ByteView request, uint32_t window) const;
-  // The cached response for `message_id` (after Verdict::resend_cached).
-  const Bytes& cached_response(uint32_t message_id) const { return answered_.at(message_id).response; }
-  // We answered `message_id` with `response`: cache it, slide the window.
-  void answered(uint32_t message_id, ByteView request, Bytes response, uint32_t window);
+  // Whether `message_id` is in the cache (answered, not yet forgotten).
+  bool is_cached(uint32_t message_id) const { return answered_.contains(message_id); }
+  // The cached response for `message_id` (after Verdict::resend_cached): its
+  // datagrams (one message, or its SKF fragments); cached_response() is the first.
+  const std::vector<Bytes>& cached_datagrams(uint32_t message_id) const {
+    return answered_.at(message_id).response;
+  }
+  const Bytes& cached_response(uint32_t message_id) const { return cached_datagrams(message_id).front(); }
+  // We answered `message_id` (`request`: the request, or its fragment 1)
+  // with `response`: cache it, slide the window.
+  void answered(uint32_t message_id, ByteView request, std::vector<Bytes> response, uint32_t window);
+  void answered(uint32_t message_id, ByteView request, Bytes response, uint32_t window) {
+    std::vector<Bytes> one;
+    one.push_back(std::move(response));
+    answered(message_id, request, std::move(one), window);
+  }
 
   // The lowest Message ID not answered yet (everything below it was).
   uint32_t next_expected() const { return next_; }
@@ -50,7 +66,7 @@ class ResponderWindow {
  private:
   struct Answer {
     Bytes request;
-    Bytes response;
+    std::vector<Bytes> response;
   };
   std::map<uint32_t, Answer> answered_;  // the cache, also holding answers above next_
   uint32_t next_ = 0;

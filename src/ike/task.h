@@ -15,11 +15,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/time.h"
+#include "crypto/cert_cache.h"
 #include "crypto/random.h"
+#include "crypto/x509_certificate.h"
 #include "ike/connection_config.h"
 #include "ike/effects.h"
 #include "ike/endpoint_counters.h"
@@ -64,6 +67,10 @@ struct TaskContext {
   EndpointCounters& counters;
   Timestamp now;
   IkeSaTable* table = nullptr;  // new IKE SAs (ike_rekey); the Endpoint always sets it
+  // The wall-clock time (UTC) that goes with `now`, for certificate validity;
+  // nullopt when the Endpoint was never told (Endpoint::set_wall_clock_offset).
+  std::optional<crypto::WallTime> wall_now;
+  crypto::CertCache* cert_cache = nullptr;  // the Endpoint's parsed peer certificates (ike_auth)
 
   void event(EventKind kind, std::string text);
 };

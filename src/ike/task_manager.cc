@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ike/fragmenter.h"
 #include "ike/ike_sa.h"
 #include "ike/set_window_size.h"
+#include "ike/sk_seal.h"
 #include "ike/task_factory.h"
 
 namespace tern::ike {
@@ -41,7 +43,25 @@ void send_on_sa(TaskContext& ctx, ByteView message) {
   Bytes bytes;
   if (ctx.sa.local.port == ctx.config.natt_port) bytes.assign(4, 0);  // non-ESP marker
   append(bytes, message);
+  ctx.sa.last_sent = ctx.now;
   ctx.effects.push_back(Send{ctx.sa.local, ctx.sa.remote, std::move(bytes)});
+}
+
+void send_on_sa(TaskContext& ctx, const std::vector<Bytes>& datagrams) {
+  if (datagrams.size() > 1) ctx.counters.ike_fragments_sent += datagrams.size();
+  for (const Bytes& datagram : datagrams) send_on_sa(ctx, datagram);
+}
+
+std::vector<Bytes> TaskManager::encode_for_sending(TaskContext& ctx, const IkeMessage& msg) const {
+  const IkeSa& sa = ctx.sa;
+  std::optional<size_t> max_size;
+  if (sa.fragmentation && sa.config->fragmentation == Fragmentation::yes) {
+    max_size = max_ike_message_size(ctx.config.fragment_size, sa.remote.family,
+                                    sa.local.port == ctx.config.natt_port);
+  }
+  std::vector<Bytes> datagrams = encode_datagrams(sa, msg, ctx.random, max_size);
+  if (datagrams.size() > 1) ++ctx.counters.ike_messages_fragmented;
+  return datagrams;
 }
 
 void TaskContext::event(EventKind kind, std::string text) {
@@ -100,11 +120,11 @@ bool TaskManager::send_request(TaskContext& ctx, std::vector<std::unique_ptr<Tas
   remove_finished(tasks, finished);
   if (request.exchange == ExchangeType::IKE_AUTH) add_set_window_size(request, sa.config->window_size);
 
-  Bytes bytes = encode_message(sa, request, ctx.random);
-  if (request.exchange == ExchangeType::IKE_SA_INIT) sa.init_request = bytes;
-  send_on_sa(ctx, bytes);
+  std::vector<Bytes> datagrams = encode_for_sending(ctx, request);
+  if (request.exchange == ExchangeType::IKE_SA_INIT) sa.init_request = datagrams.front();
+  send_on_sa(ctx, datagrams);
   outstanding_.emplace(request.message_id,
-                       Outstanding{request.exchange, std::move(bytes), 0,
+                       Outstanding{request.exchange, std::move(datagrams), 0,
                                    ctx.now + retransmit_interval(ctx, 0), std::move(tasks)});
   ++next_request_id_;
   return true;
@@ -141,7 +161,9 @@ void TaskManager::inherit(TaskManager& old) {
 
 void TaskManager::on_message(TaskContext& ctx, const Address& local, const Address& remote, ByteView datagram,
                              const wire::Message& parsed) {
-  if (parsed.header.is_response()) {
+  if (!parsed.payloads.empty() && parsed.payloads.back().type == wire::PayloadType::SKF) {
+    handle_fragment(ctx, local, remote, datagram, parsed);
+  } else if (parsed.header.is_response()) {
     handle_response(ctx, datagram, parsed);
   } else {
     handle_request(ctx, local, remote, datagram, parsed);
@@ -162,15 +184,23 @@ void TaskManager::handle_response(TaskContext& ctx, ByteView datagram, const wir
     ctx.event(EventKind::message_dropped, "response dropped: " + response.error().to_string());
     return;  // keep retransmitting: the real response may still come
   }
+  if (response->exchange == ExchangeType::IKE_SA_INIT)
+    sa.init_response = Bytes(datagram.begin(), datagram.end());
+  // Arrived whole: any fragments of it collected so far are moot.
+  reassembly_.forget(FragmentReassembly::Direction::response, header.message_id);
+  process_response(ctx, it, *response);
+}
+
+void TaskManager::process_response(TaskContext& ctx, std::map<uint32_t, Outstanding>::iterator it,
+                                   const IkeMessage& response) {
+  IkeSa& sa = ctx.sa;
   sa.last_received = ctx.now;
   std::vector<std::unique_ptr<Task>> tasks = std::move(it->second.tasks);
   outstanding_.erase(it);
-  if (response->exchange == ExchangeType::IKE_SA_INIT)
-    sa.init_response = Bytes(datagram.begin(), datagram.end());
 
   std::vector<bool> finished(tasks.size(), false);
   for (size_t i = 0; i < tasks.size(); ++i) {
-    TaskStatus status = tasks[i]->process(ctx, *response);
+    TaskStatus status = tasks[i]->process(ctx, response);
     if (status == TaskStatus::failed) {
       sa.die(sa.death_reason.empty() ? "exchange failed" : sa.death_reason);
       return;
@@ -186,12 +216,127 @@ void TaskManager::handle_response(TaskContext& ctx, ByteView datagram, const wir
     finished[i] = status == TaskStatus::done;
   }
   remove_finished(tasks, finished);
-  if (response->exchange == ExchangeType::IKE_AUTH && sa.state == IkeSaState::established) {
+  if (response.exchange == ExchangeType::IKE_AUTH && sa.state == IkeSaState::established) {
     our_window_ = std::max<uint32_t>(sa.config->window_size, 1);
-    peer_window_ = read_set_window_size(*response).value_or(1);
+    peer_window_ = read_set_window_size(response).value_or(1);
   }
   for (auto& task : tasks) active_.push_back(std::move(task));
   initiate(ctx);
+}
+
+void TaskManager::handle_fragment(TaskContext& ctx, const Address& local, const Address& remote,
+                                  ByteView datagram, const wire::Message& parsed) {
+  IkeSa& sa = ctx.sa;
+  const wire::IkeHeader& header = parsed.header;
+  const auto& skf = std::get<wire::SkfPayload>(parsed.payloads.back().body);
+  const bool response = header.is_response();
+  const uint32_t id = header.message_id;
+  ++ctx.counters.ike_fragments_received;
+  auto drop = [&](uint64_t& counter, std::string_view why) {
+    ++counter;
+    ctx.event(EventKind::message_dropped,
+              fmt::format("IKE fragment {} of {} of the {} {} with Message ID {} dropped: {}",
+                          skf.fragment_number, skf.total_fragments, wire::to_string(header.exchange),
+                          response ? "response" : "request", id, why));
+  };
+
+  // RFC 7383 §2.3, §2.4: only where both ends announced it, never for IKE_SA_INIT.
+  if (!sa.fragmentation) {
+    drop(ctx.counters.ike_fragments_unexpected, "IKE fragmentation was not negotiated on this IKE SA");
+    return;
+  }
+  if (sa.sk_in == nullptr || header.exchange == ExchangeType::IKE_SA_INIT) {
+    drop(ctx.counters.ike_fragments_unexpected, "the IKE SA has no keys for it yet");
+    return;
+  }
+  // The Message ID checks of a whole message come first (§2.6.1).
+  auto outstanding = outstanding_.end();
+  if (response) {
+    outstanding = outstanding_.find(id);
+    if (outstanding == outstanding_.end() || outstanding->second.exchange != header.exchange) {
+      ++ctx.counters.dropped_bad_message_id;
+      return;
+    }
+  } else if (responder_.is_cached(id)) {
+    // A retransmit of a request we answered: only its fragment 1 makes us
+    // resend the answer (§2.6.1). Byte-identical to the one we processed, or
+    // authentic (the peer may have fragmented it anew, §2.5.2).
+    if (skf.fragment_number != 1) {
+      ++ctx.counters.ike_fragments_ignored;
+      return;
+    }
+    if (responder_.classify(id, datagram, our_window_) != ResponderWindow::Verdict::resend_cached &&
+        !open_fragment(datagram, parsed, *sa.sk_in)) {
+      drop(ctx.counters.ike_fragments_invalid, "it failed the integrity check (forged or corrupted)");
+      return;
+    }
+    ++ctx.counters.cached_responses_sent;
+    send_on_sa(ctx, responder_.cached_datagrams(id));
+    return;
+  } else if (responder_.classify(id, datagram, our_window_) != ResponderWindow::Verdict::process) {
+    ++ctx.counters.dropped_bad_message_id;
+    return;
+  }
+
+  // §2.6: each fragment is authenticated on its own before it is kept.
+  Result<Bytes> chunk = open_fragment(datagram, parsed, *sa.sk_in);
+  if (!chunk) {
+    drop(ctx.counters.ike_fragments_invalid,
+         "it failed the integrity check (forged or corrupted): " + chunk.error().to_string());
+    return;
+  }
+  sa.last_received = ctx.now;
+  reassembly_.set_limits(ctx.config.reassembly);
+  ReceivedFragment fragment{skf.fragment_number, skf.total_fragments, skf.first_inner, std::move(*chunk), {}};
+  if (skf.fragment_number == 1) fragment.datagram.assign(datagram.begin(), datagram.end());
+  const auto direction =
+      response ? FragmentReassembly::Direction::response : FragmentReassembly::Direction::request;
+  FragmentReassembly::Added added = reassembly_.add(direction, id, std::move(fragment), ctx.now);
+  const FragmentLimits& limits = ctx.config.reassembly;
+  switch (added.outcome) {
+    case FragmentReassembly::Outcome::kept: ++ctx.counters.ike_fragments_accepted; return;
+    case FragmentReassembly::Outcome::duplicate: ++ctx.counters.ike_fragments_duplicate; return;
+    case FragmentReassembly::Outcome::restarted:
+      ++ctx.counters.ike_fragments_accepted;
+      ++ctx.counters.ike_reassembly_dropped;
+      ctx.event(
+          EventKind::message_dropped,
+          fmt::format("the peer sent Message ID {} again in {} fragments (more than before): the fragments "
+                      "collected so far are dropped and reassembly starts over (RFC 7383 §2.6)",
+                      id, skf.total_fragments));
+      return;
+    case FragmentReassembly::Outcome::stale:
+      drop(ctx.counters.ike_fragments_unexpected,
+           "its Total Fragments is lower than that of the fragments already collected (RFC 7383 §2.6)");
+      return;
+    case FragmentReassembly::Outcome::too_many_fragments:
+      ++ctx.counters.ike_reassembly_dropped;
+      drop(ctx.counters.ike_fragments_unexpected,
+           fmt::format("the message has more fragments than the {} we reassemble", limits.max_fragments));
+      return;
+    case FragmentReassembly::Outcome::too_big:
+      ++ctx.counters.ike_reassembly_dropped;
+      drop(ctx.counters.ike_fragments_unexpected,
+           fmt::format("the reassembled message would be bigger than the {} octets we accept",
+                       limits.max_reassembled_size));
+      return;
+    case FragmentReassembly::Outcome::complete: break;
+  }
+  ++ctx.counters.ike_fragments_accepted;
+  ++ctx.counters.ike_messages_reassembled;
+  Result<IkeMessage> message = decode_reassembled(parsed, added.message->first_inner, added.message->chain);
+  if (!message) {
+    ++ctx.counters.dropped_undecodable;
+    ctx.event(EventKind::message_dropped,
+              fmt::format("reassembled {} dropped: {}", response ? "response" : "request",
+                          message.error().to_string()));
+    return;
+  }
+  if (response) {
+    process_response(ctx, outstanding, *message);
+  } else {
+    process_request(ctx, local, remote, added.message->first_datagram, *message);
+  }
 }
 
 void TaskManager::handle_request(TaskContext& ctx, const Address& local, const Address& remote,
@@ -201,7 +346,7 @@ void TaskManager::handle_request(TaskContext& ctx, const Address& local, const A
   switch (responder_.classify(id, datagram, our_window_)) {
     case ResponderWindow::Verdict::resend_cached:
       ++ctx.counters.cached_responses_sent;
-      send_on_sa(ctx, responder_.cached_response(id));
+      send_on_sa(ctx, responder_.cached_datagrams(id));
       return;
     case ResponderWindow::Verdict::mismatch: ++ctx.counters.dropped_retransmit_mismatch; return;
     case ResponderWindow::Verdict::outside: ++ctx.counters.dropped_bad_message_id; return;
@@ -213,20 +358,28 @@ void TaskManager::handle_request(TaskContext& ctx, const Address& local, const A
     ctx.event(EventKind::message_dropped, "request dropped: " + request.error().to_string());
     return;
   }
-  sa.last_received = ctx.now;
-
   if (request->exchange == ExchangeType::IKE_SA_INIT)
     sa.init_request = Bytes(datagram.begin(), datagram.end());
+  // Arrived whole: any fragments of it collected so far are moot.
+  reassembly_.forget(FragmentReassembly::Direction::request, id);
+  process_request(ctx, local, remote, datagram, *request);
+}
+
+void TaskManager::process_request(TaskContext& ctx, const Address& local, const Address& remote,
+                                  ByteView cache_key, const IkeMessage& request) {
+  IkeSa& sa = ctx.sa;
+  const uint32_t id = request.message_id;
+  sa.last_received = ctx.now;
 
   // Which tasks answer: the setup tasks for IKE_SA_INIT / IKE_AUTH in the
   // right state, tasks made from the request's content otherwise.
   std::vector<std::unique_ptr<Task>> per_request;
   std::vector<std::unique_ptr<Task>>* tasks = &per_request;
-  switch (request->exchange) {
+  switch (request.exchange) {
     case ExchangeType::IKE_SA_INIT:
     case ExchangeType::IKE_AUTH: {
-      bool expected = (request->exchange == ExchangeType::IKE_SA_INIT && sa.state == IkeSaState::created) ||
-                      (request->exchange == ExchangeType::IKE_AUTH && sa.state == IkeSaState::init_done);
+      bool expected = (request.exchange == ExchangeType::IKE_SA_INIT && sa.state == IkeSaState::created) ||
+                      (request.exchange == ExchangeType::IKE_AUTH && sa.state == IkeSaState::init_done);
       if (!expected || sa.is_initiator()) {
         ++ctx.counters.dropped_request_in_wrong_state;
         return;
@@ -240,24 +393,24 @@ void TaskManager::handle_request(TaskContext& ctx, const Address& local, const A
         ++ctx.counters.dropped_request_in_wrong_state;
         return;
       }
-      per_request = responder_tasks_for(*request);
+      per_request = responder_tasks_for(request);
       break;
   }
 
   // §2.23: with a NAT, the peer's address is that of its latest authenticated message.
-  if (request->exchange != ExchangeType::IKE_SA_INIT && sa.nat_detected()) {
+  if (request.exchange != ExchangeType::IKE_SA_INIT && sa.nat_detected()) {
     sa.local = local;
     sa.remote = remote;
   }
 
   for (auto& task : *tasks) {
-    if (task->process(ctx, *request) == TaskStatus::failed) {
+    if (task->process(ctx, request) == TaskStatus::failed) {
       sa.die(sa.death_reason.empty() ? "request rejected" : sa.death_reason);
       return;
     }
   }
   IkeMessage response;
-  response.exchange = request->exchange;
+  response.exchange = request.exchange;
   response.response = true;
   response.message_id = id;
   bool failed = false;
@@ -275,17 +428,26 @@ void TaskManager::handle_request(TaskContext& ctx, const Address& local, const A
     // Both windows apply from the next exchange on (§2.3).
     add_set_window_size(response, sa.config->window_size);
     our_window_ = std::max<uint32_t>(sa.config->window_size, 1);
-    peer_window_ = read_set_window_size(*request).value_or(1);
+    peer_window_ = read_set_window_size(request).value_or(1);
   }
 
-  Bytes bytes = encode_message(sa, response, ctx.random);
-  if (response.exchange == ExchangeType::IKE_SA_INIT) sa.init_response = bytes;
-  send_on_sa(ctx, bytes);
-  responder_.answered(id, datagram, std::move(bytes), our_window_);
+  std::vector<Bytes> datagrams = encode_for_sending(ctx, response);
+  if (response.exchange == ExchangeType::IKE_SA_INIT) sa.init_response = datagrams.front();
+  send_on_sa(ctx, datagrams);
+  responder_.answered(id, cache_key, std::move(datagrams), our_window_);
   if (failed) sa.die(sa.death_reason.empty() ? "request rejected" : sa.death_reason);
 }
 
 void TaskManager::on_timer(TaskContext& ctx) {
+  if (size_t expired = reassembly_.expire(ctx.now); expired > 0) {
+    ctx.counters.ike_reassembly_dropped += expired;
+    ctx.event(
+        EventKind::message_dropped,
+        fmt::format("{} incomplete fragmented message{} dropped: not all fragments arrived within {} s",
+                    expired, expired == 1 ? "" : "s",
+                    std::chrono::duration_cast<std::chrono::seconds>(ctx.config.reassembly.reassembly_timeout)
+                        .count()));
+  }
   const RetransmitConfig& rt = ctx.sa.config->retransmit;
   for (auto& [message_id, request] : outstanding_) {
     if (ctx.now < request.deadline) continue;
@@ -300,7 +462,7 @@ void TaskManager::on_timer(TaskContext& ctx) {
     ctx.event(EventKind::retransmit,
               fmt::format("retransmit {} of {} request (Message ID {})", request.retransmits,
                           wire::to_string(request.exchange), message_id));
-    send_on_sa(ctx, request.request);
+    send_on_sa(ctx, request.datagrams);
   }
 }
 
@@ -319,7 +481,7 @@ void TaskManager::give_up(TaskContext& ctx, uint32_t message_id, const Outstandi
 }
 
 std::optional<Timestamp> TaskManager::next_deadline() const {
-  std::optional<Timestamp> next;
+  std::optional<Timestamp> next = reassembly_.next_deadline();
   for (const auto& [message_id, request] : outstanding_) {
     if (!next || request.deadline < *next) next = request.deadline;
   }

@@ -34,6 +34,19 @@
 // (the CHILD_SAs move to the new IKE SA when it completes; an exchange about
 // them still in flight on the old one would be stranded).
 //
+// IKE fragmentation (RFC 7383; fragmenter.h, fragment_reassembly.h): once
+// both ends announced it (IkeSa::fragmentation) and the connection says
+// fragmentation = yes, each encrypted message whose datagram would exceed
+// EndpointConfig::fragment_size goes out as SKF fragments; the fragment set
+// is what is retransmitted, and what the response cache holds. The peer's
+// SKF fragments pass the same Message ID checks as whole messages, then
+// open_fragment (so only authentic fragments are kept), then reassembly;
+// a complete set is processed exactly like an SK message. A fragment of a
+// request we already answered makes us resend the cached answer only when
+// it is fragment 1 (§2.6.1); the others are ignored. A whole SK message for
+// a Message ID whose fragments are pending is processed as usual and the
+// pending fragments are dropped (it is the same message, and it is complete).
+//
 // Order of processing at the responder (§2.3 asks that requests whose order
 // matters are processed in order): tern processes each request as it
 // arrives and never holds one back for a gap below it. That is safe for what
@@ -61,6 +74,7 @@
 #include "base/bytes.h"
 #include "base/time.h"
 #include "ike/address.h"
+#include "ike/fragment_reassembly.h"
 #include "ike/responder_window.h"
 #include "ike/task.h"
 #include "wire/message.h"
@@ -104,11 +118,13 @@ class TaskManager {
   uint32_t our_window() const { return our_window_; }
   // Responses cached for the peer's retransmits (at most our_window()).
   size_t responses_cached() const { return responder_.cached(); }
+  // Messages of the peer's whose fragments are being collected.
+  size_t reassemblies_pending() const { return reassembly_.pending(); }
 
  private:
   struct Outstanding {
     wire::ExchangeType exchange = wire::ExchangeType::IKE_SA_INIT;
-    Bytes request;
+    std::vector<Bytes> datagrams;  // the request as sent: one message, or its SKF fragments
     uint32_t retransmits = 0;
     Timestamp deadline;
     std::vector<std::unique_ptr<Task>> tasks;  // the tasks that built it; they read its response
@@ -117,6 +133,17 @@ class TaskManager {
   void handle_request(TaskContext& ctx, const Address& local, const Address& remote, ByteView datagram,
                       const wire::Message& parsed);
   void handle_response(TaskContext& ctx, ByteView datagram, const wire::Message& parsed);
+  // An SKF fragment (RFC 7383 §2.6): checked, opened, kept; the message is
+  // processed when it is complete.
+  void handle_fragment(TaskContext& ctx, const Address& local, const Address& remote, ByteView datagram,
+                       const wire::Message& parsed);
+  // A decoded, authentic response to our request `it` / request of the peer's.
+  void process_response(TaskContext& ctx, std::map<uint32_t, Outstanding>::iterator it,
+                        const IkeMessage& response);
+  void process_request(TaskContext& ctx, const Address& local, const Address& remote, ByteView cache_key,
+                       const IkeMessage& request);
+  // `msg` as datagrams: fragmented when that was negotiated and it is too big (ike_message.h).
+  std::vector<Bytes> encode_for_sending(TaskContext& ctx, const IkeMessage& msg) const;
   // Builds and sends one request made by `tasks`. False when the SA died.
   bool send_request(TaskContext& ctx, std::vector<std::unique_ptr<Task>> tasks);
   // Room for request `next_request_id_` under the peer's window (§2.3)?
@@ -129,6 +156,7 @@ class TaskManager {
   std::vector<std::unique_ptr<Task>> setup_;     // responder: IKE_SA_INIT + IKE_AUTH
   std::map<uint32_t, Outstanding> outstanding_;  // our requests by Message ID
   ResponderWindow responder_;                    // the peer's requests: window and response cache
+  FragmentReassembly reassembly_;                // the peer's fragmented messages being collected
   uint32_t next_request_id_ = 0;                 // the Message ID of our next request
   uint32_t peer_window_ = 1;                     // how many requests we may have outstanding
   uint32_t our_window_ = 1;                      // how many of the peer's we accept
@@ -137,5 +165,7 @@ class TaskManager {
 // Sends `message` on the SA's current addresses, with the non-ESP marker
 // (RFC 3948 §2.2) when the SA has floated to the NAT-T port.
 void send_on_sa(TaskContext& ctx, ByteView message);
+// Sends each of `datagrams` (one message, or its fragments) with send_on_sa.
+void send_on_sa(TaskContext& ctx, const std::vector<Bytes>& datagrams);
 
 }  // namespace tern::ike

@@ -25,6 +25,12 @@ std::string Clock::wall_now() const {
                      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
 }
 
+Duration Clock::wall_offset() const {
+  const Timestamp mono = now();
+  const auto wall = std::chrono::duration_cast<Duration>(std::chrono::system_clock::now().time_since_epoch());
+  return wall - mono.time_since_epoch();
+}
+
 std::chrono::steady_clock::time_point Clock::steady(Timestamp t) const {
   const auto since = t.time_since_epoch() - seconds(1);
   return steady_origin_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(since);

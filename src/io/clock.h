@@ -20,6 +20,10 @@ class Clock {
   std::string wall_text(Timestamp t) const;
   // The wall-clock time now, same format.
   std::string wall_now() const;
+  // What to add to a Timestamp of this clock (after the Unix epoch) to get
+  // the wall-clock time now: read afresh on each call, so that it follows a
+  // stepped system clock (ike::Endpoint::set_wall_clock_offset).
+  Duration wall_offset() const;
   // Timestamp -> the steady clock's time point (for Asio timers).
   std::chrono::steady_clock::time_point steady(Timestamp t) const;
 

@@ -82,8 +82,8 @@ secret = "long enough secret"
       texts(problems),
       (std::vector<std::string>{
           // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): long lines are split on purpose
-          "tern.toml:2:8: secret[0].type: type = rsa is not supported (supported: psk; private keys arrive "
-          "with certificate support)",
+          "tern.toml:2:8: secret[0].type: type = rsa is not supported (supported: psk; a private key is "
+          "named by key = \"a.key\" in [connection.local])",
           "tern.toml:8:7: secret[1].ids: ids is empty; list the identities this secret is for (\"%any\" for "
           "all)",
           "tern.toml:9:10: secret[1].secret: a secret starting with 0x must be hex digits (an even number of "

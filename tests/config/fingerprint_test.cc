@@ -113,6 +113,7 @@ TEST(Fingerprint, AnyChangedSettingChangesIt) {
       {"name = \"site-b\"", "name = \"site-b\"\nstart_action = \"start\""},
       {"name = \"site-b\"", "name = \"site-b\"\nproposals = [\"aes256gcm16-prfsha384-ecp384\"]"},
       {"name = \"site-b\"", "name = \"site-b\"\nwindow_size = 1"},
+      {"name = \"site-b\"", "name = \"site-b\"\nfragmentation = \"accept\""},
       {"  name = \"net\"\n  local_ts", "  name = \"net\"\n  mode = \"transport\"\n  local_ts"},
       {"  name = \"net\"\n  local_ts", "  name = \"net\"\n  life_packets = 50\n  local_ts"},
       {"  name = \"net\"\n  local_ts", "  name = \"net\"\n  rekey_bytes = 1000\n  local_ts"},

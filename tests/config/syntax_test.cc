@@ -67,7 +67,8 @@ TEST(IdentitySyntax, WhatIsRefusedAndWhy) {
   };
   constexpr Row kRows[] = {
       {"", "empty identity"},
-      {"C=CH, O=Example, CN=gw", "DN identities arrive with certificate support"},
+      {"C=CH, O=Example, gw", "'gw' in DN 'C=CH, O=Example, gw' is not type=value"},
+      {"C=CH, O=, CN=gw", "needs a type and a value"},
       {"a@b@c", "is not an email address"},
       {"@", "empty FQDN"},
       {"vpn..example.org", "has an empty label"},

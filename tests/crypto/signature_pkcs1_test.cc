@@ -64,7 +64,11 @@ TEST(Pkcs1, EncodingIsTheWholeRfc8017Block) {
   // k must leave room for 8 octets of PS: tLen + 11.
   EXPECT_TRUE(emsa_pkcs1_v1_5_encode(HashAlgorithm::SHA2_256, digest, 51 + 11).has_value());
   EXPECT_EQ(emsa_pkcs1_v1_5_encode(HashAlgorithm::SHA2_256, digest, 51 + 10).error().code, Errc::bad_key);
-  EXPECT_EQ(emsa_pkcs1_v1_5_encode(HashAlgorithm::SHA1, Bytes(20), 256).error().code, Errc::unsupported);
+  // SHA-1 for AUTH method 1 only (RFC 7296 §3.8): DigestInfo prefix of RFC 8017 §9.2 Note 1.
+  auto em1 = emsa_pkcs1_v1_5_encode(HashAlgorithm::SHA1, Bytes(20, 0xab), 256);
+  ASSERT_TRUE(em1.has_value());
+  EXPECT_EQ(to_hex(ByteView(*em1).subspan(256 - 20 - 15, 15)), "3021300906052b0e03021a05000414");
+  EXPECT_EQ(emsa_pkcs1_v1_5_encode(HashAlgorithm::IDENTITY, Bytes(20), 256).error().code, Errc::unsupported);
 }
 
 TEST(Pkcs1, HandBuiltEncodingsOtherThanTheExactOneAreRejected) {

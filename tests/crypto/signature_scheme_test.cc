@@ -113,7 +113,9 @@ TEST(SignatureScheme, ClassicEcdsaMethodsFixCurveAndHash) {
   EXPECT_EQ(classic_auth_scheme(AuthMethod::ECDSA_SHA512_P521, KeyType::ecdsa_p521), S::ecdsa_sha512);
   EXPECT_EQ(classic_auth_scheme(AuthMethod::ECDSA_SHA256_P256, KeyType::ecdsa_p384).error().code,
             Errc::unsupported);
-  EXPECT_EQ(classic_auth_scheme(AuthMethod::RSA_DIGITAL_SIGNATURE, KeyType::rsa).error().code,
+  // RFC 7296 §3.8 method 1: RSASSA-PKCS1-v1_5 with SHA-1, RSA keys only.
+  EXPECT_EQ(classic_auth_scheme(AuthMethod::RSA_DIGITAL_SIGNATURE, KeyType::rsa), S::rsa_pkcs1_sha1);
+  EXPECT_EQ(classic_auth_scheme(AuthMethod::RSA_DIGITAL_SIGNATURE, KeyType::ecdsa_p256).error().code,
             Errc::unsupported);
   EXPECT_EQ(classic_auth_scheme(AuthMethod::SHARED_KEY_MIC, KeyType::rsa).error().code, Errc::unsupported);
 }

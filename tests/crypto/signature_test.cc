@@ -53,6 +53,7 @@ struct Case {
 };
 
 const Case kCases[] = {
+    {"rsa2048.pem", "rsa2048_other.pem", S::rsa_pkcs1_sha1},  // classic AUTH method 1 (RFC 7296 §3.8)
     {"rsa2048.pem", "rsa2048_other.pem", S::rsa_pkcs1_sha256},
     {"rsa2048.pem", "rsa2048_other.pem", S::rsa_pkcs1_sha384},
     {"rsa2048.pem", "rsa2048_other.pem", S::rsa_pkcs1_sha512},

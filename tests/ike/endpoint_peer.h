@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "base/error.h"
 #include "ike/endpoint.h"
@@ -26,6 +27,11 @@ class EndpointPeer {
   // The task manager of an IKE SA: its windows, outstanding requests, cache.
   static const TaskManager& tasks(const Endpoint& e, IkeSaId sa) { return e.sas_.at(sa)->tasks; }
 
+  // Whether both ends announced IKE fragmentation on the SA (RFC 7383 §2.3).
+  static bool fragmentation(const Endpoint& e, IkeSaId sa) { return e.sas_.at(sa)->fragmentation; }
+  // Overrides it (a peer that fragments without having negotiated it).
+  static void set_fragmentation(Endpoint& e, IkeSaId sa, bool on) { e.sas_.at(sa)->fragmentation = on; }
+
   // Decodes `datagram` (no non-ESP marker) with the SA of `receiver` it is
   // addressed to: SK opened, payload rules checked. Changes nothing.
   static Result<IkeMessage> open(Endpoint& receiver, ByteView datagram) {
@@ -41,6 +47,12 @@ class EndpointPeer {
   // changing anything: the caller picks the Message ID.
   static Bytes seal(Endpoint& sender, IkeSaId sa, const IkeMessage& msg) {
     return encode_message(*sender.sas_.at(sa), msg, sender.random_);
+  }
+  // The same, as SKF fragments of at most `max_size` octets each when it is
+  // bigger (RFC 7383; ike_message.h encode_datagrams).
+  static std::vector<Bytes> seal_fragments(Endpoint& sender, IkeSaId sa, const IkeMessage& msg,
+                                           size_t max_size) {
+    return encode_datagrams(*sender.sas_.at(sa), msg, sender.random_, max_size);
   }
 };
 

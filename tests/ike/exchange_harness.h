@@ -106,9 +106,13 @@ class TwoPeers {
   // B's Endpoint-wide settings (cookie thresholds, timeouts, ...) from `b_settings`.
   TwoPeers(std::vector<ConnectionConfig> a_configs, std::vector<ConnectionConfig> b_configs,
            EndpointConfig b_settings, uint64_t seed = 1)
+      : TwoPeers(std::move(a_configs), std::move(b_configs), EndpointConfig{}, std::move(b_settings), seed) {}
+  // Both peers' Endpoint-wide settings.
+  TwoPeers(std::vector<ConnectionConfig> a_configs, std::vector<ConnectionConfig> b_configs,
+           EndpointConfig a_settings, EndpointConfig b_settings, uint64_t seed = 1)
       : random_a_(seed * 2 + 1),
         random_b_(seed * 2 + 2),
-        a_config_(endpoint_config(std::move(a_configs))),
+        a_config_(endpoint_config(std::move(a_configs), std::move(a_settings))),
         a_storage_(std::in_place, a_config_, random_a_),
         a(*a_storage_),
         b(endpoint_config(std::move(b_configs), std::move(b_settings)), random_b_) {}

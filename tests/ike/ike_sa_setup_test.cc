@@ -188,6 +188,43 @@ TEST(IkeSaSetup, NatInFrontOfTheInitiatorFloatsToPort4500AndEncapsulates) {
   EXPECT_EQ(sa_b->local.port, 4500);
 }
 
+// RFC 3948 §2.3, RFC 7296 §2.23: the end behind the NAT sends a lone 0xFF
+// octet to the peer's NAT-T port whenever it has sent nothing on the IKE SA
+// for nat_keepalive (20 s), so that the NAT keeps its mapping; the other end
+// sends none. Any IKE message postpones the next one.
+TEST(IkeSaSetup, TheEndBehindTheNatSendsKeepalivesWhenIdle) {
+  ConnectionConfig a = config_a(), b = config_b();
+  const Address inside = Address::ipv4({10, 0, 0, 1}, 500);
+  const Address outside = Address::ipv4({203, 0, 113, 7}, 500);
+  a.local = inside;
+  b.remote = outside;
+  TwoPeers net(a, b);
+  net.nat = {inside, outside};
+  net.up();
+  net.deliver_all();
+  ASSERT_TRUE(net.log_a.has_event(EventKind::ike_sa_established)) << net.dump_events();
+  const Timestamp established = net.now;
+  EXPECT_EQ(net.a.next_deadline(), established + seconds(20));
+  EXPECT_FALSE(net.b.next_deadline().has_value());  // not behind a NAT: no keepalives
+
+  ASSERT_TRUE(net.advance_to_next_deadline());
+  ASSERT_EQ(net.wire.size(), 1u);
+  EXPECT_EQ(net.wire.front().bytes, Bytes{0xff});
+  EXPECT_EQ(net.wire.front().from.port, 4500);
+  EXPECT_EQ(net.wire.front().to, kAddrB.with_port(4500));
+  EXPECT_EQ(net.a.counters().nat_keepalives_sent, 1u);
+  net.wire.clear();  // the daemon's NAT-T socket drops them (daemon.cc)
+  EXPECT_EQ(net.a.next_deadline(), established + seconds(40));
+
+  // Ten seconds later A rekeys its CHILD_SA: the next keepalive is due 20 s after that.
+  net.now = net.now + seconds(10);
+  ASSERT_TRUE(net.a.command(Rekey{"a-b", "net"}, net.now).has_value());
+  net.collect();
+  net.deliver_all();
+  EXPECT_EQ(net.a.next_deadline(), net.now + seconds(20));
+  EXPECT_EQ(net.a.counters().nat_keepalives_sent, 1u);
+}
+
 TEST(IkeSaSetup, ForceEncapFakesANatLikeStrongSwan) {
   ConnectionConfig a = config_a();
   a.force_encap = true;

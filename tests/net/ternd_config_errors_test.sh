@@ -93,8 +93,10 @@ expect_refused missing_group 's/aes256-sha256-modp2048/aes256-sha256/' \
   "missing_group.toml:11:" "proposals[1]"
 expect_refused missing_secret 's/ids = \["a@example.org", "b@example.org"\]/ids = ["c@example.org"]/' \
   "missing_secret.toml:7:" "no [[secret]]"
-expect_refused unsupported_auth '0,/auth = "psk"/s//auth = "pubkey"/' \
-  "unsupported_auth.toml:14:" "pubkey" "supported: psk"
+expect_refused unsupported_auth '0,/auth = "psk"/s//auth = "eap-mschapv2"/' \
+  "unsupported_auth.toml:14:" "eap-mschapv2" "supported: psk, pubkey"
+expect_refused pubkey_without_files '0,/auth = "psk"/s//auth = "pubkey"/' \
+  "pubkey_without_files.toml:" "missing required key 'cert'" "missing required key 'key'"
 expect_refused bad_duration 's/dpd_delay = "30s"/dpd_delay = "30 parsecs"/' \
   "bad_duration.toml:12:" "dpd_delay"
 expect_refused bad_port 's/^natt_port = .*/natt_port = 70000/' \

@@ -62,6 +62,8 @@ TaskStatus IkeInit::build_request(TaskContext& ctx, IkeMessage& msg) {
   msg.add(PayloadType::SA, wire::SaPayload{ike_proposals(config.proposals)});
   msg.add(PayloadType::KE, wire::KePayload{group, Bytes(kei.begin(), kei.end())});
   msg.add(PayloadType::Nonce, wire::NoncePayload{sa.nonce_i});
+  // RFC 7383 §2.3: we can take (and maybe send) IKE fragments.
+  if (config.fragmentation != Fragmentation::no) msg.add_notify(NotifyType::IKEV2_FRAGMENTATION_SUPPORTED);
   return TaskStatus::need_more;
 }
 
@@ -135,6 +137,9 @@ TaskStatus IkeInit::process_response(TaskContext& ctx, const IkeMessage& msg) {
   sa.suite = chosen->suite;
   sa.spi_r = msg.spi_r;
   sa.nonce_r = nonce->data;
+  // RFC 7383 §2.3: the responder announces it only when we did.
+  sa.fragmentation = config.fragmentation != Fragmentation::no &&
+                     msg.find_notify(NotifyType::IKEV2_FRAGMENTATION_SUPPORTED) != nullptr;
   return derive_keys(ctx, ke->data) ? TaskStatus::done : TaskStatus::failed;
 }
 
@@ -171,6 +176,9 @@ TaskStatus IkeInit::process_request(TaskContext& ctx, const IkeMessage& msg) {
   }
   sa.nonce_i = nonce->data;
   peer_ke_ = ke->data;
+  // RFC 7383 §2.3: answered in kind when we support it too.
+  sa.fragmentation = config.fragmentation != Fragmentation::no &&
+                     msg.find_notify(NotifyType::IKEV2_FRAGMENTATION_SUPPORTED) != nullptr;
   return TaskStatus::need_more;
 }
 
@@ -199,6 +207,7 @@ TaskStatus IkeInit::build_response(TaskContext& ctx, IkeMessage& msg) {
   msg.add(PayloadType::SA, wire::SaPayload{{answer}});
   msg.add(PayloadType::KE, wire::KePayload{selected_->suite.ke, std::move(ker_)});
   msg.add(PayloadType::Nonce, wire::NoncePayload{sa.nonce_r});
+  if (sa.fragmentation) msg.add_notify(NotifyType::IKEV2_FRAGMENTATION_SUPPORTED);
   return TaskStatus::done;
 }
 

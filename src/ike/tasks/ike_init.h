@@ -16,6 +16,10 @@
 // match; INVALID_KE_PAYLOAD with the selected group when KEi is of another.
 // Both: derive SKEYSEED and SK_* (crypto/key_derivation.h), make the SK
 // ciphers, emit the Keylog line, move the SA to init_done.
+// IKE fragmentation (RFC 7383 §2.3): N(IKEV2_FRAGMENTATION_SUPPORTED) in the
+// request unless the connection says fragmentation = no; the responder
+// answers in kind when it got one and supports it too; IkeSa::fragmentation
+// records that both did.
 //
 // Fails (TaskStatus::failed, reason on the SA): any error notify in the
 // response, an answer that is not one of our proposals, a KEr of the wrong

@@ -8,6 +8,7 @@
 #   root (RSA-3072, "C=CH, O=tern, CN=tern Root CA")
 #   └── int (ECDSA P-256, "C=CH, O=tern, CN=tern Intermediate CA")
 #       ├── a        ECDSA P-256  DNS:a.example.org, email:a@example.org, IP:192.0.2.1, IP:2001:db8::1
+#       ├── b        ECDSA P-256  DNS:b.example.org
 #       ├── rsa      RSA-3072     DNS:rsa.example.org
 #       ├── ed       Ed25519      DNS:ed.example.org
 #       ├── expired  ECDSA P-256  valid from now-30d to now-1d
@@ -119,6 +120,8 @@ cadir int
 key a p256
 sign int a "/C=CH/O=tern/CN=a.example.org" v3_ee $((-day)) $((365 * day)) \
   "DNS:a.example.org, email:a@example.org, IP:192.0.2.1, IP:2001:db8::1"
+key b p256
+sign int b "/C=CH/O=tern/CN=b.example.org" v3_ee $((-day)) $((365 * day)) "DNS:b.example.org"
 key rsa rsa3072
 sign int rsa "/C=CH/O=tern/CN=rsa.example.org" v3_ee $((-day)) $((365 * day)) "DNS:rsa.example.org"
 key ed ed25519

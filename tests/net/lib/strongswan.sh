@@ -35,6 +35,9 @@ SW_PLUGINS=(random nonce openssl pem pkcs1 pkcs8 x509 revocation constraints
   pubkey curve25519 gmp aes sha1 sha2 hmac gcm chapoly kdf kernel-libipsec
   kernel-netlink socket-default vici)
 SW_CMD_TIMEOUT="${SW_CMD_TIMEOUT:-20}"  # seconds, bound on every swanctl call
+# charon.fragment_size (RFC 7383: the largest IP datagram of a sent IKE
+# fragment) when set before sw_start; strongSwan's default (1280) otherwise.
+SW_FRAGMENT_SIZE="${SW_FRAGMENT_SIZE:-}"
 
 sw_die() {
   echo "strongswan: $*" >&2
@@ -77,11 +80,13 @@ sw_swanctl() {
 
 # sw_write_strongswan_conf DIR — the daemon's config (called by sw_start).
 sw_write_strongswan_conf() {
-  local dir=$1
+  local dir=$1 fragment_line=""
+  [[ -z $SW_FRAGMENT_SIZE ]] || fragment_line="fragment_size = $SW_FRAGMENT_SIZE"
   cat >"$dir/strongswan.conf" <<EOF
 # written by tests/net/lib/strongswan.sh; no includes, nothing from /etc
 charon-systemd {
   load = ${SW_PLUGINS[*]}
+  $fragment_line
   # Reauthentication as tern does it: the new IKE_SA and CHILD_SAs first, then the old ones go.
   make_before_break = yes
   plugins {
@@ -160,6 +165,8 @@ sw_write_psk_conn() {
   [[ -z ${c[ike_rekey_time]:-} ]] || ike_lifetimes+="    rekey_time = ${c[ike_rekey_time]}"$'\n'
   [[ -z ${c[reauth_time]:-} ]] || ike_lifetimes+="    reauth_time = ${c[reauth_time]}"$'\n'
   [[ -z ${c[rand_time]:-} ]] || ike_lifetimes+="    rand_time = ${c[rand_time]}"$'\n'
+  # IKE fragmentation (optional; strongSwan's default is yes): yes, accept, no.
+  [[ -z ${c[fragmentation]:-} ]] || ike_lifetimes+="    fragmentation = ${c[fragmentation]}"$'\n'
   [[ -z ${c[child_rekey_time]:-} ]] || child_lifetimes+="        rekey_time = ${c[child_rekey_time]}"$'\n'
   [[ -z ${c[child_life_time]:-} ]] || child_lifetimes+="        life_time = ${c[child_life_time]}"$'\n'
   [[ -z ${c[rand_time]:-} ]] || child_lifetimes+="        rand_time = ${c[rand_time]}"$'\n'

@@ -21,6 +21,7 @@
 #     local_ts=192.0.2.1/32 remote_ts=203.0.113.1/32 [start_action=none] [dpd_delay=0s]
 #     [child=NAME] [child_rekey_time=5s] [child_life_time=8s] [child_rand_time=1s]
 #     [ike_rekey_time=30s] [reauth_time=1m] [rand_time=2s]   (IKE SA lifetimes)
+#     [fragment_size=256] [fragmentation=yes|accept|no]        (RFC 7383)
 #   td_add_child "$NETNS_TMP/a" name=second local_ts=192.0.2.129/32 remote_ts=203.0.113.129/32 \
 #     [esp_proposal=aes128gcm16]          (one more [[connection.child]])
 #   td_start "$NETNS_TMP/a" "$ns_a"
@@ -53,6 +54,9 @@ td_write_psk_conf() {
   [[ -z ${c[ike_rekey_time]:-} ]] || ike_lifetime_lines+="rekey_time = \"${c[ike_rekey_time]}\""$'\n'
   [[ -z ${c[reauth_time]:-} ]] || ike_lifetime_lines+="reauth_time = \"${c[reauth_time]}\""$'\n'
   [[ -z ${c[rand_time]:-} ]] || ike_lifetime_lines+="rand_time = \"${c[rand_time]}\""$'\n'
+  [[ -z ${c[fragmentation]:-} ]] || ike_lifetime_lines+="fragmentation = \"${c[fragmentation]}\""$'\n'
+  local daemon_lines=""
+  [[ -z ${c[fragment_size]:-} ]] || daemon_lines+="fragment_size = ${c[fragment_size]}"$'\n'
   mkdir -p "$dir"
   cat >"$dir/tern.toml" <<EOF
 # written by tests/net/lib/ternd.sh
@@ -63,7 +67,7 @@ keylog = "$dir/keylog"
 log_level = "debug"
 retransmit_timeout = "1s"
 retransmit_tries = 3
-
+${daemon_lines}
 [[connection]]
 name = "${c[name]}"
 local_addrs = ["${c[local_addr]}"]
