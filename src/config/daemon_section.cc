@@ -11,7 +11,7 @@ namespace {
 constexpr std::string_view kDaemonKeys[] = {
     "control_socket",  "listen",           "ike_port",  "natt_port",  "keylog",  "retransmit_timeout",
     "retransmit_base", "retransmit_tries", "log_level", "tun_device", "tun_mtu", "replay_window",
-    "keep_alive", "fragment_size"};
+    "keep_alive",      "fragment_size"};
 
 constexpr std::string_view kLogLevels[] = {"debug", "info", "notice", "warning", "error"};
 constexpr LogLevel kLogLevelValues[] = {LogLevel::debug, LogLevel::info, LogLevel::notice, LogLevel::warning,

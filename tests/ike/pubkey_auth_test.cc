@@ -47,7 +47,10 @@ std::shared_ptr<const crypto::TrustStore> trust(const std::string& ca = "root", 
 }
 
 // A signs with certificate `a_cert` (identity `a_id`), B with `b_cert`
-// (`b_id`); each trusts the root (and expects the other's identity).
+// (`b_id`); each trusts the root (and expects the other's identity). They
+// send IKE_AUTH whole (fragmentation "accept"), so that the tests can open
+// and tamper with it; PubkeyAuth.ARsaChainGoesInFragmentsByDefault covers
+// certificates in SKF fragments (RFC 7383).
 struct Pair {
   ConnectionConfig a = testing::config_a();
   ConnectionConfig b = testing::config_b();
@@ -56,6 +59,7 @@ struct Pair {
       c->local_auth = AuthKind::pubkey;
       c->remote_auth = AuthKind::pubkey;
       c->trust = trust();
+      c->fragmentation = Fragmentation::accept;
     }
     a.credential = credential(a_cert);
     b.credential = credential(b_cert);
@@ -163,6 +167,27 @@ TEST(PubkeyAuth, Rsa3072WithRfc7427SignsRsassaPss) {
   EXPECT_TRUE(
       peers.log_b.has_event(EventKind::ike_sa_established, "received DIGITAL_SIGNATURE (RSASSA-PSS SHA-256)"))
       << peers.dump_events();
+}
+
+// RFC 7383 with certificates: an RSA-3072 end entity, its intermediate and
+// an RSA signature make an IKE_AUTH request far over the default
+// fragment_size of 1280 octets; with fragmentation "yes" (the default) on
+// both ends it goes in SKF fragments, each no bigger than that, and the
+// responder reassembles it before it verifies the chain.
+TEST(PubkeyAuth, ARsaChainGoesInFragmentsByDefault) {
+  Pair p("rsa", Identity::fqdn("rsa.example.org"), "b", Identity::fqdn("b.example.org"));
+  p.a.fragmentation = p.b.fragmentation = Fragmentation::yes;
+  TwoPeers peers(p.a, p.b);
+  set_wall_clock(peers);
+  peers.up();
+  peers.deliver_one();               // IKE_SA_INIT request, N(IKEV2_FRAGMENTATION_SUPPORTED)
+  peers.deliver_one();               // response, the same
+  ASSERT_GE(peers.wire.size(), 2u);  // HDR, SKF{1/n, ...}, HDR, SKF{2/n, ...}, ...
+  for (const testing::Datagram& d : peers.wire) EXPECT_LE(d.bytes.size() + 28, 1280u);  // + IPv4, UDP
+  peers.deliver_all();
+  expect_established(peers);
+  EXPECT_GE(peers.a.counters().ike_messages_fragmented, 1u);
+  EXPECT_GE(peers.b.counters().ike_messages_reassembled, 1u);
 }
 
 TEST(PubkeyAuth, Rsa3072WithoutSignatureHashAlgorithmsUsesClassicMethod1) {
