@@ -37,6 +37,7 @@ LogLevel level_of(ike::EventKind kind) {
     case K::child_sa_rekey_failed:
     case K::ike_sa_rekey_failed:
     case K::certificate_note:
+    case K::certificate_expired:
     case K::pfs_mismatch: return LogLevel::warning;
     case K::invalid_ke_retry:
     case K::retransmit:

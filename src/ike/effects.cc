@@ -26,6 +26,7 @@ std::string_view to_string(EventKind kind) {
     case EventKind::ike_sa_reauth: return "ike_sa_reauth";
     case EventKind::pfs_mismatch: return "pfs_mismatch";
     case EventKind::certificate_note: return "certificate_note";
+    case EventKind::certificate_expired: return "certificate_expired";
     case EventKind::child_sa_rekey_collision: return "child_sa_rekey_collision";
   }
   return "unknown";

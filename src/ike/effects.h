@@ -93,10 +93,12 @@ enum class EventKind : uint8_t {
   ike_sa_rekeyed,            // an IKE SA was replaced by a rekey (§2.18); text: the new SA and SPIs
   ike_sa_rekey_failed,       // our rekey of an IKE SA did not happen; the old one stays. text: why
   ike_sa_reauth,             // reauthentication started, completed or failed; text: which and why
-  pfs_mismatch,      // the peer's PFS groups share none with ours (pfs_diagnosis.h): seen in its IKE_AUTH
-                     // proposals or in a rekey of its we refused; once per child. text: both sides' groups
-  certificate_note,  // IKE_AUTH went on, but something about certificates is worth a look (e.g. the
-                     // peer's CERTREQ names none of our CAs). text: what
+  pfs_mismatch,         // the peer's PFS groups share none with ours (pfs_diagnosis.h): seen in its IKE_AUTH
+                        // proposals or in a rekey of its we refused; once per child. text: both sides' groups
+  certificate_note,     // IKE_AUTH went on, but something about certificates is worth a look (e.g. the
+                        // peer's CERTREQ names none of our CAs). text: what
+  certificate_expired,  // the peer's or our certificate of an established IKE SA expired
+                        // (cert_expiry.cc); text: which, when, and what is done (reauth or delete)
 };
 std::string_view to_string(EventKind kind);
 

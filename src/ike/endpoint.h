@@ -214,6 +214,11 @@ class Endpoint : private IkeSaTable {
   void start_reauth(IkeSa& sa, std::string_view why, Timestamp now);
   // Rekey, reauthenticate or expire what is due at `now` (from on_timer).
   void renew_due(IkeSa& sa, Timestamp now);
+  // The certificate-expiry watch (cert_expiry.cc): when the peer's or our
+  // certificate of an established IKE SA expires (its notAfter, on the wall
+  // clock), and what to do then.
+  std::optional<Timestamp> cert_expiry_deadline(const IkeSa& sa) const;
+  bool watch_cert_expiry(IkeSa& sa, Timestamp now);
   void consider_renewal_deadlines(const IkeSa& sa, std::optional<Timestamp>& next) const;
   // After each input: starts the IKE SAs tasks made (their queued requests),
   // deletes IKE SAs whose reauthentication completed, retries those whose

@@ -68,6 +68,9 @@ struct EndpointCounters {
   uint64_t ike_reauths_started = 0;    // new IKE SAs started to replace an established one
   uint64_t ike_reauths_completed = 0;  // of those, established (the old one then deleted)
   uint64_t ike_sas_expired = 0;        // IKE SAs deleted at their hard lifetime (not replaced in time)
+  uint64_t ike_sas_cert_expired = 0;   // IKE SAs up when their peer's or our certificate expired
+  uint64_t cert_expiry_reauths = 0;    // of those: reauthenticated (the peer may have a fresh one)
+  uint64_t cert_expiry_deletes = 0;    // deleted: our certificate expired, or the reauthentication failed
   uint64_t nat_keepalives_sent = 0;    // lone 0xFF octets sent from behind a NAT (RFC 3948 §2.3)
   // PFS disagreement (pfs_diagnosis.h)
   uint64_t child_rekeys_failed_pfs = 0;         // of child_rekeys_failed: the peer refused over the PFS group

@@ -100,6 +100,7 @@ void Endpoint::renew_due(IkeSa& sa, Timestamp now) {
     return;
   }
   if (sa.successor || sa.replacement_pending) return;
+  if (watch_cert_expiry(sa, now)) return;
   if (sa.reauth_at && now >= *sa.reauth_at) {
     start_reauth(sa, "its reauth_time has come", now);
   } else if (sa.rekey_at && now >= *sa.rekey_at && !sa.ike_rekeying) {
@@ -115,6 +116,7 @@ void Endpoint::consider_renewal_deadlines(const IkeSa& sa, std::optional<Timesta
   if (sa.state != IkeSaState::established) return;
   consider(sa.expire_at);
   if (sa.successor || sa.replacement_pending) return;
+  consider(cert_expiry_deadline(sa));
   consider(sa.reauth_at);
   if (!sa.ike_rekeying) consider(sa.rekey_at);
 }
@@ -150,6 +152,20 @@ void Endpoint::settle_renewals(Timestamp now) {
     }
     // The new IKE SA failed (its reason is in its ike_sa_destroyed Event).
     old->successor.reset();
+    if (old->cert_expired) {
+      // The peer's certificate expired and it showed no fresh one: the old
+      // IKE SA may not outlive the certificate it was authenticated with.
+      ++counters_.cert_expiry_deletes;
+      effects_.push_back(Event{EventKind::certificate_expired, old->id, old->connection_name(),
+                               "reauthentication after the certificate expired failed (the new IKE SA was "
+                               "not established); deleting this IKE SA"});
+      if (old->state == IkeSaState::established)
+        start_task(
+            *old,
+            std::make_unique<IkeDelete>(Role::initiator, "certificate expired and reauthentication failed"),
+            now);
+      return true;
+    }
     if (old->state == IkeSaState::established) old->reauth_at = now + kReauthRetry;
     effects_.push_back(
         Event{EventKind::ike_sa_reauth, old->id, old->connection_name(),

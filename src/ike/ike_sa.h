@@ -167,6 +167,9 @@ class IkeSa {
   // and ours expire (for an expiry watch), and the peer's subject.
   std::optional<crypto::WallTime> peer_cert_not_after;
   std::optional<crypto::WallTime> local_cert_not_after;
+  // The certificate-expiry watch fired for it (cert_expiry.cc): it is being
+  // reauthenticated, and if that fails it is deleted, not kept.
+  bool cert_expired = false;
   std::string peer_cert_subject;
   // The AUTH methods of IKE_AUTH, as describe_auth() says them (logs, tests).
   std::string our_auth_method;

@@ -293,12 +293,28 @@ TEST(PubkeyAuth, CertificateFromAnUnknownCaIsRefused) {
 }
 
 TEST(PubkeyAuth, ExpiredCertificateIsRefusedWithItsDate) {
+  // A's clock is a month slow, so A still thinks its certificate is valid
+  // (it would not authenticate with one it knows expired: see below).
+  Pair p("expired", Identity::fqdn("expired.example.org"), "b", Identity::fqdn("b.example.org"));
+  TwoPeers peers(p.a, p.b);
+  set_wall_clock(peers);
+  peers.a.set_wall_clock_offset(std::chrono::duration_cast<Duration>(pki().now().time_since_epoch()) -
+                                peers.now.time_since_epoch() - hours(24 * 30));
+  peers.up();
+  peers.deliver_all();
+  expect_b_refuses(peers, "peer 192.0.2.1: certificate C=CH, O=tern, CN=expired.example.org expired on ");
+}
+
+TEST(PubkeyAuth, WeDoNotAuthenticateWithAnExpiredCertificate) {
   Pair p("expired", Identity::fqdn("expired.example.org"), "b", Identity::fqdn("b.example.org"));
   TwoPeers peers(p.a, p.b);
   set_wall_clock(peers);
   peers.up();
   peers.deliver_all();
-  expect_b_refuses(peers, "peer 192.0.2.1: certificate C=CH, O=tern, CN=expired.example.org expired on ");
+  expect_a_refuses(peers,
+                   "cannot make our AUTH: our certificate C=CH, O=tern, CN=expired.example.org (expired.pem) "
+                   "expired on ");
+  EXPECT_TRUE(peers.log_a.has_event(EventKind::authentication_failed, "run `ternctl reload`"));
 }
 
 TEST(PubkeyAuth, NotYetValidCertificateIsRefused) {
@@ -365,6 +381,115 @@ TEST(PubkeyAuth, WithoutTheWallClockEveryChainIsRefused) {
   peers.up();
   peers.deliver_all();
   expect_b_refuses(peers, "no wall-clock time");
+}
+
+// --- The certificate-expiry watch (cert_expiry.cc) ---------------------------
+
+// A authenticates with "short", which expires 30 days after the PKI was made;
+// B with "b" (a year). Nothing happens before the notAfter. At it, under the
+// fake clock:
+//   A: its own certificate expired: it deletes the IKE SA (and the CHILD_SA).
+//   B: the peer's certificate expired: it reauthenticates, make before break;
+//      A still presents the expired "short", so B refuses the new IKE SA, and
+//      the old one is deleted rather than kept.
+TEST(CertificateExpiry, AnExpiredCertificateEndsTheIkeSaOnBothSides) {
+  Pair p("short", Identity::fqdn("short.example.org"), "b", Identity::fqdn("b.example.org"));
+  TwoPeers peers(p.a, p.b);
+  set_wall_clock(peers);
+  peers.up();
+  peers.deliver_all();
+  expect_established(peers);
+  const crypto::WallTime expiry = pki().cert("short").not_after();
+  const Timestamp expires_at =
+      peers.now + std::chrono::duration_cast<Duration>(expiry - pki().now());  // harness now = PKI's now
+  EXPECT_EQ(peers.a.next_deadline(), expires_at);
+  EXPECT_EQ(peers.b.next_deadline(), expires_at);
+
+  peers.now = expires_at - seconds(1);
+  peers.a.on_timer(peers.now);
+  peers.b.on_timer(peers.now);
+  peers.collect();
+  EXPECT_TRUE(peers.wire.empty());
+  expect_established(peers);
+
+  ASSERT_TRUE(peers.advance_to_next_deadline());
+  for (int i = 0; i < 20 && (!peers.wire.empty() || peers.advance_to_next_deadline()); ++i)
+    peers.deliver_all();
+  const std::string when = crypto::format_wall_time(expiry);
+  EXPECT_TRUE(
+      peers.log_a.has_event(EventKind::certificate_expired, "our certificate (short.pem) expired on " + when))
+      << peers.dump_events();
+  EXPECT_TRUE(
+      peers.log_b.has_event(EventKind::certificate_expired,
+                            "the peer's certificate C=CH, O=tern, CN=short.example.org expired on " + when))
+      << peers.dump_events();
+  EXPECT_TRUE(peers.log_b.has_event(EventKind::authentication_failed, "AUTHENTICATION_FAILED"))
+      << peers.dump_events();
+  // A, asked to authenticate again with its expired certificate, refuses to.
+  EXPECT_TRUE(peers.log_a.has_event(
+      EventKind::authentication_failed,
+      "our certificate C=CH, O=tern, CN=short.example.org (short.pem) expired on " + when))
+      << peers.dump_events();
+  EXPECT_TRUE(peers.a.status().empty()) << peers.dump_events();
+  EXPECT_TRUE(peers.b.status().empty()) << peers.dump_events();
+  EXPECT_EQ(peers.log_a.removed.size(), peers.log_a.installed.size());
+  EXPECT_EQ(peers.log_b.removed.size(), peers.log_b.installed.size());
+  EXPECT_EQ(peers.a.counters().ike_sas_cert_expired, 1u);
+  EXPECT_EQ(peers.a.counters().cert_expiry_deletes, 1u);
+  EXPECT_EQ(peers.b.counters().ike_sas_cert_expired, 1u);
+  EXPECT_EQ(peers.b.counters().cert_expiry_reauths, 1u);
+  EXPECT_FALSE(peers.a.next_deadline().has_value());
+  EXPECT_FALSE(peers.b.next_deadline().has_value());
+}
+
+// The same with B's clock 10 s ahead of A's: B sees A's certificate expire
+// first and reauthenticates while A, by its own clock, still uses it. B
+// refuses A's expired certificate in the new IKE SA and deletes the old one
+// instead of keeping it.
+TEST(CertificateExpiry, AFailedReauthenticationDeletesTheOldIkeSa) {
+  Pair p("short", Identity::fqdn("short.example.org"), "b", Identity::fqdn("b.example.org"));
+  TwoPeers peers(p.a, p.b);
+  set_wall_clock(peers);
+  const Duration offset =
+      std::chrono::duration_cast<Duration>(pki().now().time_since_epoch()) - peers.now.time_since_epoch();
+  peers.b.set_wall_clock_offset(offset + seconds(10));
+  peers.up();
+  peers.deliver_all();
+  expect_established(peers);
+  ASSERT_TRUE(peers.advance_to_next_deadline());  // B's: A's certificate expired (by B's clock)
+  EXPECT_EQ(peers.b.counters().cert_expiry_reauths, 1u);
+  EXPECT_EQ(peers.a.counters().ike_sas_cert_expired, 0u);
+  peers.deliver_all();  // B's new IKE SA fails on A's expired certificate; B deletes the old one
+  EXPECT_TRUE(peers.log_b.has_event(EventKind::authentication_failed, "short.example.org expired on"))
+      << peers.dump_events();
+  EXPECT_TRUE(peers.log_b.has_event(EventKind::certificate_expired,
+                                    "reauthentication after the certificate expired failed"))
+      << peers.dump_events();
+  EXPECT_EQ(peers.b.counters().cert_expiry_deletes, 1u);
+  EXPECT_EQ(peers.log_b.removed.size(), peers.log_b.installed.size()) << peers.dump_events();
+  for (int i = 0; i < 50 && (!peers.wire.empty() || peers.advance_to_next_deadline()); ++i)
+    peers.deliver_all();
+  EXPECT_TRUE(peers.a.status().empty()) << peers.dump_events();
+  EXPECT_TRUE(peers.b.status().empty()) << peers.dump_events();
+  EXPECT_EQ(peers.log_a.removed.size(), peers.log_a.installed.size());
+}
+
+// A rekey changes the keys, not the authentication: the new IKE SA keeps the
+// certificates' expiry, and the watch still fires at it.
+TEST(CertificateExpiry, AnIkeSaRekeyDoesNotOutliveTheCertificate) {
+  Pair p("short", Identity::fqdn("short.example.org"), "b", Identity::fqdn("b.example.org"));
+  TwoPeers peers(p.a, p.b);
+  set_wall_clock(peers);
+  peers.up();
+  peers.deliver_all();
+  const std::optional<Timestamp> expires_at = peers.a.next_deadline();
+  ASSERT_TRUE(expires_at.has_value());
+  ASSERT_TRUE(peers.a.command(Rekey{"a-b", ""}, peers.now).has_value());
+  peers.collect();
+  peers.deliver_all();
+  EXPECT_EQ(peers.a.counters().ike_rekeys_completed, 1u);
+  EXPECT_EQ(peers.a.next_deadline(), expires_at);
+  EXPECT_EQ(peers.b.next_deadline(), expires_at);
 }
 
 // --- Tampered IKE_AUTH requests: AUTHENTICATION_FAILED, never a crash, no SA left ---

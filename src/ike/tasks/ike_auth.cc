@@ -144,6 +144,15 @@ TaskStatus IkeAuth::build(TaskContext& ctx, IkeMessage& msg) {
   }
   wire::IdPayload our_id = config.local_id.payload();
   Result<wire::AuthPayload> auth = our_auth(sa, our_id);
+  if (auth && config.local_auth == AuthKind::pubkey && ctx.wall_now &&
+      config.credential->chain.front().not_after() <= *ctx.wall_now) {
+    // The peer would refuse it anyway; say why here, where it can be fixed.
+    auth = fail(Errc::bad_key,
+                fmt::format("our certificate {} ({}) expired on {}; install a renewed one "
+                            "and run `ternctl reload`",
+                            config.credential->chain.front().subject(), config.credential->cert_file,
+                            crypto::format_wall_time(config.credential->chain.front().not_after())));
+  }
   if (!auth) {
     fail_authentication(ctx, fmt::format("cannot make our AUTH: {}", auth.error().detail));
     if (!initiator()) {

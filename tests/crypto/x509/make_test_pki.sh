@@ -126,6 +126,9 @@ key rsa rsa3072
 sign int rsa "/C=CH/O=tern/CN=rsa.example.org" v3_ee $((-day)) $((365 * day)) "DNS:rsa.example.org"
 key ed ed25519
 sign int ed "/C=CH/O=tern/CN=ed.example.org" v3_ee $((-day)) $((365 * day)) "DNS:ed.example.org"
+key short p256  # expires while an IKE SA is up (the certificate-expiry watch)
+sign int short "/C=CH/O=tern/CN=short.example.org" v3_ee $((-day)) $((30 * day)) \
+  "DNS:short.example.org"
 key expired p256
 sign int expired "/C=CH/O=tern/CN=expired.example.org" v3_ee $((-30 * day)) $((-day)) \
   "DNS:expired.example.org"
