@@ -1,7 +1,9 @@
-// [[connection.child]] -> the first CHILD_SA of a ConnectionConfig (see child_section.h).
+// [[connection.child]] -> the ChildConfigs of a ConnectionConfig (see child_section.h).
 #include "config/child_section.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "config/lifetimes.h"
 #include "config/proposal_keywords.h"
@@ -14,8 +16,8 @@ constexpr std::string_view kChildKeys[] = {"name",        "local_ts",   "remote_
                                            "mode",        "rekey_time", "life_time",     "rand_time",
                                            "rekey_bytes", "life_bytes", "rekey_packets", "life_packets"};
 constexpr Reserved kChildReserved[] = {
-    {"start_action", "is set on the [[connection]] in tern (one CHILD_SA per connection)"},
-    {"dpd_action", "is set on the [[connection]] in tern (one CHILD_SA per connection)"},
+    {"start_action", "is set on the [[connection]] in tern (it starts every child of the connection)"},
+    {"dpd_action", "is set on the [[connection]] in tern (it applies to every child of the connection)"},
     {"close_action", "is not supported yet"},
     {"updown", "is not supported: tern runs no scripts"},
     {"ipcomp", "is not supported (no IPComp)"},
@@ -76,14 +78,17 @@ std::vector<wire::TrafficSelector> read_selectors(TableReader& r, std::string_vi
   return out;
 }
 
-void read_one_child(TableReader& r, const std::optional<ike::Address>& local,
-                    const std::optional<ike::Address>& remote, ike::ConnectionConfig& out) {
+// True when it read a valid name.
+bool read_one_child(TableReader& r, const std::optional<ike::Address>& local,
+                    const std::optional<ike::Address>& remote, ike::ChildConfig& out) {
   r.allow_only(kChildKeys, kChildReserved);
+  bool named = false;
   if (auto name = r.string("name")) {
     if (auto bad = check_name(*name, "child name")) {
       r.error("name", *bad);
     } else {
-      out.child_name = *name;
+      out.name = *name;
+      named = true;
     }
   } else if (!r.has("name")) {
     r.missing("name", "e.g. name = \"net\"; ternctl up CONN/CHILD uses it");
@@ -93,7 +98,8 @@ void read_one_child(TableReader& r, const std::optional<ike::Address>& local,
   out.remote_ts = read_selectors(r, "remote_ts", remote);
   if (auto mode = r.choice("mode", kModes))
     out.mode = *mode == 0 ? ike::ChildMode::tunnel : ike::ChildMode::transport;
-  out.child_limits = read_child_lifetimes(r);
+  out.limits = read_child_lifetimes(r);
+  return named;
 }
 
 }  // namespace
@@ -115,23 +121,27 @@ void read_child(TableReader& connection, const std::optional<ike::Address>& loca
     if (!connection.has("child")) {
       connection.missing(
           "child",
-          "a [[connection.child]] with a name; this build makes exactly one CHILD_SA per connection, "
-          "in IKE_AUTH");
+          "a [[connection.child]] with a name; the first child is made in IKE_AUTH, any further one "
+          "with its own CREATE_CHILD_SA");
     }
     return;
   }
+  std::vector<ike::ChildConfig> read;
   for (size_t i = 0; i < children.size(); ++i) {
     TableReader r{*children[i], fmt::format("{}[{}]", connection.key("child"), i),
                   connection.header_of("child"), TableKind::array_element, connection.problems()};
-    if (i == 0) {
-      read_one_child(r, local, remote, out);
-      continue;
+    ike::ChildConfig child;
+    const bool named = read_one_child(r, local, remote, child);
+    const bool repeated = std::any_of(
+        read.begin(), read.end(), [&](const ike::ChildConfig& other) { return other.name == child.name; });
+    if (named && repeated) {
+      r.error("name", fmt::format("a second child named '{}' in connection '{}': child names must be unique "
+                                  "within a connection (ternctl up/down/rekey CONN/CHILD names one)",
+                                  child.name, out.name));
     }
-    connection.problems().error(
-        r.where(), r.path(),
-        "a second [[connection.child]]: this build makes exactly one CHILD_SA per connection (the first, in "
-        "IKE_AUTH; more arrive with CREATE_CHILD_SA)");
+    read.push_back(std::move(child));
   }
+  out.children = std::move(read);
 }
 
 }  // namespace tern::config

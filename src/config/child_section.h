@@ -1,10 +1,9 @@
-// [[connection.child]]: the CHILD_SA a connection makes in IKE_AUTH: its
-// name, traffic selectors, ESP proposals, mode and lifetimes (volume limits
-// acted on, time-based ones only acknowledged: lifetimes.h).
-//
-// This build makes exactly one CHILD_SA per IKE SA (more arrive with
-// CREATE_CHILD_SA), so a connection needs exactly one child; none or
-// several is a Problem.
+// [[connection.child]]: the CHILD_SAs of a connection, each with its name,
+// traffic selectors, ESP proposals, mode and lifetimes (lifetimes.h). The
+// first is made in IKE_AUTH, each further one with its own CREATE_CHILD_SA
+// (RFC 7296 §1.3.1). A connection needs at least one child; names must be
+// unique within the connection ("a second child named 'net' in connection
+// 'site-b'", at the second name).
 //
 // Who calls it: connection_section. Problems go to the connection's reader.
 #pragma once
@@ -16,7 +15,7 @@
 
 namespace tern::config {
 
-// Fills out.child_name, esp_proposals, local_ts, remote_ts, mode and child_limits.
+// Fills out.children (name, esp_proposals, local_ts, remote_ts, mode, limits).
 // `local` / `remote`: the IKE addresses (default selectors), nullopt when wrong.
 void read_child(TableReader& connection, const std::optional<ike::Address>& local,
                 const std::optional<ike::Address>& remote, ike::ConnectionConfig& out);

@@ -41,20 +41,23 @@ std::string fingerprint(const ike::ConnectionConfig& c, StartAction start_action
   line("dpd_action", std::string(to_string(c.dpd_action)));
   line("window_size", std::to_string(c.window_size));
   line("fragmentation", std::string(to_string(c.fragmentation)));
-  line("child_name", c.child_name);
-  for (const ike::EspSuite& s : c.esp_proposals) line("esp_proposal", s.to_string());
-  for (const wire::TrafficSelector& ts : c.local_ts) line("local_ts", selector_text(ts));
-  for (const wire::TrafficSelector& ts : c.remote_ts) line("remote_ts", selector_text(ts));
-  line("mode", c.mode == ike::ChildMode::tunnel ? "tunnel" : "transport");
-  // Only when set: fingerprints of connections without volume limits stay as they were.
-  const ike::ChildLimits& l = c.child_limits;
-  if (l != ike::ChildLimits{}) {
-    line("child_limits", fmt::format("rekey_bytes={} life_bytes={} rekey_packets={} life_packets={}",
-                                     l.rekey_bytes, l.life_bytes, l.rekey_packets, l.life_packets));
-    if (l.rekey_time != Duration{0} || l.rand_time != Duration{0} || l.life_time != Duration{0})
-      line("child_rekey_time",
-           fmt::format("rekey_time={} rand_time={} life_time={}", format_duration(l.rekey_time),
-                       format_duration(l.rand_time), format_duration(l.life_time)));
+  // One block per child, in order (the first is the IKE_AUTH child).
+  for (const ike::ChildConfig& child : c.children) {
+    line("child_name", child.name);
+    for (const ike::EspSuite& s : child.esp_proposals) line("esp_proposal", s.to_string());
+    for (const wire::TrafficSelector& ts : child.local_ts) line("local_ts", selector_text(ts));
+    for (const wire::TrafficSelector& ts : child.remote_ts) line("remote_ts", selector_text(ts));
+    line("mode", child.mode == ike::ChildMode::tunnel ? "tunnel" : "transport");
+    // Only when set: fingerprints of connections without volume limits stay as they were.
+    const ike::ChildLimits& l = child.limits;
+    if (l != ike::ChildLimits{}) {
+      line("child_limits", fmt::format("rekey_bytes={} life_bytes={} rekey_packets={} life_packets={}",
+                                       l.rekey_bytes, l.life_bytes, l.rekey_packets, l.life_packets));
+      if (l.rekey_time != Duration{0} || l.rand_time != Duration{0} || l.life_time != Duration{0})
+        line("child_rekey_time",
+             fmt::format("rekey_time={} rand_time={} life_time={}", format_duration(l.rekey_time),
+                         format_duration(l.rand_time), format_duration(l.life_time)));
+    }
   }
   const ike::IkeLifetimes& ike = c.ike_lifetimes;
   if (ike != ike::IkeLifetimes{})

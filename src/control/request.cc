@@ -1,5 +1,5 @@
 // See request.h. Field rules per command (docs/control.md):
-//   up, rekey          connection (required), child (optional)
+//   up, down, rekey    connection (required), child (optional)
 //   rekey              reauth (optional boolean; not with child)
 //   down               connection (required)
 //   list-sas, list-certs, stats,
@@ -36,7 +36,7 @@ bool takes_connection(Kind k) {
   return k == Kind::up || k == Kind::down || k == Kind::rekey;
 }
 bool takes_child(Kind k) {
-  return k == Kind::up || k == Kind::rekey;
+  return k == Kind::up || k == Kind::down || k == Kind::rekey;
 }
 
 Unexpected<Error> bad(std::string detail) {

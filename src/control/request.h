@@ -2,7 +2,7 @@
 // (docs/control.md):
 //
 //   {"command": "up", "connection": "site-b", "child": "net"}   "child" optional
-//   {"command": "down", "connection": "site-b"}
+//   {"command": "down", "connection": "site-b", "child": "net"} "child" optional
 //   {"command": "rekey", "connection": "site-b", "child": "net"} "child" optional
 //   {"command": "rekey", "connection": "site-b", "reauth": true} reauthenticate (no "child")
 //   {"command": "list-sas"}  {"command": "stats"}  {"command": "reload"}  {"command": "events"}
@@ -28,7 +28,7 @@ struct Request {
   enum class Kind : uint8_t { up, down, rekey, list_sas, stats, reload, events, list_certs };
   Kind kind = Kind::list_sas;
   std::string connection;  // up, down, rekey; empty otherwise
-  std::string child;       // up, rekey: optional (empty: the connection's children)
+  std::string child;       // up, down, rekey: optional (empty: the connection's children)
   bool reauth = false;     // rekey of the IKE SA: reauthenticate instead (swanctl --rekey --reauth)
 
   friend bool operator==(const Request&, const Request&) = default;

@@ -56,29 +56,46 @@ void Daemon::handle_up(io::ClientId client, const control::Request& request) {
     control_->send(client, control::error_line("ternd is shutting down"));
     return;
   }
-  for (const config::ConnectionSettings& c : config_.connections) {
-    if (c.engine->name != request.connection) continue;
-    if (!request.child.empty() && request.child != c.engine->child_name) {
-      control_->send(
-          client, control::error_line(fmt::format("connection '{}' has no child named '{}' (it has: {})",
-                                                  request.connection, request.child, c.engine->child_name)));
-      return;
-    }
-  }
   const Timestamp now = clock_.now();
   pending_ups_.push_back(
       PendingUp{client, control::UpTracker(request.connection, request.child), now + kUpTimeout});
-  Result<void> started = endpoint_->command(ike::Up{request.connection}, now);
+  // CONN/CHILD: that child on the IKE SAs that are up, or a new IKE SA
+  // making only it (ike::UpChild); CONN: a new IKE SA with every child.
+  Result<void> started = request.child.empty()
+                             ? endpoint_->command(ike::Up{request.connection}, now)
+                             : endpoint_->command(ike::UpChild{request.connection, request.child}, now);
   if (!started) {
     pending_ups_.pop_back();
     control_->send(client, control::error_line(started.error().detail));
     return;
   }
-  TERN_LOG(LogLevel::info, "ternd", "ternctl up {}: initiating", request.connection);
+  TERN_LOG(LogLevel::info, "ternd", "ternctl up {}{}{}: initiating", request.connection,
+           request.child.empty() ? "" : "/", request.child);
   run_effects();
 }
 
 void Daemon::handle_down(io::ClientId client, const control::Request& request) {
+  if (!request.child.empty()) {
+    size_t count = 0;
+    for (const ike::IkeSaStatus& sa : endpoint_->status()) {
+      if (sa.connection != request.connection || sa.state != ike::IkeSaState::established) continue;
+      for (const ike::ChildSa& child : sa.children)
+        count += child.name == request.child && !child.deleting ? 1 : 0;
+    }
+    Result<void> done = endpoint_->command(ike::DownChild{request.connection, request.child}, clock_.now());
+    if (!done) {
+      control_->send(client, control::error_line(done.error().detail));
+      return;
+    }
+    TERN_LOG(LogLevel::info, "ternd", "ternctl down {}/{}: deleting {} CHILD_SA(s)", request.connection,
+             request.child, count);
+    control_->send(client, control::ok_line(nlohmann::json{
+                               {"message", fmt::format("deleting {} CHILD_SA(s) of {}/{}", count,
+                                                       request.connection, request.child)},
+                               {"child_sas", count}}));
+    run_effects();
+    return;
+  }
   size_t count = 0;
   for (const ike::IkeSaStatus& sa : endpoint_->status()) count += sa.connection == request.connection ? 1 : 0;
   Result<void> done = endpoint_->command(ike::Down{request.connection}, clock_.now());

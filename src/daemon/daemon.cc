@@ -164,8 +164,11 @@ void Daemon::apply_start_actions(const std::vector<std::string>& names) {
 void Daemon::install_traps() {
   for (const config::ConnectionSettings& c : config_.connections) {
     if (c.start_action == config::StartAction::trap) {
-      data_plane_->add_trap(c.engine->name, c.engine->local_ts, c.engine->remote_ts, c.engine->remote,
-                            c.engine->mode);
+      // Traps are per connection, on the first child's selectors; the
+      // acquire brings the whole connection up (every child).
+      data_plane_->add_trap(c.engine->name, c.engine->children.front().local_ts,
+                            c.engine->children.front().remote_ts, c.engine->remote,
+                            c.engine->children.front().mode);
     }
   }
   // Traps of connections that are gone or no longer trap.
@@ -317,8 +320,9 @@ void Daemon::on_event(const ike::Event& event) {
   if (event.kind == ike::EventKind::dpd_action) {
     for (const config::ConnectionSettings& c : config_.connections) {
       if (c.engine->name == event.connection && c.engine->dpd_action == ike::DpdAction::trap)
-        data_plane_->add_trap(c.engine->name, c.engine->local_ts, c.engine->remote_ts, c.engine->remote,
-                              c.engine->mode);
+        data_plane_->add_trap(c.engine->name, c.engine->children.front().local_ts,
+                              c.engine->children.front().remote_ts, c.engine->remote,
+                              c.engine->children.front().mode);
     }
   }
   if (event.kind == ike::EventKind::ike_sa_destroyed) {

@@ -45,8 +45,8 @@ void Endpoint::expire_children(IkeSa& sa, Timestamp now) {
     child->hard_limit_reached = true;
     child->rekey_at.reset();
     ++counters_.child_hard_limits;
-    const std::string what =
-        fmt::format("life_time = {}", format_duration(sa.config->child_limits.life_time));
+    const std::string what = fmt::format(
+        "life_time = {}", format_duration(sa.config->child_or_first(child->name).limits.life_time));
     std::string reason = fmt::format("CHILD_SA lifetime reached ({})", what);
     if (!child->rekey_problem.empty()) reason += ", not rekeyed: " + child->rekey_problem;
     effects_.push_back(Event{EventKind::child_sa_limit, sa.id, sa.connection_name(),

@@ -26,21 +26,22 @@ std::optional<Timestamp> child_rekey_deadline(const ChildLimits& limits, crypto:
   return now + wait;
 }
 
-bool install_child(TaskContext& ctx, NewChild child, ByteView g_ir, ByteView Ni, ByteView Nr,
-                   Role exchange_role) {
+bool install_child(TaskContext& ctx, const ChildConfig& config, NewChild child, ByteView g_ir, ByteView Ni,
+                   ByteView Nr, Role exchange_role) {
   IkeSa& sa = ctx.sa;
   const EspSuite& suite = child.suite;
   Result<crypto::ChildSaKeys> keys = crypto::derive_child_sa_keys(
       *sa.prf, sa.keys->SK_d, g_ir, Ni, Nr, suite.encr, suite.encr_key_bits, suite.integ);
   if (!keys) {
-    ctx.event(EventKind::child_sa_failed, "CHILD_SA key derivation failed: " + keys.error().to_string());
+    ctx.event(EventKind::child_sa_failed,
+              "CHILD_SA " + config.name + " key derivation failed: " + keys.error().to_string());
     return false;
   }
   const bool i = exchange_role == Role::initiator;
   InstallChildSa install;
   install.ike_sa = sa.id;
   install.connection = sa.connection_name();
-  install.child = sa.config->child_name;
+  install.child = config.name;
   install.spi_in = child.spi_in;
   install.spi_out = child.spi_out;
   install.suite = suite;
@@ -55,7 +56,7 @@ bool install_child(TaskContext& ctx, NewChild child, ByteView g_ir, ByteView Ni,
   install.encap = sa.nat_detected();
   install.local = sa.local;
   install.remote = sa.remote;
-  install.limits = sa.config->child_limits;
+  install.limits = config.limits;
   install.defer_outbound = child.defer_outbound;
   ChildSa record;
   record.name = install.child;
@@ -66,9 +67,8 @@ bool install_child(TaskContext& ctx, NewChild child, ByteView g_ir, ByteView Ni,
   record.encap = install.encap;
   record.local_ts = std::move(child.local_ts);
   record.remote_ts = std::move(child.remote_ts);
-  record.rekey_at = child_rekey_deadline(sa.config->child_limits, ctx.random, ctx.now);
-  if (sa.config->child_limits.life_time > Duration::zero())
-    record.expire_at = ctx.now + sa.config->child_limits.life_time;
+  record.rekey_at = child_rekey_deadline(config.limits, ctx.random, ctx.now);
+  if (config.limits.life_time > Duration::zero()) record.expire_at = ctx.now + config.limits.life_time;
   sa.children.push_back(std::move(record));
   ++ctx.counters.child_sas_installed;
   ctx.event(EventKind::child_sa_installed,

@@ -1,8 +1,8 @@
-// Installing a new CHILD_SA, for child_create (IKE_AUTH) and child_rekey
-// (CREATE_CHILD_SA): KEYMAT = prf+(SK_d, [g^ir (new)] | Ni | Nr) (RFC 7296
+// Installing a new CHILD_SA, for child_create (IKE_AUTH), child_create_additional
+// and child_rekey (CREATE_CHILD_SA): KEYMAT = prf+(SK_d, [g^ir (new)] | Ni | Nr) (RFC 7296
 // §2.17), then an InstallChildSa effect, a child_sa_installed Event, and the
 // ChildSa on the IKE SA with its rekey deadline (rekey_time minus a random
-// jitter of up to rand_time; ConnectionConfig::child_limits) and its hard
+// jitter of up to rand_time; ChildConfig::limits) and its hard
 // deadline (expire_at: life_time after now; a rekey's successor gets its own).
 //
 // Who calls it: those two tasks, once both SPIs, the suite and the selectors
@@ -37,9 +37,10 @@ struct NewChild {
   bool defer_outbound = false;  // InstallChildSa::defer_outbound (the responder of a rekey)
 };
 
+// `config`: the connection's child it is an instance of (its name and limits).
 // `g_ir` empty: no PFS. `exchange_role`: our role in the exchange that made it.
-bool install_child(TaskContext& ctx, NewChild child, ByteView g_ir, ByteView Ni, ByteView Nr,
-                   Role exchange_role);
+bool install_child(TaskContext& ctx, const ChildConfig& config, NewChild child, ByteView g_ir, ByteView Ni,
+                   ByteView Nr, Role exchange_role);
 
 // When a CHILD_SA installed at `now` is to be rekeyed: rekey_time minus a
 // random jitter in [0, rand_time] (never before now); nullopt without rekey_time.

@@ -8,9 +8,22 @@
 
 namespace tern::ike {
 
-// Initiate an IKE SA (and its first CHILD_SA) for the named connection.
+// Initiate an IKE SA for the named connection: its first CHILD_SA in
+// IKE_AUTH, then each further child with its own CREATE_CHILD_SA (§1.3.1).
 struct Up {
   std::string connection;
+};
+
+// Bring up one child of the named connection (ternctl up CONN/CHILD): on
+// every established IKE SA of the connection that does not have it up, a
+// CREATE_CHILD_SA for it (tasks/child_create_additional.h). When the
+// connection has no established IKE SA, a new IKE SA is initiated that makes
+// only this child (in IKE_AUTH); when one is being set up, the child is added
+// to what it makes. Fails for an unknown connection or child, and when the
+// child is up on every established IKE SA already.
+struct UpChild {
+  std::string connection;
+  std::string child;
 };
 // Delete every IKE SA of the named connection (INFORMATIONAL Delete, §1.4.1).
 struct Down {
@@ -39,6 +52,6 @@ struct Reauth {
   std::string connection;
 };
 
-using Command = std::variant<Up, Down, DownChild, Rekey, Reauth>;
+using Command = std::variant<Up, UpChild, Down, DownChild, Rekey, Reauth>;
 
 }  // namespace tern::ike

@@ -66,6 +66,18 @@ std::string_view to_string(AuthKind kind) {
   return kind == AuthKind::pubkey ? "pubkey" : "psk";
 }
 
+const ChildConfig* ConnectionConfig::find_child(std::string_view child_name) const {
+  for (const ChildConfig& child : children) {
+    if (child.name == child_name) return &child;
+  }
+  return nullptr;
+}
+
+const ChildConfig& ConnectionConfig::child_or_first(std::string_view child_name) const {
+  const ChildConfig* child = find_child(child_name);
+  return child != nullptr ? *child : children.front();
+}
+
 std::string_view to_string(DpdAction action) {
   switch (action) {
     case DpdAction::clear: return "clear";

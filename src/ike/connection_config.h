@@ -1,5 +1,5 @@
 // The immutable configuration model the engine runs on: one ConnectionConfig
-// per [[connection]] (with its first child), and the Endpoint-wide settings.
+// per [[connection]] (with its children), and the Endpoint-wide settings.
 //
 // Who makes it: config/ will produce it from the TOML file (DESIGN.md);
 // tests build it by hand. The Endpoint keeps it as shared_ptr<const ...>: an
@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/bytes.h"
@@ -155,6 +156,18 @@ struct RetransmitConfig {
 enum class Fragmentation : uint8_t { no, accept, yes };
 std::string_view to_string(Fragmentation fragmentation);
 
+// One CHILD_SA of a connection ([[connection.child]]): its name (ternctl up
+// CONN/CHILD), ESP proposals in preference order, traffic selectors, mode
+// and lifetimes.
+struct ChildConfig {
+  std::string name = "child";
+  std::vector<EspSuite> esp_proposals;  // preference order
+  std::vector<wire::TrafficSelector> local_ts;
+  std::vector<wire::TrafficSelector> remote_ts;
+  ChildMode mode = ChildMode::tunnel;
+  ChildLimits limits;
+};
+
 struct ConnectionConfig {
   std::string name;
   Address local;                            // our address and IKE port (500)
@@ -187,13 +200,16 @@ struct ConnectionConfig {
   Fragmentation fragmentation = Fragmentation::yes;
   IkeLifetimes ike_lifetimes;
 
-  // The first CHILD_SA, made with IKE_AUTH.
-  std::string child_name = "child";
-  std::vector<EspSuite> esp_proposals;  // preference order
-  std::vector<wire::TrafficSelector> local_ts;
-  std::vector<wire::TrafficSelector> remote_ts;
-  ChildMode mode = ChildMode::tunnel;
-  ChildLimits child_limits;
+  // The connection's CHILD_SAs, in configuration order; never empty. An
+  // initiator makes the first in IKE_AUTH and each further one with its own
+  // CREATE_CHILD_SA (RFC 7296 §1.3.1, tasks/child_create_additional.h).
+  std::vector<ChildConfig> children{ChildConfig{}};
+
+  // The child named `name`; nullptr when the connection has none of that name.
+  const ChildConfig* find_child(std::string_view name) const;
+  // The child a CHILD_SA of this name runs with: find_child(name), or the
+  // first child when the name is unknown (never for SAs this config made).
+  const ChildConfig& child_or_first(std::string_view name) const;
 };
 
 struct EndpointConfig {

@@ -65,7 +65,7 @@ void Endpoint::on_dataplane_event(const DataplaneEvent& event, Timestamp now) {
 }
 
 void Endpoint::child_limit_reached(IkeSa& sa, ChildSa& child, const ChildLimitReached& limit, Timestamp now) {
-  const std::string what = what_was_reached(limit, sa.config->child_limits, child);
+  const std::string what = what_was_reached(limit, sa.config->child_or_first(child.name).limits, child);
   const std::string who =
       fmt::format("CHILD_SA {}/{} (SPI in 0x{:08x})", sa.connection_name(), child.name, child.spi_in);
   if (limit.limit == Limit::soft) {

@@ -8,6 +8,7 @@
 
 #include "ike/connection_select.h"
 #include "ike/task_factory.h"
+#include "ike/tasks/child_create_additional.h"
 #include "ike/tasks/child_delete.h"
 #include "ike/tasks/child_rekey.h"
 #include "ike/tasks/ike_delete.h"
@@ -153,7 +154,8 @@ IkeSa* Endpoint::create_responder_sa(const Address& local, const Address& remote
   return raw;
 }
 
-IkeSa& Endpoint::start_initiator(std::shared_ptr<const ConnectionConfig> connection, Timestamp now) {
+IkeSa& Endpoint::start_initiator(std::shared_ptr<const ConnectionConfig> connection, Timestamp now,
+                                 std::vector<std::string> children) {
   // §2.4: INITIAL_CONTACT only when no other IKE SA of ours is between these
   // identities (authenticated, or not yet but to the same peer address).
   const wire::IdPayload our_id = connection->local_id.payload();
@@ -168,6 +170,10 @@ IkeSa& Endpoint::start_initiator(std::shared_ptr<const ConnectionConfig> connect
   sa->spi_i = allocate_spi();
   sa->send_initial_contact = first_contact;
   sa->last_received = now;
+  if (children.empty()) {
+    for (const ChildConfig& child : connection->children) children.push_back(child.name);
+  }
+  sa->children_to_create = std::move(children);
   for (std::unique_ptr<Task>& task : ike_sa_setup_tasks(Role::initiator)) sa->tasks.queue(std::move(task));
   by_spi_[sa->spi_i] = id;
   IkeSa& ref = *sa;
@@ -217,11 +223,12 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
     reap(now);
     return {};
   }
+  if (const UpChild* up_child_cmd = std::get_if<UpChild>(&cmd)) return up_child(*up_child_cmd, now);
   if (const DownChild* down_child = std::get_if<DownChild>(&cmd)) {
     std::shared_ptr<const ConnectionConfig> connection = find_connection(down_child->connection);
     if (!connection)
       return fail(Errc::invalid_syntax, fmt::format("no connection named '{}'", down_child->connection));
-    if (connection->child_name != down_child->child)
+    if (connection->find_child(down_child->child) == nullptr)
       return fail(Errc::invalid_syntax, fmt::format("connection '{}' has no child named '{}'",
                                                     down_child->connection, down_child->child));
     for (auto& [id, sa] : sas_) {
@@ -258,7 +265,7 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
                         rekey->connection));
       return {};
     }
-    if (connection->child_name != rekey->child)
+    if (connection->find_child(rekey->child) == nullptr)
       return fail(Errc::invalid_syntax,
                   fmt::format("connection '{}' has no child named '{}'", rekey->connection, rekey->child));
     size_t started = 0;
@@ -310,6 +317,45 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
     } else if (sa->state != IkeSaState::deleting && sa->state != IkeSaState::rekeyed) {
       sa->die("deleted by local request before it was established");
     }
+  }
+  reap(now);
+  return {};
+}
+
+Result<void> Endpoint::up_child(const UpChild& up, Timestamp now) {
+  std::shared_ptr<const ConnectionConfig> connection = find_connection(up.connection);
+  if (!connection) return fail(Errc::invalid_syntax, fmt::format("no connection named '{}'", up.connection));
+  if (connection->find_child(up.child) == nullptr) {
+    std::string names;
+    for (const ChildConfig& child : connection->children) names += (names.empty() ? "" : ", ") + child.name;
+    return fail(Errc::invalid_syntax, fmt::format("connection '{}' has no child named '{}' (it has: {})",
+                                                  up.connection, up.child, names));
+  }
+  size_t established = 0, started = 0;
+  IkeSa* being_set_up = nullptr;
+  for (auto& [id, sa] : sas_) {
+    if (sa->connection_name() != up.connection) continue;
+    if ((sa->state == IkeSaState::created || sa->state == IkeSaState::init_done) && sa->is_initiator() &&
+        !sa->children_to_create.empty())
+      being_set_up = sa.get();
+    if (sa->state != IkeSaState::established || sa->successor || sa->replacement_pending) continue;
+    ++established;
+    if (sa->child_up(up.child)) continue;
+    ++started;
+    start_task(*sa, std::make_unique<ChildCreateAdditional>(up.child), now);
+  }
+  if (established == 0) {
+    if (being_set_up != nullptr) {
+      // Its IKE_AUTH (or a CREATE_CHILD_SA right after) makes the child too.
+      auto& wanted = being_set_up->children_to_create;
+      if (std::find(wanted.begin(), wanted.end(), up.child) == wanted.end()) wanted.push_back(up.child);
+    } else {
+      start_initiator(connection, now, {up.child});
+    }
+  } else if (started == 0) {
+    return fail(Errc::invalid_syntax,
+                fmt::format("CHILD_SA {}/{} is already up on every established IKE SA of {}", up.connection,
+                            up.child, up.connection));
   }
   reap(now);
   return {};

@@ -7,6 +7,7 @@
 //   endpoint.on_datagram(local, remote, bytes, now);   // io/: a UDP datagram arrived
 //   endpoint.on_timer(now);                            // io/: next_deadline() passed
 //   endpoint.command(Up{"site-b"}, now);               // control/: ternctl up site-b
+//   endpoint.command(UpChild{"site-b", "voip"}, now);  // one more CHILD_SA (§1.3.1)
 //   endpoint.command(DownChild{"site-b", "net"}, now); // delete one CHILD_SA
 //   endpoint.on_dataplane_event(ChildTrafficSeen{spi}, now);  // daemon: data plane poll
 //   for (Effect& e : endpoint.take_effects()) ...      // after each of the above
@@ -32,8 +33,17 @@
 // useful, a message_dropped Event. A request for an IKE SPI we do not know is
 // answered with N(INVALID_IKE_SPI) only within a rate limit (invalid_ike_spi.h);
 // unauthenticated messages never alter an SA. command() returns an Error
-// only for a connection (or child) name the config does not have. IKE SAs that fail die with a
+// for a connection (or child) name the config does not have, and when there
+// is nothing to do (UpChild of a child that is up, Rekey/Reauth with no IKE SA
+// to renew). IKE SAs that fail die with a
 // reason (Event ike_sa_destroyed), removing their CHILD_SAs (RemoveChildSa).
+//
+// Several CHILD_SAs per connection (RFC 7296 §1.3.1): Up makes a new IKE SA
+// with the connection's first child in IKE_AUTH and each further child with
+// its own CREATE_CHILD_SA (tasks/child_create_additional.h); UpChild makes one
+// child on the IKE SAs that are up (or a new IKE SA with only it); DownChild
+// deletes one. As responder, each requested CHILD_SA gets the first child of
+// the connection whose selectors narrow the peer's (child_select.h).
 //
 // Data plane events (on_dataplane_event, dataplane_input.cc): traffic seen
 // postpones the liveness check; a soft lifetime limit rekeys the child
@@ -165,7 +175,11 @@ class Endpoint : private IkeSaTable {
   IkeSa* handle_datagram(const Address& local, const Address& remote, ByteView bytes, Timestamp now);
   void answer_unknown_spi(const Address& local, const Address& remote, const wire::IkeHeader& header,
                           Timestamp now);
-  IkeSa& start_initiator(std::shared_ptr<const ConnectionConfig> connection, Timestamp now);
+  // A new IKE SA of `connection` that makes the children named in `children`
+  // (IkeSa::children_to_create); empty: every child of the connection.
+  IkeSa& start_initiator(std::shared_ptr<const ConnectionConfig> connection, Timestamp now,
+                         std::vector<std::string> children = {});
+  Result<void> up_child(const UpChild& up, Timestamp now);
   // §2.4: after `sa` was authenticated with INITIAL_CONTACT, older SAs between the same identities go.
   void apply_initial_contact(IkeSa& sa);
   void start_task(IkeSa& sa, std::unique_ptr<Task> task, Timestamp now);

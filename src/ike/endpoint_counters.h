@@ -24,12 +24,17 @@ struct EndpointCounters {
   uint64_t cookie_retries = 0;    // initiator: IKE_SA_INIT repeated with the responder's cookie
   uint64_t malformed_requests_answered = 0;     // authentic requests, bad inner payloads: N(INVALID_SYNTAX)
   uint64_t dropped_request_in_wrong_state = 0;  // e.g. IKE_AUTH twice, INFORMATIONAL before IKE_AUTH
-  uint64_t create_child_sa_refused = 0;         // CREATE_CHILD_SA answered with NO_ADDITIONAL_SAS
-  uint64_t invalid_spi_reported = 0;            // N(INVALID_SPI) received: the peer drops our ESP to an SPI
-  uint64_t delete_unknown_spi = 0;              // D(ESP) naming an SPI we have no CHILD_SA for (ignored)
-  uint64_t liveness_checks_sent = 0;            // DPD: empty INFORMATIONAL requests
-  uint64_t peers_not_responding = 0;            // established IKE SAs whose peer stopped answering
-  uint64_t initial_contact_replaced = 0;        // old IKE SAs deleted because of INITIAL_CONTACT
+  uint64_t create_child_sa_refused =
+      0;  // the peer's CREATE_CHILD_SA for a new CHILD_SA answered with an error
+  // Additional CHILD_SAs (tasks/child_create_additional.h, RFC 7296 §1.3.1)
+  uint64_t child_sas_additional_created = 0;  // ours that installed a new CHILD_SA
+  uint64_t child_sas_additional_failed = 0;   // ours the peer refused or answered unusably: nothing installed
+  uint64_t child_sas_additional_answered = 0;  // the peer's that we answered with a new CHILD_SA
+  uint64_t invalid_spi_reported = 0;           // N(INVALID_SPI) received: the peer drops our ESP to an SPI
+  uint64_t delete_unknown_spi = 0;             // D(ESP) naming an SPI we have no CHILD_SA for (ignored)
+  uint64_t liveness_checks_sent = 0;           // DPD: empty INFORMATIONAL requests
+  uint64_t peers_not_responding = 0;           // established IKE SAs whose peer stopped answering
+  uint64_t initial_contact_replaced = 0;       // old IKE SAs deleted because of INITIAL_CONTACT
   uint64_t retransmits_sent = 0;
   uint64_t cached_responses_sent = 0;
   uint64_t ike_sas_established = 0;

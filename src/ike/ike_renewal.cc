@@ -62,7 +62,15 @@ void Endpoint::start_reauth(IkeSa& sa, std::string_view why, Timestamp now) {
   if (sa.state != IkeSaState::established || sa.successor || sa.replacement_pending) return;
   sa.reauth_at.reset();
   ++counters_.ike_reauths_started;
-  IkeSa& next = start_initiator(sa.config, now);
+  // The new IKE SA makes again every child that is up here (in the
+  // connection's order; the first of them in IKE_AUTH), or the connection's
+  // first child when none is.
+  std::vector<std::string> children;
+  for (const ChildConfig& child : sa.config->children) {
+    if (sa.child_up(child.name)) children.push_back(child.name);
+  }
+  if (children.empty()) children.push_back(sa.config->children.front().name);
+  IkeSa& next = start_initiator(sa.config, now, std::move(children));
   sa.successor = next.id;
   reauthenticating_.push_back(sa.id);
   effects_.push_back(Event{EventKind::ike_sa_reauth, sa.id, sa.connection_name(),

@@ -21,6 +21,13 @@ ChildSa* IkeSa::find_child_by_spi_out(uint32_t spi) {
   return nullptr;
 }
 
+bool IkeSa::child_up(std::string_view name) const {
+  for (const ChildSa& c : children) {
+    if (c.name == name && !c.being_closed() && !c.rekeyed) return true;
+  }
+  return false;
+}
+
 std::optional<Timestamp> IkeSa::liveness_deadline() const {
   if (state != IkeSaState::established || config->dpd_delay <= Duration::zero()) return std::nullopt;
   if (tasks.request_outstanding() || tasks.has_pending_tasks()) return std::nullopt;

@@ -176,6 +176,14 @@ class IkeSa {
   std::string peer_auth_method;
 
   std::vector<ChildSa> children;
+  // Initiator, until IKE_AUTH completes: the connection's children (by name)
+  // this IKE SA is to make: the first in IKE_AUTH (child_create), each of the
+  // others with its own CREATE_CHILD_SA afterwards (child_create_additional).
+  // Set by the Endpoint: every child of the connection for `up CONN`, one for
+  // `up CONN/CHILD`, the children that were up for a reauthentication.
+  std::vector<std::string> children_to_create;
+  // Is a CHILD_SA of this name installed and not being deleted or replaced?
+  bool child_up(std::string_view name) const;
   // ESP SPIs the peer deleted that named no CHILD_SA of ours (the last few):
   // a Delete that overtook the answer to our rekey naming that SPI
   // (child_rekey then installs nothing; RFC 7296 §2.25.1).

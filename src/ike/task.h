@@ -52,7 +52,7 @@ enum class TaskType : uint8_t {
   child_rekey,
   ike_dpd,
   ike_rekey,
-  child_create_refused,
+  child_create_additional,
   malformed_request,
   invalid_spi_notice,
   other,  // tests' own tasks

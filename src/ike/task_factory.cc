@@ -2,7 +2,7 @@
 #include "ike/task_factory.h"
 
 #include "ike/tasks/child_create.h"
-#include "ike/tasks/child_create_refused.h"
+#include "ike/tasks/child_create_additional.h"
 #include "ike/tasks/child_delete.h"
 #include "ike/tasks/child_rekey.h"
 #include "ike/tasks/ike_auth.h"
@@ -42,7 +42,7 @@ std::vector<std::unique_ptr<Task>> responder_tasks_for(const IkeMessage& request
       // §1.3.2: SA with protocol IKE and no N(REKEY_SA) rekeys the IKE SA.
       tasks.push_back(std::make_unique<IkeRekey>(Role::responder));
     } else {
-      tasks.push_back(std::make_unique<ChildCreateRefused>());
+      tasks.push_back(std::make_unique<ChildCreateAdditional>());
     }
     return tasks;
   }

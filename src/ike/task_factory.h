@@ -18,8 +18,8 @@ std::vector<std::unique_ptr<Task>> ike_sa_setup_tasks(Role role);
 // The responder's tasks for a request outside the setup: INFORMATIONAL with
 // D(IKE) -> ike_delete; with D(ESP/AH) -> child_delete; CREATE_CHILD_SA with
 // N(REKEY_SA) -> child_rekey; CREATE_CHILD_SA whose SA offers protocol IKE ->
-// ike_rekey; any other CREATE_CHILD_SA (a new CHILD_SA) ->
-// child_create_refused (NO_ADDITIONAL_SAS); an authentic but malformed
+// ike_rekey; any other CREATE_CHILD_SA (a new CHILD_SA, §1.3.1) ->
+// child_create_additional; an authentic but malformed
 // request -> malformed_request alone; any other INFORMATIONAL gets an
 // empty answer (§1.4: that is also the answer to a liveness check).
 std::vector<std::unique_ptr<Task>> responder_tasks_for(const IkeMessage& request);

@@ -59,7 +59,8 @@
 // one that meets our Delete of it is answered TEMPORARY_FAILURE (§2.25.1),
 // and a Delete that overtakes a rekey's answer is remembered by SPI, so
 // whichever order they arrive in, both ends agree (tasks/child_rekey.h).
-// Other CREATE_CHILD_SA are refused with NO_ADDITIONAL_SAS, and a Delete of
+// A CREATE_CHILD_SA for a new CHILD_SA (tasks/child_create_additional.h)
+// makes a pair with fresh SPIs that no other request names, and a Delete of
 // the IKE SA ends everything, so requests below it need no answer.
 #pragma once
 

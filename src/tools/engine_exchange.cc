@@ -32,12 +32,12 @@ std::shared_ptr<const ike::ConnectionConfig> connection(const crypto::IkeSuite& 
   c->local_id = initiator ? id_i : id_r;
   c->remote_id = initiator ? id_r : id_i;
   c->psk = SecretBytes(as_bytes("tern-demo-psk"));
-  c->child_name = "net";
-  c->esp_proposals = {ike::EspSuite{}};  // aes128gcm16
+  c->children[0].name = "net";
+  c->children[0].esp_proposals = {ike::EspSuite{}};  // aes128gcm16
   auto net_i = wire::TrafficSelector::ipv4_range({192, 0, 2, 0}, {192, 0, 2, 255});
   auto net_r = wire::TrafficSelector::ipv4_range({203, 0, 113, 0}, {203, 0, 113, 255});
-  c->local_ts = {initiator ? net_i : net_r};
-  c->remote_ts = {initiator ? net_r : net_i};
+  c->children[0].local_ts = {initiator ? net_i : net_r};
+  c->children[0].remote_ts = {initiator ? net_r : net_i};
   return c;
 }
 

@@ -3,7 +3,7 @@
 // and one answer line (events: a stream of lines until interrupted).
 //
 //   ternctl [--socket PATH] up CONN[/CHILD] [--timeout S]
-//   ternctl down CONN | rekey [--reauth] CONN[/CHILD] | status | list-sas [--json]
+//   ternctl down CONN[/CHILD] | rekey [--reauth] CONN[/CHILD] | status | list-sas [--json]
 //   ternctl reload | stats [--json] | events [--json]
 //
 // The socket is --socket, else $TERN_CONTROL_SOCKET, else /run/tern/control.sock.
@@ -153,11 +153,12 @@ int main_with_args(int argc, char** argv) {
 
   std::string up_target, down_target, rekey_target;
   double up_timeout_s = 30;
-  CLI::App* up = app.add_subcommand("up", "initiate CONN (and its CHILD_SA) and wait for the outcome");
+  CLI::App* up = app.add_subcommand(
+      "up", "initiate CONN (and its CHILD_SAs), or one CHILD_SA of it, and wait for the outcome");
   up->add_option("CONN[/CHILD]", up_target, "connection, optionally /child")->required();
   up->add_option("--timeout", up_timeout_s, "seconds to wait for the outcome (default 30)");
-  CLI::App* down = app.add_subcommand("down", "delete every IKE SA of CONN");
-  down->add_option("CONN", down_target, "connection")->required();
+  CLI::App* down = app.add_subcommand("down", "delete every IKE SA of CONN, or one CHILD_SA of it");
+  down->add_option("CONN[/CHILD]", down_target, "connection, optionally /child")->required();
   CLI::App* rekey = app.add_subcommand("rekey", "rekey the IKE SA of CONN, or its CHILD_SA");
   rekey->add_option("CONN[/CHILD]", rekey_target, "connection, optionally /child")->required();
   bool rekey_reauth = false;
@@ -194,8 +195,8 @@ int main_with_args(int argc, char** argv) {
   }
   if (*down) {
     request.kind = Kind::down;
-    if (!parse_target(down_target, false, request))
-      return usage("down: expected CONN, got '" + down_target + "'");
+    if (!parse_target(down_target, true, request))
+      return usage("down: expected CONN or CONN/CHILD, got '" + down_target + "'");
   } else if (*rekey) {
     request.kind = Kind::rekey;
     if (!parse_target(rekey_target, true, request))

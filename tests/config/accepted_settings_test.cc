@@ -132,10 +132,10 @@ secret = "an IPv6 secret, long"
   EXPECT_EQ(c.local_id.to_string(), "ipv6:2001:db8::1");
   EXPECT_EQ(c.window_size, 1u);
   EXPECT_TRUE(c.force_encap);
-  EXPECT_EQ(c.mode, ike::ChildMode::transport);
-  ASSERT_EQ(c.remote_ts.size(), 1u);
-  EXPECT_EQ(c.remote_ts[0].type, wire::TsType::TS_IPV6_ADDR_RANGE);
-  EXPECT_EQ(c.remote_ts[0].ip_protocol, 6);
+  EXPECT_EQ(c.children[0].mode, ike::ChildMode::transport);
+  ASSERT_EQ(c.children[0].remote_ts.size(), 1u);
+  EXPECT_EQ(c.children[0].remote_ts[0].type, wire::TsType::TS_IPV6_ADDR_RANGE);
+  EXPECT_EQ(c.children[0].remote_ts[0].ip_protocol, 6);
   EXPECT_EQ(r->endpoint_config().natt_port, 1501);
 }
 
@@ -170,7 +170,7 @@ TEST(Settings, VolumeLifetimesReachTheEngineAndLifeKeysNeedNoWarning) {
                 "  name = \"net\"\n  life_bytes = 5000000\n  life_packets = 50\n  rekey_packets = 40\n");
   LoadResult r = load(child);
   ASSERT_TRUE(r.has_value());
-  const ike::ChildLimits& limits = r->connections[0].engine->child_limits;
+  const ike::ChildLimits& limits = r->connections[0].engine->children[0].limits;
   EXPECT_EQ(limits.life_bytes, 5000000u);
   EXPECT_EQ(limits.life_packets, 50u);
   EXPECT_EQ(limits.rekey_packets, 40u);
@@ -184,7 +184,7 @@ TEST(Settings, ChildRekeyTimeAndRandTimeReachTheEngineWithoutWarning) {
                 "  name = \"net\"\n  rekey_time = \"1h\"\n  rand_time = \"5m\"\n");
   LoadResult r = load(child);
   ASSERT_TRUE(r.has_value());
-  const ike::ChildLimits& limits = r->connections[0].engine->child_limits;
+  const ike::ChildLimits& limits = r->connections[0].engine->children[0].limits;
   EXPECT_EQ(limits.rekey_time, seconds(3600));
   EXPECT_EQ(limits.rand_time, seconds(300));
   EXPECT_TRUE(r->warnings.empty());
@@ -193,7 +193,7 @@ TEST(Settings, ChildRekeyTimeAndRandTimeReachTheEngineWithoutWarning) {
 TEST(Settings, WithoutVolumeLifetimesThereAreNoVolumeLimits) {
   LoadResult r = load(site_b(""));
   ASSERT_TRUE(r.has_value());
-  const ike::ChildLimits& limits = r->connections[0].engine->child_limits;
+  const ike::ChildLimits& limits = r->connections[0].engine->children[0].limits;
   EXPECT_EQ(limits.rekey_bytes, 0u);
   EXPECT_EQ(limits.life_bytes, 0u);
   EXPECT_EQ(limits.rekey_packets, 0u);

@@ -113,14 +113,15 @@ TEST(DesignExample, SiteBIsTheExactConnectionConfig) {
   EXPECT_EQ(c.dpd_action, ike::DpdAction::restart);
   EXPECT_EQ(c.window_size, 4u);  // not written: the engine's default
 
-  EXPECT_EQ(c.child_name, "net");
-  ASSERT_EQ(c.esp_proposals.size(), 1u);
-  EXPECT_EQ(c.esp_proposals[0], (ike::EspSuite{EncrId::AES_GCM_16, 128, IntegId::NONE, wire::EsnId::NO_ESN}));
-  ASSERT_EQ(c.local_ts.size(), 1u);
-  EXPECT_EQ(c.local_ts[0], wire::TrafficSelector::ipv4_range({10, 1, 0, 0}, {10, 1, 0, 255}));
-  ASSERT_EQ(c.remote_ts.size(), 1u);
-  EXPECT_EQ(c.remote_ts[0], wire::TrafficSelector::ipv4_range({10, 2, 0, 0}, {10, 2, 0, 255}));
-  EXPECT_EQ(c.mode, ike::ChildMode::tunnel);
+  EXPECT_EQ(c.children[0].name, "net");
+  ASSERT_EQ(c.children[0].esp_proposals.size(), 1u);
+  EXPECT_EQ(c.children[0].esp_proposals[0],
+            (ike::EspSuite{EncrId::AES_GCM_16, 128, IntegId::NONE, wire::EsnId::NO_ESN}));
+  ASSERT_EQ(c.children[0].local_ts.size(), 1u);
+  EXPECT_EQ(c.children[0].local_ts[0], wire::TrafficSelector::ipv4_range({10, 1, 0, 0}, {10, 1, 0, 255}));
+  ASSERT_EQ(c.children[0].remote_ts.size(), 1u);
+  EXPECT_EQ(c.children[0].remote_ts[0], wire::TrafficSelector::ipv4_range({10, 2, 0, 0}, {10, 2, 0, 255}));
+  EXPECT_EQ(c.children[0].mode, ike::ChildMode::tunnel);
 }
 
 TEST(DesignExample, WarnsAboutWhatThisBuildAcceptsButDoesNotDo) {
@@ -180,10 +181,12 @@ secret = "0x000102030405060708090a0b0c0d0e0f"
   EXPECT_EQ(c.dpd_delay, seconds(0));
   EXPECT_EQ(c.dpd_action, ike::DpdAction::clear);
   // Default ESP proposals: aes128gcm16, aes256gcm16; default selectors: the IKE addresses.
-  ASSERT_EQ(c.esp_proposals.size(), 2u);
-  EXPECT_EQ(c.esp_proposals[1].to_string(), "AES_GCM_16_256/NO_ESN");
-  EXPECT_EQ(c.local_ts, std::vector{wire::TrafficSelector::ipv4_range({192, 0, 2, 1}, {192, 0, 2, 1})});
-  EXPECT_EQ(c.remote_ts, std::vector{wire::TrafficSelector::ipv4_range({192, 0, 2, 2}, {192, 0, 2, 2})});
+  ASSERT_EQ(c.children[0].esp_proposals.size(), 2u);
+  EXPECT_EQ(c.children[0].esp_proposals[1].to_string(), "AES_GCM_16_256/NO_ESN");
+  EXPECT_EQ(c.children[0].local_ts,
+            std::vector{wire::TrafficSelector::ipv4_range({192, 0, 2, 1}, {192, 0, 2, 1})});
+  EXPECT_EQ(c.children[0].remote_ts,
+            std::vector{wire::TrafficSelector::ipv4_range({192, 0, 2, 2}, {192, 0, 2, 2})});
   EXPECT_EQ(r->connections[0].start_action, StartAction::none);
 }
 

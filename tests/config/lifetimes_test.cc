@@ -44,7 +44,7 @@ Loaded loaded(std::string_view ike, std::string_view child) {
   LoadResult r = load(conf(ike, child));
   EXPECT_TRUE(r.has_value()) << (r ? "" : ::testing::PrintToString(texts(r.error())));
   if (!r) return {};
-  return {r->connections[0].engine->ike_lifetimes, r->connections[0].engine->child_limits,
+  return {r->connections[0].engine->ike_lifetimes, r->connections[0].engine->children[0].limits,
           texts(r->warnings)};
 }
 

@@ -168,7 +168,7 @@ remote_addrs = ["192.0.2.3"]
       "at line 2)");
 }
 
-TEST(Mistakes, TwoChildrenAreRefusedUntilCreateChildSa) {
+TEST(Mistakes, TwoChildrenWithOneNameAreRefused) {
   Problem p = only_problem(R"([[connection]]
 name = "site-b"
 local_addrs = ["192.0.2.1"]
@@ -180,17 +180,17 @@ remote_addrs = ["192.0.2.2"]
   [[connection.child]]
   name = "net"
   [[connection.child]]
-  name = "dmz"
+  name = "net"
 
 [[secret]]
 type = "psk"
 ids = ["%any"]
 secret = "correct horse battery staple"
 )");
-  EXPECT_EQ(
-      p.to_string(),
-      "tern.toml:11:3: connection[0].child[1]: a second [[connection.child]]: this build makes exactly one "
-      "CHILD_SA per connection (the first, in IKE_AUTH; more arrive with CREATE_CHILD_SA)");
+  EXPECT_EQ(p.to_string(),
+            "tern.toml:12:10: connection[0].child[1].name: a second child named 'net' in connection "
+            "'site-b': child "
+            "names must be unique within a connection (ternctl up/down/rekey CONN/CHILD names one)");
 }
 
 TEST(Mistakes, AConnectionWithoutAChildIsRefused) {
@@ -212,7 +212,8 @@ secret = "correct horse battery staple"
   EXPECT_EQ(p.key, "connection[0].child");
   EXPECT_TRUE(contains(p.message,
                        "missing required key 'child' in [[connection]] (a [[connection.child]] with a "
-                       "name; this build makes exactly one CHILD_SA per connection, in IKE_AUTH)"));
+                       "name; the first child is made in IKE_AUTH, any further one with its own "
+                       "CREATE_CHILD_SA)"));
 }
 
 TEST(Mistakes, ADurationNeedsAUnit) {

@@ -176,7 +176,8 @@ TEST(ChildDelete, DownOfTheIkeSaRemovesItsChildrenWithTheReason) {
   EXPECT_EQ(net.log_b.removed[0].reason, "deleted by peer");
 }
 
-// A test task: CREATE_CHILD_SA asking for another CHILD_SA.
+// A test task: CREATE_CHILD_SA asking for another CHILD_SA, for selectors
+// (10.7.0.0/24 - 10.8.0.0/24) no child of B's connection covers.
 //   HDR, SK {SA, Ni, TSi, TSr}  -->
 class AskForAnotherChild final : public Task {
  public:
@@ -186,8 +187,8 @@ class AskForAnotherChild final : public Task {
   TaskStatus build(TaskContext& ctx, IkeMessage& msg) override {
     msg.add(wire::PayloadType::SA, wire::SaPayload{esp_proposals(std::vector{kEspAes128Gcm}, 0x12345678)});
     msg.add(wire::PayloadType::Nonce, wire::NoncePayload{ctx.random.bytes(32)});
-    msg.add(wire::PayloadType::TSi, wire::TsPayload{{subnet24(10, 1, 0)}});
-    msg.add(wire::PayloadType::TSr, wire::TsPayload{{subnet24(10, 2, 0)}});
+    msg.add(wire::PayloadType::TSi, wire::TsPayload{{subnet24(10, 7, 0)}});
+    msg.add(wire::PayloadType::TSr, wire::TsPayload{{subnet24(10, 8, 0)}});
     return TaskStatus::need_more;
   }
   TaskStatus process(TaskContext&, const IkeMessage& msg) override {
@@ -199,7 +200,7 @@ class AskForAnotherChild final : public Task {
   std::optional<IkeMessage>* answer_;
 };
 
-TEST(CreateChildSa, IsAnsweredWithNoAdditionalSasAndChangesNothing) {
+TEST(CreateChildSa, ForSelectorsNoChildCoversIsAnsweredTsUnacceptableAndChangesNothing) {
   TwoPeers net(config_a(), config_b());
   establish(net);
   std::optional<IkeMessage> answer;
@@ -209,13 +210,13 @@ TEST(CreateChildSa, IsAnsweredWithNoAdditionalSasAndChangesNothing) {
   ASSERT_EQ(wire::parse_message(net.wire.front().bytes)->header.exchange,
             wire::ExchangeType::CREATE_CHILD_SA);
   net.deliver_all();
-  // <--  HDR, SK {N(NO_ADDITIONAL_SAS)}
+  // <--  HDR, SK {N(TS_UNACCEPTABLE)}
   ASSERT_TRUE(answer.has_value());
   EXPECT_EQ(answer->exchange, wire::ExchangeType::CREATE_CHILD_SA);
   ASSERT_EQ(answer->payloads.size(), 1u);
-  EXPECT_NE(answer->find_notify(wire::NotifyType::NO_ADDITIONAL_SAS), nullptr);
+  EXPECT_NE(answer->find_notify(wire::NotifyType::TS_UNACCEPTABLE), nullptr);
   EXPECT_EQ(net.b.counters().create_child_sa_refused, 1u);
-  EXPECT_TRUE(net.log_b.has_event(EventKind::child_sa_failed, "NO_ADDITIONAL_SAS"));
+  EXPECT_TRUE(net.log_b.has_event(EventKind::child_sa_failed, "TS_UNACCEPTABLE"));
   EXPECT_EQ(net.log_b.installed.size(), 1u);
   EXPECT_EQ(net.only_sa(net.b)->children.size(), 1u);
   // The Message IDs stay in step: a child delete still works.

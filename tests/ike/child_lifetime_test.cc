@@ -35,14 +35,14 @@ EspSuite esp_with(KeGroup group) {
 }
 
 ConnectionConfig with_esp(ConnectionConfig c, std::vector<EspSuite> suites) {
-  c.esp_proposals = std::move(suites);
+  c.children[0].esp_proposals = std::move(suites);
   return c;
 }
 
 // A's child: rekey 60 s after it is installed (no jitter), deleted after 80 s.
 ConnectionConfig with_lifetimes(ConnectionConfig c) {
-  c.child_limits.rekey_time = seconds(60);
-  c.child_limits.life_time = seconds(80);
+  c.children[0].limits.rekey_time = seconds(60);
+  c.children[0].limits.life_time = seconds(80);
   return c;
 }
 
@@ -114,7 +114,7 @@ TEST(ChildLifetime, ARekeyBeforeLifeTimeKeepsTheTunnelAndTheSuccessorGetsItsOwnD
 
 TEST(ChildLifetime, WithoutRekeyTheChildIsDeletedAtLifeTimeAndTheIkeSaStays) {
   ConnectionConfig a = config_a();
-  a.child_limits.life_time = seconds(30);  // no rekey_time
+  a.children[0].limits.life_time = seconds(30);  // no rekey_time
   TwoPeers net(a, config_b());
   establish_one_child(net);
   const Timestamp start = net.now;

@@ -474,8 +474,8 @@ void run_scenario(const Scenario& s, Tally& tally) {
   ConnectionConfig cb = with_window(config_b(), s.window);
   if (s.rekey_time) {
     for (ConnectionConfig* c : {&ca, &cb}) {
-      c->child_limits.rekey_time = seconds(20);
-      c->child_limits.rand_time = seconds(10);
+      c->children[0].limits.rekey_time = seconds(20);
+      c->children[0].limits.rand_time = seconds(10);
     }
   }
   TwoPeers net(ca, cb, s.seed);

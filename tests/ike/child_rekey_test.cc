@@ -34,7 +34,7 @@ EspSuite esp_with(KeGroup group) {
 }
 
 ConnectionConfig with_esp(ConnectionConfig c, std::vector<EspSuite> suites) {
-  c.esp_proposals = std::move(suites);
+  c.children[0].esp_proposals = std::move(suites);
   return c;
 }
 
@@ -331,8 +331,8 @@ TEST(ChildRekey, RekeyTimeFiresWithinTheRandTimeJitter) {
   std::vector<Timestamp> deadlines;
   for (uint64_t seed = 1; seed <= 8; ++seed) {
     ConnectionConfig a = config_a();
-    a.child_limits.rekey_time = seconds(60);
-    a.child_limits.rand_time = seconds(10);
+    a.children[0].limits.rekey_time = seconds(60);
+    a.children[0].limits.rand_time = seconds(10);
     TwoPeers net(a, config_b(), seed);
     establish_one_child(net);
     const Timestamp installed_at = net.now;

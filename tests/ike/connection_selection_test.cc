@@ -13,7 +13,7 @@ namespace {
 ConnectionConfig b_variant(const char* name, const char* child) {
   ConnectionConfig c = config_b();
   c.name = name;
-  c.child_name = child;
+  c.children[0].name = child;
   return c;
 }
 

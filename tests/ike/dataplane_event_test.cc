@@ -20,7 +20,7 @@ using Limit = ChildLimitReached::Limit;
 using Cause = ChildLimitReached::Cause;
 
 ConnectionConfig with_limits(ConnectionConfig c) {
-  c.child_limits = ChildLimits{0, 0, 40, 50};  // rekey_packets = 40, life_packets = 50
+  c.children[0].limits = ChildLimits{0, 0, 40, 50};  // rekey_packets = 40, life_packets = 50
   return c;
 }
 

@@ -49,10 +49,10 @@ inline ConnectionConfig config_a() {
   c.local_id = Identity::rfc822("a@example.org");
   c.remote_id = Identity::fqdn("b.example.org");
   c.psk = SecretBytes(as_bytes("correct horse battery staple"));
-  c.child_name = "net";
-  c.esp_proposals = {kEspAes128Gcm};
-  c.local_ts = {subnet24(10, 1, 0)};
-  c.remote_ts = {subnet24(10, 2, 0)};
+  c.children[0].name = "net";
+  c.children[0].esp_proposals = {kEspAes128Gcm};
+  c.children[0].local_ts = {subnet24(10, 1, 0)};
+  c.children[0].remote_ts = {subnet24(10, 2, 0)};
   return c;
 }
 
@@ -63,8 +63,8 @@ inline ConnectionConfig config_b() {
   c.remote = kAddrA;
   c.local_id = Identity::fqdn("b.example.org");
   c.remote_id = Identity::rfc822("a@example.org");
-  c.local_ts = {subnet24(10, 2, 0)};
-  c.remote_ts = {subnet24(10, 1, 0)};
+  c.children[0].local_ts = {subnet24(10, 2, 0)};
+  c.children[0].remote_ts = {subnet24(10, 1, 0)};
   return c;
 }
 

@@ -99,7 +99,7 @@ class EverySuite : public ::testing::TestWithParam<SuiteCase> {};
 TEST_P(EverySuite, EstablishesWithMatchingChildSas) {
   ConnectionConfig a = config_a(), b = config_b();
   a.proposals = b.proposals = {GetParam().ike};
-  a.esp_proposals = b.esp_proposals = {GetParam().esp};
+  a.children[0].esp_proposals = b.children[0].esp_proposals = {GetParam().esp};
   TwoPeers net(a, b);
   net.up();
   net.deliver_all();
@@ -239,7 +239,7 @@ TEST(IkeSaSetup, ForceEncapFakesANatLikeStrongSwan) {
 
 TEST(IkeSaSetup, TransportModeOnlyWhenBothWantIt) {
   ConnectionConfig a = config_a(), b = config_b();
-  a.mode = ChildMode::transport;
+  a.children[0].mode = ChildMode::transport;
   {
     TwoPeers net(a, b);
     net.up();
@@ -247,7 +247,7 @@ TEST(IkeSaSetup, TransportModeOnlyWhenBothWantIt) {
     expect_matching_children(net.log_a, net.log_b);
     EXPECT_EQ(net.log_a.installed.front().mode, ChildMode::tunnel);
   }
-  b.mode = ChildMode::transport;
+  b.children[0].mode = ChildMode::transport;
   TwoPeers net(a, b);
   net.up();
   net.deliver_all();

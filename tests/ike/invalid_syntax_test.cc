@@ -120,7 +120,7 @@ TEST(InvalidSyntax, ACreateChildSaRequestWithoutItsNonceIsAnsweredAndTheSaStays)
   scratch.add_notify(wire::NotifyType::REKEY_SA);
   auto answer = request_from_a(net, wire::ExchangeType::CREATE_CHILD_SA, scratch.payloads);
   EXPECT_TRUE(only_notify(answer, wire::NotifyType::INVALID_SYNTAX));
-  EXPECT_EQ(net.b.counters().create_child_sa_refused, 0u);  // never reached child_create_refused
+  EXPECT_EQ(net.b.counters().create_child_sa_refused, 0u);  // never reached a CHILD_SA task
   EXPECT_EQ(net.b.counters().malformed_requests_answered, 1u);
   expect_sa_still_works(net);
 }

@@ -146,10 +146,11 @@ TEST(NegotiationFailure, InitiatorRejectsAResponderWithAnotherIdentity) {
 
 TEST(NegotiationFailure, TrafficSelectorsAreNarrowedToTheIntersection) {
   ConnectionConfig a = config_a(), b = config_b();
-  a.local_ts = {wire::TrafficSelector::ipv4_range({10, 1, 0, 0}, {10, 1, 255, 255})};  // 10.1.0.0/16
-  a.remote_ts = {wire::TrafficSelector::ipv4_range({10, 0, 0, 0}, {10, 255, 255, 255})};
-  b.local_ts = {subnet24(10, 2, 0), subnet24(10, 3, 0)};
-  b.remote_ts = {subnet24(10, 1, 7)};
+  a.children[0].local_ts = {
+      wire::TrafficSelector::ipv4_range({10, 1, 0, 0}, {10, 1, 255, 255})};  // 10.1.0.0/16
+  a.children[0].remote_ts = {wire::TrafficSelector::ipv4_range({10, 0, 0, 0}, {10, 255, 255, 255})};
+  b.children[0].local_ts = {subnet24(10, 2, 0), subnet24(10, 3, 0)};
+  b.children[0].remote_ts = {subnet24(10, 1, 7)};
   TwoPeers net(a, b);
   net.up();
   net.deliver_all();
@@ -161,7 +162,7 @@ TEST(NegotiationFailure, TrafficSelectorsAreNarrowedToTheIntersection) {
 
 TEST(NegotiationFailure, DisjointSelectorsAreTsUnacceptableButTheIkeSaStays) {
   ConnectionConfig b = config_b();
-  b.remote_ts = {subnet24(10, 9, 0)};
+  b.children[0].remote_ts = {subnet24(10, 9, 0)};
   TwoPeers net(config_a(), b);
   net.up();
   net.deliver_all();
@@ -176,7 +177,8 @@ TEST(NegotiationFailure, DisjointSelectorsAreTsUnacceptableButTheIkeSaStays) {
 
 TEST(NegotiationFailure, EspProposalMismatchFailsOnlyTheChild) {
   ConnectionConfig a = config_a(), b = config_b();
-  b.esp_proposals = {{wire::EncrId::AES_CBC, 128, wire::IntegId::HMAC_SHA2_256_128, wire::EsnId::NO_ESN}};
+  b.children[0].esp_proposals = {
+      {wire::EncrId::AES_CBC, 128, wire::IntegId::HMAC_SHA2_256_128, wire::EsnId::NO_ESN}};
   TwoPeers net(a, b);
   net.up();
   net.deliver_all();

@@ -57,7 +57,7 @@ TEST_P(StrongswanRequest, IsAnsweredWithTheProposalStrongswanChose) {
   c->local_id = Identity::rfc822(ref.text("id_r"));
   c->remote_id = Identity::rfc822(ref.text("id_i"));
   c->psk = SecretBytes(as_bytes(ref.text("psk")));
-  c->esp_proposals = {EspSuite{}};
+  c->children[0].esp_proposals = {EspSuite{}};
   crypto::SeededRandom random{1};
   Endpoint endpoint(EndpointConfig{{c}}, random);
 

@@ -148,8 +148,8 @@ TEST(TsNarrowingExchange, IdenticalConfigurationsAreNotNarrowed) {
 
 TEST(TsNarrowingExchange, AResponderAllowingMoreNeverWidensTheRequest) {
   ConnectionConfig b = config_b();
-  b.local_ts = {v4({0, 0, 0, 0}, 0)};
-  b.remote_ts = {v4({10, 0, 0, 0}, 8)};
+  b.children[0].local_ts = {v4({0, 0, 0, 0}, 0)};
+  b.children[0].remote_ts = {v4({10, 0, 0, 0}, 8)};
   TwoPeers net(config_a(), b);
   AuthExchange x;
   ASSERT_NO_FATAL_FAILURE(run_ike_auth(net, x));
@@ -160,10 +160,10 @@ TEST(TsNarrowingExchange, AResponderAllowingMoreNeverWidensTheRequest) {
 
 TEST(TsNarrowingExchange, AWideRequestIsNarrowedToTheResponderSubnets) {
   ConnectionConfig a = config_a(), b = config_b();
-  a.local_ts = {v4({10, 0, 0, 0}, 8)};
-  a.remote_ts = {v4({0, 0, 0, 0}, 0)};
-  b.remote_ts = {subnet24(10, 1, 0)};
-  b.local_ts = {subnet24(10, 2, 0)};
+  a.children[0].local_ts = {v4({10, 0, 0, 0}, 8)};
+  a.children[0].remote_ts = {v4({0, 0, 0, 0}, 0)};
+  b.children[0].remote_ts = {subnet24(10, 1, 0)};
+  b.children[0].local_ts = {subnet24(10, 2, 0)};
   TwoPeers net(a, b);
   AuthExchange x;
   ASSERT_NO_FATAL_FAILURE(run_ike_auth(net, x));
@@ -178,19 +178,20 @@ TEST(TsNarrowingExchange, AWideRequestIsNarrowedToTheResponderSubnets) {
 
 TEST(TsNarrowingExchange, SeveralSelectorsKeepOnlyTheNonEmptyIntersections) {
   ConnectionConfig a = config_a(), b = config_b();
-  a.local_ts = {v4({10, 1, 0, 0}, 16), v4({172, 16, 0, 0}, 16)};
-  a.remote_ts = {v4({10, 2, 0, 0}, 16), v4({192, 168, 0, 0}, 16)};
+  a.children[0].local_ts = {v4({10, 1, 0, 0}, 16), v4({172, 16, 0, 0}, 16)};
+  a.children[0].remote_ts = {v4({10, 2, 0, 0}, 16), v4({192, 168, 0, 0}, 16)};
   // B: two /24s inside A's 10.1/16, a range straddling the end of
   // 172.16/16, and 172.18/16 that A does not want at all.
-  b.remote_ts = {subnet24(10, 1, 3), subnet24(10, 1, 4),
-                 TrafficSelector::ipv4_range({172, 16, 255, 0}, {172, 17, 0, 255}), v4({172, 18, 0, 0}, 16)};
-  b.local_ts = {v4({10, 3, 0, 0}, 16), subnet24(192, 168, 1), subnet24(10, 2, 9)};
+  b.children[0].remote_ts = {subnet24(10, 1, 3), subnet24(10, 1, 4),
+                             TrafficSelector::ipv4_range({172, 16, 255, 0}, {172, 17, 0, 255}),
+                             v4({172, 18, 0, 0}, 16)};
+  b.children[0].local_ts = {v4({10, 3, 0, 0}, 16), subnet24(192, 168, 1), subnet24(10, 2, 9)};
   TwoPeers net(a, b);
   AuthExchange x;
   ASSERT_NO_FATAL_FAILURE(run_ike_auth(net, x));
   // HDR, SK {..., TSi(10.1/16, 172.16/16), TSr(10.2/16, 192.168/16)}  -->
-  EXPECT_EQ(ts_of(x.request, wire::PayloadType::TSi), a.local_ts);
-  EXPECT_EQ(ts_of(x.request, wire::PayloadType::TSr), a.remote_ts);
+  EXPECT_EQ(ts_of(x.request, wire::PayloadType::TSi), a.children[0].local_ts);
+  EXPECT_EQ(ts_of(x.request, wire::PayloadType::TSr), a.children[0].remote_ts);
   //   <--  HDR, SK {..., TSi(10.1.3/24, 10.1.4/24, 172.16.255/24), TSr(10.2.9/24, 192.168.1/24)}
   // in the order A asked for them; 172.18/16 and 10.3/16 meet nothing.
   expect_installed(net, x, {subnet24(10, 1, 3), subnet24(10, 1, 4), subnet24(172, 16, 255)},
@@ -199,8 +200,8 @@ TEST(TsNarrowingExchange, SeveralSelectorsKeepOnlyTheNonEmptyIntersections) {
 
 TEST(TsNarrowingExchange, AnyProtocolAndPortIsNarrowedToTcp443) {
   ConnectionConfig a = config_a(), b = config_b();  // A: any protocol, ports 0-65535
-  b.local_ts = {v4({10, 2, 0, 0}, 24, kTcp, 443, 443)};
-  b.remote_ts = {v4({10, 1, 0, 0}, 24, kTcp)};
+  b.children[0].local_ts = {v4({10, 2, 0, 0}, 24, kTcp, 443, 443)};
+  b.children[0].remote_ts = {v4({10, 1, 0, 0}, 24, kTcp)};
   TwoPeers net(a, b);
   AuthExchange x;
   ASSERT_NO_FATAL_FAILURE(run_ike_auth(net, x));
@@ -216,10 +217,10 @@ TEST(TsNarrowingExchange, AnyProtocolAndPortIsNarrowedToTcp443) {
 
 TEST(TsNarrowingExchange, PortRangesAreCutToTheirCommonPart) {
   ConnectionConfig a = config_a(), b = config_b();
-  a.local_ts = {v4({10, 1, 0, 0}, 24, kUdp)};
-  a.remote_ts = {v4({10, 2, 0, 0}, 24, kUdp, 1000, 2000)};
-  b.local_ts = {v4({10, 2, 0, 0}, 16, 0, 1500, 3000)};  // any protocol, ports 1500-3000
-  b.remote_ts = {v4({10, 1, 0, 0}, 24, kUdp, 0, 1023)};
+  a.children[0].local_ts = {v4({10, 1, 0, 0}, 24, kUdp)};
+  a.children[0].remote_ts = {v4({10, 2, 0, 0}, 24, kUdp, 1000, 2000)};
+  b.children[0].local_ts = {v4({10, 2, 0, 0}, 16, 0, 1500, 3000)};  // any protocol, ports 1500-3000
+  b.children[0].remote_ts = {v4({10, 1, 0, 0}, 24, kUdp, 0, 1023)};
   TwoPeers net(a, b);
   AuthExchange x;
   ASSERT_NO_FATAL_FAILURE(run_ike_auth(net, x));
@@ -230,10 +231,10 @@ TEST(TsNarrowingExchange, PortRangesAreCutToTheirCommonPart) {
 
 TEST(TsNarrowingExchange, Ipv6RangesAreNarrowed) {
   ConnectionConfig a = config_a(), b = config_b();
-  a.local_ts = {doc6()};       // 2001:db8::/32
-  a.remote_ts = {v6({}, 0)};   // ::/0
-  b.remote_ts = {doc6_48(1)};  // 2001:db8:1::/48
-  b.local_ts = {doc6_48(2)};   // 2001:db8:2::/48
+  a.children[0].local_ts = {doc6()};       // 2001:db8::/32
+  a.children[0].remote_ts = {v6({}, 0)};   // ::/0
+  b.children[0].remote_ts = {doc6_48(1)};  // 2001:db8:1::/48
+  b.children[0].local_ts = {doc6_48(2)};   // 2001:db8:2::/48
   TwoPeers net(a, b);
   AuthExchange x;
   ASSERT_NO_FATAL_FAILURE(run_ike_auth(net, x));
@@ -248,12 +249,12 @@ TEST(TsNarrowingExchange, Ipv6RangesAreNarrowed) {
 
 TEST(TsNarrowingExchange, MixedIpv4AndIpv6ListsAreNarrowedFamilyByFamily) {
   ConnectionConfig a = config_a(), b = config_b();
-  a.local_ts = {v4({10, 1, 0, 0}, 16), doc6_48(1)};
-  a.remote_ts = {v4({10, 2, 0, 0}, 16), doc6_48(2)};
+  a.children[0].local_ts = {v4({10, 1, 0, 0}, 16), doc6_48(1)};
+  a.children[0].remote_ts = {v4({10, 2, 0, 0}, 16), doc6_48(2)};
   // 2001:db8:1:5::/64 inside A's 2001:db8:1::/48.
   TrafficSelector net_1_5 = v6({0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x05}, 64);
-  b.remote_ts = {net_1_5, subnet24(10, 1, 0)};
-  b.local_ts = {doc6(), subnet24(10, 2, 0)};
+  b.children[0].remote_ts = {net_1_5, subnet24(10, 1, 0)};
+  b.children[0].local_ts = {doc6(), subnet24(10, 2, 0)};
   TwoPeers net(a, b);
   AuthExchange x;
   ASSERT_NO_FATAL_FAILURE(run_ike_auth(net, x));
@@ -264,8 +265,8 @@ TEST(TsNarrowingExchange, MixedIpv4AndIpv6ListsAreNarrowedFamilyByFamily) {
 
 TEST(TsNarrowingExchange, AnIpv4OnlyResponderDropsTheIpv6Selectors) {
   ConnectionConfig a = config_a(), b = config_b();
-  a.local_ts = {doc6_48(1), subnet24(10, 1, 0)};
-  a.remote_ts = {doc6_48(2), subnet24(10, 2, 0)};
+  a.children[0].local_ts = {doc6_48(1), subnet24(10, 1, 0)};
+  a.children[0].remote_ts = {doc6_48(2), subnet24(10, 2, 0)};
   TwoPeers net(a, b);  // B: 10.2.0.0/24 <-> 10.1.0.0/24 only
   AuthExchange x;
   ASSERT_NO_FATAL_FAILURE(run_ike_auth(net, x));
@@ -317,10 +318,10 @@ TEST(TsNarrowingExchange, NoIntersectionIsTsUnacceptableAndTheIkeSaStays) {
   for (const UnacceptableCase& c : cases) {
     SCOPED_TRACE(c.what);
     ConnectionConfig a = config_a(), b = config_b();
-    a.local_ts = c.a_local;
-    a.remote_ts = c.a_remote;
-    b.local_ts = c.b_local;
-    b.remote_ts = c.b_remote;
+    a.children[0].local_ts = c.a_local;
+    a.children[0].remote_ts = c.a_remote;
+    b.children[0].local_ts = c.b_local;
+    b.children[0].remote_ts = c.b_remote;
     TwoPeers net(a, b);
     AuthExchange x;
     ASSERT_NO_FATAL_FAILURE(run_ike_auth(net, x));
@@ -371,10 +372,10 @@ TEST(TsNarrowingExchange, TheInitiatorRefusesAnAnswerThatIsNotASubset) {
   for (const NotASubsetCase& c : cases) {
     SCOPED_TRACE(c.what);
     ConnectionConfig a = config_a(), b = config_b();
-    a.local_ts = {asked_tsi};
-    a.remote_ts = asked_tsr;
-    b.local_ts = a.remote_ts;
-    b.remote_ts = a.local_ts;
+    a.children[0].local_ts = {asked_tsi};
+    a.children[0].remote_ts = asked_tsr;
+    b.children[0].local_ts = a.children[0].remote_ts;
+    b.children[0].remote_ts = a.children[0].local_ts;
     TwoPeers net(a, b);
     net.up();
     ASSERT_TRUE(net.deliver_one());  // IKE_SA_INIT
@@ -410,8 +411,8 @@ TEST(TsNarrowingExchange, TheInitiatorAcceptsANarrowerAnswerThanTheResponderConf
   // A narrowed answer that is a subset is fine whatever produced it: here B's
   // answer is cut down further on the wire, to one host and one port.
   ConnectionConfig a = config_a(), b = config_b();
-  a.local_ts = {v4({10, 0, 0, 0}, 8)};
-  a.remote_ts = {v4({0, 0, 0, 0}, 0)};
+  a.children[0].local_ts = {v4({10, 0, 0, 0}, 8)};
+  a.children[0].remote_ts = {v4({0, 0, 0, 0}, 0)};
   TwoPeers net(a, b);
   net.up();
   ASSERT_TRUE(net.deliver_one());

@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 
 #include "ike/child_install.h"
+#include "ike/child_select.h"
 #include "ike/ike_sa.h"
 #include "ike/pfs_diagnosis.h"
+#include "ike/tasks/child_create_additional.h"
 #include "ike/tasks/child_delete.h"
 #include "ike/ts_narrowing.h"
 
@@ -31,20 +33,16 @@ std::vector<wire::Proposal> without_ke(const std::vector<wire::Proposal>& propos
   return out;
 }
 
-std::string selectors_text(const std::vector<wire::TrafficSelector>& list) {
-  std::string out;
-  for (const auto& ts : list) out += (out.empty() ? "" : ", ") + ts.to_string();
-  return out;
-}
-
 }  // namespace
 
 TaskStatus ChildCreate::build(TaskContext& ctx, IkeMessage& msg) {
   if (msg.exchange == ExchangeType::IKE_SA_INIT) return TaskStatus::need_more;
   if (msg.exchange != ExchangeType::IKE_AUTH) return TaskStatus::done;
   IkeSa& sa = ctx.sa;
-  const ConnectionConfig& config = *sa.config;
   if (initiator()) {
+    const ChildConfig& config = sa.config->child_or_first(
+        sa.children_to_create.empty() ? std::string_view{} : std::string_view{sa.children_to_create.front()});
+    child_name_ = config.name;
     spi_in_ = allocate_esp_spi(ctx.random);
     msg.add(PayloadType::SA, wire::SaPayload{esp_proposals(without_pfs(config.esp_proposals), spi_in_)});
     msg.add(PayloadType::TSi, wire::TsPayload{config.local_ts});
@@ -63,7 +61,7 @@ TaskStatus ChildCreate::build(TaskContext& ctx, IkeMessage& msg) {
   msg.add(PayloadType::TSr, wire::TsPayload{tsr_});
   if (mode_ == ChildMode::transport) msg.add_notify(NotifyType::USE_TRANSPORT_MODE);
   // The responder's local selectors are TSr, the remote ones TSi.
-  install(ctx, selected_->suite, tsr_, tsi_, mode_);
+  install(ctx, *child_, selected_->suite, tsr_, tsi_, mode_);
   return TaskStatus::done;
 }
 
@@ -73,6 +71,7 @@ TaskStatus ChildCreate::process(TaskContext& ctx, const IkeMessage& msg) {
   if (ctx.sa.state == IkeSaState::dead) return TaskStatus::done;  // authentication failed
   if (initiator()) {
     process_response(ctx, msg);
+    if (ctx.sa.state == IkeSaState::established) queue_additional_children(ctx);
     return TaskStatus::done;
   }
   process_request(ctx, msg);
@@ -80,47 +79,51 @@ TaskStatus ChildCreate::process(TaskContext& ctx, const IkeMessage& msg) {
 }
 
 void ChildCreate::process_request(TaskContext& ctx, const IkeMessage& msg) {
-  const ConnectionConfig& config = *ctx.sa.config;
+  const ConnectionConfig& connection = *ctx.sa.config;
   const auto* sa_payload = msg.find<wire::SaPayload>(PayloadType::SA);
   const auto* tsi = msg.find<wire::TsPayload>(PayloadType::TSi);
   const auto* tsr = msg.find<wire::TsPayload>(PayloadType::TSr);
   if (sa_payload == nullptr || tsi == nullptr || tsr == nullptr) return;  // childless (RFC 6023)
   requested_ = true;
+  // Which of the connection's children the peer asks for: the first whose
+  // selectors narrow the peer's to something (child_select.h).
+  std::optional<ChildMatch> match = select_child_config(connection, tsi->selectors, tsr->selectors);
+  const ChildConfig& config = match ? *match->config : connection.children.front();
+  child_ = &config;
   const std::vector<EspSuite> suites = without_pfs(config.esp_proposals);
   // A peer that lists its PFS groups here (§1.2 says it should not) tells us
   // whether the first rekey can agree (pfs_diagnosis.h); the groups play no
   // part in this selection, as IKE_AUTH has no KE.
-  pfs_warning_ =
-      predict_pfs_mismatch(sa_payload->proposals, config.esp_proposals,
-                           wire::ip_address_to_string(ctx.sa.remote.ip_bytes()), config.child_name);
+  pfs_warning_ = predict_pfs_mismatch(sa_payload->proposals, config.esp_proposals,
+                                      wire::ip_address_to_string(ctx.sa.remote.ip_bytes()), config.name);
   selected_ = select_esp_proposal(without_ke(sa_payload->proposals), suites);
   if (!selected_ || !spi_from(selected_->peer_spi)) {
     error_ = NotifyType::NO_PROPOSAL_CHOSEN;
     ctx.event(EventKind::child_sa_failed,
-              fmt::format("CHILD_SA {}: no acceptable ESP proposal (NO_PROPOSAL_CHOSEN): {}",
-                          config.child_name, explain_esp_mismatch(sa_payload->proposals, suites)));
+              fmt::format("CHILD_SA {}: no acceptable ESP proposal (NO_PROPOSAL_CHOSEN): {}", config.name,
+                          explain_esp_mismatch(sa_payload->proposals, suites)));
     return;
   }
   spi_out_ = *spi_from(selected_->peer_spi);
-  tsi_ = narrow(tsi->selectors, config.remote_ts);
-  tsr_ = narrow(tsr->selectors, config.local_ts);
-  if (tsi_.empty() || tsr_.empty()) {
+  if (!match) {
     error_ = NotifyType::TS_UNACCEPTABLE;
     ctx.event(
         EventKind::child_sa_failed,
         fmt::format("CHILD_SA {}: traffic selectors unacceptable (TS_UNACCEPTABLE): peer asked TSi {} TSr {}",
-                    config.child_name, selectors_text(tsi->selectors), selectors_text(tsr->selectors)));
+                    config.name, selectors_text(tsi->selectors), selectors_text(tsr->selectors)));
     return;
   }
+  tsi_ = std::move(match->tsi);
+  tsr_ = std::move(match->tsr);
   mode_ = (msg.find_notify(NotifyType::USE_TRANSPORT_MODE) != nullptr && config.mode == ChildMode::transport)
               ? ChildMode::transport
               : ChildMode::tunnel;
 }
 
 void ChildCreate::process_response(TaskContext& ctx, const IkeMessage& msg) {
-  const ConnectionConfig& config = *ctx.sa.config;
+  const ChildConfig& config = ctx.sa.config->child_or_first(child_name_);
   auto failed = [&](std::string why) {
-    ctx.event(EventKind::child_sa_failed, fmt::format("CHILD_SA {}: {}", config.child_name, why));
+    ctx.event(EventKind::child_sa_failed, fmt::format("CHILD_SA {}: {}", config.name, why));
   };
   if (const wire::NotifyPayload* n = msg.find_error_notify()) {
     return failed(fmt::format("rejected by peer: {}", wire::to_string(n->type)));
@@ -138,9 +141,8 @@ void ChildCreate::process_response(TaskContext& ctx, const IkeMessage& msg) {
   };
   // A KE transform in the answer (which §1.2 says should not be there) plays
   // no part in the check, but tells us the responder's PFS group.
-  pfs_warning_ =
-      predict_pfs_mismatch(sa_payload->proposals, config.esp_proposals,
-                           wire::ip_address_to_string(ctx.sa.remote.ip_bytes()), config.child_name);
+  pfs_warning_ = predict_pfs_mismatch(sa_payload->proposals, config.esp_proposals,
+                                      wire::ip_address_to_string(ctx.sa.remote.ip_bytes()), config.name);
   std::optional<Selection<EspSuite>> chosen =
       check_esp_answer(wire::SaPayload{without_ke(sa_payload->proposals)}, without_pfs(config.esp_proposals));
   if (!chosen || !spi_from(chosen->peer_spi))
@@ -153,10 +155,18 @@ void ChildCreate::process_response(TaskContext& ctx, const IkeMessage& msg) {
   ChildMode mode = (config.mode == ChildMode::transport && msg.find_notify(NotifyType::USE_TRANSPORT_MODE))
                        ? ChildMode::transport
                        : ChildMode::tunnel;
-  install(ctx, chosen->suite, tsi->selectors, tsr->selectors, mode);
+  install(ctx, config, chosen->suite, tsi->selectors, tsr->selectors, mode);
 }
 
-void ChildCreate::install(TaskContext& ctx, const EspSuite& suite,
+void ChildCreate::queue_additional_children(TaskContext& ctx) {
+  IkeSa& sa = ctx.sa;
+  // §1.3.1: each further child of the connection with its own CREATE_CHILD_SA.
+  for (size_t i = 1; i < sa.children_to_create.size(); ++i)
+    sa.tasks.queue(std::make_unique<ChildCreateAdditional>(sa.children_to_create[i]));
+  sa.children_to_create.clear();
+}
+
+void ChildCreate::install(TaskContext& ctx, const ChildConfig& config, const EspSuite& suite,
                           std::vector<wire::TrafficSelector> local_ts,
                           std::vector<wire::TrafficSelector> remote_ts, ChildMode mode) {
   const IkeSa& sa = ctx.sa;
@@ -165,7 +175,7 @@ void ChildCreate::install(TaskContext& ctx, const EspSuite& suite,
   // one keeps our traffic until the initiator uses the new one (effects.h).
   const bool defer_outbound = sa.role == Role::responder;
   if (install_child(
-          ctx,
+          ctx, config,
           NewChild{spi_in_, spi_out_, suite, std::move(local_ts), std::move(remote_ts), mode, defer_outbound},
           {}, sa.nonce_i, sa.nonce_r, sa.role))
     warn_pfs_mismatch(ctx, spi_in_, pfs_warning_);

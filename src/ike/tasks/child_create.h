@@ -4,6 +4,12 @@
 //   HDR, SK {IDi, AUTH, SAi2, TSi, TSr, [N(USE_TRANSPORT_MODE)]}  -->
 //                <--  HDR, SK {IDr, AUTH, SAr2, TSi, TSr, [N(USE_TRANSPORT_MODE)]}
 //
+// Which child: the initiator makes the first of IkeSa::children_to_create
+// (the connection's first child unless a command asked for another) and,
+// once the IKE SA is established, queues child_create_additional for the
+// rest. The responder takes the first child of its connection whose
+// selectors narrow the peer's TSi/TSr to something (child_select.h).
+//
 // Initiator: offers the configured ESP suites (without their PFS groups:
 // IKE_AUTH has no KE, proposal.h without_pfs) with a fresh inbound SPI, TSi =
 // local_ts, TSr = remote_ts; accepts an answer that is one of its suites and
@@ -41,9 +47,15 @@ class ChildCreate final : public Task {
  private:
   void process_request(TaskContext& ctx, const IkeMessage& msg);
   void process_response(TaskContext& ctx, const IkeMessage& msg);
-  void install(TaskContext& ctx, const EspSuite& suite, std::vector<wire::TrafficSelector> local_ts,
-               std::vector<wire::TrafficSelector> remote_ts, ChildMode mode);
+  // Initiator, once IKE_AUTH established the IKE SA: one
+  // child_create_additional per further child in IkeSa::children_to_create.
+  void queue_additional_children(TaskContext& ctx);
+  void install(TaskContext& ctx, const ChildConfig& config, const EspSuite& suite,
+               std::vector<wire::TrafficSelector> local_ts, std::vector<wire::TrafficSelector> remote_ts,
+               ChildMode mode);
 
+  std::string child_name_;              // initiator: the child it asked for
+  const ChildConfig* child_ = nullptr;  // responder: the child the peer's selectors chose
   uint32_t spi_in_ = 0;
   uint32_t spi_out_ = 0;
   bool requested_ = false;  // responder: the request carried SAi2/TSi/TSr

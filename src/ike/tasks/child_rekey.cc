@@ -34,7 +34,7 @@ std::optional<uint32_t> spi_from(const Bytes& bytes) {
 }
 
 // The group for KEi: the one the peer asked for, else the first suite's.
-wire::KeGroup request_group(const ConnectionConfig& config, std::optional<wire::KeGroup> retry) {
+wire::KeGroup request_group(const ChildConfig& config, std::optional<wire::KeGroup> retry) {
   if (retry) return *retry;
   return config.esp_proposals.empty() ? wire::KeGroup::NONE : config.esp_proposals.front().ke;
 }
@@ -53,12 +53,17 @@ TaskStatus ChildRekey::process(TaskContext& ctx, const IkeMessage& msg) {
   return TaskStatus::need_more;
 }
 
+const ChildConfig& ChildRekey::child_config(const TaskContext& ctx) const {
+  return ctx.sa.config->child_or_first(child_name_);
+}
+
 // --- initiator ---------------------------------------------------------------
 
 TaskStatus ChildRekey::build_request(TaskContext& ctx, IkeMessage& msg) {
   IkeSa& sa = ctx.sa;
-  const ConnectionConfig& config = *sa.config;
   ChildSa* old = sa.find_child_by_spi_in(old_spi_in_);
+  if (old != nullptr) child_name_ = old->name;
+  const ChildConfig& config = child_config(ctx);
   if (old == nullptr || old->being_closed() || old->rekeyed || config.esp_proposals.empty()) {
     // Gone, going or already replaced (the peer's rekey of it was answered,
     // §2.25.1) while this waited for its turn behind the window: CREATE_CHILD_SA
@@ -109,7 +114,7 @@ TaskStatus ChildRekey::give_up(TaskContext& ctx, std::string why) {
   ++ctx.counters.child_rekeys_failed;
   ctx.event(EventKind::child_sa_rekey_failed,
             fmt::format("rekeying CHILD_SA {} (SPI in 0x{:08x}) failed: {}; the old CHILD_SA stays in use",
-                        sa.config->child_name, old_spi_in_, why));
+                        child_name_, old_spi_in_, why));
   return TaskStatus::done;
 }
 
@@ -122,7 +127,7 @@ TaskStatus ChildRekey::refused_over_pfs(TaskContext& ctx, const std::string& pro
 
 TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg) {
   IkeSa& sa = ctx.sa;
-  const ConnectionConfig& config = *sa.config;
+  const ChildConfig& config = child_config(ctx);
   const std::string peer = wire::ip_address_to_string(sa.remote.ip_bytes());
   if (const wire::NotifyPayload* n = msg.find_notify(NotifyType::INVALID_KE_PAYLOAD)) {
     if (n->data.size() != 2) return give_up(ctx, "peer answered INVALID_KE_PAYLOAD without a group");
@@ -135,15 +140,15 @@ TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg)
       ctx.event(EventKind::invalid_ke_retry,
                 fmt::format("peer {} asked for the PFS group {} for child {} (INVALID_KE_PAYLOAD); retrying "
                             "the rekey with it",
-                            peer, group_keyword(wanted), config.child_name));
+                            peer, group_keyword(wanted), config.name));
       return TaskStatus::need_more;  // build_request again, in a new exchange
     }
     return refused_over_pfs(
         ctx, sent == wire::KeGroup::NONE
                  ? fmt::format("peer {} requires the PFS group {} for child {}; we allow no PFS", peer,
-                               group_keyword(wanted), config.child_name)
+                               group_keyword(wanted), config.name)
                  : fmt::format("peer {} refused the PFS group {} for child {}; it accepts: {}", peer,
-                               group_keyword(sent), config.child_name, group_keyword(wanted)));
+                               group_keyword(sent), config.name, group_keyword(wanted)));
   }
   if (msg.find_notify(NotifyType::TEMPORARY_FAILURE) != nullptr) {
     // §2.25.1: the peer is closing this child (its Delete is under way, or it
@@ -165,7 +170,7 @@ TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg)
     ctx.event(EventKind::child_sa_rekey_failed,
               fmt::format("rekeying CHILD_SA {} (SPI in 0x{:08x}): peer {} answered TEMPORARY_FAILURE (it is "
                           "deleting or replacing it, RFC 7296 §2.25.1); {}",
-                          config.child_name, old_spi_in_, peer, next));
+                          config.name, old_spi_in_, peer, next));
     return TaskStatus::done;
   }
   if (const wire::NotifyPayload* n = msg.find_error_notify()) {
@@ -179,11 +184,11 @@ TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg)
               ? fmt::format("peer {} answered NO_PROPOSAL_CHOSEN to a rekey without PFS for child {}, "
                             "although it accepted the same ESP algorithms when the CHILD_SA was made: it "
                             "wants a PFS group, and we allow none",
-                            peer, config.child_name)
+                            peer, config.name)
               : fmt::format("peer {} answered NO_PROPOSAL_CHOSEN to the PFS group {} for child {}, "
                             "although it accepted the same ESP algorithms without PFS when the CHILD_SA "
                             "was made: it wants another PFS group, or none (we allow: {})",
-                            peer, group_keyword(sent), config.child_name,
+                            peer, group_keyword(sent), config.name,
                             pfs_groups_text(pfs_groups(config.esp_proposals))));
     }
     std::string why = fmt::format("peer {} answered {}", peer, wire::to_string(n->type));
@@ -234,7 +239,7 @@ TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg)
         EventKind::child_sa_rekey_failed,
         fmt::format("rekeying CHILD_SA {}: the peer deleted the new CHILD_SA (its SPI {:08x}) before its "
                     "answer arrived; nothing installed",
-                    config.child_name, *spi_out));
+                    config.name, *spi_out));
     return TaskStatus::done;
   }
   if (old == nullptr || old->closing) {
@@ -244,11 +249,11 @@ TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg)
     // its half (we never install ours).
     sa.tasks.queue(ChildDelete::refused(new_spi_in_));
     ++ctx.counters.child_rekeys_failed;
-    ctx.event(EventKind::child_sa_rekey_failed,
-              fmt::format("rekeying CHILD_SA {}: the old CHILD_SA was {} meanwhile; the new one (SPI in "
-                          "0x{:08x}) is deleted too",
-                          config.child_name, old == nullptr ? "deleted by the peer" : "being deleted here",
-                          new_spi_in_));
+    ctx.event(
+        EventKind::child_sa_rekey_failed,
+        fmt::format("rekeying CHILD_SA {}: the old CHILD_SA was {} meanwhile; the new one (SPI in "
+                    "0x{:08x}) is deleted too",
+                    config.name, old == nullptr ? "deleted by the peer" : "being deleted here", new_spi_in_));
     return TaskStatus::done;
   }
   nonce_r_ = nonce->data;
@@ -263,7 +268,7 @@ TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg)
       old->peer_rekey && redundant_rekey(RekeyExchange{nonce_i_, nonce_r_, new_spi_in_}, *old->peer_rekey,
                                          sa.role) == RedundantRekey::ours;
   if (!install_child(
-          ctx,
+          ctx, config,
           NewChild{new_spi_in_, *spi_out, chosen->suite, tsi->selectors, tsr->selectors, mode, redundant},
           g_ir.view(), nonce_i_, nonce_r_, Role::initiator)) {
     sa.tasks.queue(ChildDelete::refused(new_spi_in_));
@@ -345,13 +350,14 @@ TaskStatus ChildRekey::resolve_collision(TaskContext& ctx, ChildSa& old, uint32_
 void ChildRekey::refuse(TaskContext& ctx, NotifyType type, Bytes data, std::string why) {
   error_ = wire::NotifyPayload{wire::ProtocolId::NONE, {}, type, std::move(data)};
   ++ctx.counters.child_rekeys_refused;
-  ctx.event(EventKind::child_sa_failed, fmt::format("peer's rekey of CHILD_SA {} refused ({}): {}",
-                                                    ctx.sa.config->child_name, wire::to_string(type), why));
+  ctx.event(
+      EventKind::child_sa_failed,
+      fmt::format("peer's rekey of CHILD_SA {} refused ({}): {}",
+                  child_name_.empty() ? std::string("(unknown)") : child_name_, wire::to_string(type), why));
 }
 
 void ChildRekey::process_request(TaskContext& ctx, const IkeMessage& msg) {
   IkeSa& sa = ctx.sa;
-  const ConnectionConfig& config = *sa.config;
   if (sa.replacement_pending) {
     // The CHILD_SAs are still on the IKE SA this one may replace (ike_rekey.h).
     refuse(ctx, NotifyType::TEMPORARY_FAILURE, {},
@@ -384,6 +390,8 @@ void ChildRekey::process_request(TaskContext& ctx, const IkeMessage& msg) {
   // collision is decided when our own exchange completes (§2.8.1).
   collision_ = old->rekeying;
   old_spi_in_ = old->spi_in;
+  child_name_ = old->name;
+  const ChildConfig& config = child_config(ctx);
   const auto* sa_payload = msg.find<wire::SaPayload>(PayloadType::SA);
   const auto* nonce = msg.find<wire::NoncePayload>(PayloadType::Nonce);
   const auto* tsi = msg.find<wire::TsPayload>(PayloadType::TSi);
@@ -396,7 +404,7 @@ void ChildRekey::process_request(TaskContext& ctx, const IkeMessage& msg) {
   if (!selected_ || !spi_from(selected_->peer_spi)) {
     if (std::optional<std::string> pfs =
             disjoint_pfs_groups(sa_payload->proposals, config.esp_proposals,
-                                wire::ip_address_to_string(sa.remote.ip_bytes()), config.child_name, true)) {
+                                wire::ip_address_to_string(sa.remote.ip_bytes()), config.name, true)) {
       note_peer_rekey_refused_over_pfs(ctx, *old, *pfs + "; its rekeys of this child are refused");
     }
     refuse(
@@ -454,7 +462,8 @@ void ChildRekey::build_response(TaskContext& ctx, IkeMessage& msg) {
   nonce_r_ = ctx.random.bytes(kNonceSize);
   // Make-before-break: the new inbound SA is installed before the answer goes
   // out; the new outbound one is used once the initiator has the pair too.
-  if (!install_child(ctx, NewChild{new_spi_in_, new_spi_out_, selected_->suite, tsr_, tsi_, mode_, true},
+  if (!install_child(ctx, child_config(ctx),
+                     NewChild{new_spi_in_, new_spi_out_, selected_->suite, tsr_, tsi_, mode_, true},
                      g_ir.view(), nonce_i_, nonce_r_, Role::responder)) {
     refuse(ctx, NotifyType::NO_PROPOSAL_CHOSEN, {}, "key derivation failed");
     msg.add(PayloadType::Notify, *error_);

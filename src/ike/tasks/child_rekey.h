@@ -115,7 +115,12 @@ class ChildRekey final : public Task {
   // Initiator: our exchange completed for a child whose rekey by the peer we answered meanwhile.
   TaskStatus resolve_collision(TaskContext& ctx, ChildSa& old, uint32_t new_spi_out);
 
+  // The connection's child the old CHILD_SA is an instance of (by its name):
+  // its ESP proposals, PFS group, selectors and limits apply to the new one.
+  const ChildConfig& child_config(const TaskContext& ctx) const;
+
   uint32_t old_spi_in_ = 0;  // the old child, by our inbound SPI
+  std::string child_name_;   // the old child's name
   uint32_t new_spi_in_ = 0;
   uint32_t new_spi_out_ = 0;
   Bytes nonce_i_, nonce_r_;  // this exchange's Ni, Nr

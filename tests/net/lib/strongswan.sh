@@ -24,6 +24,7 @@
 # Usage:
 #   sw_start "$NETNS_TMP/ini" "$ns_ini"
 #   sw_write_psk_conn "$NETNS_TMP/ini" name=tern local_addr=198.51.100.1 ...
+#   sw_add_child "$NETNS_TMP/ini" name=second local_ts=... remote_ts=... esp_proposal=...
 #   sw_load "$NETNS_TMP/ini"
 #   sw_initiate "$NETNS_TMP/ini" tern
 #   sw_wait_established "$NETNS_TMP/ini" tern 10
@@ -204,6 +205,27 @@ secrets {
   }
 }
 EOF
+}
+
+# sw_add_child DIR name=N local_ts=TS remote_ts=TS esp_proposal=P — one more
+# child in the connection sw_write_psk_conn wrote (start_action = none).
+sw_add_child() {
+  local dir=$1 kv k
+  shift
+  local -A c=()
+  for kv in "$@"; do
+    [[ $kv == *=* ]] || sw_die "sw_add_child: '$kv' is not key=value" || return 1
+    c[${kv%%=*}]=${kv#*=}
+  done
+  for k in name local_ts remote_ts esp_proposal; do
+    [[ -n ${c[$k]:-} ]] || sw_die "sw_add_child: missing $k=" || return 1
+  done
+  local block
+  block=$(printf '      %s {\n        local_ts = %s\n        remote_ts = %s\n        esp_proposals = %s\n        start_action = none\n      }' \
+    "${c[name]}" "${c[local_ts]}" "${c[remote_ts]}" "${c[esp_proposal]}")
+  awk -v block="$block" '{ print } /^    children \{$/ && !done { print block; done = 1 }' \
+    "$dir/swanctl/swanctl.conf" >"$dir/swanctl/swanctl.conf.new" &&
+    mv "$dir/swanctl/swanctl.conf.new" "$dir/swanctl/swanctl.conf"
 }
 
 # sw_load DIR — load DIR/swanctl/swanctl.conf (connections and secrets).

@@ -22,6 +22,8 @@
 #     [child=NAME] [child_rekey_time=5s] [child_life_time=8s] [child_rand_time=1s]
 #     [ike_rekey_time=30s] [reauth_time=1m] [rand_time=2s]   (IKE SA lifetimes)
 #     [fragment_size=256] [fragmentation=yes|accept|no]        (RFC 7383)
+#   td_add_child "$NETNS_TMP/a" name=second local_ts=192.0.2.129/32 remote_ts=203.0.113.129/32 \
+#     [esp_proposal=aes128gcm16]          (one more [[connection.child]])
 #   td_start "$NETNS_TMP/a" "$ns_a"
 #   td_ctl "$NETNS_TMP/a" up site
 #   td_stop "$NETNS_TMP/a"
@@ -91,6 +93,26 @@ type = "psk"
 ids = ["${c[local_id]}", "${c[remote_id]}"]
 secret = "${c[psk]}"
 EOF
+}
+
+# td_add_child DIR name=N local_ts=TS remote_ts=TS [esp_proposal=P] — append
+# one more [[connection.child]] to the connection DIR/tern.toml has.
+td_add_child() {
+  local dir=$1 kv k
+  shift
+  local -A c=([esp_proposal]=aes128gcm16)
+  for kv in "$@"; do
+    [[ $kv == *=* ]] || td_die "td_add_child: '$kv' is not key=value" || return 1
+    c[${kv%%=*}]=${kv#*=}
+  done
+  for k in name local_ts remote_ts; do
+    [[ -n ${c[$k]:-} ]] || td_die "td_add_child: missing $k=" || return 1
+  done
+  local block
+  block=$(printf '  [[connection.child]]\n  name = "%s"\n  local_ts = ["%s"]\n  remote_ts = ["%s"]\n  esp_proposals = ["%s"]\n' \
+    "${c[name]}" "${c[local_ts]}" "${c[remote_ts]}" "${c[esp_proposal]}")
+  awk -v block="$block" '/^\[\[secret\]\]/ && !done { print block; print ""; done = 1 } { print }' \
+    "$dir/tern.toml" >"$dir/tern.toml.new" && mv "$dir/tern.toml.new" "$dir/tern.toml"
 }
 
 # td_ctl DIR ARGS... — ternctl against this instance, bounded.
