@@ -36,4 +36,12 @@ Result<std::unique_ptr<KeyExchange>> KeyExchange::create(wire::KeGroup group, Ra
   return fail(Errc::unsupported, "key exchange group " + wire::to_string(group) + " is not implemented");
 }
 
+Result<KeyExchangeAnswer> answer_key_exchange(wire::KeGroup group, ByteView peer_public, Random& random) {
+  Result<std::unique_ptr<KeyExchange>> ke = KeyExchange::create(group, random);
+  if (!ke) return fail(ke.error());
+  Result<SecretBytes> shared = (*ke)->compute_shared_secret(peer_public);
+  if (!shared) return fail(shared.error());
+  return KeyExchangeAnswer{std::move(*ke), std::move(*shared)};
+}
+
 }  // namespace tern::crypto

@@ -53,4 +53,13 @@ class KeyExchange {
   virtual Result<SecretBytes> compute_shared_secret(ByteView peer_public) const = 0;
 };
 
+// The responder's side of an exchange (RFC 7296 §1.2, §1.3): a fresh key
+// pair of `group` (its public value goes in KEr) and g^ir with the peer's
+// KEi. Fails as create() or compute_shared_secret() do.
+struct KeyExchangeAnswer {
+  std::unique_ptr<KeyExchange> ke;
+  SecretBytes shared;
+};
+Result<KeyExchangeAnswer> answer_key_exchange(wire::KeGroup group, ByteView peer_public, Random& random);
+
 }  // namespace tern::crypto

@@ -247,15 +247,13 @@ void ChildCreateAdditional::process_request(TaskContext& ctx, const IkeMessage& 
 void ChildCreateAdditional::build_response(TaskContext& ctx, IkeMessage& msg) {
   SecretBytes g_ir;
   if (!error_ && !peer_ke_.empty()) {
-    Result<std::unique_ptr<crypto::KeyExchange>> ke =
-        crypto::KeyExchange::create(selected_->suite.ke, ctx.random);
-    Result<SecretBytes> shared =
-        ke ? (*ke)->compute_shared_secret(peer_ke_) : Result<SecretBytes>(fail(ke.error()));
-    if (!shared) {
-      refuse(ctx, NotifyType::NO_PROPOSAL_CHOSEN, {}, "its KEi is unusable: " + shared.error().to_string());
+    Result<crypto::KeyExchangeAnswer> answer =
+        crypto::answer_key_exchange(selected_->suite.ke, peer_ke_, ctx.random);
+    if (!answer) {
+      refuse(ctx, NotifyType::NO_PROPOSAL_CHOSEN, {}, "its KEi is unusable: " + answer.error().to_string());
     } else {
-      ke_ = std::move(*ke);
-      g_ir = std::move(*shared);
+      ke_ = std::move(answer->ke);
+      g_ir = std::move(answer->shared);
     }
   }
   if (error_) {

@@ -340,15 +340,13 @@ void IkeRekey::build_response(TaskContext& ctx, IkeMessage& msg) {
   IkeSa& sa = ctx.sa;
   SecretBytes g_ir;
   if (!error_) {
-    Result<std::unique_ptr<crypto::KeyExchange>> ke =
-        crypto::KeyExchange::create(selected_->suite.ke, ctx.random);
-    Result<SecretBytes> shared =
-        ke ? (*ke)->compute_shared_secret(peer_ke_) : Result<SecretBytes>(fail(ke.error()));
-    if (!shared) {
-      refuse(ctx, NotifyType::NO_PROPOSAL_CHOSEN, {}, "its KEi is unusable: " + shared.error().to_string());
+    Result<crypto::KeyExchangeAnswer> answer =
+        crypto::answer_key_exchange(selected_->suite.ke, peer_ke_, ctx.random);
+    if (!answer) {
+      refuse(ctx, NotifyType::NO_PROPOSAL_CHOSEN, {}, "its KEi is unusable: " + answer.error().to_string());
     } else {
-      ke_ = std::move(*ke);
-      g_ir = std::move(*shared);
+      ke_ = std::move(answer->ke);
+      g_ir = std::move(answer->shared);
     }
   }
   IkeSa* created = nullptr;
