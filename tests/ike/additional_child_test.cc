@@ -118,7 +118,9 @@ void expect_children(TwoPeers& net, std::vector<std::string> names) {
 
 // The two halves of the live CHILD_SA `name` have matching keys.
 void expect_keys_match(TwoPeers& net, std::string_view name) {
-  const ChildSa* ca = child_named(live(net.a).at(0), name);
+  const std::vector<IkeSaStatus> sas = live(net.a);  // ca points into it
+  ASSERT_FALSE(sas.empty());
+  const ChildSa* ca = child_named(sas[0], name);
   ASSERT_NE(ca, nullptr);
   auto installed = [](const PeerLog& log, uint32_t spi) {
     return *std::find_if(log.installed.begin(), log.installed.end(),
