@@ -213,7 +213,7 @@ ParsedConnection read_connection(const toml::table& table, size_t index, const D
       (me.psk || peer.psk) && (me.psk || me.pubkey) && (peer.psk || peer.pubkey) && me.id && peer.id;
   c.local_auth = me.pubkey ? ike::AuthKind::pubkey : ike::AuthKind::psk;
   c.remote_auth = peer.pubkey ? ike::AuthKind::pubkey : ike::AuthKind::psk;
-  c.credential = me.credential;
+  c.credentials = me.credentials;
   c.trust = peer.trust;
   out.certificates = std::move(me.certificates);
   out.certificates.insert(out.certificates.end(), peer.certificates.begin(), peer.certificates.end());

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <span>
 
@@ -69,91 +70,170 @@ std::optional<std::vector<crypto::Certificate>> read_certs(TableReader& r, Where
   return std::move(*certs);
 }
 
-void read_local_credential(TableReader& r, PeerSettings& out, crypto::Sha256Digest& digest) {
-  auto cert_file = r.string("cert");
-  if (!cert_file) {
-    if (!r.has("cert"))
-      r.missing("cert", "auth = \"pubkey\" needs our certificate, e.g. cert = \"a.pem\" (PEM)");
+// One `cert` entry: its end entity, then the intermediates that follow it in the file.
+struct CertEntry {
+  std::vector<crypto::Certificate> chain;
+  std::string path;
+  StringItem item;
+};
+
+// One CA certificate from `certs`, shared by every chain it continues.
+struct PoolCa {
+  crypto::Certificate cert;
+  std::string path;
+  StringItem item;
+  bool used = false;
+};
+
+// Appends the pool CAs that continue `chain` (each the issuer of the one
+// before), until a self-issued one or none fits.
+void link_intermediates(std::vector<crypto::Certificate>& chain, std::vector<PoolCa>& pool) {
+  for (size_t guard = 0; guard <= pool.size() && !chain.back().is_self_issued(); ++guard) {
+    const Bytes issuer = chain.back().issuer_der();
+    auto next = std::ranges::find_if(pool, [&](const PoolCa& ca) {
+      return ca.cert.subject_der() == issuer &&
+             std::ranges::none_of(chain,
+                                  [&](const crypto::Certificate& c) { return c.der() == ca.cert.der(); });
+    });
+    if (next == pool.end()) return;
+    next->used = true;
+    chain.push_back(next->cert);
   }
-  auto key_file = r.string("key");
-  if (!key_file) {
-    if (!r.has("key"))
-      r.missing("key", "auth = \"pubkey\" needs our private key, e.g. key = \"a.key\" (PEM, chmod 600)");
+}
+
+std::vector<CertEntry> read_cert_entries(TableReader& r, const std::vector<StringItem>& items,
+                                         std::vector<LoadedCertificate>& listed, crypto::Sha256Digest& digest,
+                                         bool& ok) {
+  std::vector<CertEntry> entries;
+  for (const StringItem& item : items) {
+    const std::string path = resolve(r, item.value);
+    auto certs = read_certs(r, item.at, item.key, path, digest);
+    if (!certs) {
+      ok = false;
+      continue;
+    }
+    for (size_t i = 0; i < certs->size(); ++i) {
+      const crypto::Certificate& c = (*certs)[i];
+      listed.push_back({i == 0 ? LoadedCertificate::Role::local : LoadedCertificate::Role::intermediate,
+                        c.subject(), c.issuer(), unix_seconds(c.not_after()), path});
+    }
+    if (certs->front().is_ca()) {
+      r.problems().error(item.at, item.key,
+                         fmt::format("{}: the first certificate, {}, is a CA; cert must start with our own "
+                                     "(end-entity) certificate",
+                                     path, certs->front().subject()));
+      ok = false;
+      continue;
+    }
+    entries.push_back({std::move(*certs), path, item});
   }
-  std::vector<crypto::Certificate> chain;  // end entity first, then intermediates
+  return entries;
+}
+
+std::vector<PoolCa> read_pool(TableReader& r, std::vector<LoadedCertificate>& listed,
+                              crypto::Sha256Digest& digest, bool& ok) {
+  std::vector<PoolCa> pool;
+  auto extra = r.strings("certs");
+  if (!extra) return pool;
+  for (const StringItem& item : *extra) {
+    const std::string path = resolve(r, item.value);
+    auto certs = read_certs(r, item.at, item.key, path, digest);
+    if (!certs) {
+      ok = false;
+      continue;
+    }
+    for (crypto::Certificate& c : *certs) {
+      if (!c.is_ca()) {
+        r.problems().error(item.at, item.key,
+                           fmt::format("{}: {} is not a CA certificate; certs lists intermediate CAs only",
+                                       path, c.subject()));
+        ok = false;
+      }
+      listed.push_back({LoadedCertificate::Role::intermediate, c.subject(), c.issuer(),
+                        unix_seconds(c.not_after()), path});
+      pool.push_back({std::move(c), path, item});
+    }
+  }
+  return pool;
+}
+
+// The private key of `entry`, or nullopt with the problem recorded.
+std::optional<crypto::PrivateKey> read_key_for(TableReader& r, const StringItem& item, const CertEntry& entry,
+                                               crypto::Sha256Digest& digest) {
+  const std::string path = resolve(r, item.value);
+  auto key = crypto::load_private_key_file(path);
+  if (!key) {
+    r.problems().error(item.at, item.key, key.error().detail);
+    return std::nullopt;
+  }
+  if (auto pem = crypto::read_pem_file(path)) digest = crypto::sha256({digest, *pem});
+  const crypto::Certificate& cert = entry.chain.front();
+  auto cert_key = cert.public_key();
+  if (!cert_key) {
+    r.problems().error(entry.item.at, entry.item.key,
+                       fmt::format("{}: the key of {} cannot sign IKE AUTH: {}", entry.path, cert.subject(),
+                                   cert_key.error().detail));
+    return std::nullopt;
+  }
+  if (!(*cert_key == key->public_key())) {
+    r.problems().error(item.at, item.key,
+                       fmt::format("{} does not match the certificate {} ({}): the certificate's public key "
+                                   "is another one",
+                                   path, cert.subject(), entry.path));
+    return std::nullopt;
+  }
+  return std::move(*key);
+}
+
+// cert and key: one certificate (with its intermediates) and its private key,
+// or several of each, paired in order; certs adds intermediates to the chains
+// they continue.
+void read_local_credentials(TableReader& r, PeerSettings& out, crypto::Sha256Digest& digest) {
+  auto cert_items = r.string_or_strings("cert");
+  if (!cert_items && !r.has("cert"))
+    r.missing("cert", "auth = \"pubkey\" needs our certificate, e.g. cert = \"a.pem\" (PEM)");
+  auto key_items = r.string_or_strings("key");
+  if (!key_items && !r.has("key"))
+    r.missing("key", "auth = \"pubkey\" needs our private key, e.g. key = \"a.key\" (PEM, chmod 600)");
+  bool ok = cert_items && key_items;
+  if (cert_items && cert_items->empty()) {
+    r.error("cert",
+            "cert is empty; list our certificate (PEM), or several to choose from by the peer's CERTREQ");
+    ok = false;
+  }
+  if (ok && key_items->size() != cert_items->size()) {
+    r.error("key",
+            fmt::format("{} key file(s) for {} certificate(s): key lists the private key of each cert, "
+                        "in the same order",
+                        key_items->size(), cert_items->size()));
+    ok = false;
+  }
   std::vector<LoadedCertificate> listed;
-  auto list = [&listed](LoadedCertificate::Role role, const crypto::Certificate& c, const std::string& file) {
-    listed.push_back({role, c.subject(), c.issuer(), unix_seconds(c.not_after()), file});
-  };
-  bool ok = cert_file && key_file;
-  std::string cert_path;
-  if (cert_file) {
-    cert_path = resolve(r, *cert_file);
-    if (auto certs = read_certs(r, r.at("cert"), r.key("cert"), cert_path, digest)) {
-      chain = std::move(*certs);
-      for (size_t i = 0; i < chain.size(); ++i)
-        list(i == 0 ? LoadedCertificate::Role::local : LoadedCertificate::Role::intermediate, chain[i],
-             cert_path);
-      if (chain.front().is_ca()) {
-        r.error("cert", fmt::format("{}: the first certificate, {}, is a CA; cert must start with our own "
-                                    "(end-entity) certificate",
-                                    cert_path, chain.front().subject()));
-        ok = false;
-      }
-    } else {
-      ok = false;
-    }
-  }
-  if (auto extra = r.strings("certs")) {
-    for (const StringItem& item : *extra) {
-      const std::string path = resolve(r, item.value);
-      auto certs = read_certs(r, item.at, item.key, path, digest);
-      if (!certs) {
-        ok = false;
-        continue;
-      }
-      for (crypto::Certificate& c : *certs) {
-        if (!c.is_ca()) {
-          r.problems().error(item.at, item.key,
-                             fmt::format("{}: {} is not a CA certificate; certs lists intermediate CAs only",
-                                         path, c.subject()));
-          ok = false;
-        }
-        list(LoadedCertificate::Role::intermediate, c, path);
-        chain.push_back(std::move(c));
-      }
-    }
-  }
-  std::optional<crypto::PrivateKey> key;
-  if (key_file) {
-    const std::string path = resolve(r, *key_file);
-    auto loaded = crypto::load_private_key_file(path);
-    if (!loaded) {
-      r.error("key", loaded.error().detail);
-      ok = false;
-    } else {
-      key = std::move(*loaded);
-      if (auto pem = crypto::read_pem_file(path)) digest = crypto::sha256({digest, *pem});
-    }
-  }
-  if (key && !chain.empty()) {
-    auto cert_key = chain.front().public_key();
-    if (!cert_key) {
-      r.error("cert", fmt::format("{}: the key of {} cannot sign IKE AUTH: {}", cert_path,
-                                  chain.front().subject(), cert_key.error().detail));
-      ok = false;
-    } else if (!(*cert_key == key->public_key())) {
-      r.error("key", fmt::format("{} does not match the certificate {} ({}): the certificate's public key is "
-                                 "another one",
-                                 resolve(r, *key_file), chain.front().subject(), cert_path));
-      ok = false;
-    }
+  std::vector<CertEntry> entries;
+  if (cert_items) entries = read_cert_entries(r, *cert_items, listed, digest, ok);
+  std::vector<PoolCa> pool = read_pool(r, listed, digest, ok);
+  for (CertEntry& entry : entries) link_intermediates(entry.chain, pool);
+  for (const PoolCa& ca : pool) {
+    if (!ca.used && !entries.empty() && ok)
+      r.problems().warn(ca.item.at, ca.item.key,
+                        fmt::format("{}: {} issued none of our certificates (nor a CA above them); it is "
+                                    "never sent",
+                                    ca.path, ca.cert.subject()));
   }
   out.certificates = std::move(listed);
-  if (!ok || !key) return;
-  auto credential = std::make_shared<ike::LocalCredential>(
-      ike::LocalCredential{std::move(*key), std::move(chain), cert_path, resolve(r, *key_file)});
-  out.credential = std::move(credential);
+  if (!ok) return;
+  std::vector<std::shared_ptr<const ike::LocalCredential>> credentials;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const StringItem& key_item = (*key_items)[i];
+    auto key = read_key_for(r, key_item, entries[i], digest);
+    if (!key) {
+      ok = false;
+      continue;
+    }
+    credentials.push_back(std::make_shared<const ike::LocalCredential>(ike::LocalCredential{
+        std::move(*key), std::move(entries[i].chain), entries[i].path, resolve(r, key_item.value)}));
+  }
+  if (ok) out.credentials = std::move(credentials);
 }
 
 void read_trust(TableReader& r, PeerSettings& out, crypto::Sha256Digest& digest) {
@@ -214,23 +294,37 @@ void read_trust(TableReader& r, PeerSettings& out, crypto::Sha256Digest& digest)
   out.trust = std::make_shared<const crypto::TrustStore>(std::move(*trust));
 }
 
-// id with local auth = "pubkey": it must be one the certificate carries; a DN
-// is sent as the certificate's own subject encoding.
+// id with local auth = "pubkey": it must be one every certificate carries; a
+// DN is sent as the (first) certificate's own subject encoding.
 void bind_local_id(TableReader& r, PeerSettings& out) {
-  const crypto::Certificate& cert = out.credential->chain.front();
+  const crypto::Certificate& first = out.credentials.front()->chain.front();
   if (!r.has("id")) {
-    out.id = ike::Identity::dn(cert.subject_der());
+    for (const auto& c : out.credentials) {
+      const crypto::Certificate& cert = c->chain.front();
+      if (cert.subject_der() == first.subject_der()) continue;
+      r.error("cert",
+              fmt::format("our certificates have different subjects ({} in {}, {} in {}): set id to "
+                          "an identity each of them carries, e.g. a DNS subjectAltName they share",
+                          first.subject(), out.credentials.front()->cert_file, cert.subject(), c->cert_file));
+      out.credentials.clear();
+      return;
+    }
+    out.id = ike::Identity::dn(first.subject_der());
     return;
   }
   if (!out.id) return;
-  auto bound = crypto::check_identity(cert, out.id->type, out.id->data, "id");
-  if (!bound) {
-    r.error("id", fmt::format("{} ({}): leave id out to use the certificate's subject", bound.error().detail,
-                              out.credential->cert_file));
-    out.id.reset();
-    return;
+  for (const auto& c : out.credentials) {
+    auto bound = crypto::check_identity(c->chain.front(), out.id->type, out.id->data, "id");
+    if (!bound) {
+      r.error("id", fmt::format("{} ({}): {}", bound.error().detail, c->cert_file,
+                                out.credentials.size() == 1
+                                    ? "leave id out to use the certificate's subject"
+                                    : "with several certificates, id must be one each of them carries"));
+      out.id.reset();
+      return;
+    }
   }
-  if (out.id->type == wire::IdType::ID_DER_ASN1_DN) out.id = ike::Identity::dn(cert.subject_der());
+  if (out.id->type == wire::IdType::ID_DER_ASN1_DN) out.id = ike::Identity::dn(first.subject_der());
 }
 
 }  // namespace
@@ -299,8 +393,8 @@ PeerSettings read_peer(TableReader& connection, Side side, const std::optional<i
   if (out.pubkey) {
     crypto::Sha256Digest digest{};
     if (side == Side::local) {
-      read_local_credential(r, out, digest);
-      if (out.credential) bind_local_id(r, out);
+      read_local_credentials(r, out, digest);
+      if (!out.credentials.empty()) bind_local_id(r, out);
     } else {
       read_trust(r, out, digest);
     }

@@ -4,8 +4,11 @@
 //   auth = "psk"      a [[secret]] of type psk for the two ids (load.cc)
 //   auth = "pubkey"   local:  cert = "a.pem" (end entity, optionally followed
 //                             by its intermediates), certs = ["int.pem"]
-//                             (more intermediates), key = "a.key" (PEM,
-//                             owner-only permissions)
+//                             (more intermediates, each added to the chains
+//                             it continues), key = "a.key" (PEM, owner-only
+//                             permissions); or cert = ["rsa.pem", "ec.pem"]
+//                             with key = ["rsa.key", "ec.key"]: several,
+//                             chosen per IKE SA by the peer's CERTREQ
 //                     remote: cacerts = ["ca.pem"], crls = ["ca.crl"]
 //   id                default: the side's IP address (ID_IPV4_ADDR /
 //                     ID_IPV6_ADDR); with local auth = "pubkey" the
@@ -38,8 +41,9 @@ struct PeerSettings {
   bool psk = false;                 // auth = "psk" was read
   bool pubkey = false;              // auth = "pubkey" was read
   std::optional<ike::Identity> id;  // the id written, or the default; nullopt when it was wrong
-  std::shared_ptr<const ike::LocalCredential> credential;  // local pubkey, when it loaded
-  std::shared_ptr<const crypto::TrustStore> trust;         // remote pubkey, when it loaded
+  // local pubkey, when every one loaded: cert[i] with key[i], the first the default
+  std::vector<std::shared_ptr<const ike::LocalCredential>> credentials;
+  std::shared_ptr<const crypto::TrustStore> trust;  // remote pubkey, when it loaded
   std::vector<LoadedCertificate> certificates;
   std::vector<std::string> crl_files;
   // SHA-256 over the contents of every file read, for the reload fingerprint.

@@ -244,6 +244,17 @@ std::optional<std::vector<StringItem>> TableReader::strings(std::string_view mem
   return items;
 }
 
+std::optional<std::vector<StringItem>> TableReader::string_or_strings(std::string_view member) {
+  const toml::node* node = get(member);
+  if (node != nullptr && node->is_string())
+    return std::vector<StringItem>{{node->as_string()->get(), key(member), where_of(*node)}};
+  if (node != nullptr && !node->is_array()) {
+    wrong_type(member, *node, "a string or an array of strings");
+    return std::nullopt;
+  }
+  return strings(member);
+}
+
 std::optional<size_t> TableReader::choice(std::string_view member, std::span<const std::string_view> names) {
   auto value = string(member);
   if (!value) return std::nullopt;

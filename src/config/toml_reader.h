@@ -121,6 +121,8 @@ class TableReader {
   // An array whose elements are all strings (wrong elements are reported,
   // and left out).
   std::optional<std::vector<StringItem>> strings(std::string_view member);
+  // A string (one item, keyed by the member itself) or an array of strings.
+  std::optional<std::vector<StringItem>> string_or_strings(std::string_view member);
   // One of `names`; returns its index.
   std::optional<size_t> choice(std::string_view member, std::span<const std::string_view> names);
   // A sub-table ([connection.local]); nullptr when absent or not a table.

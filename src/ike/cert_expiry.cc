@@ -10,14 +10,17 @@
 //     expired: the peer may hold a fresh one, which the new IKE SA checks as
 //     usual. If that fails, the old IKE SA is deleted, not kept
 //     (settle_renewals, IkeSa::cert_expired);
-//   - deleted when ours expired: the IKE SA's connection still has the
-//     expired one (a reload with a renewed certificate replaces the
+//   - when ours expired: reauthenticated the same way if the connection
+//     holds another certificate valid now (several `cert` entries, e.g. the
+//     renewed one beside the old: credential_choice.h picks it), deleted
+//     otherwise (a reload with a renewed certificate replaces the
 //     connection, and with it its IKE SAs, at once).
 // Each case is logged in plain words (certificate_expired Event) and counted.
 #include <fmt/format.h>
 
 #include <algorithm>
 
+#include "ike/credential_choice.h"
 #include "ike/endpoint.h"
 #include "ike/tasks/ike_delete.h"
 
@@ -40,15 +43,32 @@ bool Endpoint::watch_cert_expiry(IkeSa& sa, Timestamp now) {
   const bool ours = sa.local_cert_not_after && wall && *sa.local_cert_not_after <= *wall;
   sa.cert_expired = true;
   ++counters_.ike_sas_cert_expired;
+  const std::string our_file = sa.local_credential ? sa.local_credential->cert_file : "?";
   if (ours) {
-    ++counters_.cert_expiry_deletes;
+    const auto renewed = std::ranges::find_if(
+        sa.config->credentials, [&](const auto& c) { return valid_at(c->chain.front(), wall); });
     const std::string when = crypto::format_wall_time(*sa.local_cert_not_after);
+    if (renewed == sa.config->credentials.end()) {
+      ++counters_.cert_expiry_deletes;
+      effects_.push_back(
+          Event{EventKind::certificate_expired, sa.id, sa.connection_name(),
+                fmt::format("our certificate ({}) expired on {}; deleting the IKE SA authenticated "
+                            "with it. Install a renewed certificate and run `ternctl reload`",
+                            our_file, when)});
+      start_task(sa, std::make_unique<IkeDelete>(Role::initiator, "our certificate expired on " + when), now);
+      return true;
+    }
+    ++counters_.cert_expiry_reauths;
     effects_.push_back(
         Event{EventKind::certificate_expired, sa.id, sa.connection_name(),
-              fmt::format("our certificate ({}) expired on {}; deleting the IKE SA authenticated "
-                          "with it. Install a renewed certificate and run `ternctl reload`",
-                          sa.config->credential ? sa.config->credential->cert_file : "?", when)});
-    start_task(sa, std::make_unique<IkeDelete>(Role::initiator, "our certificate expired on " + when), now);
+              fmt::format("our certificate ({}) expired on {}; reauthenticating with {} ({}) "
+                          "(the IKE SA is deleted if that fails)",
+                          our_file, when, (*renewed)->chain.front().subject(), (*renewed)->cert_file)});
+    start_reauth(sa, "our certificate expired", now);
+    if (!sa.successor) {
+      ++counters_.cert_expiry_deletes;
+      start_task(sa, std::make_unique<IkeDelete>(Role::initiator, "our certificate expired on " + when), now);
+    }
     return true;
   }
   ++counters_.cert_expiry_reauths;

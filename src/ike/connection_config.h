@@ -178,8 +178,11 @@ struct ConnectionConfig {
   SecretBytes psk;  // when either side authenticates with a PSK
   AuthKind local_auth = AuthKind::psk;
   AuthKind remote_auth = AuthKind::psk;
-  std::shared_ptr<const LocalCredential> credential;  // set when local_auth is pubkey
-  std::shared_ptr<const crypto::TrustStore> trust;    // set when remote_auth is pubkey: cacerts and crls
+  // Set when local_auth is pubkey: one or more certificates with their keys,
+  // the first the default; each IKE SA signs with the one the peer's CERTREQ
+  // asks for (credential_choice.h).
+  std::vector<std::shared_ptr<const LocalCredential>> credentials;
+  std::shared_ptr<const crypto::TrustStore> trust;  // set when remote_auth is pubkey: cacerts and crls
   // Announce N(SIGNATURE_HASH_ALGORITHMS) (RFC 7427 §4) in IKE_SA_INIT when a
   // side uses pubkey. Tests turn it off to play an RFC 7296-only peer, which
   // makes both ends fall back to the classic AUTH methods.

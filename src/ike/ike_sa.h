@@ -163,6 +163,9 @@ class IkeSa {
   std::optional<std::vector<wire::HashAlgorithm>> peer_signature_hashes;
   // The SHA-1 SPKI hashes of the CAs the peer asked for in CERTREQ (§3.7).
   std::vector<Bytes> peer_ca_hashes;
+  // The certificate and key we authenticated with (one of the connection's
+  // credentials, credential_choice.h); kept by IKE rekeys.
+  std::shared_ptr<const LocalCredential> local_credential;
   // After IKE_AUTH with certificates: when the peer's end-entity certificate
   // and ours expire (for an expiry watch), and the peer's subject.
   std::optional<crypto::WallTime> peer_cert_not_after;

@@ -7,7 +7,6 @@
 
 #include "base/byte_writer.h"
 #include "crypto/cert_identity.h"
-#include "crypto/cert_select.h"
 #include "crypto/signature.h"
 #include "crypto/signature_scheme.h"
 #include "crypto/trust_store.h"
@@ -118,33 +117,17 @@ std::vector<Bytes> collect_ca_hashes(const IkeMessage& msg) {
   return out;
 }
 
-void add_our_certificates(const LocalCredential& credential, const crypto::TrustStore* our_trust,
-                          const std::vector<Bytes>& peer_ca_hashes, IkeMessage& msg, std::string& note) {
-  crypto::LocalChain chain{credential.chain};
-  bool top_known = chain.certs.back().is_self_issued();
-  if (!top_known && our_trust != nullptr) {
-    for (const crypto::Certificate& anchor : our_trust->anchors()) {
-      if (anchor.subject_der() != chain.certs.back().issuer_der()) continue;
-      chain.certs.push_back(anchor);
-      top_known = true;
-      break;
-    }
-  }
-  if (!peer_ca_hashes.empty() && top_known) {
-    const crypto::LocalChain chains[] = {chain};
-    std::vector<ByteView> hashes(peer_ca_hashes.begin(), peer_ca_hashes.end());
-    if (!crypto::select_chain(chains, hashes)) {
-      note = fmt::format(
-          "the peer's CERTREQ names none of the CAs of our certificate {} (its issuer is {}); sending it "
-          "anyway",
-          credential.chain.front().subject(), credential.chain.front().issuer());
-    }
-  }
+void add_our_certificates(const LocalCredential& credential, IkeMessage& msg) {
   for (size_t i = 0; i < credential.chain.size(); ++i) {
     const crypto::Certificate& c = credential.chain[i];
     if (i > 0 && c.is_self_issued()) continue;  // the peer must have the root already
     msg.add(PayloadType::CERT, wire::CertPayload{wire::CertEncoding::X509_SIGNATURE, c.der()});
   }
+}
+
+bool can_sign(const crypto::PrivateKey& key, const std::optional<std::vector<HashAlgorithm>>& peer_hashes) {
+  if (peer_hashes && rfc7427_scheme(key.type(), *peer_hashes)) return true;
+  return classic_method(key.type()).has_value();
 }
 
 Result<wire::AuthPayload> sign_auth(const LocalCredential& credential,

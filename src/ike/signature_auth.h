@@ -58,12 +58,13 @@ wire::CertReqPayload certreq_for(const crypto::TrustStore& trust);
 std::vector<Bytes> collect_ca_hashes(const IkeMessage& msg);
 
 // CERT payloads with our end entity and intermediates (self-signed roots
-// are never sent). `note` gets a line for the log when the peer's CERTREQ
-// named none of our CAs (the chain is sent anyway, §3.7); the root above our
-// chain is known when the chain holds it or `our_trust` (our own cacerts,
-// often the same PKI) has the CA that issued its last certificate.
-void add_our_certificates(const LocalCredential& credential, const crypto::TrustStore* our_trust,
-                          const std::vector<Bytes>& peer_ca_hashes, IkeMessage& msg, std::string& note);
+// are never sent). Which credential: credential_choice.h.
+void add_our_certificates(const LocalCredential& credential, IkeMessage& msg);
+
+// Whether sign_auth can sign with `key` for a peer that announced
+// `peer_hashes` (nullopt: none; Ed25519 then cannot be used).
+bool can_sign(const crypto::PrivateKey& key,
+              const std::optional<std::vector<wire::HashAlgorithm>>& peer_hashes);
 
 // Our AUTH payload over `signed_octets` (crypto/signed_octets.h).
 Result<wire::AuthPayload> sign_auth(const LocalCredential& credential,

@@ -55,9 +55,9 @@ TEST(PubkeyConfig, CertificateKeyAndCasAreLoaded) {
   const ike::ConnectionConfig& e = *c.engine;
   EXPECT_EQ(e.local_auth, ike::AuthKind::pubkey);
   EXPECT_EQ(e.remote_auth, ike::AuthKind::pubkey);
-  ASSERT_NE(e.credential, nullptr);
-  ASSERT_EQ(e.credential->chain.size(), 2u);  // a, then the intermediate from certs
-  EXPECT_EQ(e.credential->chain[1].subject(), "C=CH, O=tern, CN=tern Intermediate CA");
+  ASSERT_EQ(e.credentials.size(), 1u);
+  ASSERT_EQ(e.credentials[0]->chain.size(), 2u);  // a, then the intermediate from certs
+  EXPECT_EQ(e.credentials[0]->chain[1].subject(), "C=CH, O=tern, CN=tern Intermediate CA");
   ASSERT_NE(e.trust, nullptr);
   EXPECT_EQ(e.trust->crl_count(), 2u);
   // No id: our certificate's subject DN; the peer: any identity the CA vouches for.
@@ -98,6 +98,85 @@ TEST(PubkeyConfig, AKeyThatDoesNotMatchTheCertificateIsRefused) {
   EXPECT_EQ(p.line, 8u);
   EXPECT_EQ(p.key, "connection[0].local.key");
   EXPECT_TRUE(contains(p.message, "does not match the certificate C=CH, O=tern, CN=a.example.org"));
+}
+
+// Several certificates, each with its key in the same position; each IKE SA
+// signs with the one the peer's CERTREQ asks for (ike/credential_choice.h).
+std::string several(const std::vector<std::string>& certs, const std::vector<std::string>& keys,
+                    const std::string& more = "") {
+  auto list = [](const std::vector<std::string>& names) {
+    std::string out = "[";
+    for (const std::string& n : names) out += (out.size() > 1 ? ", \"" : "\"") + pki().path(n) + "\"";
+    return out + "]";
+  };
+  return "  cert = " + list(certs) + "\n  key = " + list(keys) + "\n" + more;
+}
+
+TEST(PubkeyConfig, SeveralCertificatesPairWithTheirKeysInOrder) {
+  LoadResult r = load(pubkey_conf(several({"a_other.pem", "a.pem"}, {"a_other.key", "a.key"},
+                                          "  id = \"a.example.org\"\n  certs = [\"" + pki().path("int.pem") +
+                                              "\", \"" + pki().path("other.pem") + "\"]\n")));
+  ASSERT_TRUE(r.has_value()) << ::testing::PrintToString(testing::texts(r.error()));
+  const ike::ConnectionConfig& e = *r->connections.at(0).engine;
+  ASSERT_EQ(e.credentials.size(), 2u);
+  EXPECT_EQ(e.credentials[0]->chain.front().issuer(), "C=CH, O=elsewhere, CN=Other CA");
+  EXPECT_EQ(e.credentials[1]->chain.front().issuer(), "C=CH, O=tern, CN=tern Intermediate CA");
+  // Each intermediate of certs goes to the chain it continues, and only there.
+  ASSERT_EQ(e.credentials[0]->chain.size(), 2u);
+  EXPECT_EQ(e.credentials[0]->chain[1].subject(), "C=CH, O=elsewhere, CN=Other CA");
+  ASSERT_EQ(e.credentials[1]->chain.size(), 2u);
+  EXPECT_EQ(e.credentials[1]->chain[1].subject(), "C=CH, O=tern, CN=tern Intermediate CA");
+  EXPECT_EQ(e.local_id.to_string(), "fqdn:a.example.org");
+  EXPECT_TRUE(r->warnings.empty());
+  EXPECT_EQ(r->connections[0].certificates.size(), 5u);  // 2 local, 2 intermediates, 1 CA of the peer
+}
+
+TEST(PubkeyConfig, SeveralCertificatesNeedAKeyEach) {
+  Problem p = only_problem(pubkey_conf(several({"a_other.pem", "a.pem"}, {"a_other.key"})));
+  EXPECT_EQ(p.key, "connection[0].local.key");
+  EXPECT_TRUE(contains(p.message,
+                       "1 key file(s) for 2 certificate(s): key lists the private key of each "
+                       "cert, in the same order"))
+      << p.message;
+}
+
+TEST(PubkeyConfig, SeveralCertificatesWithKeysSwappedAreRefusedAtTheirPosition) {
+  LoadResult r = load(
+      pubkey_conf(several({"a_other.pem", "a.pem"}, {"a.key", "a_other.key"}, "  id = \"a.example.org\"\n")));
+  ASSERT_FALSE(r.has_value());
+  ASSERT_EQ(r.error().size(), 2u) << ::testing::PrintToString(testing::texts(r.error()));
+  EXPECT_EQ(r.error()[0].key, "connection[0].local.key[0]");
+  EXPECT_TRUE(
+      contains(r.error()[0].message, "does not match the certificate C=CH, O=elsewhere, CN=a.example.org"));
+  EXPECT_EQ(r.error()[1].key, "connection[0].local.key[1]");
+}
+
+TEST(PubkeyConfig, SeveralCertificatesWithDifferentSubjectsNeedAnIdTheyAllCarry) {
+  Problem p = only_problem(pubkey_conf(several({"a.pem", "b.pem"}, {"a.key", "b.key"})));
+  EXPECT_EQ(p.key, "connection[0].local.cert");
+  EXPECT_TRUE(contains(p.message,
+                       "our certificates have different subjects (C=CH, O=tern, CN=a.example.org "
+                       "in "))
+      << p.message;
+  EXPECT_TRUE(contains(p.message, "set id to an identity each of them carries")) << p.message;
+  Problem q = only_problem(
+      pubkey_conf(several({"a.pem", "b.pem"}, {"a.key", "b.key"}, "  id = \"a.example.org\"\n")));
+  EXPECT_EQ(q.key, "connection[0].local.id");
+  EXPECT_TRUE(contains(q.message, "with several certificates, id must be one each of them carries"))
+      << q.message;
+  EXPECT_TRUE(contains(q.message, "b.pem")) << q.message;
+}
+
+TEST(PubkeyConfig, AnIntermediateThatIssuedNoneOfOurCertificatesIsAWarning) {
+  LoadResult r =
+      load(pubkey_conf(local("a.pem", "a.key", "  certs = [\"" + pki().path("other.pem") + "\"]\n")));
+  ASSERT_TRUE(r.has_value()) << ::testing::PrintToString(testing::texts(r.error()));
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_EQ(r->warnings[0].key, "connection[0].local.certs[0]");
+  EXPECT_TRUE(
+      contains(r->warnings[0].message, "C=CH, O=elsewhere, CN=Other CA issued none of our certificates"))
+      << r->warnings[0].message;
+  EXPECT_EQ(r->connections[0].engine->credentials.at(0)->chain.size(), 1u);
 }
 
 TEST(PubkeyConfig, AKeyFileOthersMayReadIsRefusedWithTheFix) {

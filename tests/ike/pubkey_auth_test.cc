@@ -16,6 +16,7 @@
 #include "crypto/x509/test_pki.h"
 #include "endpoint_peer.h"
 #include "exchange_harness.h"
+#include "pubkey_pair.h"
 #include "wire/cert_payload.h"
 
 namespace tern::ike {
@@ -25,56 +26,11 @@ using crypto::testing::TestPki;
 using testing::TwoPeers;
 using wire::PayloadType;
 
-const TestPki& pki() {
-  return TestPki::get();
-}
-
-std::shared_ptr<const LocalCredential> credential(const std::string& name, const std::string& key_of = {}) {
-  auto key = crypto::load_private_key_file(pki().path((key_of.empty() ? name : key_of) + ".key"));
-  EXPECT_TRUE(key.has_value()) << key.error().to_string();
-  const std::string issuer = name == "stranger" ? "other" : "int";
-  return std::make_shared<const LocalCredential>(
-      LocalCredential{std::move(*key), {pki().cert(name), pki().cert(issuer)}, name + ".pem", name + ".key"});
-}
-
-std::shared_ptr<const crypto::TrustStore> trust(const std::string& ca = "root", bool crls = false) {
-  std::vector<std::string> cas{pki().path(ca + ".pem")};
-  std::vector<std::string> crl_files;
-  if (crls) crl_files = {pki().path("root.crl.pem"), pki().path("int.crl.pem")};
-  auto t = crypto::TrustStore::load_files(cas, crl_files);
-  EXPECT_TRUE(t.has_value()) << t.error().to_string();
-  return std::make_shared<const crypto::TrustStore>(std::move(*t));
-}
-
-// A signs with certificate `a_cert` (identity `a_id`), B with `b_cert`
-// (`b_id`); each trusts the root (and expects the other's identity). They
-// send IKE_AUTH whole (fragmentation "accept"), so that the tests can open
-// and tamper with it; PubkeyAuth.ARsaChainGoesInFragmentsByDefault covers
-// certificates in SKF fragments (RFC 7383).
-struct Pair {
-  ConnectionConfig a = testing::config_a();
-  ConnectionConfig b = testing::config_b();
-  Pair(const std::string& a_cert, Identity a_id, const std::string& b_cert, Identity b_id) {
-    for (ConnectionConfig* c : {&a, &b}) {
-      c->local_auth = AuthKind::pubkey;
-      c->remote_auth = AuthKind::pubkey;
-      c->trust = trust();
-      c->fragmentation = Fragmentation::accept;
-    }
-    a.credential = credential(a_cert);
-    b.credential = credential(b_cert);
-    a.local_id = b.remote_id = a_id;
-    b.local_id = a.remote_id = b_id;
-  }
-};
-
-// The wall clock of both ends: the harness's `now` is the moment the PKI was made.
-void set_wall_clock(TwoPeers& peers) {
-  const Duration offset =
-      std::chrono::duration_cast<Duration>(pki().now().time_since_epoch()) - peers.now.time_since_epoch();
-  peers.a.set_wall_clock_offset(offset);
-  peers.b.set_wall_clock_offset(offset);
-}
+using testing::credential;
+using testing::pki;
+using testing::set_wall_clock;
+using testing::trust;
+using Pair = testing::PubkeyPair;
 
 // Replaces the IKE_AUTH message in flight (from `sender` to `receiver`) by
 // `edit` of its decrypted payloads, sealed again with the same keys.
@@ -207,7 +163,7 @@ TEST(PubkeyAuth, Rsa3072WithoutSignatureHashAlgorithmsUsesClassicMethod1) {
 
 TEST(PubkeyAuth, Ed25519BothWays) {
   Pair p("ed", Identity::fqdn("ed.example.org"), "b", Identity::fqdn("b.example.org"));
-  p.b.credential = credential("ed");
+  p.b.credentials = {credential("ed")};
   p.b.local_id = p.a.remote_id = Identity::fqdn("ed.example.org");
   TwoPeers peers(p.a, p.b);
   set_wall_clock(peers);
@@ -365,8 +321,8 @@ TEST(PubkeyAuth, KeyOfAnotherCertificateDoesNotVerify) {
   Pair p("a", Identity::rfc822("a@example.org"), "b", Identity::fqdn("b.example.org"));
   auto key = crypto::load_private_key_file(pki().path("a.key"));
   ASSERT_TRUE(key.has_value());
-  p.b.credential = std::make_shared<const LocalCredential>(
-      LocalCredential{std::move(*key), {pki().cert("b"), pki().cert("int")}, "b.pem", "a.key"});
+  p.b.credentials = {std::make_shared<const LocalCredential>(
+      LocalCredential{std::move(*key), {pki().cert("b"), pki().cert("int")}, "b.pem", "a.key"})};
   TwoPeers peers(p.a, p.b);
   set_wall_clock(peers);
   peers.up();

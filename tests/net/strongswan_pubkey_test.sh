@@ -19,6 +19,9 @@
 # ESTABLISHED with the peer's identity, ternd's log names the AUTH methods,
 # ping crosses the tunnel, the initiator deletes it.
 #
+# Then tern holds two certificates (RSA and ECDSA, from two CAs) and must sign
+# with the one strongSwan's CERTREQ asks for, both directions.
+#
 # IKE fragmentation: the rsa3072 IKE_AUTH messages (about 3 KB) exceed
 # tern's fragment_size (1280) and strongSwan's: both ends announce
 # IKEV2_FRAGMENTATION_SUPPORTED, so they go as RFC 7383 fragments both ways,
@@ -213,6 +216,40 @@ read -r sent_frag got_frag <<<"$frag"
 [[ $sent_frag -ge 1 && $got_frag -ge 1 ]] ||
   fail "rsa3072: tern fragmented $sent_frag and reassembled $got_frag IKE messages (RFC 7383); expected both"
 echo "  IKE fragmentation (RFC 7383): tern sent $sent_frag messages as fragments, reassembled $got_frag"
+
+# Two certificates for tern.example.org, RSA (rsa CA, listed first) and ECDSA
+# (ecdsa CA); strongSwan trusts only the ecdsa CA, and its CERTREQ says so:
+# tern must sign with the second one, in both directions.
+configure ecdsa
+sed -i -e "s|^  cert = .*|  cert = [\"$pki/rsa/tern-chain.pem\", \"$pki/ecdsa/tern-chain.pem\"]|" \
+  -e "s|^  key = .*|  key = [\"$pki/rsa/tern.key\", \"$pki/ecdsa/tern.key\"]|" "$T/tern.toml"
+td_ctl "$T" reload >/dev/null || fail "choice: ternctl reload failed"
+sw_load "$S"
+for who in tern sw; do
+  label="two certificates, CERTREQ chooses ($who initiates)"
+  before=$(grep -c "IKE SA established" "$T/ternd.log" || true)
+  if [[ $who == tern ]]; then
+    td_ctl "$T" up sw >/dev/null 2>&1 || fail "$label: ternctl up failed: $(grep -i 'auth' "$T/ternd.log" | tail -n 2)"
+  else
+    sw_initiate "$S" tern || fail "$label: swanctl --initiate failed: $(grep -i 'auth' "$T/ternd.log" | tail -n 2)"
+  fi
+  sw_wait_established "$S" tern 10 || fail "$label: strongSwan not ESTABLISHED"
+  td_wait_ike_count "$T" 1 ESTABLISHED 10 || fail "$label: tern not ESTABLISHED"
+  line=$(grep "IKE SA established" "$T/ternd.log" | tail -n +$((before + 1)) | tail -n 1)
+  if grep -q "our certificate C=CH, O=tern test, CN=tern.example.org ($pki/ecdsa/tern-chain.pem)" <<<"$line"; then
+    echo "  $label: $(grep -o 'auth pubkey .*' <<<"$line")"
+  else
+    fail "$label: tern did not sign with the ECDSA certificate strongSwan's CERTREQ asks for: $line"
+  fi
+  netns_exec "$ns_t" ping -c 2 -i 0.2 -W 2 203.0.113.1 >/dev/null 2>&1 || fail "$label: ping through the tunnel failed"
+  if [[ $who == tern ]]; then
+    td_ctl "$T" down sw >/dev/null || fail "$label: ternctl down failed"
+  else
+    sw_terminate "$S" tern || fail "$label: swanctl --terminate failed"
+  fi
+  td_wait_ike_count "$T" 0 "" 10 || fail "$label: tern still has IKE SAs after the delete"
+  sw_wait_deleted "$S" tern 10 || fail "$label: strongSwan still has the IKE SA after the delete"
+done
 
 # A certificate from a CA tern does not trust: strongSwan initiates, tern refuses and says why.
 configure ecdsa

@@ -7,6 +7,7 @@
 #include "crypto/psk_auth.h"
 #include "crypto/signed_octets.h"
 #include "ike/connection_select.h"
+#include "ike/credential_choice.h"
 #include "ike/ike_lifetime.h"
 #include "ike/ike_sa.h"
 #include "ike/signature_auth.h"
@@ -54,8 +55,8 @@ Result<wire::AuthPayload> our_auth(const IkeSa& sa, const wire::IdPayload& our_i
   if (config.local_auth == AuthKind::psk)
     return wire::AuthPayload{wire::AuthMethod::SHARED_KEY_MIC,
                              crypto::psk_auth(*sa.prf, config.psk.view(), octets)};
-  if (!config.credential) TERN_BUG("auth = pubkey without a loaded certificate and key");
-  return sign_auth(*config.credential, sa.peer_signature_hashes, octets);
+  if (!sa.local_credential) TERN_BUG("auth = pubkey without a chosen certificate and key");
+  return sign_auth(*sa.local_credential, sa.peer_signature_hashes, octets);
 }
 
 // Checks the peer's certificate (when it signs) and its AUTH; on success
@@ -99,6 +100,9 @@ void established(TaskContext& ctx) {
                         : fmt::format("{}/{}", to_string(c.local_auth), to_string(c.remote_auth));
   if (c.local_auth == AuthKind::pubkey || c.remote_auth == AuthKind::pubkey)
     how += fmt::format(" (sent {}, received {})", sa.our_auth_method, sa.peer_auth_method);
+  if (c.credentials.size() > 1 && sa.local_credential)
+    how += fmt::format(", our certificate {} ({})", sa.local_credential->chain.front().subject(),
+                       sa.local_credential->cert_file);
   ctx.event(EventKind::ike_sa_established,
             fmt::format("IKE SA established {} <-> {} ({} <-> {}) {} auth {}", c.local_id.to_string(),
                         id_text(*sa.peer_id), sa.local.to_string(), sa.remote.to_string(),
@@ -142,16 +146,24 @@ TaskStatus IkeAuth::build(TaskContext& ctx, IkeMessage& msg) {
     msg.add_notify(NotifyType::AUTHENTICATION_FAILED);
     return TaskStatus::failed;
   }
+  if (config.local_auth == AuthKind::pubkey) {
+    CredentialChoice choice = choose_credential(config.credentials, config.trust.get(), sa.peer_ca_hashes,
+                                                sa.peer_signature_hashes, ctx.wall_now);
+    if (!choice.credential) TERN_BUG("auth = pubkey without a loaded certificate and key");
+    if (!choice.note.empty()) ctx.event(EventKind::certificate_note, choice.note);
+    sa.local_credential = std::move(choice.credential);
+  }
   wire::IdPayload our_id = config.local_id.payload();
   Result<wire::AuthPayload> auth = our_auth(sa, our_id);
-  if (auth && config.local_auth == AuthKind::pubkey && ctx.wall_now &&
-      config.credential->chain.front().not_after() <= *ctx.wall_now) {
+  if (auth && sa.local_credential && ctx.wall_now &&
+      sa.local_credential->chain.front().not_after() <= *ctx.wall_now) {
     // The peer would refuse it anyway; say why here, where it can be fixed.
-    auth = fail(Errc::bad_key,
-                fmt::format("our certificate {} ({}) expired on {}; install a renewed one "
-                            "and run `ternctl reload`",
-                            config.credential->chain.front().subject(), config.credential->cert_file,
-                            crypto::format_wall_time(config.credential->chain.front().not_after())));
+    // (One not valid yet is sent: the peer's clock may differ from ours.)
+    const crypto::Certificate& cert = sa.local_credential->chain.front();
+    auth = fail(Errc::bad_key, fmt::format("our certificate {} ({}) expired on {}; install a renewed one and "
+                                           "run `ternctl reload`",
+                                           cert.subject(), sa.local_credential->cert_file,
+                                           crypto::format_wall_time(cert.not_after())));
   }
   if (!auth) {
     fail_authentication(ctx, fmt::format("cannot make our AUTH: {}", auth.error().detail));
@@ -162,11 +174,9 @@ TaskStatus IkeAuth::build(TaskContext& ctx, IkeMessage& msg) {
     return TaskStatus::failed;
   }
   msg.add(initiator() ? PayloadType::IDi : PayloadType::IDr, our_id);
-  if (config.local_auth == AuthKind::pubkey) {
-    std::string note;
-    add_our_certificates(*config.credential, config.trust.get(), sa.peer_ca_hashes, msg, note);
-    if (!note.empty()) ctx.event(EventKind::certificate_note, note);
-    sa.local_cert_not_after = config.credential->chain.front().not_after();
+  if (sa.local_credential) {
+    add_our_certificates(*sa.local_credential, msg);
+    sa.local_cert_not_after = sa.local_credential->chain.front().not_after();
   }
   // §3.7: the initiator asks for the responder's certificate in IKE_AUTH.
   if (initiator() && config.remote_auth == AuthKind::pubkey && config.trust)

@@ -109,6 +109,7 @@ IkeSa* IkeRekey::make_new_sa(TaskContext& ctx, const crypto::IkeSuite& suite, By
   sa.peer_id = old.peer_id;
   sa.peer_cert_not_after = old.peer_cert_not_after;  // same authentication, same certificates
   sa.local_cert_not_after = old.local_cert_not_after;
+  sa.local_credential = old.local_credential;
   sa.peer_cert_subject = old.peer_cert_subject;
   sa.local_behind_nat = old.local_behind_nat;
   sa.remote_behind_nat = old.remote_behind_nat;

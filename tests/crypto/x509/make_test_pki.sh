@@ -135,6 +135,9 @@ sign int expired "/C=CH/O=tern/CN=expired.example.org" v3_ee $((-30 * day)) $((-
 key notyet p256
 sign int notyet "/C=CH/O=tern/CN=notyet.example.org" v3_ee $((10 * day)) $((40 * day)) \
   "DNS:notyet.example.org"
+key renewed p256  # short's successor, loaded beside it (a choice among certificates)
+sign int renewed "/C=CH/O=tern/CN=short.example.org" v3_ee $((-day)) $((365 * day)) \
+  "DNS:short.example.org"
 key revoked p256
 sign int revoked "/C=CH/O=tern/CN=revoked.example.org" v3_ee $((-day)) $((365 * day)) \
   "DNS:revoked.example.org"
@@ -146,6 +149,9 @@ selfsign other "/C=CH/O=elsewhere/CN=Other CA"
 key stranger p256
 sign other stranger "/C=CH/O=elsewhere/CN=stranger.example.org" v3_ee $((-day)) $((365 * day)) \
   "DNS:stranger.example.org"
+key a_other p256  # a.example.org again, from the other CA (a choice by CERTREQ)
+sign other a_other "/C=CH/O=elsewhere/CN=a.example.org" v3_ee $((-day)) $((365 * day)) \
+  "DNS:a.example.org, email:a@example.org"
 
 crl root
 crl int
