@@ -175,40 +175,48 @@ table=$(td_ctl "$T" list-certs) || fail "ternctl list-certs (table) failed"
 grep -q "days left" <<<"$table" || fail "ternctl list-certs table lacks the days left: $table"
 echo "  list-certs: $(jq -r '.[] | "\(.role) \(.subject) \(.state) \(.days_left)d"' <<<"$certs" | paste -sd ';')"
 
+# One direction of one case: WHO (tern|sw) initiates; both sides reach
+# ESTABLISHED, ternd's "IKE SA established" line holds EXPECT (when given),
+# ping crosses the tunnel, the initiator deletes it.
+establish_ping_delete() {  # LABEL WHO [EXPECT]
+  local label=$1 who=$2 expect=${3:-} before line out rid
+  before=$(grep -c "IKE SA established" "$T/ternd.log" || true)
+  if [[ $who == tern ]]; then
+    if ! out=$(td_ctl "$T" up sw 2>&1); then
+      fail "$label: ternctl up: $out; ternd: $(grep -i 'auth' "$T/ternd.log" | tail -n 2)"
+      return
+    fi
+  elif ! sw_initiate "$S" tern; then
+    fail "$label: swanctl --initiate failed; ternd: $(grep -i 'auth' "$T/ternd.log" | tail -n 2)"
+    return
+  fi
+  sw_wait_established "$S" tern 10 || fail "$label: strongSwan not ESTABLISHED"
+  td_wait_ike_count "$T" 1 ESTABLISHED 10 || fail "$label: tern not ESTABLISHED"
+  rid=$(td_sas "$T" | jq -r '.[0].remote_id')
+  [[ $rid == "fqdn:sw.example.org" ]] || fail "$label: tern sees remote id '$rid'"
+  line=$(grep "IKE SA established" "$T/ternd.log" | tail -n +$((before + 1)) | tail -n 1)
+  [[ -z $expect ]] || grep -qF "$expect" <<<"$line" || fail "$label: expected '$expect' in: $line"
+  echo "  $label: $(grep -o 'auth pubkey (sent .*' <<<"$line")"
+  if out=$(netns_exec "$ns_t" ping -c 3 -i 0.2 -W 2 203.0.113.1 2>&1); then
+    echo "  $label: ping through the tunnel: $(grep -o '[0-9]* received' <<<"$out")"
+  else
+    fail "$label: ping 192.0.2.1 -> 203.0.113.1 through the tunnel failed: $(tail -n 1 <<<"$out")"
+  fi
+  if [[ $who == tern ]]; then
+    td_ctl "$T" down sw >/dev/null || fail "$label: ternctl down failed"
+  else
+    sw_terminate "$S" tern || fail "$label: swanctl --terminate failed"
+  fi
+  td_wait_ike_count "$T" 0 "" 10 || fail "$label: tern still has IKE SAs after the delete"
+  sw_wait_deleted "$S" tern 10 || fail "$label: strongSwan still has the IKE SA after the delete"
+}
+
 for case in ecdsa ed25519 rsa rsa3072; do
   configure "$case"
   td_ctl "$T" reload >/dev/null || fail "$case: ternctl reload failed"
   sw_load "$S"
   for who in tern sw; do
-    label="$case ($who initiates)"
-    if [[ $who == tern ]]; then
-      if ! out=$(td_ctl "$T" up sw 2>&1); then
-        fail "$label: ternctl up: $out; ternd: $(grep -i 'auth' "$T/ternd.log" | tail -n 2)"
-        continue
-      fi
-    else
-      sw_initiate "$S" tern || {
-        fail "$label: swanctl --initiate failed; ternd: $(grep -i 'auth' "$T/ternd.log" | tail -n 2)"
-        continue
-      }
-    fi
-    sw_wait_established "$S" tern 10 || fail "$label: strongSwan not ESTABLISHED"
-    td_wait_ike_count "$T" 1 ESTABLISHED 10 || fail "$label: tern not ESTABLISHED"
-    rid=$(td_sas "$T" | jq -r '.[0].remote_id')
-    [[ $rid == "fqdn:sw.example.org" ]] || fail "$label: tern sees remote id '$rid'"
-    echo "  $label: $(grep -o 'auth pubkey (sent .*)' "$T/ternd.log" | tail -n 1)"
-    if out=$(netns_exec "$ns_t" ping -c 3 -i 0.2 -W 2 203.0.113.1 2>&1); then
-      echo "  $label: ping through the tunnel: $(grep -o '[0-9]* received' <<<"$out")"
-    else
-      fail "$label: ping 192.0.2.1 -> 203.0.113.1 through the tunnel failed: $(tail -n 1 <<<"$out")"
-    fi
-    if [[ $who == tern ]]; then
-      td_ctl "$T" down sw >/dev/null || fail "$label: ternctl down failed"
-    else
-      sw_terminate "$S" tern || fail "$label: swanctl --terminate failed"
-    fi
-    td_wait_ike_count "$T" 0 "" 10 || fail "$label: tern still has IKE SAs after the delete"
-    sw_wait_deleted "$S" tern 10 || fail "$label: strongSwan still has the IKE SA after the delete"
+    establish_ping_delete "$case ($who initiates)" "$who"
   done
 done
 frag=$(td_ctl "$T" stats --json | jq -r '"\(.counters.ike_messages_fragmented) \(.counters.ike_messages_reassembled)"')
@@ -226,29 +234,8 @@ sed -i -e "s|^  cert = .*|  cert = [\"$pki/rsa/tern-chain.pem\", \"$pki/ecdsa/te
 td_ctl "$T" reload >/dev/null || fail "choice: ternctl reload failed"
 sw_load "$S"
 for who in tern sw; do
-  label="two certificates, CERTREQ chooses ($who initiates)"
-  before=$(grep -c "IKE SA established" "$T/ternd.log" || true)
-  if [[ $who == tern ]]; then
-    td_ctl "$T" up sw >/dev/null 2>&1 || fail "$label: ternctl up failed: $(grep -i 'auth' "$T/ternd.log" | tail -n 2)"
-  else
-    sw_initiate "$S" tern || fail "$label: swanctl --initiate failed: $(grep -i 'auth' "$T/ternd.log" | tail -n 2)"
-  fi
-  sw_wait_established "$S" tern 10 || fail "$label: strongSwan not ESTABLISHED"
-  td_wait_ike_count "$T" 1 ESTABLISHED 10 || fail "$label: tern not ESTABLISHED"
-  line=$(grep "IKE SA established" "$T/ternd.log" | tail -n +$((before + 1)) | tail -n 1)
-  if grep -q "our certificate C=CH, O=tern test, CN=tern.example.org ($pki/ecdsa/tern-chain.pem)" <<<"$line"; then
-    echo "  $label: $(grep -o 'auth pubkey .*' <<<"$line")"
-  else
-    fail "$label: tern did not sign with the ECDSA certificate strongSwan's CERTREQ asks for: $line"
-  fi
-  netns_exec "$ns_t" ping -c 2 -i 0.2 -W 2 203.0.113.1 >/dev/null 2>&1 || fail "$label: ping through the tunnel failed"
-  if [[ $who == tern ]]; then
-    td_ctl "$T" down sw >/dev/null || fail "$label: ternctl down failed"
-  else
-    sw_terminate "$S" tern || fail "$label: swanctl --terminate failed"
-  fi
-  td_wait_ike_count "$T" 0 "" 10 || fail "$label: tern still has IKE SAs after the delete"
-  sw_wait_deleted "$S" tern 10 || fail "$label: strongSwan still has the IKE SA after the delete"
+  establish_ping_delete "two certificates, CERTREQ chooses ($who initiates)" "$who" \
+    "our certificate C=CH, O=tern test, CN=tern.example.org ($pki/ecdsa/tern-chain.pem)"
 done
 
 # A certificate from a CA tern does not trust: strongSwan initiates, tern refuses and says why.
