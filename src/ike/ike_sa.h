@@ -157,6 +157,10 @@ class IkeSa {
   bool send_initial_contact = false;  // initiator: no other IKE SA with these identities (§2.4)
   bool initial_contact_received =
       false;  // the peer's IKE_AUTH carried INITIAL_CONTACT; the Endpoint acts on it
+  // Initiator: we refused the responder's IKE_AUTH (identity, certificate or
+  // AUTH); before the SA dies the responder is told with an INFORMATIONAL
+  // N(AUTHENTICATION_FAILED) (§2.21.2; TaskManager::process_response).
+  bool notify_authentication_failed = false;
   // Signature authentication (tasks/ike_auth.h, signature_auth.h):
   // the hashes of the peer's N(SIGNATURE_HASH_ALGORITHMS) (RFC 7427 §4);
   // nullopt when it sent none (we then sign with a classic AUTH method).

@@ -55,6 +55,7 @@ enum class TaskType : uint8_t {
   child_create_additional,
   malformed_request,
   invalid_spi_notice,
+  auth_failed_notice,
   other,  // tests' own tasks
 };
 

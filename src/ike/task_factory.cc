@@ -1,6 +1,7 @@
 // Task sets per exchange (see task_factory.h).
 #include "ike/task_factory.h"
 
+#include "ike/tasks/auth_failed_notice.h"
 #include "ike/tasks/child_create.h"
 #include "ike/tasks/child_create_additional.h"
 #include "ike/tasks/child_delete.h"
@@ -62,6 +63,8 @@ std::vector<std::unique_ptr<Task>> responder_tasks_for(const IkeMessage& request
   }
   if (!deletes_ike && request.find_notify(wire::NotifyType::INVALID_SPI) != nullptr)
     tasks.push_back(std::make_unique<InvalidSpiNotice>());
+  if (!deletes_ike && request.find_notify(wire::NotifyType::AUTHENTICATION_FAILED) != nullptr)
+    tasks.push_back(std::make_unique<AuthFailedNotice>());
   return tasks;
 }
 

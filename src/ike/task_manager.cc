@@ -130,6 +130,14 @@ bool TaskManager::send_request(TaskContext& ctx, std::vector<std::unique_ptr<Tas
   return true;
 }
 
+void TaskManager::notify_authentication_failed(TaskContext& ctx) {
+  IkeMessage notice;
+  notice.exchange = ExchangeType::INFORMATIONAL;
+  notice.message_id = next_request_id_++;
+  notice.add_notify(wire::NotifyType::AUTHENTICATION_FAILED);
+  send_on_sa(ctx, encode_for_sending(ctx, notice));
+}
+
 bool TaskManager::has_outstanding(TaskType type) const {
   return std::any_of(outstanding_.begin(), outstanding_.end(), [&](const auto& entry) {
     return std::any_of(entry.second.tasks.begin(), entry.second.tasks.end(),
@@ -202,6 +210,7 @@ void TaskManager::process_response(TaskContext& ctx, std::map<uint32_t, Outstand
   for (size_t i = 0; i < tasks.size(); ++i) {
     TaskStatus status = tasks[i]->process(ctx, response);
     if (status == TaskStatus::failed) {
+      if (sa.notify_authentication_failed) notify_authentication_failed(ctx);
       sa.die(sa.death_reason.empty() ? "exchange failed" : sa.death_reason);
       return;
     }

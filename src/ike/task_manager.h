@@ -146,6 +146,10 @@ class TaskManager {
   std::vector<Bytes> encode_for_sending(TaskContext& ctx, const IkeMessage& msg) const;
   // Builds and sends one request made by `tasks`. False when the SA died.
   bool send_request(TaskContext& ctx, std::vector<std::unique_ptr<Task>> tasks);
+  // Initiator that refused the responder's IKE_AUTH: INFORMATIONAL
+  // {N(AUTHENTICATION_FAILED)}, sent once (the SA dies right after; no answer
+  // is awaited; tasks/auth_failed_notice.h is the other end).
+  void notify_authentication_failed(TaskContext& ctx);
   // Room for request `next_request_id_` under the peer's window (§2.3)?
   bool window_has_room(const IkeSa& sa) const;
   void give_up(TaskContext& ctx, uint32_t message_id, const Outstanding& request);

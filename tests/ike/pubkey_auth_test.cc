@@ -74,12 +74,21 @@ void expect_b_refuses(TwoPeers& peers, std::string_view reason) {
   EXPECT_EQ(peers.b.counters().authentication_failures, 1u);
 }
 
-// The initiator A refuses B's IKE_AUTH response: A's SA gone, the reason on A.
+// The initiator A refuses B's IKE_AUTH response: A's SA gone, the reason on
+// A; and B, whose IKE SA was up, is told (§2.21.2) and removes it too:
+//   HDR, SK {N(AUTHENTICATION_FAILED)}  -->
+//                        <--  HDR, SK {}
 void expect_a_refuses(TwoPeers& peers, std::string_view reason) {
   EXPECT_TRUE(peers.log_a.has_event(EventKind::authentication_failed, reason)) << peers.dump_events();
   EXPECT_TRUE(peers.a.status().empty());
   EXPECT_TRUE(peers.log_a.installed.empty());
   EXPECT_EQ(peers.a.counters().authentication_failures, 1u);
+  EXPECT_TRUE(peers.log_b.has_event(EventKind::authentication_failed,
+                                    "refused our authentication after IKE_AUTH (AUTHENTICATION_FAILED)"))
+      << peers.dump_events();
+  EXPECT_TRUE(peers.b.status().empty()) << peers.dump_events();
+  EXPECT_EQ(peers.log_b.removed.size(), peers.log_b.installed.size());
+  EXPECT_EQ(peers.b.counters().authentication_failures, 1u);
 }
 
 TEST(PubkeyAuth, EcdsaP256BothWaysWithRfc7427) {
@@ -267,10 +276,14 @@ TEST(PubkeyAuth, WeDoNotAuthenticateWithAnExpiredCertificate) {
   set_wall_clock(peers);
   peers.up();
   peers.deliver_all();
-  expect_a_refuses(peers,
-                   "cannot make our AUTH: our certificate C=CH, O=tern, CN=expired.example.org (expired.pem) "
-                   "expired on ");
+  // A never sends IKE_AUTH: B's half-open IKE SA ends at its half-open timeout.
+  EXPECT_TRUE(peers.log_a.has_event(EventKind::authentication_failed,
+                                    "cannot make our AUTH: our certificate C=CH, O=tern, "
+                                    "CN=expired.example.org (expired.pem) expired on "))
+      << peers.dump_events();
   EXPECT_TRUE(peers.log_a.has_event(EventKind::authentication_failed, "run `ternctl reload`"));
+  EXPECT_TRUE(peers.a.status().empty());
+  EXPECT_EQ(peers.a.counters().authentication_failures, 1u);
 }
 
 TEST(PubkeyAuth, NotYetValidCertificateIsRefused) {

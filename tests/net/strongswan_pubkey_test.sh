@@ -252,6 +252,38 @@ fi
 stats=$(td_ctl "$T" stats --json | jq '.counters.authentication_failures')
 [[ $stats -ge 1 ]] || fail "untrusted: authentication_failures is $stats"
 
+# The same with tern initiating: strongSwan accepts tern and answers with its
+# AUTH, tern refuses strongSwan's chain and tells it with an INFORMATIONAL
+# N(AUTHENTICATION_FAILED) (RFC 7296 §2.21.2): strongSwan must not keep the
+# IKE SA it believed established.
+before=$(grep -c "is not a trusted CA" "$T/ternd.log" || true)
+if td_ctl "$T" up sw >/dev/null 2>&1; then fail "untrusted: ternctl up succeeded"; fi
+[[ $(grep -c "is not a trusted CA" "$T/ternd.log") -gt $before ]] ||
+  fail "untrusted (tern initiates): ternd's log does not say the CA is not trusted"
+if sw_wait_deleted "$S" tern 5; then
+  echo "  untrusted CA (tern initiates): strongSwan removed its IKE SA after tern's AUTHENTICATION_FAILED"
+else
+  fail "untrusted (tern initiates): strongSwan still has the IKE SA tern refused: $(sw_swanctl "$S" --list-sas 2>&1 | head -n 3)"
+fi
+
+# And the other way round: strongSwan initiates, but trusts only the rsa CA:
+# tern (responder) authenticates, strongSwan refuses tern's certificate and
+# tells tern, which must remove the IKE SA at once rather than keep it.
+configure ecdsa
+rm -f "$S/swanctl/x509ca/"*
+cp "$pki/rsa/ca.pem" "$S/swanctl/x509ca/"
+td_ctl "$T" reload >/dev/null || fail "untrusted by strongSwan: ternctl reload failed"
+# (charon keeps the CAs loaded before: clear them first)
+sw_swanctl "$S" --load-creds --clear --noprompt >/dev/null 2>&1 || fail "untrusted by strongSwan: swanctl --load-creds --clear failed"
+sw_load "$S"
+before=$(grep -c "refused our authentication" "$T/ternd.log" || true)
+if sw_initiate "$S" tern 5 >/dev/null 2>&1; then fail "untrusted by strongSwan: its initiate succeeded"; fi
+if td_wait_ike_count "$T" 0 "" 5 && [[ $(grep -c "refused our authentication" "$T/ternd.log") -gt $before ]]; then
+  echo "  untrusted by strongSwan: $(grep -o 'the peer .* refused our authentication[^;]*' "$T/ternd.log" | tail -n 1)"
+else
+  fail "untrusted by strongSwan: tern kept the IKE SA or did not say why: $(td_sas "$T" | jq -c '[.[].state]')"
+fi
+
 td_stop "$T"
 sw_stop "$S"
 checks_finish strongswan_pubkey_test "logs: keep with NETNS_KEEP_TMP=1"

@@ -221,7 +221,7 @@ TaskStatus IkeAuth::process(TaskContext& ctx, const IkeMessage& msg) {
     failure = n ? fmt::format("peer rejected IKE_AUTH: {}", wire::to_string(n->type))
                 : "IKE_AUTH response without IDr";
   } else if (peer_id == nullptr || auth == nullptr) {
-    failure = "IKE_AUTH request without IDi or AUTH";
+    failure = initiator() ? "IKE_AUTH response without AUTH" : "IKE_AUTH request without IDi or AUTH";
   } else if (!config.remote_id.matches(*peer_id)) {
     failure = fmt::format("peer identity {} is not the configured {}", id_text(*peer_id),
                           config.remote_id.to_string());
@@ -232,7 +232,10 @@ TaskStatus IkeAuth::process(TaskContext& ctx, const IkeMessage& msg) {
   }
   if (!failure.empty()) {
     fail_authentication(ctx, failure);
-    // The responder answers AUTHENTICATION_FAILED from build(); the initiator stops here.
+    // The responder answers AUTHENTICATION_FAILED from build(). The initiator
+    // stops here; when it refused an authentication the responder made, the
+    // responder believes the IKE SA is up, so it is told (§2.21.2).
+    if (initiator() && peer_id != nullptr) sa.notify_authentication_failed = true;
     return initiator() ? TaskStatus::failed : TaskStatus::need_more;
   }
   sa.peer_id = *peer_id;
