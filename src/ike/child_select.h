@@ -1,7 +1,12 @@
 // Which child of a connection a peer's CHILD_SA request is for (responder;
-// RFC 7296 §2.9): the first ChildConfig, in configuration order, whose
-// selectors narrow the peer's TSi (against the child's remote_ts) and TSr
-// (against its local_ts) to something non-empty, with those narrowed lists.
+// RFC 7296 §2.9): among the ChildConfigs whose selectors narrow the peer's
+// TSi (against the child's remote_ts) and TSr (against its local_ts) to
+// something non-empty, the best match, with those narrowed lists:
+//   1. one that holds all the peer asked for (nothing narrowed away) beats
+//      one that only overlaps it;
+//   2. then the most specific (the narrowest of its selectors: a child for
+//      10.1.0.0/24 beats one for 0.0.0.0/0 when both hold the request);
+//   3. then configuration order.
 //
 // Who calls it: child_create (the CHILD_SA in IKE_AUTH) and
 // child_create_additional (a new CHILD_SA with CREATE_CHILD_SA), before they
