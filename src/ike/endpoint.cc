@@ -331,8 +331,12 @@ Result<void> Endpoint::up_child(const UpChild& up, Timestamp now) {
     return fail(Errc::invalid_syntax, fmt::format("connection '{}' has no child named '{}' (it has: {})",
                                                   up.connection, up.child, names));
   }
-  size_t established = 0, started = 0;
+  size_t established = 0, started = 0, in_progress = 0;
   IkeSa* being_set_up = nullptr;
+  auto making_it = [&](const Task& t) {
+    const auto* create = dynamic_cast<const ChildCreateAdditional*>(&t);
+    return create != nullptr && create->child_name() == up.child;
+  };
   for (auto& [id, sa] : sas_) {
     if (sa->connection_name() != up.connection) continue;
     if ((sa->state == IkeSaState::created || sa->state == IkeSaState::init_done) && sa->is_initiator() &&
@@ -341,6 +345,10 @@ Result<void> Endpoint::up_child(const UpChild& up, Timestamp now) {
     if (sa->state != IkeSaState::established || sa->successor || sa->replacement_pending) continue;
     ++established;
     if (sa->child_up(up.child)) continue;
+    if (sa->tasks.has_initiated_task(making_it)) {
+      ++in_progress;  // an earlier `up` of the same child is under way: one pair, not two
+      continue;
+    }
     ++started;
     start_task(*sa, std::make_unique<ChildCreateAdditional>(up.child), now);
   }
@@ -352,7 +360,7 @@ Result<void> Endpoint::up_child(const UpChild& up, Timestamp now) {
     } else {
       start_initiator(connection, now, {up.child});
     }
-  } else if (started == 0) {
+  } else if (started == 0 && in_progress == 0) {
     return fail(Errc::invalid_syntax,
                 fmt::format("CHILD_SA {}/{} is already up on every established IKE SA of {}", up.connection,
                             up.child, up.connection));

@@ -145,6 +145,16 @@ bool TaskManager::has_outstanding(TaskType type) const {
   });
 }
 
+bool TaskManager::has_initiated_task(const std::function<bool(const Task&)>& matches) const {
+  auto in = [&](const std::vector<std::unique_ptr<Task>>& tasks) {
+    return std::any_of(tasks.begin(), tasks.end(),
+                       [&](const std::unique_ptr<Task>& t) { return matches(*t); });
+  };
+  if (in(queued_) || in(active_)) return true;
+  return std::any_of(outstanding_.begin(), outstanding_.end(),
+                     [&](const auto& entry) { return in(entry.second.tasks); });
+}
+
 bool TaskManager::has_outstanding_other_than(std::initializer_list<TaskType> types) const {
   return std::any_of(outstanding_.begin(), outstanding_.end(), [&](const auto& entry) {
     return std::any_of(entry.second.tasks.begin(), entry.second.tasks.end(),

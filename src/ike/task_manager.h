@@ -65,6 +65,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -103,6 +104,8 @@ class TaskManager {
   bool has_pending_tasks() const { return !queued_.empty() || !active_.empty(); }
   // Is a request of ours made by a task of `type` outstanding?
   bool has_outstanding(TaskType type) const;
+  // Whether a task of ours that `matches` is queued or waiting for its answer.
+  bool has_initiated_task(const std::function<bool(const Task&)>& matches) const;
   // Is a request of ours outstanding that was made by a task of a type other than these?
   bool has_outstanding_other_than(std::initializer_list<TaskType> types) const;
   // IKE SA rekeying (tasks/ike_rekey.h): the new IKE SA works with the

@@ -354,6 +354,26 @@ TEST(AdditionalChild, DownOfTheSecondChildKeepsTheFirstAndUpBringsItBack) {
   EXPECT_TRUE(net.wire.empty());
 }
 
+// `ternctl up a-b/second` twice before the first answer: one CREATE_CHILD_SA, one pair.
+TEST(AdditionalChild, TwoUpsOfTheSameChildInQuickSuccessionMakeOnePair) {
+  TwoPeers net(two_children_a(), two_children_b());
+  net.up();
+  net.deliver_all();
+  ASSERT_TRUE(net.a.command(DownChild{"a-b", "second"}, net.now).has_value());
+  net.collect();
+  net.deliver_all();
+  expect_children(net, {"net"});
+
+  ASSERT_TRUE(net.a.command(UpChild{"a-b", "second"}, net.now).has_value());
+  ASSERT_TRUE(net.a.command(UpChild{"a-b", "second"}, net.now).has_value());  // under way: nothing more
+  net.collect();
+  ASSERT_EQ(net.wire.size(), 1u);
+  net.deliver_all();
+  expect_children(net, {"net", "second"});
+  EXPECT_EQ(live(net.a)[0].children.size(), 2u);
+  EXPECT_EQ(live(net.b)[0].children.size(), 2u);
+}
+
 TEST(AdditionalChild, UpOfOneChildWithoutAnIkeSaMakesAnIkeSaWithOnlyThatChild) {
   TwoPeers net(two_children_a(), two_children_b());
   ASSERT_TRUE(net.a.command(UpChild{"a-b", "second"}, net.now).has_value());
