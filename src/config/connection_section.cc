@@ -110,11 +110,7 @@ std::vector<crypto::IkeSuite> read_proposals(TableReader& r) {
 void read_liveness(TableReader& r, ike::ConnectionConfig& out) {
   if (auto delay = r.duration("dpd_delay")) out.dpd_delay = *delay;
   if (auto action = r.choice("dpd_action", kDpdActions)) out.dpd_action = kDpdActionValues[*action];
-  if (auto mobike = r.boolean("mobike"); mobike && *mobike) {
-    r.warn("mobike",
-           "mobike = true is accepted but MOBIKE (RFC 4555) is not implemented yet: the IKE SA stays on the "
-           "addresses it was made with");
-  }
+  if (auto mobike = r.boolean("mobike")) out.mobike = *mobike;
   if (auto encap = r.boolean("encap")) out.force_encap = *encap;
   if (auto window = r.integer("window_size", 1, 64)) out.window_size = static_cast<uint32_t>(*window);
 }

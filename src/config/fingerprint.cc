@@ -34,6 +34,7 @@ std::string fingerprint(const ike::ConnectionConfig& c, StartAction start_action
   line("local_id", identity_text(c.local_id));
   line("remote_id", identity_text(c.remote_id));
   line("force_encap", c.force_encap ? "1" : "0");
+  line("mobike", c.mobike ? "1" : "0");
   line("retransmit_timeout_us", std::to_string(c.retransmit.timeout.count()));
   line("retransmit_base", fmt::format("{:a}", c.retransmit.base));
   line("retransmit_tries", std::to_string(c.retransmit.tries));

@@ -93,6 +93,12 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(ike_fragments_ignored),
     TERN_COUNTER(ike_messages_reassembled),
     TERN_COUNTER(ike_reassembly_dropped),
+    TERN_COUNTER(mobike_updates_sent),
+    TERN_COUNTER(mobike_updates_completed),
+    TERN_COUNTER(mobike_updates_failed),
+    TERN_COUNTER(mobike_updates_followed),
+    TERN_COUNTER(mobike_updates_refused),
+    TERN_COUNTER(mobike_updates_ignored),
 };
 #undef TERN_COUNTER
 

@@ -9,6 +9,7 @@
 #include "control/event_json.h"
 #include "control/response.h"
 #include "io/socket_address.h"
+#include "wire/ts_payload.h"
 
 namespace tern::daemon {
 namespace {
@@ -27,6 +28,7 @@ LogLevel level_of(ike::EventKind kind) {
     case K::child_sa_rekey_collision:
     case K::ike_sa_rekey_started:
     case K::ike_sa_rekeyed:
+    case K::ike_sa_moved:
     case K::ike_sa_reauth: return LogLevel::notice;
     case K::child_sa_failed:
     case K::proposal_mismatch:
@@ -144,6 +146,14 @@ void Daemon::start() {
   });
   TERN_LOG(LogLevel::notice, "ternd", "ternd started: {} connection(s) from {}, control socket {}",
            config_.connections.size(), config_path_, control_->path());
+  Result<std::unique_ptr<io::AddressMonitor>> monitor = io::AddressMonitor::open(
+      io_, data_plane_->device(), [this](std::vector<ike::Address> addresses) { on_local_addresses(std::move(addresses)); });
+  if (monitor) {
+    address_monitor_ = std::move(*monitor);
+    on_local_addresses(address_monitor_->addresses());
+  } else {
+    TERN_LOG(LogLevel::warning, "ternd", "{}: MOBIKE will not notice address changes", monitor.error().detail);
+  }
   std::vector<std::string> all;
   for (const auto& c : config_.connections) all.push_back(c.engine->name);
   install_traps();
@@ -213,6 +223,14 @@ void Daemon::on_datagram(const ike::Address& local, const ike::Address& remote, 
   run_effects();
 }
 
+void Daemon::on_local_addresses(std::vector<ike::Address> addresses) {
+  std::string text;
+  for (const ike::Address& a : addresses) text += (text.empty() ? "" : ", ") + wire::ip_address_to_string(a.ip_bytes());
+  TERN_LOG(LogLevel::info, "ternd", "local addresses: {}", text.empty() ? "none" : text);
+  endpoint_->on_local_addresses(std::move(addresses), clock_.now());
+  run_effects();
+}
+
 void Daemon::poll_data_plane(Timestamp now) {
   next_poll_ = now + kDataPlanePoll;
   for (const ike::DataplaneEvent& event : data_plane_->poll_events())
@@ -272,6 +290,8 @@ void Daemon::run_effects() {
       }
     } else if (const auto* install = std::get_if<ike::InstallChildSa>(&effect)) {
       data_plane_->install(*install);
+    } else if (const auto* moved = std::get_if<ike::UpdateChildSaAddresses>(&effect)) {
+      data_plane_->update(*moved);
     } else if (const auto* remove = std::get_if<ike::RemoveChildSa>(&effect)) {
       data_plane_->remove(*remove);
       count_reason(child_teardown_reasons_, remove->reason);

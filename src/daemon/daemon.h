@@ -40,6 +40,7 @@
 #include "daemon/data_plane.h"
 #include "daemon/reload_plan.h"
 #include "ike/endpoint.h"
+#include "io/address_monitor.h"
 #include "io/clock.h"
 #include "io/control_server.h"
 #include "io/file_append.h"
@@ -131,6 +132,10 @@ class Daemon {
   std::unique_ptr<io::ControlServer> control_;
   std::unique_ptr<DataPlane> data_plane_;
   std::unique_ptr<io::Signals> signals_;
+  // MOBIKE: the host's addresses and routes, reported to the engine
+  // (Endpoint::on_local_addresses) at start and after each change.
+  std::unique_ptr<io::AddressMonitor> address_monitor_;
+  void on_local_addresses(std::vector<ike::Address> addresses);
   std::optional<io::AppendFile> keylog_;
   asio::steady_timer timer_;
   std::optional<Timestamp> armed_for_;

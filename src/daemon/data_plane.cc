@@ -84,6 +84,7 @@ void DataPlane::install(const ike::InstallChildSa& sa) {
   watches_.insert_or_assign(sa.spi_in, esp::ChildWatch(sa.spi_in, sa.limits));
   routes_of_[sa.spi_in] =
       add_routes(sa.connection + "/" + sa.child, sa.local_ts, sa.remote_ts, sa.remote, sa.mode);
+  route_inputs_[sa.spi_in] = RouteInputs{sa.local_ts, sa.remote_ts, sa.mode};
   TERN_LOG(LogLevel::info, "esp", "CHILD_SA {}/{} installed: SPIs in {:08x} out {:08x}, {}, {} mode, {}",
            sa.connection, sa.child, sa.spi_in, sa.spi_out, sa.suite.to_string(),
            sa.mode == ike::ChildMode::transport ? "transport" : "tunnel",
@@ -103,6 +104,7 @@ void DataPlane::remove(const ike::RemoveChildSa& sa) {
   batch_sa_ = nullptr;
   if (!table_.remove(sa)) return;
   watches_.erase(sa.spi_in);
+  route_inputs_.erase(sa.spi_in);
   auto it = routes_of_.find(sa.spi_in);
   if (it != routes_of_.end()) {
     remove_routes(it->second);
@@ -110,6 +112,25 @@ void DataPlane::remove(const ike::RemoveChildSa& sa) {
   }
   TERN_LOG(LogLevel::info, "esp", "CHILD_SA {}/{} removed from the data plane (SPIs in {:08x} out {:08x})",
            sa.connection, sa.child, sa.spi_in, sa.spi_out);
+}
+
+void DataPlane::update(const ike::UpdateChildSaAddresses& sa) {
+  flush();  // packets batched for the old path go first
+  batch_sa_ = nullptr;
+  if (!table_.update_path(sa)) return;
+  if (!sa.encap) open_esp_socket(sa.remote.family);
+  auto it = routes_of_.find(sa.spi_in);
+  auto inputs = route_inputs_.find(sa.spi_in);
+  if (it != routes_of_.end() && inputs != route_inputs_.end()) {
+    // Add before remove: a route both need keeps its reference count above zero.
+    std::vector<io::netlink::Route> old = std::move(it->second);
+    it->second = add_routes(sa.connection + "/" + sa.child, inputs->second.local_ts, inputs->second.remote_ts,
+                            sa.remote, inputs->second.mode);
+    remove_routes(old);
+  }
+  TERN_LOG(LogLevel::info, "esp", "CHILD_SA {}/{} moved (MOBIKE): SPIs in {:08x} out {:08x}, {} {} - {}",
+           sa.connection, sa.child, sa.spi_in, sa.spi_out, sa.encap ? "UDP-encapsulated" : "ESP",
+           sa.local.to_string(), sa.remote.to_string());
 }
 
 std::vector<io::netlink::Route> DataPlane::add_routes(const std::string& owner,

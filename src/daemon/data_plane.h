@@ -113,6 +113,10 @@ class DataPlane {
 
   void install(const ike::InstallChildSa& sa);
   void remove(const ike::RemoveChildSa& sa);
+  // MOBIKE: the CHILD_SA's ESP goes between new outer addresses from now on;
+  // its routes are made again for the new peer address (tunnel mode skips a
+  // selector that covers it; transport mode routes it).
+  void update(const ike::UpdateChildSaAddresses& sa);
   // An ESP packet (starting at the SPI) that arrived in UDP on the NAT-T port.
   void on_udp_esp(const ike::Address& local, const ike::Address& remote, MutableByteView esp);
   // The end of a burst of received ESP: write what was coalesced to the TUN device.
@@ -177,6 +181,12 @@ class DataPlane {
   std::vector<uint8_t> segments_;  // a TSO super-packet cut into MTU-sized packets
   std::map<std::string, std::pair<io::netlink::Route, int>> routes_;    // by route text: route, users
   std::map<uint32_t, std::vector<io::netlink::Route>> routes_of_;       // by spi_in
+  // By spi_in: what its routes were made from, to make them again when MOBIKE moves it.
+  struct RouteInputs {
+    std::vector<wire::TrafficSelector> local_ts, remote_ts;
+    ike::ChildMode mode = ike::ChildMode::tunnel;
+  };
+  std::map<uint32_t, RouteInputs> route_inputs_;
   std::map<std::string, std::vector<io::netlink::Route>> trap_routes_;  // by connection
   std::array<int, 2> transport_routes_{};  // per family (IPv4, IPv6): routes in the transport table
   std::vector<uint8_t> transport_packet_;  // an inbound transport-mode packet being rebuilt

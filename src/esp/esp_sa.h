@@ -127,6 +127,13 @@ class OutboundSa {
 
   const EspSaParams& params() const { return params_; }
   uint32_t spi() const { return params_.spi; }
+  // MOBIKE moved the CHILD_SA (ike::UpdateChildSaAddresses): same keys and
+  // sequence numbers, new outer addresses.
+  void set_path(const ike::Address& local, const ike::Address& remote, bool encap) {
+    params_.local = local;
+    params_.remote = remote;
+    params_.encap = encap;
+  }
   const OutboundCounters& counters() const { return counters_; }
 
  private:
@@ -178,6 +185,13 @@ class InboundSa {
 
   const EspSaParams& params() const { return params_; }
   uint32_t spi() const { return params_.spi; }
+  // MOBIKE moved the CHILD_SA (ike::UpdateChildSaAddresses): same keys and
+  // sequence numbers, new outer addresses.
+  void set_path(const ike::Address& local, const ike::Address& remote, bool encap) {
+    params_.local = local;
+    params_.remote = remote;
+    params_.encap = encap;
+  }
   const InboundCounters& counters() const { return counters_; }
   const ReplayWindow& replay_window() const { return replay_; }
 

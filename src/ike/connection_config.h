@@ -187,6 +187,10 @@ struct ConnectionConfig {
   // side uses pubkey. Tests turn it off to play an RFC 7296-only peer, which
   // makes both ends fall back to the classic AUTH methods.
   bool announce_signature_hashes = true;
+  // MOBIKE (RFC 4555, tasks/ike_mobike.h): announce N(MOBIKE_SUPPORTED) in
+  // IKE_AUTH; when both ends did, the IKE SA and its CHILD_SAs move to new
+  // addresses with UPDATE_SA_ADDRESSES instead of being set up again.
+  bool mobike = true;
   bool force_encap = false;  // fake a NAT (§2.23 NAT_DETECTION_SOURCE_IP) to force UDP encapsulation
   RetransmitConfig retransmit;
   // Dead peer detection (§1.4): when nothing authenticated has come from the

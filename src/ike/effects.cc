@@ -27,6 +27,7 @@ std::string_view to_string(EventKind kind) {
     case EventKind::pfs_mismatch: return "pfs_mismatch";
     case EventKind::certificate_note: return "certificate_note";
     case EventKind::certificate_expired: return "certificate_expired";
+    case EventKind::ike_sa_moved: return "ike_sa_moved";
     case EventKind::child_sa_rekey_collision: return "child_sa_rekey_collision";
   }
   return "unknown";

@@ -7,6 +7,7 @@
 //                   already in `bytes`)
 //   InstallChildSa  an ESP SA pair for the data plane (keys in SecretBytes)
 //   RemoveChildSa   remove an ESP SA pair, with the reason
+//   UpdateChildSaAddresses  new outer addresses for an ESP SA pair (MOBIKE)
 //   Event           a human-readable record for logs and the control socket
 //   Keylog          one Wireshark ikev2_decryption_table line (see crypto/keylog.h)
 //
@@ -70,6 +71,21 @@ struct RemoveChildSa {
   std::string reason;
 };
 
+// A CHILD_SA keeps its SPIs and keys but its outer addresses change: MOBIKE
+// (RFC 4555) moved its IKE SA. The data plane sends ESP from `local` to
+// `remote` from now on, UDP-encapsulated when `encap` (a NAT appeared or
+// went away with the move).
+struct UpdateChildSaAddresses {
+  IkeSaId ike_sa{};
+  std::string connection;
+  std::string child;
+  uint32_t spi_in = 0;
+  uint32_t spi_out = 0;
+  Address local;
+  Address remote;
+  bool encap = false;
+};
+
 enum class EventKind : uint8_t {
   ike_sa_established,
   ike_sa_destroyed,  // text: the reason ("peer not responding", "deleted by peer", ...)
@@ -99,6 +115,8 @@ enum class EventKind : uint8_t {
                         // peer's CERTREQ names none of our CAs). text: what
   certificate_expired,  // the peer's or our certificate of an established IKE SA expired
                         // (cert_expiry.cc); text: which, when, and what is done (reauth or delete)
+  ike_sa_moved,          // MOBIKE (RFC 4555): an IKE SA and its CHILD_SAs moved to new addresses, or a
+                        // move was started, refused or failed; text: which addresses and why
 };
 std::string_view to_string(EventKind kind);
 
@@ -113,6 +131,6 @@ struct Keylog {
   std::string line;  // without the newline
 };
 
-using Effect = std::variant<Send, InstallChildSa, RemoveChildSa, Event, Keylog>;
+using Effect = std::variant<Send, InstallChildSa, RemoveChildSa, UpdateChildSaAddresses, Event, Keylog>;
 
 }  // namespace tern::ike

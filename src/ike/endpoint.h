@@ -138,6 +138,15 @@ class Endpoint : private IkeSaTable {
   // What the data plane saw on a CHILD_SA (dataplane_event.h). An SPI no
   // child of ours has (any more) is ignored. Never fails.
   void on_dataplane_event(const DataplaneEvent& event, Timestamp now);
+  // MOBIKE (RFC 4555, mobike_input.cc): io/ reports the host's usable local
+  // addresses, the whole list, at start and after each change (netlink). An
+  // established MOBIKE IKE SA we initiated whose local address is no longer
+  // in the list moves to the first address of the peer's family that is not
+  // inside its children's local traffic selectors, with UPDATE_SA_ADDRESSES
+  // (tasks/mobike_update.h); when there is none it waits for the next list.
+  // The list is also what MOBIKE announces as our additional addresses.
+  // Never fails.
+  void on_local_addresses(std::vector<Address> addresses, Timestamp now);
   // Reload (ternd: SIGHUP, `ternctl reload`): `connections` replaces the
   // connection list. The caller passes the very same shared_ptr for a
   // connection whose settings did not change, so its IKE SAs keep running;
@@ -183,6 +192,8 @@ class Endpoint : private IkeSaTable {
   // §2.4: after `sa` was authenticated with INITIAL_CONTACT, older SAs between the same identities go.
   void apply_initial_contact(IkeSa& sa);
   void start_task(IkeSa& sa, std::unique_ptr<Task> task, Timestamp now);
+  // mobike_input.cc: where a MOBIKE IKE SA of ours can move (nullopt: nowhere yet).
+  std::optional<Address> pick_local_address(const IkeSa& sa) const;
   // Queues a child_rekey of the CHILD_SA with inbound SPI `spi_in` (if it
   // can be rekeyed now), with `why` for the Event.
   void start_child_rekey(IkeSa& sa, uint32_t spi_in, std::string_view why, Timestamp now);
@@ -241,6 +252,7 @@ class Endpoint : private IkeSaTable {
   RateLimiter invalid_ike_spi_limit_;
   CookieJar cookies_;
   std::optional<Duration> wall_offset_;
+  std::optional<std::vector<Address>> local_addresses_;  // on_local_addresses; nullopt: never reported
   crypto::CertCache cert_cache_{256};
 };
 

@@ -87,6 +87,13 @@ struct EndpointCounters {
   uint64_t ike_fragments_ignored = 0;     // of an answered request, not fragment 1 (RFC 7383 §2.6.1)
   uint64_t ike_messages_reassembled = 0;  // complete messages, processed like an SK message
   uint64_t ike_reassembly_dropped = 0;    // incomplete sets dropped: limits, expiry, Total Fragments changed
+  // MOBIKE (RFC 4555; tasks/mobike_update.h)
+  uint64_t mobike_updates_sent = 0;       // our UPDATE_SA_ADDRESSES requests (initiator)
+  uint64_t mobike_updates_completed = 0;  // ours answered: the IKE SA and CHILD_SAs moved
+  uint64_t mobike_updates_failed = 0;     // ours refused (UNEXPECTED_NAT_DETECTED) or with a bad COOKIE2 echo
+  uint64_t mobike_updates_followed = 0;   // the peer's that moved the IKE SA (responder)
+  uint64_t mobike_updates_refused = 0;    // the peer's answered UNEXPECTED_NAT_DETECTED (NO_NATS_ALLOWED)
+  uint64_t mobike_updates_ignored = 0;    // the peer's without MOBIKE negotiated, or older than one followed
 };
 
 }  // namespace tern::ike

@@ -152,6 +152,15 @@ class IkeSa {
   // connection says fragmentation = yes. A rekeyed IKE SA inherits it.
   bool fragmentation = false;
 
+  // MOBIKE (RFC 4555, tasks/ike_mobike.h): both ends sent N(MOBIKE_SUPPORTED)
+  // in IKE_AUTH; a rekeyed IKE SA inherits it. The peer's other addresses
+  // (ADDITIONAL_IP4/6_ADDRESS; empty after NO_ADDITIONAL_ADDRESSES), and the
+  // Message ID of the last UPDATE_SA_ADDRESSES request we followed (§3.5:
+  // an older one that arrives late changes nothing).
+  bool mobike = false;
+  std::vector<Address> peer_additional_addresses;
+  std::optional<uint32_t> last_address_update;
+
   // IKE_AUTH (ike_auth)
   std::optional<wire::IdPayload> peer_id;
   bool send_initial_contact = false;  // initiator: no other IKE SA with these identities (§2.4)

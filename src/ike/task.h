@@ -23,6 +23,7 @@
 #include "crypto/cert_cache.h"
 #include "crypto/random.h"
 #include "crypto/x509_certificate.h"
+#include "ike/address.h"
 #include "ike/connection_config.h"
 #include "ike/effects.h"
 #include "ike/endpoint_counters.h"
@@ -56,6 +57,8 @@ enum class TaskType : uint8_t {
   malformed_request,
   invalid_spi_notice,
   auth_failed_notice,
+  ike_mobike,
+  mobike_update,
   other,  // tests' own tasks
 };
 
@@ -72,6 +75,13 @@ struct TaskContext {
   // nullopt when the Endpoint was never told (Endpoint::set_wall_clock_offset).
   std::optional<crypto::WallTime> wall_now;
   crypto::CertCache* cert_cache = nullptr;  // the Endpoint's parsed peer certificates (ike_auth)
+  // Our usable local addresses as io/ last reported them (Endpoint::on_local_addresses):
+  // MOBIKE announces the others as ADDITIONAL_IP*_ADDRESS. nullptr: never reported.
+  const std::vector<Address>* local_addresses = nullptr;
+  // Responder: the addresses the request being processed arrived on and came
+  // from (UPDATE_SA_ADDRESSES moves the IKE SA there). Unset otherwise.
+  std::optional<Address> received_local;
+  std::optional<Address> received_remote;
 
   void event(EventKind kind, std::string text);
 };

@@ -9,10 +9,12 @@
 #include "ike/tasks/ike_auth.h"
 #include "ike/tasks/ike_delete.h"
 #include "ike/tasks/ike_init.h"
+#include "ike/tasks/ike_mobike.h"
 #include "ike/tasks/ike_natd.h"
 #include "ike/tasks/ike_rekey.h"
 #include "ike/tasks/invalid_spi_notice.h"
 #include "ike/tasks/malformed_request.h"
+#include "ike/tasks/mobike_update.h"
 
 namespace tern::ike {
 
@@ -24,6 +26,7 @@ std::vector<std::unique_ptr<Task>> ike_sa_setup_tasks(Role role) {
   tasks.push_back(std::make_unique<IkeNatd>(role));
   tasks.push_back(std::make_unique<IkeAuth>(role));
   tasks.push_back(std::make_unique<ChildCreate>(role));
+  tasks.push_back(std::make_unique<IkeMobike>(role));
   return tasks;
 }
 
@@ -65,6 +68,12 @@ std::vector<std::unique_ptr<Task>> responder_tasks_for(const IkeMessage& request
     tasks.push_back(std::make_unique<InvalidSpiNotice>());
   if (!deletes_ike && request.find_notify(wire::NotifyType::AUTHENTICATION_FAILED) != nullptr)
     tasks.push_back(std::make_unique<AuthFailedNotice>());
+  // RFC 4555 §3.5, §3.6: an address update, or only a new list of the peer's addresses.
+  const bool moves = request.find_notify(wire::NotifyType::UPDATE_SA_ADDRESSES) != nullptr ||
+                     request.find_notify(wire::NotifyType::ADDITIONAL_IP4_ADDRESS) != nullptr ||
+                     request.find_notify(wire::NotifyType::ADDITIONAL_IP6_ADDRESS) != nullptr ||
+                     request.find_notify(wire::NotifyType::NO_ADDITIONAL_ADDRESSES) != nullptr;
+  if (!deletes_ike && moves) tasks.push_back(std::make_unique<MobikeUpdate>());
   return tasks;
 }
 

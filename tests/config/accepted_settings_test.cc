@@ -232,9 +232,15 @@ TEST(Settings, StartActionTrapIsKeptForTheDataPlane) {
   EXPECT_TRUE(r->warnings.empty());
 }
 
-TEST(Warnings, MobikeOnlyWhenAskedFor) {
-  EXPECT_TRUE(warnings_of(site_b("mobike = false\n")).empty());
-  EXPECT_EQ(warnings_of(site_b("mobike = true\n")).size(), 1u);
+TEST(Settings, MobikeIsOnUnlessTurnedOff) {
+  LoadResult on = load(site_b(""));
+  ASSERT_TRUE(on.has_value());
+  EXPECT_TRUE(on->connections[0].engine->mobike);
+  LoadResult off = load(site_b("mobike = false\n"));
+  ASSERT_TRUE(off.has_value());
+  EXPECT_FALSE(off->connections[0].engine->mobike);
+  EXPECT_TRUE(off->warnings.empty());
+  EXPECT_TRUE(warnings_of(site_b("mobike = true\n")).empty());
 }
 
 TEST(Warnings, ALocalAddressNobodyListensOn) {

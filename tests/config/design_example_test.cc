@@ -130,8 +130,6 @@ TEST(DesignExample, WarnsAboutWhatThisBuildAcceptsButDoesNotDo) {
   EXPECT_EQ(
       testing::texts(r->warnings),
       (std::vector<std::string>{
-          "tern.toml:19:10: connection[0].mobike: mobike = true is accepted but MOBIKE (RFC 4555) is not "
-          "implemented yet: the IKE SA stays on the addresses it was made with",
           "tern.toml:40:10: secret[0].secret: this pre-shared key is only 3 octets; RFC 7296 §2.15 wants "
           "PSKs as strong as keys (use 16 random octets or more)",
       }));

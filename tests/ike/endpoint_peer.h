@@ -27,6 +27,9 @@ class EndpointPeer {
   // The task manager of an IKE SA: its windows, outstanding requests, cache.
   static const TaskManager& tasks(const Endpoint& e, IkeSaId sa) { return e.sas_.at(sa)->tasks; }
 
+  // An IKE SA itself, read-only (MOBIKE state, NAT state, addresses).
+  static const IkeSa& sa(const Endpoint& e, IkeSaId sa) { return *e.sas_.at(sa); }
+
   // Whether both ends announced IKE fragmentation on the SA (RFC 7383 §2.3).
   static bool fragmentation(const Endpoint& e, IkeSaId sa) { return e.sas_.at(sa)->fragmentation; }
   // Overrides it (a peer that fragments without having negotiated it).

@@ -78,6 +78,7 @@ struct Datagram {
 struct PeerLog {
   std::vector<InstallChildSa> installed;
   std::vector<RemoveChildSa> removed;
+  std::vector<UpdateChildSaAddresses> moved;  // MOBIKE
   std::vector<Event> events;
   std::vector<std::string> keylog;
 
@@ -222,6 +223,8 @@ class TwoPeers {
         log.installed.push_back(std::move(*install));
       } else if (auto* remove = std::get_if<RemoveChildSa>(&effect)) {
         log.removed.push_back(std::move(*remove));
+      } else if (auto* moved = std::get_if<UpdateChildSaAddresses>(&effect)) {
+        log.moved.push_back(std::move(*moved));
       } else if (auto* event = std::get_if<Event>(&effect)) {
         log.events.push_back(std::move(*event));
       } else if (auto* keylog = std::get_if<Keylog>(&effect)) {

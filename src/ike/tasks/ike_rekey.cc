@@ -114,6 +114,8 @@ IkeSa* IkeRekey::make_new_sa(TaskContext& ctx, const crypto::IkeSuite& suite, By
   sa.local_behind_nat = old.local_behind_nat;
   sa.remote_behind_nat = old.remote_behind_nat;
   sa.fragmentation = old.fragmentation;
+  sa.mobike = old.mobike;
+  sa.peer_additional_addresses = old.peer_additional_addresses;
   schedule_after_rekey(sa, old.reauth_at, ctx.random, ctx.now);
   return &sa;
 }

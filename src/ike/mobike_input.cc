@@ -1,0 +1,67 @@
+// Endpoint::on_local_addresses: our addresses changed, and MOBIKE IKE SAs we
+// initiated move to a working one (see endpoint.h, tasks/mobike_update.h).
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "ike/endpoint.h"
+#include "ike/mobike_addresses.h"
+#include "ike/tasks/mobike_update.h"
+
+namespace tern::ike {
+namespace {
+
+bool inside(const wire::TrafficSelector& ts, const Address& a) {
+  const ByteView ip = a.ip_bytes();
+  if (ts.start_address.size() != ip.size() || ts.end_address.size() != ip.size()) return false;
+  return !std::lexicographical_compare(ip.begin(), ip.end(), ts.start_address.begin(), ts.start_address.end()) &&
+         !std::lexicographical_compare(ts.end_address.begin(), ts.end_address.end(), ip.begin(), ip.end());
+}
+
+// An address inside one of the SA's own local traffic selectors is an inner
+// (tunnel) address: IKE must never move onto it.
+bool inner_address(const IkeSa& sa, const Address& a) {
+  return std::any_of(sa.children.begin(), sa.children.end(), [&](const ChildSa& child) {
+    return std::any_of(child.local_ts.begin(), child.local_ts.end(),
+                       [&](const wire::TrafficSelector& ts) { return inside(ts, a); });
+  });
+}
+
+}  // namespace
+
+std::optional<Address> Endpoint::pick_local_address(const IkeSa& sa) const {
+  if (!local_addresses_) return std::nullopt;
+  for (const Address& a : *local_addresses_) {
+    if (a.family == sa.remote.family && usable_for_ike(a) && !inner_address(sa, a)) return a;
+  }
+  return std::nullopt;
+}
+
+void Endpoint::on_local_addresses(std::vector<Address> addresses, Timestamp now) {
+  local_addresses_ = std::move(addresses);
+  for (auto& [id, owned] : sas_) {
+    IkeSa& sa = *owned;
+    if (!sa.is_initiator() || !sa.mobike || sa.state != IkeSaState::established) continue;
+    const bool still_there = std::any_of(local_addresses_->begin(), local_addresses_->end(),
+                                         [&](const Address& a) { return a.same_ip(sa.local); });
+    if (still_there) continue;
+    std::optional<Address> next = pick_local_address(sa);
+    if (!next) {
+      effects_.push_back(Event{EventKind::ike_sa_moved, sa.id, sa.connection_name(),
+                               fmt::format("local address {} is gone and no other {} address is usable: "
+                                           "waiting for one (RFC 4555)",
+                                           sa.local.to_string(),
+                                           sa.remote.family == AddressFamily::ipv4 ? "IPv4" : "IPv6")});
+      continue;
+    }
+    const Address old = sa.local;
+    sa.local = next->with_port(sa.local.port);
+    effects_.push_back(Event{EventKind::ike_sa_moved, sa.id, sa.connection_name(),
+                             fmt::format("local address {} is gone: moving to {} with UPDATE_SA_ADDRESSES",
+                                         old.to_string(), sa.local.to_string())});
+    start_task(sa, std::make_unique<MobikeUpdate>(MobikeUpdate::Options{}), now);
+  }
+  reap(now);
+}
+
+}  // namespace tern::ike

@@ -1,0 +1,157 @@
+// mobike_update task (see mobike_update.h).
+#include "ike/tasks/mobike_update.h"
+
+#include <fmt/format.h>
+
+#include "ike/ike_sa.h"
+#include "ike/mobike_addresses.h"
+#include "ike/nat_detection.h"
+
+namespace tern::ike {
+namespace {
+
+using wire::NotifyType;
+
+constexpr size_t kCookie2Size = 16;  // §3.7 allows 8 to 64 octets
+
+void add_nat_detection(TaskContext& ctx, IkeMessage& msg) {
+  const IkeSa& sa = ctx.sa;
+  Bytes source = sa.config->force_encap ? ctx.random.bytes(kNatDetectionHashSize)
+                                        : nat_detection_hash(sa.spi_i, sa.spi_r, sa.local);
+  msg.add_notify(NotifyType::NAT_DETECTION_SOURCE_IP, std::move(source));
+  msg.add_notify(NotifyType::NAT_DETECTION_DESTINATION_IP, nat_detection_hash(sa.spi_i, sa.spi_r, sa.remote));
+}
+
+std::string path_text(const IkeSa& sa) {
+  return fmt::format("{} - {}{}", sa.local.to_string(), sa.remote.to_string(),
+                     sa.nat_detected() ? " (NAT: ESP in UDP)" : "");
+}
+
+}  // namespace
+
+void move_children(TaskContext& ctx) {
+  IkeSa& sa = ctx.sa;
+  for (ChildSa& child : sa.children) {
+    child.encap = sa.nat_detected();
+    ctx.effects.push_back(UpdateChildSaAddresses{sa.id, sa.connection_name(), child.name, child.spi_in,
+                                                 child.spi_out, sa.local, sa.remote, child.encap});
+  }
+}
+
+TaskStatus MobikeUpdate::build(TaskContext& ctx, IkeMessage& msg) {
+  IkeSa& sa = ctx.sa;
+  if (initiator()) {
+    msg.add_notify(NotifyType::UPDATE_SA_ADDRESSES);
+    add_nat_detection(ctx, msg);
+    if (options_.no_nats_allowed) msg.add_notify(NotifyType::NO_NATS_ALLOWED, no_nats_allowed_data(sa.local, sa.remote));
+    if (options_.cookie2) {
+      cookie2_ = ctx.random.bytes(kCookie2Size);
+      msg.add_notify(NotifyType::COOKIE2, cookie2_);
+    }
+    add_additional_addresses(msg, sa.local, ctx.local_addresses);
+    ++ctx.counters.mobike_updates_sent;
+    return TaskStatus::need_more;
+  }
+  if (unexpected_nat_) {
+    msg.add_notify(NotifyType::UNEXPECTED_NAT_DETECTED);
+  } else if (updated_) {
+    add_nat_detection(ctx, msg);
+  }
+  if (!cookie2_.empty()) msg.add_notify(NotifyType::COOKIE2, cookie2_);
+  return TaskStatus::done;
+}
+
+TaskStatus MobikeUpdate::process(TaskContext& ctx, const IkeMessage& msg) {
+  if (initiator()) return process_response(ctx, msg);
+  IkeSa& sa = ctx.sa;
+  if (const auto* cookie2 = msg.find_notify(NotifyType::COOKIE2)) cookie2_ = cookie2->data;
+  if (!sa.mobike) {
+    ++ctx.counters.mobike_updates_ignored;
+    ctx.event(EventKind::message_dropped,
+              "address notifies ignored: MOBIKE was not negotiated on this IKE SA (RFC 4555 §3.1)");
+    return TaskStatus::need_more;
+  }
+  if (auto addresses = read_additional_addresses(msg)) sa.peer_additional_addresses = std::move(*addresses);
+  if (msg.find_notify(NotifyType::UPDATE_SA_ADDRESSES) == nullptr) return TaskStatus::need_more;
+  if (!ctx.received_local || !ctx.received_remote) return TaskStatus::need_more;
+  const Address& local = *ctx.received_local;
+  const Address& remote = *ctx.received_remote;
+  if (sa.last_address_update && msg.message_id < *sa.last_address_update) {
+    ++ctx.counters.mobike_updates_ignored;
+    ctx.event(EventKind::ike_sa_moved,
+              fmt::format("UPDATE_SA_ADDRESSES with Message ID {} ignored: one with ID {} was followed already "
+                          "(RFC 4555 §3.5)",
+                          msg.message_id, *sa.last_address_update));
+    return TaskStatus::need_more;
+  }
+  if (const auto* no_nats = msg.find_notify(NotifyType::NO_NATS_ALLOWED)) {
+    if (!no_nats_allowed_matches(no_nats->data, remote, local)) {
+      unexpected_nat_ = true;
+      ++ctx.counters.mobike_updates_refused;
+      ctx.event(EventKind::ike_sa_moved,
+                fmt::format("UPDATE_SA_ADDRESSES from {} to {} refused with UNEXPECTED_NAT_DETECTED: the peer "
+                            "allows no NAT (NO_NATS_ALLOWED) and its addresses were translated (RFC 4555 §3.9)",
+                            remote.to_string(), local.to_string()));
+      return TaskStatus::need_more;
+    }
+  }
+  const std::string before = path_text(sa);
+  const NatCheck nat = check_nat_detection(msg, sa.spi_i, sa.spi_r, remote, local);
+  sa.local = local;
+  sa.remote = remote;
+  sa.last_address_update = msg.message_id;
+  if (nat.present) {
+    sa.remote_behind_nat = nat.source_natted;
+    sa.local_behind_nat = nat.destination_natted || sa.config->force_encap;
+  }
+  updated_ = true;
+  ++ctx.counters.mobike_updates_followed;
+  move_children(ctx);
+  ctx.event(EventKind::ike_sa_moved, fmt::format("peer moved the IKE SA and {} CHILD_SA(s): {} -> {}",
+                                                 sa.children.size(), before, path_text(sa)));
+  return TaskStatus::need_more;
+}
+
+TaskStatus MobikeUpdate::process_response(TaskContext& ctx, const IkeMessage& msg) {
+  IkeSa& sa = ctx.sa;
+  if (!cookie2_.empty()) {
+    const auto* echo = msg.find_notify(NotifyType::COOKIE2);
+    if (echo == nullptr || !equal(echo->data, cookie2_)) {
+      ++ctx.counters.mobike_updates_failed;
+      sa.die(fmt::format("the answer to UPDATE_SA_ADDRESSES {} COOKIE2 we sent (RFC 4555 §3.7: return "
+                         "routability check failed)",
+                         echo == nullptr ? "lacks the" : "does not echo the"));
+      return TaskStatus::failed;
+    }
+  }
+  if (msg.find_notify(NotifyType::UNEXPECTED_NAT_DETECTED) != nullptr) {
+    ++ctx.counters.mobike_updates_failed;
+    ctx.event(EventKind::ike_sa_moved,
+              fmt::format("peer refused the move to {}: a NAT is on the path and we sent NO_NATS_ALLOWED "
+                          "(UNEXPECTED_NAT_DETECTED, RFC 4555 §3.9); the CHILD_SAs were not moved",
+                          path_text(sa)));
+    return TaskStatus::done;
+  }
+  if (const wire::NotifyPayload* error = msg.find_error_notify()) {
+    ++ctx.counters.mobike_updates_failed;
+    ctx.event(EventKind::ike_sa_moved, fmt::format("peer refused UPDATE_SA_ADDRESSES: {}", wire::to_string(error->type)));
+    return TaskStatus::done;
+  }
+  // The hashes of the answer: source is the peer (remote), destination us.
+  const NatCheck nat = check_nat_detection(msg, sa.spi_i, sa.spi_r, sa.remote, sa.local);
+  if (nat.present) {
+    sa.remote_behind_nat = nat.source_natted;
+    sa.local_behind_nat = nat.destination_natted || sa.config->force_encap;
+  }
+  if (sa.nat_detected() && sa.local.port != ctx.config.natt_port) {
+    sa.local = sa.local.with_port(ctx.config.natt_port);
+    sa.remote = sa.remote.with_port(ctx.config.natt_port);
+  }
+  move_children(ctx);
+  ++ctx.counters.mobike_updates_completed;
+  ctx.event(EventKind::ike_sa_moved,
+            fmt::format("IKE SA and {} CHILD_SA(s) moved to {}", sa.children.size(), path_text(sa)));
+  return TaskStatus::done;
+}
+
+}  // namespace tern::ike
