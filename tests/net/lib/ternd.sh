@@ -22,6 +22,7 @@
 #     [child=NAME] [child_rekey_time=5s] [child_life_time=8s] [child_rand_time=1s]
 #     [ike_rekey_time=30s] [reauth_time=1m] [rand_time=2s]   (IKE SA lifetimes)
 #     [fragment_size=256] [fragmentation=yes|accept|no]        (RFC 7383)
+#     [mobike=true|false] [listen=0.0.0.0]                      (RFC 4555; daemon.listen, default local_addr)
 #   td_add_child "$NETNS_TMP/a" name=second local_ts=192.0.2.129/32 remote_ts=203.0.113.129/32 \
 #     [esp_proposal=aes128gcm16]          (one more [[connection.child]])
 #   td_start "$NETNS_TMP/a" "$ns_a"
@@ -55,6 +56,7 @@ td_write_psk_conf() {
   [[ -z ${c[reauth_time]:-} ]] || ike_lifetime_lines+="reauth_time = \"${c[reauth_time]}\""$'\n'
   [[ -z ${c[rand_time]:-} ]] || ike_lifetime_lines+="rand_time = \"${c[rand_time]}\""$'\n'
   [[ -z ${c[fragmentation]:-} ]] || ike_lifetime_lines+="fragmentation = \"${c[fragmentation]}\""$'\n'
+  [[ -z ${c[mobike]:-} ]] || ike_lifetime_lines+="mobike = ${c[mobike]}"$'\n'
   local daemon_lines=""
   [[ -z ${c[fragment_size]:-} ]] || daemon_lines+="fragment_size = ${c[fragment_size]}"$'\n'
   mkdir -p "$dir"
@@ -62,7 +64,7 @@ td_write_psk_conf() {
 # written by tests/net/lib/ternd.sh
 [daemon]
 control_socket = "$dir/control.sock"
-listen = ["${c[local_addr]}"]
+listen = ["${c[listen]:-${c[local_addr]}}"]
 keylog = "$dir/keylog"
 log_level = "debug"
 retransmit_timeout = "1s"
