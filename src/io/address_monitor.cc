@@ -76,16 +76,17 @@ void AddressMonitor::drain() {
       relevant = true;  // ENOBUFS: events were lost; read the list again
       break;
     }
-    int left = static_cast<int>(n);
-    for (const nlmsghdr* h = reinterpret_cast<const nlmsghdr*>(buffer.data()); NLMSG_OK(h, left);
-         h = NLMSG_NEXT(h, left)) {
-      switch (h->nlmsg_type) {
-        case RTM_NEWADDR:
-        case RTM_DELADDR:
-        case RTM_NEWROUTE:
-        case RTM_DELROUTE: relevant = true; break;
-        default: break;
-      }
+    // The messages of one datagram, each nlmsg_len long (aligned to 4).
+    size_t offset = 0;
+    const auto total = static_cast<size_t>(n);
+    while (offset + sizeof(nlmsghdr) <= total) {
+      nlmsghdr h{};
+      std::memcpy(&h, buffer.data() + offset, sizeof h);
+      if (h.nlmsg_len < sizeof(nlmsghdr) || h.nlmsg_len > total - offset) break;
+      if (h.nlmsg_type == RTM_NEWADDR || h.nlmsg_type == RTM_DELADDR || h.nlmsg_type == RTM_NEWROUTE ||
+          h.nlmsg_type == RTM_DELROUTE)
+        relevant = true;
+      offset += (h.nlmsg_len + 3u) & ~size_t{3};
     }
   }
   if (relevant) changed();
