@@ -54,8 +54,12 @@ void Endpoint::on_local_addresses(std::vector<Address> addresses, Timestamp now)
                                            sa.remote.family == AddressFamily::ipv4 ? "IPv4" : "IPv6")});
       continue;
     }
+    // The move goes to the NAT-T port (RFC 4555 §3.3 floats there for
+    // MOBIKE): a NAT on the new path then finds IKE where UDP-encapsulated
+    // ESP will go, and its mapping for that port is the one IKE made.
     const Address old = sa.local;
-    sa.local = next->with_port(sa.local.port);
+    sa.local = next->with_port(config_.natt_port);
+    sa.remote = sa.remote.with_port(config_.natt_port);
     effects_.push_back(Event{EventKind::ike_sa_moved, sa.id, sa.connection_name(),
                              fmt::format("local address {} is gone: moving to {} with UPDATE_SA_ADDRESSES",
                                          old.to_string(), sa.local.to_string())});

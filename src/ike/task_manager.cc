@@ -422,7 +422,8 @@ void TaskManager::process_request(TaskContext& ctx, const Address& local, const 
   ctx.received_local = local;
   ctx.received_remote = remote;
   if (request.exchange != ExchangeType::IKE_SA_INIT &&
-      (sa.nat_detected() || (request.exchange == ExchangeType::IKE_AUTH && local.port == ctx.config.natt_port))) {
+      (sa.nat_detected() ||
+       (request.exchange == ExchangeType::IKE_AUTH && local.port == ctx.config.natt_port))) {
     sa.local = local;
     sa.remote = remote;
   }

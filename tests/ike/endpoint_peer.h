@@ -37,7 +37,11 @@ class EndpointPeer {
 
   // Decodes `datagram` (no non-ESP marker) with the SA of `receiver` it is
   // addressed to: SK opened, payload rules checked. Changes nothing.
+  // A datagram that starts with the non-ESP marker (the NAT-T port, RFC 3948
+  // §2.2; an IKE SPIi is never zero) is opened after it.
   static Result<IkeMessage> open(Endpoint& receiver, ByteView datagram) {
+    if (datagram.size() > 4 && datagram[0] == 0 && datagram[1] == 0 && datagram[2] == 0 && datagram[3] == 0)
+      datagram = datagram.subspan(4);
     Result<wire::Message> parsed = wire::parse_message(datagram);
     if (!parsed) return fail(parsed.error());
     IkeSa* sa = receiver.find_sa_for(parsed->header, Address{});

@@ -12,9 +12,8 @@
 // on the initiator may move it with UPDATE_SA_ADDRESSES
 // (tasks/mobike_update.h). Our other addresses (TaskContext::local_addresses,
 // mobike_addresses.h) go beside it; the peer's are kept
-// (IkeSa::peer_additional_addresses). With MOBIKE the initiator floats to
-// the NAT-T port from IKE_AUTH on even without a NAT (RFC 4555 §3.3,
-// tasks/ike_natd.h). Never fails.
+// (IkeSa::peer_additional_addresses). A move goes to the NAT-T port even
+// without a NAT (RFC 4555 §3.3; Endpoint::on_local_addresses). Never fails.
 #pragma once
 
 #include "ike/task.h"

@@ -44,10 +44,8 @@ TaskStatus IkeNatd::process(TaskContext& ctx, const IkeMessage& msg) {
   sa.local_behind_nat = !any_matches(msg, NotifyType::NAT_DETECTION_DESTINATION_IP,
                                      nat_detection_hash(msg.spi_i, msg.spi_r, sa.local));
   if (sa.config->force_encap) sa.local_behind_nat = true;
-  if (initiator() && (sa.nat_detected() || sa.config->mobike)) {
-    // §2.23: float to the NAT-T port from IKE_AUTH on; with MOBIKE also
-    // without a NAT (RFC 4555 §3.3), so that a NAT appearing after a move
-    // finds IKE already where UDP-encapsulated ESP will be.
+  if (initiator() && sa.nat_detected()) {
+    // §2.23: float to the NAT-T port from IKE_AUTH on.
     sa.local = sa.local.with_port(ctx.config.natt_port);
     sa.remote = sa.remote.with_port(ctx.config.natt_port);
   }
