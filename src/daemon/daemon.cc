@@ -147,12 +147,14 @@ void Daemon::start() {
   TERN_LOG(LogLevel::notice, "ternd", "ternd started: {} connection(s) from {}, control socket {}",
            config_.connections.size(), config_path_, control_->path());
   Result<std::unique_ptr<io::AddressMonitor>> monitor = io::AddressMonitor::open(
-      io_, data_plane_->device(), [this](std::vector<ike::Address> addresses) { on_local_addresses(std::move(addresses)); });
+      io_, data_plane_->device(),
+      [this](std::vector<ike::Address> addresses) { on_local_addresses(std::move(addresses)); });
   if (monitor) {
     address_monitor_ = std::move(*monitor);
     on_local_addresses(address_monitor_->addresses());
   } else {
-    TERN_LOG(LogLevel::warning, "ternd", "{}: MOBIKE will not notice address changes", monitor.error().detail);
+    TERN_LOG(LogLevel::warning, "ternd", "{}: MOBIKE will not notice address changes",
+             monitor.error().detail);
   }
   std::vector<std::string> all;
   for (const auto& c : config_.connections) all.push_back(c.engine->name);
@@ -225,7 +227,8 @@ void Daemon::on_datagram(const ike::Address& local, const ike::Address& remote, 
 
 void Daemon::on_local_addresses(std::vector<ike::Address> addresses) {
   std::string text;
-  for (const ike::Address& a : addresses) text += (text.empty() ? "" : ", ") + wire::ip_address_to_string(a.ip_bytes());
+  for (const ike::Address& a : addresses)
+    text += (text.empty() ? "" : ", ") + wire::ip_address_to_string(a.ip_bytes());
   TERN_LOG(LogLevel::info, "ternd", "local addresses: {}", text.empty() ? "none" : text);
   endpoint_->on_local_addresses(std::move(addresses), clock_.now());
   run_effects();

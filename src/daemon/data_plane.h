@@ -179,8 +179,8 @@ class DataPlane {
   std::vector<ByteView> batch_;
   esp::OutboundSa* batch_sa_ = nullptr;
   std::vector<uint8_t> segments_;  // a TSO super-packet cut into MTU-sized packets
-  std::map<std::string, std::pair<io::netlink::Route, int>> routes_;    // by route text: route, users
-  std::map<uint32_t, std::vector<io::netlink::Route>> routes_of_;       // by spi_in
+  std::map<std::string, std::pair<io::netlink::Route, int>> routes_;  // by route text: route, users
+  std::map<uint32_t, std::vector<io::netlink::Route>> routes_of_;     // by spi_in
   // By spi_in: what its routes were made from, to make them again when MOBIKE moves it.
   struct RouteInputs {
     std::vector<wire::TrafficSelector> local_ts, remote_ts;

@@ -115,7 +115,7 @@ enum class EventKind : uint8_t {
                         // peer's CERTREQ names none of our CAs). text: what
   certificate_expired,  // the peer's or our certificate of an established IKE SA expired
                         // (cert_expiry.cc); text: which, when, and what is done (reauth or delete)
-  ike_sa_moved,          // MOBIKE (RFC 4555): an IKE SA and its CHILD_SAs moved to new addresses, or a
+  ike_sa_moved,         // MOBIKE (RFC 4555): an IKE SA and its CHILD_SAs moved to new addresses, or a
                         // move was started, refused or failed; text: which addresses and why
 };
 std::string_view to_string(EventKind kind);

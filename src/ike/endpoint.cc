@@ -26,9 +26,12 @@ Endpoint::Endpoint(EndpointConfig config, crypto::Random& random)
 Endpoint::~Endpoint() = default;
 
 TaskContext Endpoint::context(IkeSa& sa, Timestamp now) {
-  return TaskContext{sa,   random_,        config_,      effects_,
-                     counters_, now, this, wall_time(now), &cert_cache_,
-                     local_addresses_ ? &*local_addresses_ : nullptr, std::nullopt, std::nullopt};
+  return TaskContext{sa,           random_,
+                     config_,      effects_,
+                     counters_,    now,
+                     this,         wall_time(now),
+                     &cert_cache_, local_addresses_ ? &*local_addresses_ : nullptr,
+                     std::nullopt, std::nullopt};
 }
 
 std::optional<crypto::WallTime> Endpoint::wall_time(Timestamp now) const {

@@ -10,7 +10,9 @@ namespace {
 
 using wire::NotifyType;
 
-void put_address(Bytes& out, const Address& a) { append(out, a.ip_bytes()); }
+void put_address(Bytes& out, const Address& a) {
+  append(out, a.ip_bytes());
+}
 
 void put_port(Bytes& out, uint16_t port) {
   out.push_back(static_cast<uint8_t>(port >> 8));
@@ -30,8 +32,8 @@ bool any_hash_matches(const IkeMessage& msg, NotifyType type, const Bytes& expec
 bool usable_for_ike(const Address& a) {
   if (std::all_of(a.ip.begin(), a.ip.end(), [](uint8_t b) { return b == 0; })) return false;
   if (a.family == AddressFamily::ipv4) return a.ip[0] != 127 && !(a.ip[0] == 169 && a.ip[1] == 254);
-  const bool loopback = std::all_of(a.ip.begin(), a.ip.end() - 1, [](uint8_t b) { return b == 0; }) &&
-                        a.ip[15] == 1;
+  const bool loopback =
+      std::all_of(a.ip.begin(), a.ip.end() - 1, [](uint8_t b) { return b == 0; }) && a.ip[15] == 1;
   const bool link_local = a.ip[0] == 0xfe && (a.ip[1] & 0xc0) == 0x80;
   return !loopback && !link_local;
 }
@@ -61,7 +63,8 @@ std::optional<std::vector<Address>> read_additional_addresses(const IkeMessage& 
     if (n == nullptr) continue;
     if (n->type == NotifyType::NO_ADDITIONAL_ADDRESSES) {
       seen = true;
-    } else if (n->type == NotifyType::ADDITIONAL_IP4_ADDRESS || n->type == NotifyType::ADDITIONAL_IP6_ADDRESS) {
+    } else if (n->type == NotifyType::ADDITIONAL_IP4_ADDRESS ||
+               n->type == NotifyType::ADDITIONAL_IP6_ADDRESS) {
       seen = true;
       const bool v4 = n->type == NotifyType::ADDITIONAL_IP4_ADDRESS;
       if (n->data.size() != (v4 ? 4u : 16u) || out.size() == kMaxAdditionalAddresses) continue;

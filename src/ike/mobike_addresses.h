@@ -47,8 +47,8 @@ bool no_nats_allowed_matches(ByteView data, const Address& source, const Address
 // The NAT_DETECTION_* notifies of `msg` checked against the addresses the
 // datagram really had (RFC 7296 §2.23), with the SPIs of the IKE SA.
 struct NatCheck {
-  bool present = false;       // both notifies were there
-  bool source_natted = false;  // no SOURCE hash matched `source`: a NAT before the sender
+  bool present = false;             // both notifies were there
+  bool source_natted = false;       // no SOURCE hash matched `source`: a NAT before the sender
   bool destination_natted = false;  // no DESTINATION hash matched `destination`
 };
 NatCheck check_nat_detection(const IkeMessage& msg, uint64_t spi_i, uint64_t spi_r, const Address& source,

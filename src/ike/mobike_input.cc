@@ -14,7 +14,8 @@ namespace {
 bool inside(const wire::TrafficSelector& ts, const Address& a) {
   const ByteView ip = a.ip_bytes();
   if (ts.start_address.size() != ip.size() || ts.end_address.size() != ip.size()) return false;
-  return !std::lexicographical_compare(ip.begin(), ip.end(), ts.start_address.begin(), ts.start_address.end()) &&
+  return !std::lexicographical_compare(ip.begin(), ip.end(), ts.start_address.begin(),
+                                       ts.start_address.end()) &&
          !std::lexicographical_compare(ts.end_address.begin(), ts.end_address.end(), ip.begin(), ip.end());
 }
 
@@ -47,11 +48,11 @@ void Endpoint::on_local_addresses(std::vector<Address> addresses, Timestamp now)
     if (still_there) continue;
     std::optional<Address> next = pick_local_address(sa);
     if (!next) {
-      effects_.push_back(Event{EventKind::ike_sa_moved, sa.id, sa.connection_name(),
-                               fmt::format("local address {} is gone and no other {} address is usable: "
-                                           "waiting for one (RFC 4555)",
-                                           sa.local.to_string(),
-                                           sa.remote.family == AddressFamily::ipv4 ? "IPv4" : "IPv6")});
+      effects_.push_back(Event{
+          EventKind::ike_sa_moved, sa.id, sa.connection_name(),
+          fmt::format("local address {} is gone and no other {} address is usable: "
+                      "waiting for one (RFC 4555)",
+                      sa.local.to_string(), sa.remote.family == AddressFamily::ipv4 ? "IPv4" : "IPv6")});
       continue;
     }
     // The move goes to the NAT-T port (RFC 4555 §3.3 floats there for

@@ -2,6 +2,7 @@
 // (see address_monitor.h).
 #include "io/address_monitor.h"
 
+#include <fmt/format.h>
 #include <ifaddrs.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -12,8 +13,6 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "io/socket_address.h"
 

@@ -19,8 +19,12 @@ const Address kAddrA2 = Address::ipv4({198, 51, 100, 1}, 500);
 const Address kAddrA3 = Address::ipv4({198, 51, 100, 7}, 500);
 constexpr uint16_t kNattPort = 4500;
 
-IkeSaId id_of(const Endpoint& e) { return e.status().front().id; }
-const IkeSa& sa_of(const Endpoint& e) { return EndpointPeer::sa(e, id_of(e)); }
+IkeSaId id_of(const Endpoint& e) {
+  return e.status().front().id;
+}
+const IkeSa& sa_of(const Endpoint& e) {
+  return EndpointPeer::sa(e, id_of(e));
+}
 
 // The datagram's IKE message, opened with `receiver`'s keys (non-ESP marker skipped).
 IkeMessage open_at(Endpoint& receiver, const Datagram& d) {

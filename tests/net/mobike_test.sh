@@ -53,8 +53,9 @@ ping_ok() { netns_exec "$ns_a" ping -c 1 -W 0.2 -I 203.0.113.1 203.0.113.2 >/dev
 # move NAME — the address change on a, then the measurement (sets moved_ms).
 move() {
   netns_exec "$ns_a" ip addr del 192.0.2.1/24 dev veth0
-  netns_exec "$ns_a" ip addr add 198.51.100.1/24 dev veth1
-  netns_exec "$ns_a" ip route add 192.0.2.2/32 via 198.51.100.2 dev veth1
+  # The new address and the route to the peer through link 2 in one go.
+  printf '%s\n' "addr add 198.51.100.1/24 dev veth1" "route add 192.0.2.2/32 via 198.51.100.2 dev veth1" |
+    netns_exec "$ns_a" ip -batch -
   local t0 t1
   t0=$(date +%s%N)
   for _ in $(seq 50); do

@@ -43,7 +43,8 @@ TaskStatus MobikeUpdate::build(TaskContext& ctx, IkeMessage& msg) {
   if (initiator()) {
     msg.add_notify(NotifyType::UPDATE_SA_ADDRESSES);
     add_nat_detection(ctx, msg);
-    if (options_.no_nats_allowed) msg.add_notify(NotifyType::NO_NATS_ALLOWED, no_nats_allowed_data(sa.local, sa.remote));
+    if (options_.no_nats_allowed)
+      msg.add_notify(NotifyType::NO_NATS_ALLOWED, no_nats_allowed_data(sa.local, sa.remote));
     if (options_.cookie2) {
       cookie2_ = ctx.random.bytes(kCookie2Size);
       msg.add_notify(NotifyType::COOKIE2, cookie2_);
@@ -78,20 +79,22 @@ TaskStatus MobikeUpdate::process(TaskContext& ctx, const IkeMessage& msg) {
   const Address& remote = *ctx.received_remote;
   if (sa.last_address_update && msg.message_id < *sa.last_address_update) {
     ++ctx.counters.mobike_updates_ignored;
-    ctx.event(EventKind::ike_sa_moved,
-              fmt::format("UPDATE_SA_ADDRESSES with Message ID {} ignored: one with ID {} was followed already "
-                          "(RFC 4555 §3.5)",
-                          msg.message_id, *sa.last_address_update));
+    ctx.event(
+        EventKind::ike_sa_moved,
+        fmt::format("UPDATE_SA_ADDRESSES with Message ID {} ignored: one with ID {} was followed already "
+                    "(RFC 4555 §3.5)",
+                    msg.message_id, *sa.last_address_update));
     return TaskStatus::need_more;
   }
   if (const auto* no_nats = msg.find_notify(NotifyType::NO_NATS_ALLOWED)) {
     if (!no_nats_allowed_matches(no_nats->data, remote, local)) {
       unexpected_nat_ = true;
       ++ctx.counters.mobike_updates_refused;
-      ctx.event(EventKind::ike_sa_moved,
-                fmt::format("UPDATE_SA_ADDRESSES from {} to {} refused with UNEXPECTED_NAT_DETECTED: the peer "
-                            "allows no NAT (NO_NATS_ALLOWED) and its addresses were translated (RFC 4555 §3.9)",
-                            remote.to_string(), local.to_string()));
+      ctx.event(
+          EventKind::ike_sa_moved,
+          fmt::format("UPDATE_SA_ADDRESSES from {} to {} refused with UNEXPECTED_NAT_DETECTED: the peer "
+                      "allows no NAT (NO_NATS_ALLOWED) and its addresses were translated (RFC 4555 §3.9)",
+                      remote.to_string(), local.to_string()));
       return TaskStatus::need_more;
     }
   }
@@ -118,9 +121,10 @@ TaskStatus MobikeUpdate::process_response(TaskContext& ctx, const IkeMessage& ms
     const auto* echo = msg.find_notify(NotifyType::COOKIE2);
     if (echo == nullptr || !equal(echo->data, cookie2_)) {
       ++ctx.counters.mobike_updates_failed;
-      sa.die(fmt::format("the answer to UPDATE_SA_ADDRESSES {} COOKIE2 we sent (RFC 4555 §3.7: return "
-                         "routability check failed)",
-                         echo == nullptr ? "lacks the" : "does not echo the"));
+      sa.die(
+          fmt::format("the answer to UPDATE_SA_ADDRESSES {} COOKIE2 we sent (RFC 4555 §3.7: return "
+                      "routability check failed)",
+                      echo == nullptr ? "lacks the" : "does not echo the"));
       return TaskStatus::failed;
     }
   }
@@ -134,7 +138,8 @@ TaskStatus MobikeUpdate::process_response(TaskContext& ctx, const IkeMessage& ms
   }
   if (const wire::NotifyPayload* error = msg.find_error_notify()) {
     ++ctx.counters.mobike_updates_failed;
-    ctx.event(EventKind::ike_sa_moved, fmt::format("peer refused UPDATE_SA_ADDRESSES: {}", wire::to_string(error->type)));
+    ctx.event(EventKind::ike_sa_moved,
+              fmt::format("peer refused UPDATE_SA_ADDRESSES: {}", wire::to_string(error->type)));
     return TaskStatus::done;
   }
   // The hashes of the answer: source is the peer (remote), destination us.

@@ -55,7 +55,7 @@ class MobikeUpdate final : public Task {
   TaskStatus process_response(TaskContext& ctx, const IkeMessage& msg);
 
   Options options_{};
-  Bytes cookie2_;              // initiator: what we sent; responder: what to echo
+  Bytes cookie2_;                // initiator: what we sent; responder: what to echo
   bool unexpected_nat_ = false;  // responder: answer N(UNEXPECTED_NAT_DETECTED)
   bool updated_ = false;         // responder: the IKE SA moved; answer with NAT_DETECTION
 };
