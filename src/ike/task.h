@@ -101,6 +101,10 @@ class Task {
   virtual TaskStatus build(TaskContext& ctx, IkeMessage& msg) = 0;
   // Initiator: read the response. Responder: read the request.
   virtual TaskStatus process(TaskContext& ctx, const IkeMessage& msg) = 0;
+  // Initiator: retransmission `retransmit` (1, 2, ...) of the request this
+  // task built is due. True: the task moved the IKE SA to other addresses
+  // (MOBIKE path probing), and the request is built again, same Message ID.
+  virtual bool before_retransmit(TaskContext& /*ctx*/, uint32_t /*retransmit*/) { return false; }
 
   Role role() const { return role_; }
   bool initiator() const { return role_ == Role::initiator; }

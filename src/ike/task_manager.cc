@@ -482,6 +482,8 @@ void TaskManager::on_timer(TaskContext& ctx) {
       return;
     }
     ++request.retransmits;
+    if (!request.tasks.empty() && request.tasks.front()->before_retransmit(ctx, request.retransmits))
+      rebuild_request(ctx, message_id, request);
     request.deadline = ctx.now + retransmit_interval(ctx, request.retransmits);
     ++ctx.counters.retransmits_sent;
     ctx.event(EventKind::retransmit,
@@ -489,6 +491,14 @@ void TaskManager::on_timer(TaskContext& ctx) {
                           wire::to_string(request.exchange), message_id));
     send_on_sa(ctx, request.datagrams);
   }
+}
+
+void TaskManager::rebuild_request(TaskContext& ctx, uint32_t message_id, Outstanding& request) {
+  IkeMessage msg;
+  msg.exchange = request.exchange;
+  msg.message_id = message_id;
+  for (auto& task : request.tasks) (void)task->build(ctx, msg);
+  request.datagrams = encode_for_sending(ctx, msg);
 }
 
 void TaskManager::give_up(TaskContext& ctx, uint32_t message_id, const Outstanding& request) {

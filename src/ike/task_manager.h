@@ -155,6 +155,8 @@ class TaskManager {
   void notify_authentication_failed(TaskContext& ctx);
   // Room for request `next_request_id_` under the peer's window (§2.3)?
   bool window_has_room(const IkeSa& sa) const;
+  // The request again from its tasks (Task::before_retransmit), same Message ID.
+  void rebuild_request(TaskContext& ctx, uint32_t message_id, Outstanding& request);
   void give_up(TaskContext& ctx, uint32_t message_id, const Outstanding& request);
   Duration retransmit_interval(const TaskContext& ctx, uint32_t retransmits) const;
 

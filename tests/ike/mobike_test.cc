@@ -286,5 +286,50 @@ TEST(Mobike, AnInnerAddressIsNeverPickedAndWithNoUsableAddressTheSaWaits) {
   EXPECT_EQ(net.log_b.moved.size(), 1u);
 }
 
+TEST(Mobike, WhenThePeersAddressDoesNotAnswerTheUpdateTriesItsAdditionalAddress) {
+  const Address b2 = Address::ipv4({192, 0, 2, 20}, 0);
+  TwoPeers net(config_a(), config_b());
+  // B has a second address and announces it in IKE_AUTH: N(ADDITIONAL_IP4_ADDRESS(192.0.2.20)).
+  net.b.on_local_addresses({kAddrB.with_port(0), b2}, net.now);
+  establish_one_child(net);
+  ASSERT_EQ(sa_of(net.a).peer_additional_addresses.size(), 1u);
+
+  // A moves; from its new link 192.0.2.2 cannot be reached, 192.0.2.20 can.
+  net.a.on_local_addresses({kAddrA2.with_port(0)}, net.now);
+  net.collect();
+  bool reached_b2 = false;
+  for (int i = 0; i < 10 && !reached_b2; ++i) {
+    while (!net.wire.empty()) {
+      Datagram d = std::move(net.wire.front());
+      net.wire.pop_front();
+      if (d.to.same_ip(kAddrB)) continue;  // lost: the path to B's first address is broken
+      if (d.to.same_ip(b2)) {
+        // HDR, SK {N(UPDATE_SA_ADDRESSES), N(NATD_S), N(NATD_D), N(COOKIE2), ...} --> 192.0.2.20
+        EXPECT_EQ(open_at(net.b, d).find_notify(NotifyType::UPDATE_SA_ADDRESSES) != nullptr, true);
+        net.b.on_datagram(d.to, d.from, d.bytes, net.now);
+        net.collect();
+        reached_b2 = true;
+        break;
+      }
+      FAIL() << "unexpected datagram to " << d.to.to_string();
+    }
+    if (!reached_b2) {
+      ASSERT_TRUE(net.advance_to_next_deadline());
+    }
+  }
+  ASSERT_TRUE(reached_b2) << net.dump_events();
+  EXPECT_TRUE(net.log_a.has_event(EventKind::ike_sa_moved, "trying the peer's address 192.0.2.20:4500"));
+  //   <-- HDR, SK {N(NATD_S), N(NATD_D), N(COOKIE2)}   from 192.0.2.20
+  net.deliver_all();
+  ASSERT_EQ(net.only_sa(net.a)->state, IkeSaState::established) << net.dump_events();
+  EXPECT_TRUE(net.only_sa(net.a)->remote.same_ip(b2));
+  EXPECT_TRUE(net.only_sa(net.b)->local.same_ip(b2));
+  EXPECT_FALSE(net.only_sa(net.b)->nat_detected) << "the request was built again for the new path";
+  ASSERT_EQ(net.log_a.moved.size(), 1u);
+  EXPECT_TRUE(net.log_a.moved[0].remote.same_ip(b2));
+  EXPECT_FALSE(net.log_a.moved[0].encap);
+  EXPECT_EQ(net.a.counters().mobike_updates_sent, 1u);
+}
+
 }  // namespace
 }  // namespace tern::ike::testing

@@ -41,16 +41,23 @@ void move_children(TaskContext& ctx) {
 TaskStatus MobikeUpdate::build(TaskContext& ctx, IkeMessage& msg) {
   IkeSa& sa = ctx.sa;
   if (initiator()) {
+    const bool first = peer_candidates_.empty();
+    if (first) {
+      peer_candidates_.push_back(sa.remote);
+      for (const Address& a : sa.peer_additional_addresses) {
+        if (a.family == sa.remote.family && !a.same_ip(sa.remote)) peer_candidates_.push_back(a);
+      }
+      ++ctx.counters.mobike_updates_sent;
+    }
     msg.add_notify(NotifyType::UPDATE_SA_ADDRESSES);
     add_nat_detection(ctx, msg);
     if (options_.no_nats_allowed)
       msg.add_notify(NotifyType::NO_NATS_ALLOWED, no_nats_allowed_data(sa.local, sa.remote));
     if (options_.cookie2) {
-      cookie2_ = ctx.random.bytes(kCookie2Size);
+      if (cookie2_.empty()) cookie2_ = ctx.random.bytes(kCookie2Size);  // one value for every version
       msg.add_notify(NotifyType::COOKIE2, cookie2_);
     }
     add_additional_addresses(msg, sa.local, ctx.local_addresses);
-    ++ctx.counters.mobike_updates_sent;
     return TaskStatus::need_more;
   }
   if (unexpected_nat_) {
@@ -60,6 +67,20 @@ TaskStatus MobikeUpdate::build(TaskContext& ctx, IkeMessage& msg) {
   }
   if (!cookie2_.empty()) msg.add_notify(NotifyType::COOKIE2, cookie2_);
   return TaskStatus::done;
+}
+
+bool MobikeUpdate::before_retransmit(TaskContext& ctx, uint32_t retransmit) {
+  if (!initiator() || peer_candidates_.size() < 2 || retransmit % kRetransmitsPerPath != 0) return false;
+  IkeSa& sa = ctx.sa;
+  const Address& next = peer_candidates_[(retransmit / kRetransmitsPerPath) % peer_candidates_.size()];
+  if (next.same_ip(sa.remote)) return false;
+  const Address old = sa.remote;
+  sa.remote = next.with_port(sa.remote.port);
+  ctx.event(EventKind::ike_sa_moved,
+            fmt::format("no answer to UPDATE_SA_ADDRESSES from {} after {} retransmits: trying the peer's "
+                        "address {}",
+                        old.to_string(), retransmit, sa.remote.to_string()));
+  return true;
 }
 
 TaskStatus MobikeUpdate::process(TaskContext& ctx, const IkeMessage& msg) {

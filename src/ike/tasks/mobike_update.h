@@ -18,7 +18,10 @@
 // out; every CHILD_SA gets UpdateChildSaAddresses. COOKIE2 (§3.7, on by
 // default) is a random value the answer must echo: a wrong or missing echo
 // deletes the IKE SA (it says the answer did not come from the peer we
-// talked to). An answer N(UNEXPECTED_NAT_DETECTED) leaves the CHILD_SAs as
+// talked to). No answer after kRetransmitsPerPath retransmissions: the
+// request (built again, same Message ID, with hashes for the new path) goes
+// to the peer's next address (its ADDITIONAL_IP*_ADDRESS), and so on in turn
+// until the retransmit budget is spent. An answer N(UNEXPECTED_NAT_DETECTED) leaves the CHILD_SAs as
 // they were and says so in an Event.
 //
 // Responder (responder_tasks_for: an INFORMATIONAL with N(UPDATE_SA_ADDRESSES)
@@ -32,7 +35,10 @@
 // answered empty and nothing moves. Never fails the IKE SA as responder.
 #pragma once
 
+#include <vector>
+
 #include "base/bytes.h"
+#include "ike/address.h"
 #include "ike/task.h"
 
 namespace tern::ike {
@@ -50,14 +56,20 @@ class MobikeUpdate final : public Task {
   TaskType type() const override { return TaskType::mobike_update; }
   TaskStatus build(TaskContext& ctx, IkeMessage& msg) override;
   TaskStatus process(TaskContext& ctx, const IkeMessage& msg) override;
+  // Path probing: every kRetransmitsPerPath retransmissions without an
+  // answer, the request goes to the next of the peer's addresses (the one
+  // it was sent to first, then its ADDITIONAL_IP*_ADDRESS of that family).
+  bool before_retransmit(TaskContext& ctx, uint32_t retransmit) override;
+  static constexpr uint32_t kRetransmitsPerPath = 2;
 
  private:
   TaskStatus process_response(TaskContext& ctx, const IkeMessage& msg);
 
   Options options_{};
-  Bytes cookie2_;                // initiator: what we sent; responder: what to echo
-  bool unexpected_nat_ = false;  // responder: answer N(UNEXPECTED_NAT_DETECTED)
-  bool updated_ = false;         // responder: the IKE SA moved; answer with NAT_DETECTION
+  Bytes cookie2_;                         // initiator: what we sent; responder: what to echo
+  std::vector<Address> peer_candidates_;  // initiator: where the request may go, in order
+  bool unexpected_nat_ = false;           // responder: answer N(UNEXPECTED_NAT_DETECTED)
+  bool updated_ = false;                  // responder: the IKE SA moved; answer with NAT_DETECTION
 };
 
 // Every CHILD_SA of `sa` as UpdateChildSaAddresses on the IKE SA's current
