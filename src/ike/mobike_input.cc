@@ -55,7 +55,7 @@ void Endpoint::on_local_addresses(std::vector<Address> addresses, Timestamp now)
                       sa.local.to_string(), sa.remote.family == AddressFamily::ipv4 ? "IPv4" : "IPv6")});
       continue;
     }
-    // The move goes to the NAT-T port (RFC 4555 §3.3 floats there for
+    // The move goes to the NAT-T port (RFC 4555 peers use it for
     // MOBIKE): a NAT on the new path then finds IKE where UDP-encapsulated
     // ESP will go, and its mapping for that port is the one IKE made.
     const Address old = sa.local;

@@ -418,7 +418,7 @@ void TaskManager::process_request(TaskContext& ctx, const Address& local, const 
 
   // §2.23: with a NAT, the peer's address is that of its latest authenticated message.
   // An IKE_AUTH on the NAT-T port without a NAT: an initiator that floats for
-  // MOBIKE (RFC 4555 §3.3); the IKE SA follows it there.
+  // MOBIKE (RFC 4555); the IKE SA follows it there.
   ctx.received_local = local;
   ctx.received_remote = remote;
   if (request.exchange != ExchangeType::IKE_SA_INIT &&

@@ -78,7 +78,7 @@ TEST(Mobike, TheInitiatorMovesToItsNewAddressAndKeepsItsSpis) {
   // HDR, SK {N(UPDATE_SA_ADDRESSES), N(NATD_S), N(NATD_D), N(COOKIE2), N(NO_ADDITIONAL_ADDRESSES)} -->
   ASSERT_EQ(net.wire.size(), 1u);
   EXPECT_TRUE(net.wire.front().from.same_ip(kAddrA2));
-  EXPECT_EQ(net.wire.front().from.port, kNattPort) << "RFC 4555 §3.3: MOBIKE floats to the NAT-T port";
+  EXPECT_EQ(net.wire.front().from.port, kNattPort) << "a MOBIKE move goes to the NAT-T port";
   EXPECT_EQ(net.wire.front().to.port, kNattPort);
   IkeMessage update = open_at(net.b, net.wire.front());
   EXPECT_EQ(update.exchange, wire::ExchangeType::INFORMATIONAL);

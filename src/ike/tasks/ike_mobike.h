@@ -13,7 +13,7 @@
 // (tasks/mobike_update.h). Our other addresses (TaskContext::local_addresses,
 // mobike_addresses.h) go beside it; the peer's are kept
 // (IkeSa::peer_additional_addresses). A move goes to the NAT-T port even
-// without a NAT (RFC 4555 §3.3; Endpoint::on_local_addresses). Never fails.
+// without a NAT (RFC 4555; Endpoint::on_local_addresses). Never fails.
 #pragma once
 
 #include "ike/task.h"

@@ -14,7 +14,7 @@
 // retransmits) leave from the new address. The NAT_DETECTION hashes are
 // those of the new addresses with the IKE SA's SPIs. With the answer, NAT
 // state is re-computed: a NAT that appeared moves ESP into UDP (the IKE SA is
-// on the NAT-T port already, RFC 4555 §3.3), one that went away takes it
+// on the NAT-T port already, as RFC 4555 peers are), one that went away takes it
 // out; every CHILD_SA gets UpdateChildSaAddresses. COOKIE2 (§3.7, on by
 // default) is a random value the answer must echo: a wrong or missing echo
 // deletes the IKE SA (it says the answer did not come from the peer we
