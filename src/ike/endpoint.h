@@ -182,6 +182,9 @@ class Endpoint : private IkeSaTable {
   Result<void> up_child(const UpChild& up, Timestamp now);
   // §2.4: after `sa` was authenticated with INITIAL_CONTACT, older SAs between the same identities go.
   void apply_initial_contact(IkeSa& sa);
+  // peer_restart.cc: an unprotected N(INVALID_IKE_SPI) answer to our request on `sa`.
+  static bool is_invalid_ike_spi_answer(const wire::Message& message);
+  void peer_restart_hint(IkeSa& sa, const Address& remote, Timestamp now);
   void start_task(IkeSa& sa, std::unique_ptr<Task> task, Timestamp now);
   // Queues a child_rekey of the CHILD_SA with inbound SPI `spi_in` (if it
   // can be rekeyed now), with `why` for the Event.
