@@ -86,7 +86,8 @@ IkeSa* Endpoint::handle_datagram(const Address& local, const Address& remote, By
     return nullptr;
   }
   if (is_invalid_ike_spi_answer(*parsed)) {
-    peer_restart_hint(*sa, remote, now);  // unprotected: a hint only
+    ++counters_.dropped_undecodable;      // not protected: never processed as a response
+    peer_restart_hint(*sa, remote, now);  // only a hint (peer_restart.cc)
     return sa;
   }
   TaskContext ctx = context(*sa, now);
