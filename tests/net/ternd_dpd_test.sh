@@ -16,6 +16,8 @@
 #  3. a's ternd (start_action = start) is killed and started again: its new
 #     IKE SA carries INITIAL_CONTACT and b deletes the stale one (one IKE SA left).
 #  4. dpd_action = clear: after b is killed, a removes everything and starts nothing.
+#  5. dpd_action = trap: after b is killed, a installs the trap again; once b is
+#     back, a ping matches the trap and the tunnel comes up again.
 # Needs root; every namespace and process is removed at exit.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -125,5 +127,21 @@ wait_for 15 "a to notice that b is gone (clear)" grep -q "dpd_action clear" "$A/
 sleep 2
 [[ $(td_ike_count "$A") == 0 ]] || fail "with dpd_action clear a still has IKE SAs: $(td_sas "$A")"
 [[ $(td_sas "$A" | jq '[.[].children[]] | length') == 0 ]] || fail "children left behind"
+
+# --- 5. dpd_action = trap: the trap comes back, and the next packet brings the tunnel up again
+td_stop "$A"
+td_start "$B" "$ns_b"
+conf_a dpd_action=trap
+td_start "$A" "$ns_a"
+td_ctl "$A" up to-b >/dev/null || fail "ternctl up (trap) failed"
+wait_for 5 "ping (trap)" ping_once || fail "no ping before part 5"
+kill_ternd "$B"
+wait_for 15 "a to notice that b is gone (trap)" grep -q "dpd_action trap" "$A/ternd.log" ||
+  fail "a did not apply dpd_action trap"
+grep -q "trap installed for to-b" "$A/ternd.log" || fail "a did not install the trap again"
+[[ $(td_ike_count "$A") == 0 ]] || fail "with dpd_action trap a still has IKE SAs: $(td_sas "$A")"
+td_start "$B" "$ns_b"
+wait_for 10 "the trap to bring the tunnel back" ping_once || fail "traffic did not bring the tunnel back"
+td_wait_ike_count "$A" 1 ESTABLISHED 5 || fail "no IKE SA after the trap fired: $(td_sas "$A")"
 
 checks_finish ternd_dpd_test "logs: NETNS_KEEP_TMP=1"
