@@ -28,6 +28,14 @@
 // two identities; when received, older IKE SAs between the same identities are deleted locally (the peer has
 // forgotten them).
 //
+// Peers that move or restart: an end not behind a NAT follows the peer's new
+// address/port on a new authenticated IKE message, with its CHILD_SAs
+// (UpdateChildSa; nat_mapping.h); ESP from a new address (EspSourceChanged)
+// starts a liveness check there. dpd_action = restart initiates again each
+// time an attempt gets no answer, until the peer is back; an unprotected
+// INVALID_IKE_SPI answer to our request (peer_restart.cc) is a hint that the
+// peer restarted: with restart, our IKE SA is reauthenticated at once.
+//
 // How it fails: inputs never throw and never fail the caller. Datagrams that
 // cannot be used are dropped with a named counter (counters()) and, where
 // useful, a message_dropped Event. A request for an IKE SPI we do not know is
