@@ -11,6 +11,10 @@
 #     strongSwan's ESP to the old mapping is lost, so tern hears nothing; its
 #     liveness check (dpd_delay 2 s) reaches strongSwan from the new port,
 #     strongSwan follows (RFC 7296 §2.23), and pings resume within 6 s.
+#  3. The roles swapped: strongSwan behind the NAT initiates to a ternd
+#     responder; the NAT maps strongSwan anew; strongSwan's ESP from the new
+#     port makes ternd ask there with a liveness check, whose answer moves IKE
+#     and ESP: pings from strongSwan's side resume within 5 s.
 # Needs root, strongSwan and the conntrack tool; everything is removed at exit.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -60,5 +64,42 @@ else
 fi
 sw_list | grep -Eq "203\.0\.113\.1\[20[0-9]{3}\]" || fail "strongSwan did not follow the new mapping: $(sw_list)"
 [[ $(td_sas "$I" | jq -r '.[0].spi_i') == $(jq -r '.[0].spi_i' <<<"$ji") ]] || fail "the IKE SA changed"
+
+# --- 3. strongSwan behind the NAT, ternd responding
+td_stop "$I"
+sw_stop "$R"
+nat_rules "" || fail "nat_rules"
+ip netns exec "$ns_n" conntrack -F >/dev/null 2>&1 || true
+S=$NETNS_TMP/s T=$NETNS_TMP/t
+mkdir -p "$S" "$T"
+sw_write_psk_conn "$S" name=tern local_addr=198.51.100.2 remote_addr=203.0.113.2 \
+  local_id=sw.example.org remote_id=tern.example.org psk="$psk" ike_proposal=aes128gcm16-prfsha256-x25519 \
+  esp_proposal=aes128gcm16 local_ts=192.0.2.1/32 remote_ts=198.18.0.1/32
+td_write_psk_conf "$T" name=to-sw local_addr=203.0.113.2 remote_addr=203.0.113.1 \
+  local_id=tern.example.org remote_id=sw.example.org psk="$psk" \
+  proposal=aes128gcm16-prfsha256-x25519 esp_proposal=aes128gcm16 \
+  local_ts=198.18.0.1/32 remote_ts=192.0.2.1/32 child=net
+td_start "$T" "$ns_r"
+sw_start "$S" "$ns_i"
+sw_load "$S"
+sw_initiate "$S" tern || fail "swanctl --initiate failed"
+td_wait_ike_count "$T" 1 ESTABLISHED 10 || fail "ternd did not establish strongSwan's IKE SA"
+jt=$(td_sas "$T")
+[[ $(jq -r '.[0].remote_addr' <<<"$jt") == 203.0.113.1 ]] || fail "ternd does not see strongSwan at the NAT: $jt"
+[[ $(jq -r '.[0].children[0].encap' <<<"$jt") == true ]] || fail "ternd's CHILD_SA is not UDP-encapsulated: $jt"
+wait_for 5 "first ping from strongSwan's side" ping_once || fail "ping does not cross (strongSwan initiator)"
+nat_remap 22000-22999 || fail "nat_remap"
+start=$(date +%s.%N)
+if wait_for 15 "pings after the NAT changed (strongSwan behind it)" ping_once; then
+  took=$(echo "$(date +%s.%N) - $start" | bc)
+  echo "  strongSwan mapped anew: pings back after ${took} s"
+  (($(echo "$took < 5" | bc))) || fail "pings took ${took} s to come back (want < 5 s)"
+else
+  fail "pings did not come back within 15 s after the NAT changed (strongSwan behind it)"
+fi
+port=$(td_sas "$T" | jq -r '.[0].remote_port')
+((port >= 22000 && port <= 22999)) || fail "ternd's remote_port is $port, want within 22000-22999"
+grep -q "asking there with a liveness check" "$T/ternd.log" ||
+  fail "ternd did not check the new address with a liveness check"
 
 checks_finish strongswan_nat_test "logs: NETNS_KEEP_TMP=1"
