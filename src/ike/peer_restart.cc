@@ -20,7 +20,9 @@
 namespace tern::ike {
 
 bool Endpoint::is_invalid_ike_spi_answer(const wire::Message& message) {
-  if (!message.header.is_response()) return false;
+  // IKE_SA_INIT answers are not protected anyway: ike_init reads their notifies.
+  if (!message.header.is_response() || message.header.exchange == wire::ExchangeType::IKE_SA_INIT)
+    return false;
   for (const wire::Payload& p : message.payloads) {
     const auto* n = std::get_if<wire::NotifyPayload>(&p.body);
     if (n != nullptr && n->type == wire::NotifyType::INVALID_IKE_SPI) return true;
