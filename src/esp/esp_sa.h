@@ -128,6 +128,12 @@ class OutboundSa {
   const EspSaParams& params() const { return params_; }
   uint32_t spi() const { return params_.spi; }
   const OutboundCounters& counters() const { return counters_; }
+  // The peer moved (ike::UpdateChildSa): the outer addresses from now on.
+  void set_addresses(const ike::Address& local, const ike::Address& remote, bool encap) {
+    params_.local = local;
+    params_.remote = remote;
+    params_.encap = encap;
+  }
 
  private:
   friend class OutboundSaPeer;  // tests: set the sequence counter
@@ -179,6 +185,12 @@ class InboundSa {
   const EspSaParams& params() const { return params_; }
   uint32_t spi() const { return params_.spi; }
   const InboundCounters& counters() const { return counters_; }
+  // The peer moved (ike::UpdateChildSa): the outer addresses from now on.
+  void set_addresses(const ike::Address& local, const ike::Address& remote, bool encap) {
+    params_.local = local;
+    params_.remote = remote;
+    params_.encap = encap;
+  }
   const ReplayWindow& replay_window() const { return replay_; }
 
  private:

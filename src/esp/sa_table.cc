@@ -107,4 +107,12 @@ const OutboundSa* SaTable::lookup_outbound(const PacketSelector& packet) const {
   return i == policies_.size() ? nullptr : policies_[i].sa;
 }
 
+bool SaTable::update(const ike::UpdateChildSa& sa) {
+  auto it = by_spi_in_.find(sa.spi_in);
+  if (it == by_spi_in_.end() || it->second->outbound.spi() != sa.spi_out) return false;
+  it->second->inbound.set_addresses(sa.local, sa.remote, sa.encap);
+  it->second->outbound.set_addresses(sa.local, sa.remote, sa.encap);
+  return true;
+}
+
 }  // namespace tern::esp

@@ -65,6 +65,9 @@ class SaTable {
   // Removes the CHILD_SA whose inbound SPI is sa.spi_in (and whose outbound
   // SPI is sa.spi_out). False when there is none.
   bool remove(const ike::RemoveChildSa& sa);
+  // Moves the CHILD_SA whose inbound SPI is sa.spi_in to sa.local/sa.remote
+  // (both halves). False when there is none.
+  bool update(const ike::UpdateChildSa& sa);
 
   InboundSa* lookup_inbound(uint32_t spi);
   // ESP with this inbound SPI passed authentication: a CHILD_SA whose

@@ -7,6 +7,8 @@
 //                   already in `bytes`)
 //   InstallChildSa  an ESP SA pair for the data plane (keys in SecretBytes)
 //   RemoveChildSa   remove an ESP SA pair, with the reason
+//   UpdateChildSa   an installed ESP SA pair now runs between other addresses
+//                   (the peer's NAT mapping changed: RFC 7296 §2.23)
 //   Event           a human-readable record for logs and the control socket
 //   Keylog          one Wireshark ikev2_decryption_table line (see crypto/keylog.h)
 //
@@ -70,6 +72,21 @@ struct RemoveChildSa {
   std::string reason;
 };
 
+// An installed CHILD_SA's outer addresses changed: from now on its ESP goes
+// from `local` to `remote` (UDP-encapsulated when `encap`), and ESP from
+// `remote` is the peer's. Made when an authenticated IKE message showed that
+// the NAT in front of the peer mapped it anew (RFC 7296 §2.23, nat_mapping.h).
+struct UpdateChildSa {
+  IkeSaId ike_sa{};
+  std::string connection;
+  std::string child;
+  uint32_t spi_in = 0;
+  uint32_t spi_out = 0;
+  Address local;
+  Address remote;
+  bool encap = false;
+};
+
 enum class EventKind : uint8_t {
   ike_sa_established,
   ike_sa_destroyed,  // text: the reason ("peer not responding", "deleted by peer", ...)
@@ -97,8 +114,11 @@ enum class EventKind : uint8_t {
                         // proposals or in a rekey of its we refused; once per child. text: both sides' groups
   certificate_note,     // IKE_AUTH went on, but something about certificates is worth a look (e.g. the
                         // peer's CERTREQ names none of our CAs). text: what
-  certificate_expired,  // the peer's or our certificate of an established IKE SA expired
-                        // (cert_expiry.cc); text: which, when, and what is done (reauth or delete)
+  nat_mapping_changed,  // the peer's NAT mapping changed (RFC 7296 §2.23): its IKE SA and CHILD_SAs moved, or
+                        // ESP came from a new address and a liveness check asks there; text: from, to
+  peer_restart_suspected,  // an answer or INVALID_SPI suggests the peer lost our SAs; text: what is done
+  certificate_expired,     // the peer's or our certificate of an established IKE SA expired
+                           // (cert_expiry.cc); text: which, when, and what is done (reauth or delete)
 };
 std::string_view to_string(EventKind kind);
 
@@ -113,6 +133,6 @@ struct Keylog {
   std::string line;  // without the newline
 };
 
-using Effect = std::variant<Send, InstallChildSa, RemoveChildSa, Event, Keylog>;
+using Effect = std::variant<Send, InstallChildSa, RemoveChildSa, UpdateChildSa, Event, Keylog>;
 
 }  // namespace tern::ike
