@@ -229,9 +229,11 @@ nlohmann::json Daemon::stats() const {
   plane["route_errors"] = dp.route_errors;
   plane["transport_refused"] = dp.transport_refused;  // TUN packets transport mode cannot carry
   plane["transport_mismatches"] =
-      dp.transport_mismatches;             // inbound transport payloads outside the selectors
-  plane["udp_gso_sends"] = udp_gso_sends;  // ESP-in-UDP batches sent with UDP_SEGMENT
-  plane["udp_gro_runs"] = udp_gro_runs;    // coalesced runs of ESP-in-UDP received (UDP_GRO)
+      dp.transport_mismatches;                          // inbound transport payloads outside the selectors
+  plane["esp_source_changes"] = dp.esp_source_changes;  // authenticated ESP from a new peer address
+  plane["peer_moves"] = dp.peer_moves;                  // CHILD_SAs moved to the peer's new address
+  plane["udp_gso_sends"] = udp_gso_sends;               // ESP-in-UDP batches sent with UDP_SEGMENT
+  plane["udp_gro_runs"] = udp_gro_runs;                 // coalesced runs of ESP-in-UDP received (UDP_GRO)
   return out;
 }
 

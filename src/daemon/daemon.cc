@@ -29,7 +29,8 @@ LogLevel level_of(ike::EventKind kind) {
     case K::ike_sa_rekey_started:
     case K::ike_sa_rekeyed:
     case K::ike_sa_moved:
-    case K::ike_sa_reauth: return LogLevel::notice;
+    case K::ike_sa_reauth:
+    case K::nat_mapping_changed: return LogLevel::notice;
     case K::child_sa_failed:
     case K::proposal_mismatch:
     case K::authentication_failed:
@@ -40,6 +41,7 @@ LogLevel level_of(ike::EventKind kind) {
     case K::ike_sa_rekey_failed:
     case K::certificate_note:
     case K::certificate_expired:
+    case K::peer_restart_suspected:
     case K::pfs_mismatch: return LogLevel::warning;
     case K::invalid_ke_retry:
     case K::retransmit:
@@ -293,8 +295,8 @@ void Daemon::run_effects() {
       }
     } else if (const auto* install = std::get_if<ike::InstallChildSa>(&effect)) {
       data_plane_->install(*install);
-    } else if (const auto* moved = std::get_if<ike::UpdateChildSaAddresses>(&effect)) {
-      data_plane_->update(*moved);
+    } else if (const auto* update = std::get_if<ike::UpdateChildSa>(&effect)) {
+      data_plane_->update(*update);
     } else if (const auto* remove = std::get_if<ike::RemoveChildSa>(&effect)) {
       data_plane_->remove(*remove);
       count_reason(child_teardown_reasons_, remove->reason);

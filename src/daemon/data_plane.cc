@@ -71,7 +71,7 @@ void DataPlane::open_esp_socket(ike::AddressFamily family) {
   }
   socket = std::move(*opened);
   socket->set_drained([this] { flush_inbound(); });
-  socket->start([this](const ike::Address&, const ike::Address&, MutableByteView esp) { on_esp(esp); });
+  socket->start([this](const ike::Address&, const ike::Address&, MutableByteView esp) { (void)on_esp(esp); });
 }
 
 void DataPlane::install(const ike::InstallChildSa& sa) {
@@ -112,25 +112,6 @@ void DataPlane::remove(const ike::RemoveChildSa& sa) {
   }
   TERN_LOG(LogLevel::info, "esp", "CHILD_SA {}/{} removed from the data plane (SPIs in {:08x} out {:08x})",
            sa.connection, sa.child, sa.spi_in, sa.spi_out);
-}
-
-void DataPlane::update(const ike::UpdateChildSaAddresses& sa) {
-  flush();  // packets batched for the old path go first
-  batch_sa_ = nullptr;
-  if (!table_.update_path(sa)) return;
-  if (!sa.encap) open_esp_socket(sa.remote.family);
-  auto it = routes_of_.find(sa.spi_in);
-  auto inputs = route_inputs_.find(sa.spi_in);
-  if (it != routes_of_.end() && inputs != route_inputs_.end()) {
-    // Add before remove: a route both need keeps its reference count above zero.
-    std::vector<io::netlink::Route> old = std::move(it->second);
-    it->second = add_routes(sa.connection + "/" + sa.child, inputs->second.local_ts, inputs->second.remote_ts,
-                            sa.remote, inputs->second.mode);
-    remove_routes(old);
-  }
-  TERN_LOG(LogLevel::info, "esp", "CHILD_SA {}/{} moved (MOBIKE): SPIs in {:08x} out {:08x}, {} {} - {}",
-           sa.connection, sa.child, sa.spi_in, sa.spi_out, sa.encap ? "UDP-encapsulated" : "ESP",
-           sa.local.to_string(), sa.remote.to_string());
 }
 
 std::vector<io::netlink::Route> DataPlane::add_routes(const std::string& owner,
@@ -328,34 +309,61 @@ void DataPlane::flush() {
   batch_.clear();
 }
 
-void DataPlane::on_udp_esp(const ike::Address&, const ike::Address&, MutableByteView esp) {
-  on_esp(esp);
+void DataPlane::update(const ike::UpdateChildSa& sa) {
+  flush();  // the batch was sealed for the old address; send it there
+  batch_sa_ = nullptr;
+  if (!table_.update(sa)) return;
+  source_changes_.erase(sa.spi_in);
+  ++counters_.peer_moves;
+  if (!sa.encap) open_esp_socket(sa.remote.family);
+  auto it = routes_of_.find(sa.spi_in);
+  auto inputs = route_inputs_.find(sa.spi_in);
+  if (it != routes_of_.end() && inputs != route_inputs_.end()) {
+    // Add before remove: a route both need keeps its reference count above zero.
+    std::vector<io::netlink::Route> old = std::move(it->second);
+    it->second = add_routes(sa.connection + "/" + sa.child, inputs->second.local_ts, inputs->second.remote_ts,
+                            sa.remote, inputs->second.mode);
+    remove_routes(old);
+  }
+  TERN_LOG(LogLevel::notice, "esp", "CHILD_SA {}/{} (SPIs in {:08x} out {:08x}) moved: {} to {}",
+           sa.connection, sa.child, sa.spi_in, sa.spi_out, sa.encap ? "UDP-encapsulated" : "ESP",
+           sa.remote.to_string());
 }
 
-void DataPlane::on_esp(MutableByteView esp) {
+void DataPlane::on_udp_esp(const ike::Address&, const ike::Address& remote, MutableByteView esp) {
+  const esp::InboundSa* sa = on_esp(esp);
+  if (sa == nullptr || !sa->params().encap || sa->params().remote == remote) return;
+  // RFC 7296 §2.23: authenticated, but ESP alone does not move the SA; the engine checks.
+  SourceChange& change = source_changes_[sa->spi()];
+  if (change.source == remote && change.reported) return;
+  change = SourceChange{remote, false};
+}
+
+const esp::InboundSa* DataPlane::on_esp(MutableByteView esp) {
   ++counters_.esp_received;
   if (esp.size() < 8) {
     ++counters_.decap_failed;
-    return;
+    return nullptr;
   }
   const uint32_t spi = static_cast<uint32_t>(esp[0]) << 24 | static_cast<uint32_t>(esp[1]) << 16 |
                        static_cast<uint32_t>(esp[2]) << 8 | esp[3];
   esp::InboundSa* sa = table_.lookup_inbound(spi);
   if (sa == nullptr) {
     ++counters_.unknown_spi;
-    return;
+    return nullptr;
   }
   Result<esp::Decapped> inner = sa->decap(esp);
   if (!inner) {
     ++counters_.decap_failed;
-    return;
+    return nullptr;
   }
   table_.inbound_authenticated(spi);
   if (sa->params().mode == ike::ChildMode::transport) {
     if (const std::optional<ByteView> packet = rebuild_transport(*sa, *inner)) gro_.add(*packet);
-    return;
+    return sa;
   }
   gro_.add(inner->payload);
+  return sa;
 }
 
 std::optional<ByteView> DataPlane::rebuild_transport(const esp::InboundSa& sa, const esp::Decapped& inner) {
@@ -386,6 +394,21 @@ std::vector<ike::DataplaneEvent> DataPlane::poll_events() {
   for (const std::unique_ptr<esp::ChildSa>& child : table_.children()) {
     auto it = watches_.find(child->inbound.spi());
     if (it != watches_.end()) it->second.poll(esp::sample(child->inbound, child->outbound), events);
+  }
+  for (auto it = source_changes_.begin(); it != source_changes_.end();) {
+    if (table_.find(it->first) == nullptr) {
+      it = source_changes_.erase(it);
+      continue;
+    }
+    if (!it->second.reported) {
+      it->second.reported = true;
+      ++counters_.esp_source_changes;
+      TERN_LOG(LogLevel::info, "esp",
+               "authenticated ESP for SPI {:08x} came from {}: asking the IKE SA to check", it->first,
+               it->second.source.to_string());
+      events.push_back(ike::EspSourceChanged{it->first, it->second.source});
+    }
+    ++it;
   }
   return events;
 }

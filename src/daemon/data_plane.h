@@ -77,6 +77,8 @@ struct DataPlaneCounters {
   uint64_t route_errors = 0;
   uint64_t transport_refused = 0;  // TUN packets transport mode cannot carry (fragments, IPv6 ext. headers)
   uint64_t transport_mismatches = 0;  // inbound transport payloads outside the selectors (or unbuildable)
+  uint64_t esp_source_changes = 0;    // authenticated ESP-in-UDP from a new peer address (engine told)
+  uint64_t peer_moves = 0;            // CHILD_SAs moved to the peer's new address (ike::UpdateChildSa)
 };
 
 // What `ternctl list-sas` shows of one child's traffic.
@@ -113,11 +115,14 @@ class DataPlane {
 
   void install(const ike::InstallChildSa& sa);
   void remove(const ike::RemoveChildSa& sa);
-  // MOBIKE: the CHILD_SA's ESP goes between new outer addresses from now on;
-  // its routes are made again for the new peer address (tunnel mode skips a
-  // selector that covers it; transport mode routes it).
-  void update(const ike::UpdateChildSaAddresses& sa);
-  // An ESP packet (starting at the SPI) that arrived in UDP on the NAT-T port.
+  // The peer's NAT mapping changed (RFC 7296 §2.23), or MOBIKE moved the IKE
+  // SA (RFC 4555): the CHILD_SA's ESP goes between the new addresses from now
+  // on, and its routes are made again for the new peer address.
+  void update(const ike::UpdateChildSa& sa);
+  // An ESP packet (starting at the SPI) that arrived in UDP on the NAT-T port
+  // from `remote`. When it authenticates but comes from another address or
+  // port than its SA's peer, the engine hears of it at the next poll
+  // (ike::EspSourceChanged), once per new address; the SA does not move by itself.
   void on_udp_esp(const ike::Address& local, const ike::Address& remote, MutableByteView esp);
   // The end of a burst of received ESP: write what was coalesced to the TUN device.
   void flush_inbound() { gro_.flush(); }
@@ -148,7 +153,8 @@ class DataPlane {
   // passes each to encap_one.
   bool encap_super_packet(ByteView packet, const io::VnetHeader& header);
   void flush();
-  void on_esp(MutableByteView esp);
+  // The SA the packet authenticated on, or nullptr.
+  const esp::InboundSa* on_esp(MutableByteView esp);
   // Transport mode, inbound: the IP packet for the TUN device (in
   // transport_packet_), or nullopt when it is dropped (counted).
   std::optional<ByteView> rebuild_transport(const esp::InboundSa& sa, const esp::Decapped& inner);
@@ -192,7 +198,14 @@ class DataPlane {
   std::vector<uint8_t> transport_packet_;  // an inbound transport-mode packet being rebuilt
   TrapTable traps_;
   std::map<uint32_t, esp::ChildWatch> watches_;  // by spi_in: one per installed CHILD_SA
-  io::TunGro gro_;                               // decapsulated packets on their way to the TUN device
+  // By spi_in: the new address authenticated ESP came from, reported at the
+  // next poll (`reported`: already told the engine).
+  struct SourceChange {
+    ike::Address source;
+    bool reported = false;
+  };
+  std::map<uint32_t, SourceChange> source_changes_;
+  io::TunGro gro_;  // decapsulated packets on their way to the TUN device
   Acquire acquire_;
   mutable DataPlaneCounters counters_;
 };

@@ -127,14 +127,13 @@ class OutboundSa {
 
   const EspSaParams& params() const { return params_; }
   uint32_t spi() const { return params_.spi; }
-  // MOBIKE moved the CHILD_SA (ike::UpdateChildSaAddresses): same keys and
-  // sequence numbers, new outer addresses.
-  void set_path(const ike::Address& local, const ike::Address& remote, bool encap) {
+  const OutboundCounters& counters() const { return counters_; }
+  // The peer moved (ike::UpdateChildSa): the outer addresses from now on.
+  void set_addresses(const ike::Address& local, const ike::Address& remote, bool encap) {
     params_.local = local;
     params_.remote = remote;
     params_.encap = encap;
   }
-  const OutboundCounters& counters() const { return counters_; }
 
  private:
   friend class OutboundSaPeer;  // tests: set the sequence counter
@@ -185,14 +184,13 @@ class InboundSa {
 
   const EspSaParams& params() const { return params_; }
   uint32_t spi() const { return params_.spi; }
-  // MOBIKE moved the CHILD_SA (ike::UpdateChildSaAddresses): same keys and
-  // sequence numbers, new outer addresses.
-  void set_path(const ike::Address& local, const ike::Address& remote, bool encap) {
+  const InboundCounters& counters() const { return counters_; }
+  // The peer moved (ike::UpdateChildSa): the outer addresses from now on.
+  void set_addresses(const ike::Address& local, const ike::Address& remote, bool encap) {
     params_.local = local;
     params_.remote = remote;
     params_.encap = encap;
   }
-  const InboundCounters& counters() const { return counters_; }
   const ReplayWindow& replay_window() const { return replay_; }
 
  private:

@@ -51,14 +51,6 @@ bool SaTable::remove(const ike::RemoveChildSa& sa) {
   return true;
 }
 
-bool SaTable::update_path(const ike::UpdateChildSaAddresses& sa) {
-  auto it = by_spi_in_.find(sa.spi_in);
-  if (it == by_spi_in_.end() || it->second->outbound.spi() != sa.spi_out) return false;
-  it->second->inbound.set_path(sa.local, sa.remote, sa.encap);
-  it->second->outbound.set_path(sa.local, sa.remote, sa.encap);
-  return true;
-}
-
 InboundSa* SaTable::lookup_inbound(uint32_t spi) {
   auto it = by_spi_in_.find(spi);
   return it == by_spi_in_.end() ? nullptr : &it->second->inbound;
@@ -113,6 +105,14 @@ OutboundSa* SaTable::lookup_outbound(const PacketSelector& packet) {
 const OutboundSa* SaTable::lookup_outbound(const PacketSelector& packet) const {
   const size_t i = find_policy(packet);
   return i == policies_.size() ? nullptr : policies_[i].sa;
+}
+
+bool SaTable::update(const ike::UpdateChildSa& sa) {
+  auto it = by_spi_in_.find(sa.spi_in);
+  if (it == by_spi_in_.end() || it->second->outbound.spi() != sa.spi_out) return false;
+  it->second->inbound.set_addresses(sa.local, sa.remote, sa.encap);
+  it->second->outbound.set_addresses(sa.local, sa.remote, sa.encap);
+  return true;
 }
 
 }  // namespace tern::esp

@@ -65,10 +65,10 @@ class SaTable {
   // Removes the CHILD_SA whose inbound SPI is sa.spi_in (and whose outbound
   // SPI is sa.spi_out). False when there is none.
   bool remove(const ike::RemoveChildSa& sa);
+  // Moves the CHILD_SA whose inbound SPI is sa.spi_in to sa.local/sa.remote
+  // (both halves). False when there is none.
+  bool update(const ike::UpdateChildSa& sa);
 
-  // New outer addresses for the CHILD_SA with inbound SPI sa.spi_in (and
-  // outbound sa.spi_out): MOBIKE. False when there is none.
-  bool update_path(const ike::UpdateChildSaAddresses& sa);
   InboundSa* lookup_inbound(uint32_t spi);
   // ESP with this inbound SPI passed authentication: a CHILD_SA whose
   // outbound half was deferred is used from now on. Cheap when none is.

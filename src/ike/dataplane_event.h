@@ -8,6 +8,12 @@
 //                      soft (rekey_bytes, rekey_packets, sequence numbers
 //                      nearly exhausted) or hard (life_bytes, life_packets,
 //                      sequence numbers exhausted).
+//   EspSourceChanged   ESP that passed its ICV and replay checks arrived in
+//                      UDP from another address or port than the CHILD_SA's
+//                      peer: perhaps the NAT in front of the peer mapped it
+//                      anew. ESP alone moves nothing (RFC 7296 §2.23); the
+//                      engine asks there with a liveness check
+//                      (nat_mapping.h). Reported once per new address.
 //
 // Who makes them: the daemon's data plane (esp/child_watch.h), per poll from
 // the daemon's timer tick, never from inside its packet loop; the daemon
@@ -19,6 +25,8 @@
 #include <cstdint>
 #include <string_view>
 #include <variant>
+
+#include "ike/address.h"
 
 namespace tern::ike {
 
@@ -36,7 +44,13 @@ struct ChildLimitReached {
   friend bool operator==(const ChildLimitReached&, const ChildLimitReached&) = default;
 };
 
-using DataplaneEvent = std::variant<ChildTrafficSeen, ChildLimitReached>;
+struct EspSourceChanged {
+  uint32_t spi_in = 0;
+  Address source;  // where the authenticated ESP came from
+  friend bool operator==(const EspSourceChanged&, const EspSourceChanged&) = default;
+};
+
+using DataplaneEvent = std::variant<ChildTrafficSeen, ChildLimitReached, EspSourceChanged>;
 
 // "soft", "hard"; "bytes", "packets", "sequence_numbers"
 std::string_view to_string(ChildLimitReached::Limit limit);

@@ -12,12 +12,18 @@
 //   hard limit         the CHILD_SA is deleted as DownChild does it
 //                      (INFORMATIONAL D(ESP), child_delete.h), with the limit
 //                      as the reason; counter child_hard_limits.
+//   EspSourceChanged   RFC 7296 §2.23: the new address becomes the IKE SA's
+//                      mapping candidate and a liveness check asks there
+//                      (nat_mapping.h); its authenticated answer moves the
+//                      IKE SA and the CHILD_SAs. Counter esp_source_changes.
 #include <fmt/format.h>
 
 #include <algorithm>
 
 #include "ike/endpoint.h"
+#include "ike/nat_mapping.h"
 #include "ike/tasks/child_delete.h"
+#include "ike/tasks/ike_dpd.h"
 
 namespace tern::ike {
 namespace {
@@ -55,6 +61,15 @@ IkeSa* Endpoint::find_sa_of_child(uint32_t spi_in) {
 void Endpoint::on_dataplane_event(const DataplaneEvent& event, Timestamp now) {
   if (const auto* seen = std::get_if<ChildTrafficSeen>(&event)) {
     if (IkeSa* sa = find_sa_of_child(seen->spi_in)) sa->last_received = std::max(sa->last_received, now);
+    return;
+  }
+  if (const auto* moved = std::get_if<EspSourceChanged>(&event)) {
+    IkeSa* sa = find_sa_of_child(moved->spi_in);
+    if (sa == nullptr) return;
+    TaskContext ctx = context(*sa, now);
+    if (ask_at_new_address(ctx, moved->source) && !sa->tasks.has_outstanding(TaskType::ike_dpd))
+      start_task(*sa, std::make_unique<IkeDpd>(), now);
+    reap(now);
     return;
   }
   const auto& limit = std::get<ChildLimitReached>(event);

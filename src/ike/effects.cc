@@ -28,6 +28,8 @@ std::string_view to_string(EventKind kind) {
     case EventKind::certificate_note: return "certificate_note";
     case EventKind::certificate_expired: return "certificate_expired";
     case EventKind::ike_sa_moved: return "ike_sa_moved";
+    case EventKind::nat_mapping_changed: return "nat_mapping_changed";
+    case EventKind::peer_restart_suspected: return "peer_restart_suspected";
     case EventKind::child_sa_rekey_collision: return "child_sa_rekey_collision";
   }
   return "unknown";

@@ -7,7 +7,8 @@
 //                   already in `bytes`)
 //   InstallChildSa  an ESP SA pair for the data plane (keys in SecretBytes)
 //   RemoveChildSa   remove an ESP SA pair, with the reason
-//   UpdateChildSaAddresses  new outer addresses for an ESP SA pair (MOBIKE)
+//   UpdateChildSa   an installed ESP SA pair now runs between other addresses
+//                   (the peer's NAT mapping changed: RFC 7296 §2.23; MOBIKE, RFC 4555)
 //   Event           a human-readable record for logs and the control socket
 //   Keylog          one Wireshark ikev2_decryption_table line (see crypto/keylog.h)
 //
@@ -71,11 +72,12 @@ struct RemoveChildSa {
   std::string reason;
 };
 
-// A CHILD_SA keeps its SPIs and keys but its outer addresses change: MOBIKE
-// (RFC 4555) moved its IKE SA. The data plane sends ESP from `local` to
-// `remote` from now on, UDP-encapsulated when `encap` (a NAT appeared or
-// went away with the move).
-struct UpdateChildSaAddresses {
+// An installed CHILD_SA's outer addresses changed: from now on its ESP goes
+// from `local` to `remote` (UDP-encapsulated when `encap`), and ESP from
+// `remote` is the peer's. Made when an authenticated IKE message showed that
+// the NAT in front of the peer mapped it anew (RFC 7296 §2.23, nat_mapping.h),
+// and when MOBIKE moved the IKE SA (RFC 4555, tasks/mobike_update.h).
+struct UpdateChildSa {
   IkeSaId ike_sa{};
   std::string connection;
   std::string child;
@@ -113,10 +115,13 @@ enum class EventKind : uint8_t {
                         // proposals or in a rekey of its we refused; once per child. text: both sides' groups
   certificate_note,     // IKE_AUTH went on, but something about certificates is worth a look (e.g. the
                         // peer's CERTREQ names none of our CAs). text: what
-  certificate_expired,  // the peer's or our certificate of an established IKE SA expired
-                        // (cert_expiry.cc); text: which, when, and what is done (reauth or delete)
-  ike_sa_moved,         // MOBIKE (RFC 4555): an IKE SA and its CHILD_SAs moved to new addresses, or a
-                        // move was started, refused or failed; text: which addresses and why
+  nat_mapping_changed,  // the peer's NAT mapping changed (RFC 7296 §2.23): its IKE SA and CHILD_SAs moved, or
+                        // ESP came from a new address and a liveness check asks there; text: from, to
+  peer_restart_suspected,  // an answer or INVALID_SPI suggests the peer lost our SAs; text: what is done
+  certificate_expired,     // the peer's or our certificate of an established IKE SA expired
+                           // (cert_expiry.cc); text: which, when, and what is done (reauth or delete)
+  ike_sa_moved,            // MOBIKE (RFC 4555): an IKE SA and its CHILD_SAs moved to new addresses, or a
+                           // move was started, refused or failed; text: which addresses and why
 };
 std::string_view to_string(EventKind kind);
 
@@ -131,6 +136,6 @@ struct Keylog {
   std::string line;  // without the newline
 };
 
-using Effect = std::variant<Send, InstallChildSa, RemoveChildSa, UpdateChildSaAddresses, Event, Keylog>;
+using Effect = std::variant<Send, InstallChildSa, RemoveChildSa, UpdateChildSa, Event, Keylog>;
 
 }  // namespace tern::ike

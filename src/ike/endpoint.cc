@@ -90,6 +90,11 @@ IkeSa* Endpoint::handle_datagram(const Address& local, const Address& remote, By
     }
     return nullptr;
   }
+  if (is_invalid_ike_spi_answer(*parsed)) {
+    ++counters_.dropped_undecodable;      // not protected: never processed as a response
+    peer_restart_hint(*sa, remote, now);  // only a hint (peer_restart.cc)
+    return sa;
+  }
   TaskContext ctx = context(*sa, now);
   sa->tasks.on_message(ctx, local, remote, message, *parsed);
   return sa;
@@ -486,7 +491,19 @@ void Endpoint::reap(Timestamp now) {
     }
     effects_.push_back(Event{EventKind::ike_sa_destroyed, sa.id, sa.connection_name(), sa.death_reason});
     ++counters_.ike_sas_destroyed;
-    if (sa.peer_not_responding) {
+    // Replaced by an established reauthentication meanwhile: nothing to act on.
+    const IkeSa* successor = sa.successor ? find(*sa.successor) : nullptr;
+    const bool replaced = successor != nullptr && successor->state == IkeSaState::established;
+    if (sa.dpd_restart && sa.gave_up && !sa.peer_not_responding &&
+        find_connection(sa.connection_name()) == sa.config) {
+      // dpd_action = restart: the peer is still away; keep trying until it answers.
+      effects_.push_back(Event{EventKind::dpd_action, sa.id, sa.connection_name(),
+                               fmt::format("peer {} still not responding: dpd_action restart: initiating the "
+                                           "connection again",
+                                           sa.remote.to_string())});
+      restart.push_back(sa.config);
+    }
+    if (sa.peer_not_responding && !replaced) {
       const DpdAction action = sa.config->dpd_action;
       std::string text =
           fmt::format("peer {} not responding: dpd_action {}", sa.remote.to_string(), to_string(action));
@@ -508,8 +525,11 @@ void Endpoint::reap(Timestamp now) {
       std::erase_if(half_open_, [&](const auto& entry) { return entry.second == sa.id; });
     it = sas_.erase(it);
   }
-  for (auto& connection : restart) start_initiator(std::move(connection), now);
-  if (!restart.empty()) reap(now);  // a restart that failed at once (not established: no second restart)
+  for (auto& connection : restart) {
+    ++counters_.dpd_restarts;
+    start_initiator(std::move(connection), now).dpd_restart = true;
+  }
+  if (!restart.empty()) reap(now);  // a restart that failed at once (it never gave up: no second restart)
 }
 
 }  // namespace tern::ike

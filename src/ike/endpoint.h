@@ -28,6 +28,14 @@
 // two identities; when received, older IKE SAs between the same identities are deleted locally (the peer has
 // forgotten them).
 //
+// Peers that move or restart: an end not behind a NAT follows the peer's new
+// address/port on a new authenticated IKE message, with its CHILD_SAs
+// (UpdateChildSa; nat_mapping.h); ESP from a new address (EspSourceChanged)
+// starts a liveness check there. dpd_action = restart initiates again each
+// time an attempt gets no answer, until the peer is back; an unprotected
+// INVALID_IKE_SPI answer to our request (peer_restart.cc) is a hint that the
+// peer restarted: with restart, our IKE SA is reauthenticated at once.
+//
 // How it fails: inputs never throw and never fail the caller. Datagrams that
 // cannot be used are dropped with a named counter (counters()) and, where
 // useful, a message_dropped Event. A request for an IKE SPI we do not know is
@@ -191,6 +199,9 @@ class Endpoint : private IkeSaTable {
   Result<void> up_child(const UpChild& up, Timestamp now);
   // §2.4: after `sa` was authenticated with INITIAL_CONTACT, older SAs between the same identities go.
   void apply_initial_contact(IkeSa& sa);
+  // peer_restart.cc: an unprotected N(INVALID_IKE_SPI) answer to our request on `sa`.
+  static bool is_invalid_ike_spi_answer(const wire::Message& message);
+  void peer_restart_hint(IkeSa& sa, const Address& remote, Timestamp now);
   void start_task(IkeSa& sa, std::unique_ptr<Task> task, Timestamp now);
   // mobike_input.cc: where a MOBIKE IKE SA of ours can move (nullopt: nowhere yet).
   std::optional<Address> pick_local_address(const IkeSa& sa) const;

@@ -72,6 +72,13 @@ struct EndpointCounters {
   uint64_t cert_expiry_reauths = 0;    // of those: reauthenticated (the peer may have a fresh one)
   uint64_t cert_expiry_deletes = 0;    // deleted: our certificate expired, or the reauthentication failed
   uint64_t nat_keepalives_sent = 0;    // lone 0xFF octets sent from behind a NAT (RFC 3948 §2.3)
+  // NAT mapping changes (nat_mapping.h, RFC 7296 §2.23)
+  uint64_t nat_mapping_changes = 0;  // IKE SAs (and their CHILD_SAs) moved to the peer's new address/port
+  uint64_t esp_source_changes = 0;   // ESP from a new peer address: a liveness check asked there
+  uint64_t esp_source_changes_ignored = 0;  // the same, where we do not follow (we are behind a NAT, or none)
+  // Peers that lost their state (dpd_action restart, INVALID_IKE_SPI / INVALID_SPI answers)
+  uint64_t dpd_restarts = 0;             // new IKE SAs started by dpd_action = restart (retries included)
+  uint64_t peer_restarts_suspected = 0;  // INVALID_IKE_SPI answers to our requests, INVALID_SPI for a child
   // PFS disagreement (pfs_diagnosis.h)
   uint64_t child_rekeys_failed_pfs = 0;         // of child_rekeys_failed: the peer refused over the PFS group
   uint64_t child_pfs_mismatches_predicted = 0;  // children made whose peer lists PFS groups none of ours

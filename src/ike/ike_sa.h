@@ -145,6 +145,9 @@ class IkeSa {
   bool local_behind_nat = false;
   bool remote_behind_nat = false;
   bool nat_detected() const { return local_behind_nat || remote_behind_nat; }
+  // Authenticated ESP came from here, not from `remote`: a liveness check
+  // asks there before anything moves (nat_mapping.h).
+  std::optional<Address> mapping_candidate;
 
   // IKE fragmentation (RFC 7383 §2.3): both ends sent
   // N(IKEV2_FRAGMENTATION_SUPPORTED) in IKE_SA_INIT. Then the peer's SKF
@@ -210,6 +213,13 @@ class IkeSa {
   // Set with die() when an established SA's peer stopped answering (retransmit
   // budget spent): the Endpoint then applies the connection's dpd_action.
   bool peer_not_responding = false;
+  // Started by dpd_action = restart: while the peer does not answer, the
+  // connection is initiated again each time this SA gives up (reap).
+  bool dpd_restart = false;
+  // No answer to a request of ours within the retransmit budget (any state).
+  bool gave_up = false;
+  // The peer answered a request of ours with INVALID_IKE_SPI (peer_restart.cc), once.
+  bool restart_suspected = false;
   void die(std::string reason) {
     if (state != IkeSaState::dead) death_reason = std::move(reason);
     state = IkeSaState::dead;

@@ -9,6 +9,7 @@
 
 #include "ike/fragmenter.h"
 #include "ike/ike_sa.h"
+#include "ike/nat_mapping.h"
 #include "ike/set_window_size.h"
 #include "ike/sk_seal.h"
 #include "ike/task_factory.h"
@@ -123,6 +124,7 @@ bool TaskManager::send_request(TaskContext& ctx, std::vector<std::unique_ptr<Tas
   std::vector<Bytes> datagrams = encode_for_sending(ctx, request);
   if (request.exchange == ExchangeType::IKE_SA_INIT) sa.init_request = datagrams.front();
   send_on_sa(ctx, datagrams);
+  send_to_mapping_candidate(ctx, datagrams);
   outstanding_.emplace(request.message_id,
                        Outstanding{request.exchange, std::move(datagrams), 0,
                                    ctx.now + retransmit_interval(ctx, 0), std::move(tasks)});
@@ -182,13 +184,14 @@ void TaskManager::on_message(TaskContext& ctx, const Address& local, const Addre
   if (!parsed.payloads.empty() && parsed.payloads.back().type == wire::PayloadType::SKF) {
     handle_fragment(ctx, local, remote, datagram, parsed);
   } else if (parsed.header.is_response()) {
-    handle_response(ctx, datagram, parsed);
+    handle_response(ctx, local, remote, datagram, parsed);
   } else {
     handle_request(ctx, local, remote, datagram, parsed);
   }
 }
 
-void TaskManager::handle_response(TaskContext& ctx, ByteView datagram, const wire::Message& parsed) {
+void TaskManager::handle_response(TaskContext& ctx, const Address& local, const Address& remote,
+                                  ByteView datagram, const wire::Message& parsed) {
   IkeSa& sa = ctx.sa;
   const wire::IkeHeader& header = parsed.header;
   auto it = outstanding_.find(header.message_id);
@@ -206,13 +209,14 @@ void TaskManager::handle_response(TaskContext& ctx, ByteView datagram, const wir
     sa.init_response = Bytes(datagram.begin(), datagram.end());
   // Arrived whole: any fragments of it collected so far are moot.
   reassembly_.forget(FragmentReassembly::Direction::response, header.message_id);
-  process_response(ctx, it, *response);
+  process_response(ctx, local, remote, it, *response);
 }
 
-void TaskManager::process_response(TaskContext& ctx, std::map<uint32_t, Outstanding>::iterator it,
-                                   const IkeMessage& response) {
+void TaskManager::process_response(TaskContext& ctx, const Address& local, const Address& remote,
+                                   std::map<uint32_t, Outstanding>::iterator it, const IkeMessage& response) {
   IkeSa& sa = ctx.sa;
   sa.last_received = ctx.now;
+  follow_peer_address(ctx, response.exchange, local, remote);
   std::vector<std::unique_ptr<Task>> tasks = std::move(it->second.tasks);
   outstanding_.erase(it);
 
@@ -352,7 +356,7 @@ void TaskManager::handle_fragment(TaskContext& ctx, const Address& local, const 
     return;
   }
   if (response) {
-    process_response(ctx, outstanding, *message);
+    process_response(ctx, local, remote, outstanding, *message);
   } else {
     process_request(ctx, local, remote, added.message->first_datagram, *message);
   }
@@ -417,16 +421,9 @@ void TaskManager::process_request(TaskContext& ctx, const Address& local, const 
   }
 
   // §2.23: with a NAT, the peer's address is that of its latest authenticated message.
-  // An IKE_AUTH on the NAT-T port without a NAT: an initiator that floats for
-  // MOBIKE (RFC 4555); the IKE SA follows it there.
-  ctx.received_local = local;
+  ctx.received_local = local;  // MOBIKE's UPDATE_SA_ADDRESSES moves the IKE SA there
   ctx.received_remote = remote;
-  if (request.exchange != ExchangeType::IKE_SA_INIT &&
-      (sa.nat_detected() ||
-       (request.exchange == ExchangeType::IKE_AUTH && local.port == ctx.config.natt_port))) {
-    sa.local = local;
-    sa.remote = remote;
-  }
+  follow_peer_address(ctx, request.exchange, local, remote);
 
   for (auto& task : *tasks) {
     if (task->process(ctx, request) == TaskStatus::failed) {
@@ -490,6 +487,7 @@ void TaskManager::on_timer(TaskContext& ctx) {
               fmt::format("retransmit {} of {} request (Message ID {})", request.retransmits,
                           wire::to_string(request.exchange), message_id));
     send_on_sa(ctx, request.datagrams);
+    send_to_mapping_candidate(ctx, request.datagrams);
   }
 }
 
@@ -504,6 +502,7 @@ void TaskManager::rebuild_request(TaskContext& ctx, uint32_t message_id, Outstan
 void TaskManager::give_up(TaskContext& ctx, uint32_t message_id, const Outstanding& request) {
   const bool liveness_check = !request.tasks.empty() && request.tasks.front()->type() == TaskType::ike_dpd;
   const bool was_established = ctx.sa.state == IkeSaState::established;
+  ctx.sa.gave_up = true;
   ctx.sa.die(fmt::format(
       "peer not responding{}: no response to {} request (Message ID {}) after {} retransmits",
       liveness_check ? " (DPD)" : "", wire::to_string(request.exchange), message_id, request.retransmits));

@@ -135,14 +135,15 @@ class TaskManager {
 
   void handle_request(TaskContext& ctx, const Address& local, const Address& remote, ByteView datagram,
                       const wire::Message& parsed);
-  void handle_response(TaskContext& ctx, ByteView datagram, const wire::Message& parsed);
+  void handle_response(TaskContext& ctx, const Address& local, const Address& remote, ByteView datagram,
+                       const wire::Message& parsed);
   // An SKF fragment (RFC 7383 §2.6): checked, opened, kept; the message is
   // processed when it is complete.
   void handle_fragment(TaskContext& ctx, const Address& local, const Address& remote, ByteView datagram,
                        const wire::Message& parsed);
   // A decoded, authentic response to our request `it` / request of the peer's.
-  void process_response(TaskContext& ctx, std::map<uint32_t, Outstanding>::iterator it,
-                        const IkeMessage& response);
+  void process_response(TaskContext& ctx, const Address& local, const Address& remote,
+                        std::map<uint32_t, Outstanding>::iterator it, const IkeMessage& response);
   void process_request(TaskContext& ctx, const Address& local, const Address& remote, ByteView cache_key,
                        const IkeMessage& request);
   // `msg` as datagrams: fragmented when that was negotiated and it is too big (ike_message.h).

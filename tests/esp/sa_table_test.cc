@@ -174,6 +174,34 @@ TEST(SaTable, InstallRefusesDuplicateAndZeroSpis) {
   EXPECT_EQ(table.size(), 1u);
 }
 
+// The peer's NAT mapped it anew (ike::UpdateChildSa, RFC 7296 §2.23): both
+// halves take the new outer addresses; keys, sequence numbers and the policy stay.
+TEST(SaTable, UpdateMovesBothHalvesToTheNewAddresses) {
+  crypto::SeededRandom random(1);
+  SaTable table(random);
+  const TrafficSelector any = v4({0, 0, 0, 0}, {255, 255, 255, 255});
+  ASSERT_TRUE(table.install(child("a", 0x1, 0x2, {any}, {any})));
+  ike::UpdateChildSa moved;
+  moved.spi_in = 0x1;
+  moved.spi_out = 0x2;
+  moved.local = ike::Address::ipv4({192, 0, 2, 2}, 4500);
+  moved.remote = ike::Address::ipv4({203, 0, 113, 8}, 20001);
+  moved.encap = true;
+  ASSERT_TRUE(table.update(moved));
+  const ChildSa* c = table.find(0x1);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->outbound.params().remote, moved.remote);
+  EXPECT_EQ(c->outbound.params().local, moved.local);
+  EXPECT_TRUE(c->outbound.params().encap);
+  EXPECT_EQ(c->inbound.params().remote, moved.remote);
+  EXPECT_EQ(table.lookup_outbound(packet({10, 0, 0, 1}, {10, 0, 0, 2}))->spi(), 0x2u);
+  // Another pair's SPIs, or an SPI pair that does not match: nothing moves.
+  moved.spi_out = 0x3;
+  EXPECT_FALSE(table.update(moved));
+  moved.spi_in = 0x9;
+  EXPECT_FALSE(table.update(moved));
+}
+
 TEST(SaTable, FailedInstallLeavesNothingBehind) {
   crypto::SeededRandom random(1);
   SaTable table(random);

@@ -186,6 +186,89 @@ TEST(Dpd, RandomLossNeverLeavesAOneSidedSaBehind) {
   EXPECT_GT(gone, 0) << survived;
 }
 
+// dpd_action = restart while the peer stays away longer than one retransmit
+// budget: each new IKE SA that gets no answer is followed by another, until
+// the peer returns.
+TEST(Dpd, RestartKeepsTryingUntilThePeerReturns) {
+  TwoPeers net(with_dpd(config_a(), DpdAction::restart), config_b());
+  establish(net);
+  lose_everything_until_a_gives_up(net, net.only_sa(net.a)->id);
+  // HDR, SAi1, KEi, Ni  -->  (lost, 3 times: 1 + 2 + 4 s, then given up)
+  const IkeSaId first_retry = net.only_sa(net.a)->id;
+  lose_everything_until_a_gives_up(net, first_retry);
+  const IkeSaStatus* second_retry = net.only_sa(net.a);
+  ASSERT_NE(second_retry, nullptr) << net.dump_events();
+  EXPECT_NE(second_retry->id, first_retry);
+  EXPECT_EQ(net.a.counters().dpd_restarts, 2u);
+  EXPECT_TRUE(net.log_a.has_event(EventKind::dpd_action, "still not responding"));
+  // The peer is back: the next IKE_SA_INIT retransmit gets through.
+  ASSERT_TRUE(net.advance_to_next_deadline());
+  net.deliver_all();
+  EXPECT_EQ(net.only_sa(net.a)->state, IkeSaState::established) << net.dump_events();
+  EXPECT_EQ(net.only_sa(net.b)->state, IkeSaState::established);  // INITIAL_CONTACT removed the stale one
+  EXPECT_EQ(net.b.counters().initial_contact_replaced, 1u);
+}
+
+// A `down` of a connection whose restart is under way stops the retries.
+TEST(Dpd, DownStopsTheRestartRetries) {
+  TwoPeers net(with_dpd(config_a(), DpdAction::restart), config_b());
+  establish(net);
+  lose_everything_until_a_gives_up(net, net.only_sa(net.a)->id);
+  ASSERT_EQ(net.a.status().size(), 1u);
+  net.down(net.a, "a-b");
+  net.wire.clear();
+  EXPECT_TRUE(net.a.status().empty());
+  EXPECT_EQ(net.a.next_deadline(), std::nullopt);
+}
+
+// B restarts and loses all its state. A's next liveness check is answered
+// with an unprotected N(INVALID_IKE_SPI) (§2.21.4): only a hint, but with
+// dpd_action = restart it makes A reauthenticate at once instead of waiting
+// out the retransmit budget; the new IKE SA replaces the stale one.
+TEST(Dpd, AnInvalidIkeSpiAnswerFromARestartedPeerBringsTheTunnelBackAtOnce) {
+  TwoPeers net(with_dpd(config_a(), DpdAction::restart), config_b());
+  establish(net);
+  const IkeSaId stale = net.only_sa(net.a)->id;
+  net.crash_b();
+  ASSERT_TRUE(net.advance_to_next_deadline());  // dpd_delay later:  HDR, SK {}  -->
+  const Timestamp checked_at = net.now;
+  ASSERT_EQ(net.wire.size(), 1u);
+  ASSERT_TRUE(net.deliver_one());  // <--  HDR, N(INVALID_IKE_SPI)   (not protected)
+  ASSERT_EQ(net.wire.size(), 1u);
+  EXPECT_EQ(net.b.counters().invalid_ike_spi_sent, 1u);
+  ASSERT_TRUE(net.deliver_one());
+  EXPECT_EQ(net.a.counters().peer_restarts_suspected, 1u);
+  EXPECT_TRUE(net.log_a.has_event(EventKind::peer_restart_suspected, "reauthenticating"));
+  // HDR, SAi1, KEi, Ni  -->  ...  a new IKE SA and CHILD_SA, no time passed.
+  net.deliver_all();
+  EXPECT_EQ(net.now, checked_at);
+  ASSERT_EQ(net.b.status().size(), 1u);
+  EXPECT_EQ(net.b.status().front().state, IkeSaState::established);
+  ASSERT_EQ(net.log_b.installed.size(), 2u);  // the first one before the crash
+  EXPECT_EQ(net.log_a.installed.back().spi_in, net.log_b.installed.back().spi_out);
+  // The stale IKE SA goes once its liveness check runs out; the new one stays,
+  // and no dpd_action fires for the replaced one.
+  lose_everything_until_a_gives_up(net, stale);
+  ASSERT_EQ(net.a.status().size(), 1u);
+  EXPECT_EQ(net.a.status().front().state, IkeSaState::established);
+  EXPECT_FALSE(net.log_a.has_event(EventKind::dpd_action));
+  EXPECT_EQ(net.a.counters().dpd_restarts, 0u);
+}
+
+// With dpd_action = clear the hint changes nothing: only the liveness check decides.
+TEST(Dpd, AnInvalidIkeSpiAnswerAloneTearsNothingDown) {
+  TwoPeers net(with_dpd(config_a(), DpdAction::clear), config_b());
+  establish(net);
+  net.crash_b();
+  ASSERT_TRUE(net.advance_to_next_deadline());
+  ASSERT_TRUE(net.deliver_one());
+  ASSERT_TRUE(net.deliver_one());
+  EXPECT_EQ(net.a.counters().peer_restarts_suspected, 1u);
+  ASSERT_EQ(net.a.status().size(), 1u);
+  EXPECT_EQ(net.a.status().front().state, IkeSaState::established);
+  EXPECT_TRUE(net.wire.empty());
+}
+
 TEST(InitialContact, ACrashedInitiatorsNewSaReplacesTheStaleOne) {
   TwoPeers net(config_a(), config_b());
   establish(net);

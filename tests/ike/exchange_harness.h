@@ -78,7 +78,7 @@ struct Datagram {
 struct PeerLog {
   std::vector<InstallChildSa> installed;
   std::vector<RemoveChildSa> removed;
-  std::vector<UpdateChildSaAddresses> moved;  // MOBIKE
+  std::vector<UpdateChildSa> updated;
   std::vector<Event> events;
   std::vector<std::string> keylog;
 
@@ -114,9 +114,11 @@ class TwoPeers {
       : random_a_(seed * 2 + 1),
         random_b_(seed * 2 + 2),
         a_config_(endpoint_config(std::move(a_configs), std::move(a_settings))),
+        b_config_(endpoint_config(std::move(b_configs), std::move(b_settings))),
         a_storage_(std::in_place, a_config_, random_a_),
+        b_storage_(std::in_place, b_config_, random_b_),
         a(*a_storage_),
-        b(endpoint_config(std::move(b_configs), std::move(b_settings)), random_b_) {}
+        b(*b_storage_) {}
 
   // SeededRandom streams; a test may force the next nonces (scripted_random.h).
   ScriptedRandom random_a_;
@@ -124,11 +126,13 @@ class TwoPeers {
 
  private:
   EndpointConfig a_config_;
+  EndpointConfig b_config_;
   std::optional<Endpoint> a_storage_;
+  std::optional<Endpoint> b_storage_;
 
  public:
   Endpoint& a;  // stays valid across crash_a()
-  Endpoint b;
+  Endpoint& b;  // stays valid across crash_b()
   PeerLog log_a;
   PeerLog log_b;
   std::deque<Datagram> wire;
@@ -143,6 +147,7 @@ class TwoPeers {
   // A loses all its state (a reboot): a fresh Endpoint with the same config.
   // Its pending effects are lost with it; B still holds its IKE SAs.
   void crash_a() { a_storage_.emplace(a_config_, random_a_); }
+  void crash_b() { b_storage_.emplace(b_config_, random_b_); }
   void down(Endpoint& e, const char* connection) {
     ASSERT_TRUE(e.command(Down{connection}, now).has_value());
     collect();
@@ -223,8 +228,8 @@ class TwoPeers {
         log.installed.push_back(std::move(*install));
       } else if (auto* remove = std::get_if<RemoveChildSa>(&effect)) {
         log.removed.push_back(std::move(*remove));
-      } else if (auto* moved = std::get_if<UpdateChildSaAddresses>(&effect)) {
-        log.moved.push_back(std::move(*moved));
+      } else if (auto* update = std::get_if<UpdateChildSa>(&effect)) {
+        log.updated.push_back(std::move(*update));
       } else if (auto* event = std::get_if<Event>(&effect)) {
         log.events.push_back(std::move(*event));
       } else if (auto* keylog = std::get_if<Keylog>(&effect)) {

@@ -105,14 +105,14 @@ TEST(Mobike, TheInitiatorMovesToItsNewAddressAndKeepsItsSpis) {
   EXPECT_TRUE(net.only_sa(net.b)->remote.same_ip(kAddrA2));
   EXPECT_EQ(net.only_sa(net.b)->remote.port, kNattPort);
   // Both data planes learn the new path of the same CHILD_SA; nothing new is installed.
-  ASSERT_EQ(net.log_a.moved.size(), 1u);
-  ASSERT_EQ(net.log_b.moved.size(), 1u);
-  EXPECT_EQ(net.log_a.moved[0].spi_in, spi_in);
-  EXPECT_EQ(net.log_a.moved[0].spi_out, spi_out);
-  EXPECT_TRUE(net.log_a.moved[0].local.same_ip(kAddrA2));
-  EXPECT_EQ(net.log_b.moved[0].spi_in, spi_out);
-  EXPECT_TRUE(net.log_b.moved[0].remote.same_ip(kAddrA2));
-  EXPECT_FALSE(net.log_b.moved[0].encap);
+  ASSERT_EQ(net.log_a.updated.size(), 1u);
+  ASSERT_EQ(net.log_b.updated.size(), 1u);
+  EXPECT_EQ(net.log_a.updated[0].spi_in, spi_in);
+  EXPECT_EQ(net.log_a.updated[0].spi_out, spi_out);
+  EXPECT_TRUE(net.log_a.updated[0].local.same_ip(kAddrA2));
+  EXPECT_EQ(net.log_b.updated[0].spi_in, spi_out);
+  EXPECT_TRUE(net.log_b.updated[0].remote.same_ip(kAddrA2));
+  EXPECT_FALSE(net.log_b.updated[0].encap);
   EXPECT_EQ(net.log_a.installed.size(), 1u);
   EXPECT_TRUE(net.log_a.removed.empty());
   EXPECT_EQ(net.a.counters().mobike_updates_completed, 1u);
@@ -134,15 +134,15 @@ TEST(Mobike, TheResponderMovesEveryChildSa) {
   net.a.on_local_addresses({kAddrA2.with_port(0)}, net.now);
   net.collect();
   net.deliver_all();
-  ASSERT_EQ(net.log_b.moved.size(), 2u);
-  for (const UpdateChildSaAddresses& moved : net.log_b.moved) {
+  ASSERT_EQ(net.log_b.updated.size(), 2u);
+  for (const UpdateChildSa& moved : net.log_b.updated) {
     EXPECT_TRUE(moved.remote.same_ip(kAddrA2));
     EXPECT_TRUE(moved.local.same_ip(kAddrB));
     const bool known = std::any_of(net.log_b.installed.begin(), net.log_b.installed.end(),
                                    [&](const InstallChildSa& i) { return i.spi_in == moved.spi_in; });
     EXPECT_TRUE(known) << "same SPIs";
   }
-  EXPECT_EQ(net.log_a.moved.size(), 2u);
+  EXPECT_EQ(net.log_a.updated.size(), 2u);
   EXPECT_TRUE(net.log_b.has_event(EventKind::ike_sa_moved, "peer moved the IKE SA and 2 CHILD_SA(s)"));
 }
 
@@ -167,7 +167,7 @@ TEST(Mobike, AnAnswerThatDoesNotEchoCookie2DeletesTheIkeSa) {
   EXPECT_TRUE(net.a.status().empty());
   EXPECT_TRUE(net.log_a.has_event(EventKind::ike_sa_destroyed, "return routability check failed"))
       << net.dump_events();
-  EXPECT_TRUE(net.log_a.moved.empty());
+  EXPECT_TRUE(net.log_a.updated.empty());
 }
 
 TEST(Mobike, WithMobikeOffNothingIsAnnouncedAndAnAddressChangeMovesNothing) {
@@ -192,7 +192,7 @@ TEST(Mobike, WithMobikeOffNothingIsAnnouncedAndAnAddressChangeMovesNothing) {
   net.a.on_local_addresses({kAddrA2.with_port(0)}, net.now);
   net.collect();
   EXPECT_TRUE(net.wire.empty()) << "no UPDATE_SA_ADDRESSES";
-  EXPECT_TRUE(net.log_a.moved.empty());
+  EXPECT_TRUE(net.log_a.updated.empty());
   EXPECT_TRUE(net.only_sa(net.a)->local.same_ip(kAddrA));
 }
 
@@ -211,11 +211,11 @@ TEST(Mobike, ANatThatAppearsAfterTheMovePutsEspIntoUdp) {
   EXPECT_TRUE(b->remote.same_ip(outside));
   EXPECT_EQ(b->remote.port, kNattPort);
   EXPECT_TRUE(b->nat_detected);
-  ASSERT_EQ(net.log_b.moved.size(), 1u);
-  EXPECT_TRUE(net.log_b.moved[0].encap);
-  EXPECT_TRUE(net.log_b.moved[0].remote.same_ip(outside));
-  ASSERT_EQ(net.log_a.moved.size(), 1u);
-  EXPECT_TRUE(net.log_a.moved[0].encap) << "A learns from B's NAT_DETECTION_DESTINATION_IP";
+  ASSERT_EQ(net.log_b.updated.size(), 1u);
+  EXPECT_TRUE(net.log_b.updated[0].encap);
+  EXPECT_TRUE(net.log_b.updated[0].remote.same_ip(outside));
+  ASSERT_EQ(net.log_a.updated.size(), 1u);
+  EXPECT_TRUE(net.log_a.updated[0].encap) << "A learns from B's NAT_DETECTION_DESTINATION_IP";
   EXPECT_TRUE(net.only_sa(net.a)->nat_detected);
   EXPECT_TRUE(sa_of(net.a).local_behind_nat);
 }
@@ -236,7 +236,7 @@ TEST(Mobike, NoNatsAllowedThroughANatIsAnsweredUnexpectedNatDetected) {
   EXPECT_NE(answer.find_notify(NotifyType::UNEXPECTED_NAT_DETECTED), nullptr);
   EXPECT_NE(answer.find_notify(NotifyType::COOKIE2), nullptr);
   net.deliver_all();
-  EXPECT_TRUE(net.log_b.moved.empty()) << "nothing moves";
+  EXPECT_TRUE(net.log_b.updated.empty()) << "nothing moves";
   EXPECT_TRUE(net.only_sa(net.b)->remote.same_ip(kAddrA));
   EXPECT_EQ(net.b.counters().mobike_updates_refused, 1u);
   EXPECT_TRUE(net.log_a.has_event(EventKind::ike_sa_moved, "UNEXPECTED_NAT_DETECTED"));
@@ -283,7 +283,7 @@ TEST(Mobike, AnInnerAddressIsNeverPickedAndWithNoUsableAddressTheSaWaits) {
   ASSERT_EQ(net.wire.size(), 1u);
   EXPECT_TRUE(net.wire.front().from.same_ip(kAddrA2));
   net.deliver_all();
-  EXPECT_EQ(net.log_b.moved.size(), 1u);
+  EXPECT_EQ(net.log_b.updated.size(), 1u);
 }
 
 TEST(Mobike, WhenThePeersAddressDoesNotAnswerTheUpdateTriesItsAdditionalAddress) {
@@ -325,9 +325,9 @@ TEST(Mobike, WhenThePeersAddressDoesNotAnswerTheUpdateTriesItsAdditionalAddress)
   EXPECT_TRUE(net.only_sa(net.a)->remote.same_ip(b2));
   EXPECT_TRUE(net.only_sa(net.b)->local.same_ip(b2));
   EXPECT_FALSE(net.only_sa(net.b)->nat_detected) << "the request was built again for the new path";
-  ASSERT_EQ(net.log_a.moved.size(), 1u);
-  EXPECT_TRUE(net.log_a.moved[0].remote.same_ip(b2));
-  EXPECT_FALSE(net.log_a.moved[0].encap);
+  ASSERT_EQ(net.log_a.updated.size(), 1u);
+  EXPECT_TRUE(net.log_a.updated[0].remote.same_ip(b2));
+  EXPECT_FALSE(net.log_a.updated[0].encap);
   EXPECT_EQ(net.a.counters().mobike_updates_sent, 1u);
 }
 

@@ -105,6 +105,9 @@ TEST(UnknownIkeSpi, AnInvalidIkeSpiNotifyNeverAltersOurSa) {
   ASSERT_TRUE(net.deliver_one());
   EXPECT_EQ(net.a.counters().dropped_undecodable, 1u);
   EXPECT_EQ(net.only_sa(net.a)->state, IkeSaState::established);
+  // Only a hint that B may have restarted (dpd_action is not restart: nothing is started).
+  EXPECT_EQ(net.a.counters().peer_restarts_suspected, 1u);
+  EXPECT_EQ(net.a.status().size(), 1u);
   // The real request still goes through (retransmitted) and is answered.
   ASSERT_TRUE(net.advance_to_next_deadline());
   net.deliver_all();

@@ -33,8 +33,8 @@ void move_children(TaskContext& ctx) {
   IkeSa& sa = ctx.sa;
   for (ChildSa& child : sa.children) {
     child.encap = sa.nat_detected();
-    ctx.effects.push_back(UpdateChildSaAddresses{sa.id, sa.connection_name(), child.name, child.spi_in,
-                                                 child.spi_out, sa.local, sa.remote, child.encap});
+    ctx.effects.push_back(UpdateChildSa{sa.id, sa.connection_name(), child.name, child.spi_in, child.spi_out,
+                                        sa.local, sa.remote, child.encap});
   }
 }
 

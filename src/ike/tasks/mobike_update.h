@@ -15,7 +15,7 @@
 // those of the new addresses with the IKE SA's SPIs. With the answer, NAT
 // state is re-computed: a NAT that appeared moves ESP into UDP (the IKE SA is
 // on the NAT-T port already, as RFC 4555 peers are), one that went away takes it
-// out; every CHILD_SA gets UpdateChildSaAddresses. COOKIE2 (§3.7, on by
+// out; every CHILD_SA gets UpdateChildSa. COOKIE2 (§3.7, on by
 // default) is a random value the answer must echo: a wrong or missing echo
 // deletes the IKE SA (it says the answer did not come from the peer we
 // talked to). No answer after kRetransmitsPerPath retransmissions: the
@@ -28,7 +28,7 @@
 // or only address notifies): on a MOBIKE IKE SA, the request's addresses
 // (TaskContext::received_local/received_remote) become the IKE SA's, NAT
 // state follows the request's hashes and each CHILD_SA gets
-// UpdateChildSaAddresses; an older UPDATE_SA_ADDRESSES than the last one
+// UpdateChildSa; an older UPDATE_SA_ADDRESSES than the last one
 // followed changes nothing (§3.5). N(NO_NATS_ALLOWED) whose addresses are not
 // those the datagram had is answered N(UNEXPECTED_NAT_DETECTED) and nothing
 // moves (§3.9). COOKIE2 is echoed. On an IKE SA without MOBIKE the request is
@@ -72,7 +72,7 @@ class MobikeUpdate final : public Task {
   bool updated_ = false;                  // responder: the IKE SA moved; answer with NAT_DETECTION
 };
 
-// Every CHILD_SA of `sa` as UpdateChildSaAddresses on the IKE SA's current
+// Every CHILD_SA of `sa` as UpdateChildSa on the IKE SA's current
 // addresses and NAT state (and ChildSa::encap to match).
 void move_children(TaskContext& ctx);
 

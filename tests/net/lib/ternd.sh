@@ -23,6 +23,8 @@
 #     [ike_rekey_time=30s] [reauth_time=1m] [rand_time=2s]   (IKE SA lifetimes)
 #     [fragment_size=256] [fragmentation=yes|accept|no]        (RFC 7383)
 #     [mobike=true|false] [listen=0.0.0.0]                      (RFC 4555; daemon.listen, default local_addr)
+#     [dpd_action=clear|restart|trap] [encap=true] [nat_keepalive=20s]
+#     [retransmit_timeout=1s] [retransmit_tries=3]
 #   td_add_child "$NETNS_TMP/a" name=second local_ts=192.0.2.129/32 remote_ts=203.0.113.129/32 \
 #     [esp_proposal=aes128gcm16]          (one more [[connection.child]])
 #   td_start "$NETNS_TMP/a" "$ns_a"
@@ -57,8 +59,11 @@ td_write_psk_conf() {
   [[ -z ${c[rand_time]:-} ]] || ike_lifetime_lines+="rand_time = \"${c[rand_time]}\""$'\n'
   [[ -z ${c[fragmentation]:-} ]] || ike_lifetime_lines+="fragmentation = \"${c[fragmentation]}\""$'\n'
   [[ -z ${c[mobike]:-} ]] || ike_lifetime_lines+="mobike = ${c[mobike]}"$'\n'
+  [[ -z ${c[dpd_action]:-} ]] || ike_lifetime_lines+="dpd_action = \"${c[dpd_action]}\""$'\n'
+  [[ -z ${c[encap]:-} ]] || ike_lifetime_lines+="encap = ${c[encap]}"$'\n'
   local daemon_lines=""
   [[ -z ${c[fragment_size]:-} ]] || daemon_lines+="fragment_size = ${c[fragment_size]}"$'\n'
+  [[ -z ${c[nat_keepalive]:-} ]] || daemon_lines+="keep_alive = \"${c[nat_keepalive]}\""$'\n'
   mkdir -p "$dir"
   cat >"$dir/tern.toml" <<EOF
 # written by tests/net/lib/ternd.sh
@@ -67,8 +72,8 @@ control_socket = "$dir/control.sock"
 listen = ["${c[listen]:-${c[local_addr]}}"]
 keylog = "$dir/keylog"
 log_level = "debug"
-retransmit_timeout = "1s"
-retransmit_tries = 3
+retransmit_timeout = "${c[retransmit_timeout]:-1s}"
+retransmit_tries = ${c[retransmit_tries]:-3}
 ${daemon_lines}
 [[connection]]
 name = "${c[name]}"
