@@ -187,6 +187,10 @@ struct ConnectionConfig {
   // side uses pubkey. Tests turn it off to play an RFC 7296-only peer, which
   // makes both ends fall back to the classic AUTH methods.
   bool announce_signature_hashes = true;
+  // Send INITIAL_CONTACT (§2.4) on the first IKE SA between these identities.
+  // tern-load turns it off: its many IKE SAs share one pair of identities,
+  // and each would make the responder delete the others.
+  bool initial_contact = true;
   bool force_encap = false;  // fake a NAT (§2.23 NAT_DETECTION_SOURCE_IP) to force UDP encapsulation
   RetransmitConfig retransmit;
   // Dead peer detection (§1.4): when nothing authenticated has come from the
