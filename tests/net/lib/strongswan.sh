@@ -41,6 +41,9 @@ SW_FRAGMENT_SIZE="${SW_FRAGMENT_SIZE:-}"
 # More charon settings (lines inside charon-systemd { }) when set before
 # sw_start, e.g. "block_threshold = 1000" for load tests (tern_load_test.sh).
 SW_EXTRA_CONF="${SW_EXTRA_CONF:-}"
+# The filelog's levels (default, ike); benchmarks lower them (bench/control_plane.sh).
+SW_LOG_DEFAULT="${SW_LOG_DEFAULT:-1}"
+SW_LOG_IKE="${SW_LOG_IKE:-4}"
 
 sw_die() {
   echo "strongswan: $*" >&2
@@ -104,8 +107,8 @@ charon-systemd {
       append = no
       flush_line = yes
       time_format = %H:%M:%S
-      default = 1
-      ike = 4
+      default = $SW_LOG_DEFAULT
+      ike = $SW_LOG_IKE
     }
   }
   journal {
