@@ -173,7 +173,7 @@ get() { jq -r "$2" "$NETNS_TMP/$1.json" 2>/dev/null || echo 0; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(uname -r)"
-echo "versions: $(charon-systemd --version 2>/dev/null | head -1 || true) / $("$TERND" --version 2>/dev/null | head -1 || echo ternd)"
+echo "versions: strongSwan $(dpkg-query -W -f='${Version}' charon-systemd 2>/dev/null || echo '?'), tern $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?')"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- crypto bound (openssl speed, one core) ----------------------------------------

@@ -53,6 +53,9 @@ Duration LatencyHistogram::percentile(double p) const {
   for (size_t b = 0; b < buckets_.size(); ++b) {
     seen += buckets_[b];
     if (seen < rank) continue;
+    // The extreme buckets answer with the exact extremes they hold.
+    if (b == bucket_of(static_cast<uint64_t>(max_us_))) return Duration{max_us_};
+    if (b == bucket_of(static_cast<uint64_t>(min_us_))) return Duration{min_us_};
     const auto mid = static_cast<int64_t>(lower_bound_of(b) + (width_of(b) - 1) / 2);
     return Duration{std::clamp(mid, min_us_, max_us_)};
   }

@@ -3,7 +3,8 @@
 // any recorded value is known to within 1/64 (1.6 %) and memory stays fixed
 // (a few KB) however many setups are recorded. Percentiles are read back as
 // the middle of the bucket that holds the rank, clamped to the exact min and
-// max. Nothing here fails.
+// max (the buckets of the min and the max answer with them exactly).
+// Nothing here fails.
 #pragma once
 
 #include <cstdint>
