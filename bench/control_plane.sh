@@ -4,7 +4,9 @@
 # (Debian charon-systemd, kernel-libipsec), each responder alone in its own
 # network namespace, for PSK + X25519 and ECDSA P-256 certificates:
 #   - setups/s (IKE_SA_INIT + IKE_AUTH with one CHILD_SA; COUNT setups,
-#     CONC in flight, the responder's SAs kept);
+#     CONC in flight), twice: "kept" (the responder keeps every SA, its
+#     table grows to COUNT) and "churn" (tern-load deletes each IKE SA once
+#     up, the table stays near CONC);
 #   - median setup latency at concurrency 1 on an idle responder;
 #   - RSS per IKE_SA + CHILD_SA: VmRSS of the responder before and after
 #     RSS_SAS setups (ternd also up to RSS_SAS_BIG, charon as far as it gets
@@ -199,7 +201,7 @@ echo "openssl speed (1 core): X25519 ${x25519%.*}/s, ECDSA P-256 sign ${ecdsa_si
 echo "crypto bound per core: PSK+X25519 $bound_psk handshake sides/s, ECDSA-P256 $bound_ecdsa"
 
 # --- setups/s and latency ----------------------------------------------------------
-declare -A rate p50
+declare -A rate p50 churn
 for responder in ternd charon; do
   for auth in psk ecdsa; do
     if (($(left) < 60)); then echo "  $responder/$auth: skipped (time budget)"; continue; fi
@@ -208,6 +210,12 @@ for responder in ternd charon; do
     load "${responder}_${auth}_latency" "$auth" --count "$LAT_COUNT" --concurrency 1 --duration 20s
     load "${responder}_${auth}_rate" "$auth" --count "$COUNT" --concurrency "$CONC" --duration 40s
     rate[$responder/$auth]=$(get "${responder}_${auth}_rate" .setups_per_second)
+    "${responder}_stop"
+    "${responder}_start" "$auth"
+    sleep 0.5
+    # Churn: each IKE SA deleted once up, so the responder's table stays small.
+    load "${responder}_${auth}_churn" "$auth" --count "$COUNT" --concurrency "$CONC" --duration 40s --delete
+    churn[$responder/$auth]=$(get "${responder}_${auth}_churn" .setups_per_second)
     p50[$responder/$auth]=$(get "${responder}_${auth}_latency" .latency_us.p50)
     "${responder}_stop"
   done
@@ -215,14 +223,14 @@ done
 
 # --- memory per SA -------------------------------------------------------------------
 declare -A per_sa
-rss_run() {  # RESPONDER TARGET_SAS
-  local responder=$1 want=$2 before after made=0 step budget
+rss_run() {  # RESPONDER TARGET_SAS RESERVE_S (time left for what follows)
+  local responder=$1 want=$2 reserve=$3 before after made=0 step budget
   "${responder}_start" psk
   sleep 1
   before=$(rss_kb "$responder_pid")
   for step in "$RSS_SAS" "$want"; do
     ((step > made)) || continue
-    budget=$(($(left) - 40))
+    budget=$(($(left) - 30 - reserve))
     if ((budget < 10)); then echo "  $responder: stopped at $made SAs (time budget)"; break; fi
     load "${responder}_rss_$step" psk --count $((step - made)) --concurrency "$CONC" --duration "${budget}s"
     made=$((made + $(get "${responder}_rss_$step" .succeeded)))
@@ -233,18 +241,23 @@ rss_run() {  # RESPONDER TARGET_SAS
   done
   "${responder}_stop"
 }
-rss_run ternd "$RSS_SAS_BIG"
-rss_run charon "$RSS_SAS_BIG"
+rss_run ternd "$RSS_SAS_BIG" 120  # charon's turn keeps 120 s
+rss_run charon "$RSS_SAS_BIG" 0
 
 # --- summary -----------------------------------------------------------------------------
 echo
-echo "summary (setups/s: IKE_SA + CHILD_SA, $COUNT setups, $CONC in flight; latency: p50 at concurrency 1)"
+echo "summary (setups/s: IKE_SA + CHILD_SA, $COUNT setups, $CONC in flight; kept: the responder keeps every SA;"
+echo "  churn: each deleted once up; crypto bound: one core, the responder is single-threaded)"
 for auth in psk ecdsa; do
   t=${rate[ternd/$auth]:-0} c=${rate[charon/$auth]:-0}
   b=$([[ $auth == psk ]] && echo "$bound_psk" || echo "$bound_ecdsa")
-  awk -v a="$auth" -v t="$t" -v c="$c" -v b="$b" -v lt="${p50[ternd/$auth]:-0}" -v lc="${p50[charon/$auth]:-0}" 'BEGIN {
-    printf "  %-6s ternd %7.0f/s  charon %7.0f/s  ternd/charon %5.2fx  ternd/crypto bound (1 core) %5.1f %%  p50 ternd %.3f ms charon %.3f ms\n",
-      a, t, c, (c > 0 ? t / c : 0), (b > 0 ? 100 * t / b : 0), lt / 1000, lc / 1000 }'
+  awk -v a="$auth" -v t="$t" -v c="$c" -v b="$b" -v lt="${p50[ternd/$auth]:-0}" -v lc="${p50[charon/$auth]:-0}" \
+    -v tc="${churn[ternd/$auth]:-0}" -v cc="${churn[charon/$auth]:-0}" 'BEGIN {
+    printf "  %-6s kept:  ternd %7.0f/s  charon %7.0f/s  ternd/charon %5.2fx  ternd/crypto bound (1 core) %5.1f %%\n",
+      a, t, c, (c > 0 ? t / c : 0), (b > 0 ? 100 * t / b : 0)
+    printf "  %-6s churn: ternd %7.0f/s  charon %7.0f/s  ternd/charon %5.2fx  ternd/crypto bound (1 core) %5.1f %%\n",
+      a, tc, cc, (cc > 0 ? tc / cc : 0), (b > 0 ? 100 * tc / b : 0)
+    printf "  %-6s p50 latency at concurrency 1: ternd %.3f ms, charon %.3f ms\n", a, lt / 1000, lc / 1000 }'
 done
 for k in "${!per_sa[@]}"; do echo "  RSS per SA $k: ${per_sa[$k]} octets"; done | sort
 echo "elapsed: $((SECONDS - start_time)) s"
