@@ -38,6 +38,8 @@ ike::EndpointConfig Config::endpoint_config() const {
   out.natt_port = daemon.natt_port;
   out.nat_keepalive = daemon.keep_alive;
   out.fragment_size = daemon.fragment_size;
+  out.cookie_threshold = daemon.cookie_threshold;
+  out.cookie_threshold_ip = daemon.cookie_threshold_ip;
   out.connections.reserve(connections.size());
   for (const ConnectionSettings& c : connections) out.connections.push_back(c.engine);
   return out;

@@ -71,6 +71,10 @@ struct DaemonSettings {
   // IKE fragmentation (RFC 7383): the largest IP datagram an IKE message of
   // ours may make before it is sent as fragments (ike::EndpointConfig).
   uint32_t fragment_size = 1280;
+  // Half-open IKE SAs (all / from one IP) before new IKE_SA_INITs get a
+  // cookie (ike::EndpointConfig); strongSwan's charon.cookie_threshold(_ip).
+  uint32_t cookie_threshold = 30;
+  uint32_t cookie_threshold_ip = 3;
 };
 
 // A certificate the configuration loaded, for `ternd --check-config` and

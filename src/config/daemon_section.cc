@@ -8,10 +8,12 @@
 namespace tern::config {
 namespace {
 
-constexpr std::string_view kDaemonKeys[] = {
-    "control_socket",  "listen",           "ike_port",  "natt_port",  "keylog",  "retransmit_timeout",
-    "retransmit_base", "retransmit_tries", "log_level", "tun_device", "tun_mtu", "replay_window",
-    "keep_alive",      "fragment_size"};
+constexpr std::string_view kDaemonKeys[] = {"control_socket",     "listen",           "ike_port",
+                                            "natt_port",          "keylog",           "retransmit_timeout",
+                                            "retransmit_base",    "retransmit_tries", "log_level",
+                                            "tun_device",         "tun_mtu",          "replay_window",
+                                            "keep_alive",         "fragment_size",    "cookie_threshold",
+                                            "cookie_threshold_ip"};
 
 constexpr std::string_view kLogLevels[] = {"debug", "info", "notice", "warning", "error"};
 constexpr LogLevel kLogLevelValues[] = {LogLevel::debug, LogLevel::info, LogLevel::notice, LogLevel::warning,
@@ -118,6 +120,11 @@ void read_data_plane(TableReader& r, DaemonSettings& out) {
   // the floor because an IPv6 fragment of 200 with the largest ICV still
   // carries some 60 octets of payloads (tests use such small sizes).
   if (auto size = r.integer("fragment_size", 200, 65535)) out.fragment_size = static_cast<uint32_t>(*size);
+  // Cookies (RFC 7296 §2.6, ike/cookie.h): half-open IKE SAs in all and per
+  // peer IP before IKE_SA_INIT is answered with N(COOKIE); 0: always.
+  if (auto n = r.integer("cookie_threshold", 0, 1'000'000)) out.cookie_threshold = static_cast<uint32_t>(*n);
+  if (auto n = r.integer("cookie_threshold_ip", 0, 1'000'000))
+    out.cookie_threshold_ip = static_cast<uint32_t>(*n);
   if (auto window = r.integer("replay_window", 0, 1 << 20)) {
     if (*window % 64 != 0) {
       r.error("replay_window",

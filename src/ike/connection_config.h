@@ -191,6 +191,10 @@ struct ConnectionConfig {
   // IKE_AUTH; when both ends did, the IKE SA and its CHILD_SAs move to new
   // addresses with UPDATE_SA_ADDRESSES instead of being set up again.
   bool mobike = true;
+  // Send INITIAL_CONTACT (§2.4) on the first IKE SA between these identities.
+  // tern-load turns it off: its many IKE SAs share one pair of identities,
+  // and each would make the responder delete the others.
+  bool initial_contact = true;
   bool force_encap = false;  // fake a NAT (§2.23 NAT_DETECTION_SOURCE_IP) to force UDP encapsulation
   RetransmitConfig retransmit;
   // Dead peer detection (§1.4): when nothing authenticated has come from the

@@ -169,12 +169,13 @@ IkeSa& Endpoint::start_initiator(std::shared_ptr<const ConnectionConfig> connect
   // §2.4: INITIAL_CONTACT only when no other IKE SA of ours is between these
   // identities (authenticated, or not yet but to the same peer address).
   const wire::IdPayload our_id = connection->local_id.payload();
-  const bool first_contact = std::none_of(sas_.begin(), sas_.end(), [&](const auto& entry) {
-    const IkeSa& other = *entry.second;
-    if (other.state == IkeSaState::dead || other.config->local_id.payload() != our_id) return false;
-    return other.peer_id ? connection->remote_id.matches(*other.peer_id)
-                         : other.remote.same_ip(connection->remote);
-  });
+  const bool first_contact =
+      connection->initial_contact && std::none_of(sas_.begin(), sas_.end(), [&](const auto& entry) {
+        const IkeSa& other = *entry.second;
+        if (other.state == IkeSaState::dead || other.config->local_id.payload() != our_id) return false;
+        return other.peer_id ? connection->remote_id.matches(*other.peer_id)
+                             : other.remote.same_ip(connection->remote);
+      });
   auto id = static_cast<IkeSaId>(next_id_++);
   auto sa = std::make_unique<IkeSa>(id, Role::initiator, connection, connection->local, connection->remote);
   sa->spi_i = allocate_spi();

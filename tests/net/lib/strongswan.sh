@@ -38,6 +38,12 @@ SW_CMD_TIMEOUT="${SW_CMD_TIMEOUT:-20}"  # seconds, bound on every swanctl call
 # charon.fragment_size (RFC 7383: the largest IP datagram of a sent IKE
 # fragment) when set before sw_start; strongSwan's default (1280) otherwise.
 SW_FRAGMENT_SIZE="${SW_FRAGMENT_SIZE:-}"
+# More charon settings (lines inside charon-systemd { }) when set before
+# sw_start, e.g. "block_threshold = 1000" for load tests (tern_load_test.sh).
+SW_EXTRA_CONF="${SW_EXTRA_CONF:-}"
+# The filelog's levels (default, ike); benchmarks lower them (bench/control_plane.sh).
+SW_LOG_DEFAULT="${SW_LOG_DEFAULT:-1}"
+SW_LOG_IKE="${SW_LOG_IKE:-4}"
 
 sw_die() {
   echo "strongswan: $*" >&2
@@ -87,6 +93,7 @@ sw_write_strongswan_conf() {
 charon-systemd {
   load = ${SW_PLUGINS[*]}
   $fragment_line
+  $SW_EXTRA_CONF
   # Reauthentication as tern does it: the new IKE_SA and CHILD_SAs first, then the old ones go.
   make_before_break = yes
   plugins {
@@ -100,8 +107,8 @@ charon-systemd {
       append = no
       flush_line = yes
       time_format = %H:%M:%S
-      default = 1
-      ike = 4
+      default = $SW_LOG_DEFAULT
+      ike = $SW_LOG_IKE
     }
   }
   journal {

@@ -1,0 +1,263 @@
+#!/bin/bash
+# control_plane.sh [BUILD_DIR] — the control-plane benchmark (issue 9): in one
+# run on one machine, tern-load against ternd and against strongSwan charon
+# (Debian charon-systemd, kernel-libipsec), each responder alone in its own
+# network namespace, for PSK + X25519 and ECDSA P-256 certificates:
+#   - setups/s (IKE_SA_INIT + IKE_AUTH with one CHILD_SA; COUNT setups,
+#     CONC in flight), twice: "kept" (the responder keeps every SA, its
+#     table grows to COUNT) and "churn" (tern-load deletes each IKE SA once
+#     up, the table stays near CONC);
+#   - median setup latency at concurrency 1 on an idle responder;
+#   - RSS per IKE_SA + CHILD_SA: VmRSS of the responder before and after
+#     RSS_SAS setups (ternd also up to RSS_SAS_BIG, charon as far as it gets
+#     in the time left);
+#   - the crypto bound from `openssl speed` on this machine: handshake sides
+#     per second per core that X25519 (keygen + derive), HMAC-SHA-256 and
+#     AES-128-GCM allow (plus one ECDSA P-256 sign and two verifies with
+#     certificates);
+# and prints the ratios. Not a test: it asserts nothing but prints figures
+# (docs/benchmarks.md records them). Bounded: every step gets its share of
+# BENCH_BUDGET seconds (default 540), later steps shrink or are skipped.
+# Needs root (namespaces); removes every namespace and process it made.
+#
+#   sudo bench/control_plane.sh build      # COUNT=5000 CONC=64 RSS_SAS=10000 RSS_SAS_BIG=100000
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+build=$(cd "${1:-$root/build}" && pwd)
+TERND=$build/src/daemon/ternd
+TERNCTL=$build/src/tools/ternctl
+LOAD=$build/src/tools/tern-load
+COUNT=${COUNT:-5000}
+CONC=${CONC:-64}
+LAT_COUNT=${LAT_COUNT:-300}
+RSS_SAS=${RSS_SAS:-10000}
+RSS_SAS_BIG=${RSS_SAS_BIG:-100000}
+BENCH_BUDGET=${BENCH_BUDGET:-540}
+source "$root/tests/net/lib/netns.sh"
+source "$root/tests/net/lib/strongswan.sh"
+source "$root/tests/net/lib/ternd.sh"
+for b in "$TERND" "$TERNCTL" "$LOAD"; do [[ -x $b ]] || { echo "missing $b (build it first)" >&2; exit 2; }; done
+
+start_time=$SECONDS
+left() { echo $((BENCH_BUDGET - (SECONDS - start_time))); }
+
+netns_init
+netns_require_cmd jq openssl
+td_pair_topology load resp  # tern-load in ns_a (198.51.100.1), the responder in ns_b (198.51.100.2)
+psk="tern benchmark shared secret"
+SW_LOG_DEFAULT=0
+SW_LOG_IKE=0
+SW_EXTRA_CONF="block_threshold = 100000
+  cookie_threshold = 100000
+  init_limit_half_open = 0"
+
+# --- PKI: ECDSA P-256 CA, responder and initiator certificates --------------
+pki=$NETNS_TMP/pki
+mkdir -p "$pki"
+genkey() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; chmod 600 "$1"; }
+genkey "$pki/ca.key"
+openssl req -x509 -new -key "$pki/ca.key" -subj "/C=CH/O=tern bench/CN=bench CA" -days 30 -out "$pki/ca.pem" \
+  -addext "basicConstraints=critical,CA:true" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+for name in load resp; do
+  genkey "$pki/$name.key"
+  openssl req -new -key "$pki/$name.key" -subj "/C=CH/O=tern bench/CN=$name.example.org" -out "$pki/$name.csr" 2>/dev/null
+  printf '%s\n' "basicConstraints=CA:false" "keyUsage=critical,digitalSignature" \
+    "subjectAltName=DNS:$name.example.org" >"$pki/$name.ext"
+  openssl x509 -req -in "$pki/$name.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" -CAcreateserial -days 10 \
+    -extfile "$pki/$name.ext" -out "$pki/$name.pem" 2>/dev/null
+done
+
+# --- responders ---------------------------------------------------------------
+T=$B/ternd
+S=$B/charon
+mkdir -p "$T" "$S"
+
+ternd_start() {  # AUTH(psk|ecdsa)
+  local local_auth remote_auth secret=""
+  if [[ $1 == psk ]]; then
+    local_auth='auth = "psk"'$'\n''  id = "resp.example.org"'
+    remote_auth='auth = "psk"'$'\n''  id = "load.example.org"'
+    secret=$(printf '[[secret]]\ntype = "psk"\nids = ["resp.example.org", "load.example.org"]\nsecret = "%s"\n' "$psk")
+  else
+    local_auth="auth = \"pubkey\""$'\n'"  id = \"resp.example.org\""$'\n'"  cert = \"$pki/resp.pem\""$'\n'"  key = \"$pki/resp.key\""
+    remote_auth="auth = \"pubkey\""$'\n'"  id = \"load.example.org\""$'\n'"  cacerts = [\"$pki/ca.pem\"]"
+  fi
+  cat >"$T/tern.toml" <<EOC
+[daemon]
+control_socket = "$T/control.sock"
+listen = ["198.51.100.2"]
+log_level = "warning"
+cookie_threshold = 100000
+cookie_threshold_ip = 100000
+
+[[connection]]
+name = "load"
+local_addrs = ["198.51.100.2"]
+remote_addrs = ["198.51.100.1"]
+proposals = ["aes128gcm16-prfsha256-x25519"]
+  [connection.local]
+  $local_auth
+  [connection.remote]
+  $remote_auth
+  [[connection.child]]
+  name = "net"
+  local_ts = ["203.0.113.1/32"]
+  remote_ts = ["192.0.2.1/32"]
+  esp_proposals = ["aes128gcm16"]
+
+$secret
+EOC
+  td_start "$T" "$ns_b"
+  responder_pid=$(<"$T/ternd.pid")
+}
+ternd_stop() { td_stop "$T" 5 >/dev/null 2>&1 || true; }
+
+charon_start() {  # AUTH(psk|ecdsa)
+  sw_start "$S" "$ns_b"
+  if [[ $1 == psk ]]; then
+    sw_write_psk_conn "$S" name=load local_addr=198.51.100.2 remote_addr=198.51.100.1 \
+      local_id=resp.example.org remote_id=load.example.org psk="$psk" \
+      ike_proposal=aes128gcm16-prfsha256-x25519 esp_proposal=aes128gcm16 \
+      local_ts=203.0.113.1/32 remote_ts=192.0.2.1/32
+  else
+    local sd=$S/swanctl
+    mkdir -p "$sd/x509" "$sd/x509ca" "$sd/private"
+    cp "$pki/resp.pem" "$sd/x509/"
+    cp "$pki/ca.pem" "$sd/x509ca/"
+    cp "$pki/resp.key" "$sd/private/"
+    cat >"$sd/swanctl.conf" <<EOC
+connections {
+  load {
+    version = 2
+    local_addrs = 198.51.100.2
+    remote_addrs = 198.51.100.1
+    proposals = aes128gcm16-prfsha256-x25519
+    local {
+      auth = pubkey
+      certs = resp.pem
+      id = resp.example.org
+    }
+    remote {
+      auth = pubkey
+      id = load.example.org
+    }
+    children {
+      load {
+        local_ts = 203.0.113.1/32
+        remote_ts = 192.0.2.1/32
+        esp_proposals = aes128gcm16
+        start_action = none
+      }
+    }
+  }
+}
+EOC
+  fi
+  sw_load "$S"
+  responder_pid=$(<"$S/charon.pid")
+}
+charon_stop() { sw_stop "$S" >/dev/null 2>&1 || true; rm -rf "$S/swanctl"; }
+
+# --- tern-load ------------------------------------------------------------------
+load() {  # OUT AUTH ARGS... — tern-load in ns_a; JSON in $NETNS_TMP/OUT.json
+  local out=$1 auth=$2
+  shift 2
+  local creds=(--psk "$psk")
+  [[ $auth == psk ]] || creds=(--auth pubkey --cert "$pki/load.pem" --key "$pki/load.key" --cacert "$pki/ca.pem")
+  ip netns exec "$ns_a" "$LOAD" --target 198.51.100.2 --local 198.51.100.1 "${creds[@]}" \
+    --local-id load.example.org --remote-id resp.example.org --local-ts 192.0.2.1/32 --remote-ts 203.0.113.1/32 \
+    --timeout 10s --json "$@" >"$NETNS_TMP/$out.json" 2>"$NETNS_TMP/$out.err" || true
+  jq -c '{succeeded, failed, setups_per_second, p50: .latency_us.p50, p99: .latency_us.p99, retransmits, failures}' \
+    "$NETNS_TMP/$out.json" 2>/dev/null | sed "s/^/  $out: /" || echo "  $out: no report ($(head -c 300 "$NETNS_TMP/$out.err"))"
+}
+get() { jq -r "$2" "$NETNS_TMP/$1.json" 2>/dev/null || echo 0; }
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(uname -r)"
+echo "versions: strongSwan $(dpkg-query -W -f='${Version}' charon-systemd 2>/dev/null || echo '?'), tern $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?')"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# --- crypto bound (openssl speed, one core) ----------------------------------------
+speed() { openssl speed -seconds 1 -mr "$@" 2>/dev/null; }
+x25519=$(speed ecdhx25519 | awk -F: '/^\+F5:/ {print $4}')
+ecdsa=$(speed ecdsap256 | awk -F: '/^\+F4:/ {print $4 " " $5}')
+hmac=$(speed -bytes 64 -hmac sha256 | awk -F: '/^\+F:/ {print $4}')
+gcm=$(speed -bytes 256 -evp aes-128-gcm | awk -F: '/^\+F:/ {print $4}')
+read -r ecdsa_sign ecdsa_verify <<<"$ecdsa"
+# One responder side of IKE_SA_INIT + IKE_AUTH (RFC 7296 §2.14-2.15):
+#   X25519: a key pair and one derivation (2 scalar multiplications);
+#   HMAC-SHA-256: SKEYSEED, prf+ for 7 IKE keys (5 blocks) and the CHILD_SA keys
+#     (2 blocks), AUTH both ways with the PSK (2 x 2) and the ID MACs (2): 14;
+#   AES-128-GCM: open the IKE_AUTH request, seal the answer (2 x 256 octets);
+#   certificates: one ECDSA P-256 signature, two verifications (peer AUTH, its chain).
+bound=$(awk -v x="$x25519" -v h="$hmac" -v g="$gcm" -v s="$ecdsa_sign" -v v="$ecdsa_verify" 'BEGIN {
+  psk = 2 / x + 14 * 64 / h + 2 * 256 / g
+  cert = psk + 1 / s + 2 / v
+  printf "%.0f %.0f", 1 / psk, 1 / cert }')
+read -r bound_psk bound_ecdsa <<<"$bound"
+echo "openssl speed (1 core): X25519 ${x25519%.*}/s, ECDSA P-256 sign ${ecdsa_sign%.*}/s verify ${ecdsa_verify%.*}/s," \
+  "HMAC-SHA-256 64 B $(awk -v h="$hmac" 'BEGIN {printf "%.0f", h / 64}')/s, AES-128-GCM 256 B $(awk -v g="$gcm" 'BEGIN {printf "%.0f", g / 256}')/s"
+echo "crypto bound per core: PSK+X25519 $bound_psk handshake sides/s, ECDSA-P256 $bound_ecdsa"
+
+# --- setups/s and latency ----------------------------------------------------------
+declare -A rate p50 churn
+for responder in ternd charon; do
+  for auth in psk ecdsa; do
+    if (($(left) < 60)); then echo "  $responder/$auth: skipped (time budget)"; continue; fi
+    "${responder}_start" "$auth"
+    sleep 0.5
+    load "${responder}_${auth}_latency" "$auth" --count "$LAT_COUNT" --concurrency 1 --duration 20s
+    load "${responder}_${auth}_rate" "$auth" --count "$COUNT" --concurrency "$CONC" --duration 40s
+    rate[$responder/$auth]=$(get "${responder}_${auth}_rate" .setups_per_second)
+    "${responder}_stop"
+    "${responder}_start" "$auth"
+    sleep 0.5
+    # Churn: each IKE SA deleted once up, so the responder's table stays small.
+    load "${responder}_${auth}_churn" "$auth" --count "$COUNT" --concurrency "$CONC" --duration 40s --delete
+    churn[$responder/$auth]=$(get "${responder}_${auth}_churn" .setups_per_second)
+    p50[$responder/$auth]=$(get "${responder}_${auth}_latency" .latency_us.p50)
+    "${responder}_stop"
+  done
+done
+
+# --- memory per SA -------------------------------------------------------------------
+declare -A per_sa
+rss_run() {  # RESPONDER TARGET_SAS RESERVE_S (time left for what follows)
+  local responder=$1 want=$2 reserve=$3 before after made=0 step budget
+  "${responder}_start" psk
+  sleep 1
+  before=$(rss_kb "$responder_pid")
+  for step in "$RSS_SAS" "$want"; do
+    ((step > made)) || continue
+    budget=$(($(left) - 30 - reserve))
+    if ((budget < 10)); then echo "  $responder: stopped at $made SAs (time budget)"; break; fi
+    load "${responder}_rss_$step" psk --count $((step - made)) --concurrency "$CONC" --duration "${budget}s"
+    made=$((made + $(get "${responder}_rss_$step" .succeeded)))
+    sleep 1
+    after=$(rss_kb "$responder_pid")
+    per_sa[$responder/$made]=$(awk -v a="$after" -v b="$before" -v n="$made" 'BEGIN {printf "%.0f", (a - b) * 1024 / n}')
+    echo "  $responder: $made SAs, VmRSS ${before} kB -> ${after} kB: ${per_sa[$responder/$made]} octets per IKE_SA + CHILD_SA"
+  done
+  "${responder}_stop"
+}
+rss_run ternd "$RSS_SAS_BIG" 120  # charon's turn keeps 120 s
+rss_run charon "$RSS_SAS_BIG" 0
+
+# --- summary -----------------------------------------------------------------------------
+echo
+echo "summary (setups/s: IKE_SA + CHILD_SA, $COUNT setups, $CONC in flight; kept: the responder keeps every SA;"
+echo "  churn: each deleted once up; crypto bound: one core, the responder is single-threaded)"
+for auth in psk ecdsa; do
+  t=${rate[ternd/$auth]:-0} c=${rate[charon/$auth]:-0}
+  b=$([[ $auth == psk ]] && echo "$bound_psk" || echo "$bound_ecdsa")
+  awk -v a="$auth" -v t="$t" -v c="$c" -v b="$b" -v lt="${p50[ternd/$auth]:-0}" -v lc="${p50[charon/$auth]:-0}" \
+    -v tc="${churn[ternd/$auth]:-0}" -v cc="${churn[charon/$auth]:-0}" 'BEGIN {
+    printf "  %-6s kept:  ternd %7.0f/s  charon %7.0f/s  ternd/charon %5.2fx  ternd/crypto bound (1 core) %5.1f %%\n",
+      a, t, c, (c > 0 ? t / c : 0), (b > 0 ? 100 * t / b : 0)
+    printf "  %-6s churn: ternd %7.0f/s  charon %7.0f/s  ternd/charon %5.2fx  ternd/crypto bound (1 core) %5.1f %%\n",
+      a, tc, cc, (cc > 0 ? tc / cc : 0), (b > 0 ? 100 * tc / b : 0)
+    printf "  %-6s p50 latency at concurrency 1: ternd %.3f ms, charon %.3f ms\n", a, lt / 1000, lc / 1000 }'
+done
+for k in "${!per_sa[@]}"; do echo "  RSS per SA $k: ${per_sa[$k]} octets"; done | sort
+echo "elapsed: $((SECONDS - start_time)) s"

@@ -1,0 +1,91 @@
+#!/bin/bash
+# tern_load_test.sh TERND TERNCTL TERN_LOAD — tern-load against ternd and
+# against strongSwan (charon-systemd, kernel-libipsec), PSK + X25519, a small
+# bounded count each.
+#
+#   ns "load" 198.51.100.1 (lo 192.0.2.1) ---veth--- ns "resp" 198.51.100.2 (lo 203.0.113.1)
+#
+#   1. ternd responds: 200 setups, 20 in flight, every one succeeds (IKE_SA_INIT,
+#      IKE_AUTH with the CHILD_SA installed), ternd then lists 200 ESTABLISHED
+#      IKE SAs (INITIAL_CONTACT is off, so none replaced another);
+#   2. ternd, --delete: 50 more setups, each IKE SA deleted once up; ternd still
+#      lists 200 (the deleted ones are gone);
+#   3. strongSwan responds (it floats to UDP 4500 as behind a NAT): 200 setups,
+#      20 in flight, every one succeeds, charon lists 200 IKE_SAs; then 50 with --delete.
+# Needs root; every namespace and process is removed at exit.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib/netns.sh"
+source "$here/lib/checks.sh"
+source "$here/lib/strongswan.sh"
+source "$here/lib/ternd.sh"
+
+usage="usage: tern_load_test.sh TERND TERNCTL TERN_LOAD"
+TERND=${1:?$usage}
+TERNCTL=${2:?$usage}
+TERN_LOAD=${3:?$usage}
+
+netns_init
+netns_require_cmd jq
+td_pair_topology load resp  # tern-load in ns_a (198.51.100.1), the responder in ns_b (198.51.100.2)
+psk="tern-load test shared secret"
+ids=(--local-id load.example.org --remote-id resp.example.org)
+SW_EXTRA_CONF="block_threshold = 1000
+  cookie_threshold = 1000
+  init_limit_half_open = 0"
+
+load() {  # NAME ARGS... — run tern-load in ns_a (bounded by its own --duration/--timeout), JSON in $NETNS_TMP/NAME.json
+  local name=$1
+  shift
+  timeout 120 ip netns exec "$ns_a" "$TERN_LOAD" --target 198.51.100.2 --local 198.51.100.1 --psk "$psk" \
+    "${ids[@]}" --local-ts 192.0.2.1/32 --remote-ts 203.0.113.1/32 --duration 30s --timeout 10s --json "$@" \
+    >"$NETNS_TMP/$name.json" 2>"$NETNS_TMP/$name.err" || true
+  echo "$name: $(cat "$NETNS_TMP/$name.json" "$NETNS_TMP/$name.err")"
+}
+
+expect() {  # NAME FIELD WANT
+  local got
+  got=$(jq -r ".$2" "$NETNS_TMP/$1.json" 2>/dev/null || echo "no JSON")
+  [[ $got == "$3" ]] || fail "$1: $2 is $got, want $3 ($(jq -c .failures "$NETNS_TMP/$1.json" 2>/dev/null))"
+}
+
+# 1-2. ternd
+td_write_psk_conf "$B" name=load local_addr=198.51.100.2 remote_addr=198.51.100.1 \
+  local_id=resp.example.org remote_id=load.example.org psk="$psk" \
+  proposal=aes128gcm16-prfsha256-x25519 local_ts=203.0.113.1/32 remote_ts=192.0.2.1/32
+sed -i 's/^log_level = .*/log_level = "notice"/' "$B/tern.toml"
+td_start "$B" "$ns_b"
+load ternd --count 200 --concurrency 20
+expect ternd started 200
+expect ternd succeeded 200
+expect ternd failed 0
+td_ike_count_is "$B" 200 ESTABLISHED || fail "ternd lists $(td_ike_count "$B" ESTABLISHED) ESTABLISHED IKE SAs, want 200"
+load ternd_delete --count 50 --concurrency 10 --delete
+expect ternd_delete succeeded 50
+expect ternd_delete deleted 50
+expect ternd_delete failed 0
+td_wait_ike_count "$B" 200 ESTABLISHED 5 || fail "after --delete ternd lists $(td_ike_count "$B"), want 200"
+td_stop "$B" 5
+
+# 3. strongSwan
+S=$NETNS_TMP/sw
+mkdir -p "$S"
+sw_start "$S" "$ns_b"
+sw_write_psk_conn "$S" name=load local_addr=198.51.100.2 remote_addr=198.51.100.1 \
+  local_id=resp.example.org remote_id=load.example.org psk="$psk" \
+  ike_proposal=aes128gcm16-prfsha256-x25519 esp_proposal=aes128gcm16 \
+  local_ts=203.0.113.1/32 remote_ts=192.0.2.1/32
+sw_load "$S"
+load charon --count 200 --concurrency 20
+expect charon started 200
+expect charon succeeded 200
+expect charon failed 0
+sw_count=$(sw_swanctl "$S" --list-sas --raw | grep -o 'state=ESTABLISHED' | wc -l)
+[[ $sw_count == 200 ]] || fail "charon lists $sw_count ESTABLISHED IKE_SAs, want 200"
+load charon_delete --count 50 --concurrency 10 --delete
+expect charon_delete succeeded 50
+expect charon_delete deleted 50
+expect charon_delete failed 0
+sw_stop "$S"
+
+checks_finish tern_load_test "logs: NETNS_KEEP_TMP=1"
