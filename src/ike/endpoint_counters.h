@@ -18,6 +18,9 @@ struct EndpointCounters {
   uint64_t dropped_no_sa_response = 0;        // of dropped_no_sa: responses (never answered, §2.21.4)
   uint64_t invalid_ike_spi_sent = 0;          // unknown-SPI requests answered with N(INVALID_IKE_SPI) (§1.5)
   uint64_t invalid_ike_spi_rate_limited = 0;  // unknown-SPI requests not answered: over the rate limit
+  uint64_t invalid_major_version_sent = 0;    // requests of IKE version 3+ answered N(INVALID_MAJOR_VERSION)
+  uint64_t unsupported_critical_payload_sent = 0;  // IKE_SA_INIT with an unknown critical payload, answered
+  uint64_t error_answers_rate_limited = 0;  // those two not answered: over the INVALID_IKE_SPI rate limit
   uint64_t cookies_sent = 0;      // IKE_SA_INIT answered statelessly with N(COOKIE) (§2.6), no state kept
   uint64_t cookies_accepted = 0;  // IKE_SA_INIT with a valid cookie while cookies were required
   uint64_t cookies_rejected = 0;  // IKE_SA_INIT with a forged or stale cookie (answered with a fresh one)
