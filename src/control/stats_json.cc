@@ -41,6 +41,7 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(cookies_accepted),
     TERN_COUNTER(cookies_rejected),
     TERN_COUNTER(cookie_retries),
+    TERN_COUNTER(ike_sa_init_refused),
     TERN_COUNTER(malformed_requests_answered),
     TERN_COUNTER(dropped_request_in_wrong_state),
     TERN_COUNTER(create_child_sa_refused),

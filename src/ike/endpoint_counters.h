@@ -25,6 +25,9 @@ struct EndpointCounters {
   uint64_t cookies_accepted = 0;  // IKE_SA_INIT with a valid cookie while cookies were required
   uint64_t cookies_rejected = 0;  // IKE_SA_INIT with a forged or stale cookie (answered with a fresh one)
   uint64_t cookie_retries = 0;    // initiator: IKE_SA_INIT repeated with the responder's cookie
+  uint64_t ike_sa_init_refused =
+      0;  // IKE_SA_INIT answered with an error: NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD,
+          // INVALID_SYNTAX (a key exchange value we refuse); no IKE SA kept
   uint64_t malformed_requests_answered = 0;     // authentic requests, bad inner payloads: N(INVALID_SYNTAX)
   uint64_t dropped_request_in_wrong_state = 0;  // e.g. IKE_AUTH twice, INFORMATIONAL before IKE_AUTH
   uint64_t create_child_sa_refused =
