@@ -38,7 +38,11 @@ std::optional<Bytes> unprotected_error_answer(ByteView message, const Error& err
   n.protocol = wire::ProtocolId::NONE;
   n.type = notify;
   if (notify == wire::NotifyType::UNSUPPORTED_CRITICAL_PAYLOAD) n.data = error.notify_data;
-  return wire::build_message(wire::Message{header, {{wire::PayloadType::Notify, false, std::move(n)}}});
+  Bytes answer =
+      wire::build_message(wire::Message{header, {{wire::PayloadType::Notify, false, std::move(n)}}});
+  // Never more octets to an unverified source than it sent us (no amplification).
+  if (answer.size() > message.size()) return std::nullopt;
+  return answer;
 }
 
 }  // namespace tern::ike

@@ -7,11 +7,11 @@
 //   HDR, SAi1, KEi, Ni, <unknown payload, C=1>   -->
 //                      <--  HDR(R=1), N(UNSUPPORTED_CRITICAL_PAYLOAD, type)     (§2.5: MUST)
 //
-// Nothing else is answered: other malformed datagrams are dropped silently
-// (an answer would only help an attacker probe), responses never are
-// (§2.21.4), and UNSUPPORTED_CRITICAL_PAYLOAD outside an SK payload only for
-// a new IKE_SA_INIT (any other message with a critical unknown payload
-// outside SK is not authenticated). The Endpoint sends them within the same
+// An answer longer than the request is not sent (a source that is not
+// verified never gets more octets than it sent). Nothing else is answered: other malformed datagrams are
+// dropped silently (an answer would only help an attacker probe), responses never are (§2.21.4), and
+// UNSUPPORTED_CRITICAL_PAYLOAD outside an SK payload only for a new IKE_SA_INIT (any other message with a
+// critical unknown payload outside SK is not authenticated). The Endpoint sends them within the same
 // per-second budget as N(INVALID_IKE_SPI) (invalid_ike_spi.h).
 #pragma once
 

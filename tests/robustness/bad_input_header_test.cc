@@ -105,6 +105,18 @@ TEST_F(BadInputHeader, AFloodOfHigherMajorVersionsIsAnsweredWithinTheRateLimit) 
   expect_bystander_untouched();
 }
 
+TEST_F(BadInputHeader, AHigherMajorVersionShorterThanTheAnswerIsNotAnswered) {
+  // HDR(version 3.0) alone, 28 octets: the 36-octet answer would amplify it.
+  Bytes init = c_init_request();
+  init.resize(kHdr);
+  init[kOffVersion] = 0x30;
+  init[kOffNextPayload] = 0;
+  put_u32(init, kOffLength, kHdr);
+  expect_silent_drop(init, &EndpointCounters::dropped_malformed);
+  EXPECT_EQ(net.b.counters().invalid_major_version_sent, 0u);
+  expect_bystander_untouched();
+}
+
 TEST_F(BadInputHeader, IkeVersionOneIsDropped) {
   Bytes init = c_init_request();
   init[kOffVersion] = 0x10;
