@@ -71,11 +71,17 @@ if ! td_wait_ike_count "$B" 1 ESTABLISHED 30 || ! td_wait_ike_count "$A" 1 ESTAB
 fi
 echo "  established after $((SECONDS - started)) s; a retransmitted $(td_ctl "$A" stats --json | jq -r .counters.retransmits_sent) requests"
 
-pair_up() { # both ends: one IKE SA with the same SPIs, one child each, SPIs paired
+# Both ends: one ESTABLISHED IKE SA with the same SPIs, one child each, SPIs paired. (An
+# old IKE SA may linger in DELETING on a when the answer to its Delete was lost: b has
+# deleted it and answers the retransmits only with an unprotected N(INVALID_IKE_SPI),
+# which a must not trust (RFC 7296 §1.5), so a waits until its retransmits run out.)
+pair_up() {
   local a b
-  a=$(td_sas "$A" | jq -r 'if length == 1 and (.[0].children | length) == 1
+  a=$(td_sas "$A" | jq -r '[.[] | select(.state == "ESTABLISHED")] |
+        if length == 1 and (.[0].children | length) == 1
         then "\(.[0].spi_i) \(.[0].spi_r) \(.[0].children[0].spi_in) \(.[0].children[0].spi_out)" else "-" end')
-  b=$(td_sas "$B" | jq -r 'if length == 1 and (.[0].children | length) == 1
+  b=$(td_sas "$B" | jq -r '[.[] | select(.state == "ESTABLISHED")] |
+        if length == 1 and (.[0].children | length) == 1
         then "\(.[0].spi_i) \(.[0].spi_r) \(.[0].children[0].spi_out) \(.[0].children[0].spi_in)" else "-" end')
   [[ $a != - && $a == "$b" ]]
 }
