@@ -13,6 +13,7 @@
 #include "ike/tasks/child_rekey.h"
 #include "ike/tasks/ike_delete.h"
 #include "ike/tasks/ike_dpd.h"
+#include "ike/unprotected_error.h"
 #include "wire/message.h"
 
 namespace tern::ike {
@@ -71,6 +72,7 @@ IkeSa* Endpoint::handle_datagram(const Address& local, const Address& remote, By
     ++counters_.dropped_malformed;
     effects_.push_back(Event{EventKind::message_dropped, IkeSaId{}, "",
                              fmt::format("from {}: {}", remote.to_string(), parsed.error().to_string())});
+    answer_unparsable(local, remote, message, parsed.error(), now);
     return nullptr;
   }
   const wire::IkeHeader& header = parsed->header;
@@ -80,6 +82,15 @@ IkeSa* Endpoint::handle_datagram(const Address& local, const Address& remote, By
     if (!admit_ike_sa_init(local, remote, *parsed, now)) return nullptr;
     sa = create_responder_sa(local, remote, header, now);
     if (sa == nullptr) return nullptr;
+    TaskContext ctx = context(*sa, now);
+    sa->tasks.on_message(ctx, local, remote, message, *parsed);
+    if (sa->state == IkeSaState::created) {
+      // Dropped unanswered (its payloads broke the rules): keep nothing for it,
+      // so junk cannot hold half-open IKE SAs until they time out.
+      forget_responder_sa(*sa);
+      return nullptr;
+    }
+    return sa;
   }
   if (sa == nullptr) {
     ++counters_.dropped_no_sa;
@@ -116,6 +127,25 @@ void Endpoint::answer_unknown_spi(const Address& local, const Address& remote, c
             fmt::format("{} request from {} for unknown IKE SPIs {:016x}_i {:016x}_r: answered "
                         "INVALID_IKE_SPI",
                         wire::to_string(header.exchange), remote.to_string(), header.spi_i, header.spi_r)});
+}
+
+void Endpoint::answer_unparsable(const Address& local, const Address& remote, ByteView message,
+                                 const Error& error, Timestamp now) {
+  std::optional<Bytes> answer = unprotected_error_answer(message, error);
+  if (!answer) return;
+  if (!invalid_ike_spi_limit_.allow(now)) {
+    ++counters_.error_answers_rate_limited;
+    return;
+  }
+  if (*error.notify == wire::notify_number(wire::NotifyType::INVALID_MAJOR_VERSION)) {
+    ++counters_.invalid_major_version_sent;
+  } else {
+    ++counters_.unsupported_critical_payload_sent;
+  }
+  Bytes bytes;
+  if (local.port == config_.natt_port) bytes.assign(4, 0);  // non-ESP marker
+  append(bytes, *answer);
+  effects_.push_back(Send{local, remote, std::move(bytes)});
 }
 
 IkeSa* Endpoint::find_sa_for(const wire::IkeHeader& header, const Address& remote) {
@@ -162,6 +192,13 @@ IkeSa* Endpoint::create_responder_sa(const Address& local, const Address& remote
   IkeSa* raw = sa.get();
   sas_.emplace(id, std::move(sa));
   return raw;
+}
+
+void Endpoint::forget_responder_sa(IkeSa& sa) {
+  const IkeSaId id = sa.id;
+  by_spi_.erase(sa.spi_r);
+  std::erase_if(half_open_, [&](const auto& entry) { return entry.second == id; });
+  sas_.erase(id);
 }
 
 IkeSa& Endpoint::start_initiator(std::shared_ptr<const ConnectionConfig> connection, Timestamp now,

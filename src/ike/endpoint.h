@@ -208,6 +208,10 @@ class Endpoint : private IkeSaTable {
   // Queues a child_rekey of the CHILD_SA with inbound SPI `spi_in` (if it
   // can be rekeyed now), with `why` for the Event.
   void start_child_rekey(IkeSa& sa, uint32_t spi_in, std::string_view why, Timestamp now);
+  // unprotected_error.h: N(INVALID_MAJOR_VERSION) or N(UNSUPPORTED_CRITICAL_PAYLOAD) for a
+  // request parse_message refused, within the INVALID_IKE_SPI rate limit.
+  void answer_unparsable(const Address& local, const Address& remote, ByteView message, const Error& error,
+                         Timestamp now);
   IkeSa* find_sa_for(const wire::IkeHeader& header, const Address& remote);
   // The live IKE SA holding the CHILD_SA with inbound SPI `spi_in`, or nullptr.
   IkeSa* find_sa_of_child(uint32_t spi_in);
@@ -218,6 +222,9 @@ class Endpoint : private IkeSaTable {
   static std::optional<Timestamp> next_child_expiry(const IkeSa& sa);
   IkeSa* create_responder_sa(const Address& local, const Address& remote, const wire::IkeHeader& header,
                              Timestamp now);
+  // A responder SA just made for an IKE_SA_INIT request that was then dropped
+  // unanswered: removed without a trace (no events, no counters but the drop's).
+  void forget_responder_sa(IkeSa& sa);
   // §2.6 (cookie_admission.cc): whether a new IKE_SA_INIT request may create
   // state. False: it was answered with N(COOKIE) (or dropped) and nothing is kept.
   bool admit_ike_sa_init(const Address& local, const Address& remote, const wire::Message& request,

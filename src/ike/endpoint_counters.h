@@ -18,10 +18,16 @@ struct EndpointCounters {
   uint64_t dropped_no_sa_response = 0;        // of dropped_no_sa: responses (never answered, §2.21.4)
   uint64_t invalid_ike_spi_sent = 0;          // unknown-SPI requests answered with N(INVALID_IKE_SPI) (§1.5)
   uint64_t invalid_ike_spi_rate_limited = 0;  // unknown-SPI requests not answered: over the rate limit
+  uint64_t invalid_major_version_sent = 0;    // requests of IKE version 3+ answered N(INVALID_MAJOR_VERSION)
+  uint64_t unsupported_critical_payload_sent = 0;  // IKE_SA_INIT with an unknown critical payload, answered
+  uint64_t error_answers_rate_limited = 0;  // those two not answered: over the INVALID_IKE_SPI rate limit
   uint64_t cookies_sent = 0;      // IKE_SA_INIT answered statelessly with N(COOKIE) (§2.6), no state kept
   uint64_t cookies_accepted = 0;  // IKE_SA_INIT with a valid cookie while cookies were required
   uint64_t cookies_rejected = 0;  // IKE_SA_INIT with a forged or stale cookie (answered with a fresh one)
   uint64_t cookie_retries = 0;    // initiator: IKE_SA_INIT repeated with the responder's cookie
+  uint64_t ike_sa_init_refused =
+      0;  // IKE_SA_INIT answered with an error: NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD,
+          // INVALID_SYNTAX (a key exchange value we refuse); no IKE SA kept
   uint64_t malformed_requests_answered = 0;     // authentic requests, bad inner payloads: N(INVALID_SYNTAX)
   uint64_t dropped_request_in_wrong_state = 0;  // e.g. IKE_AUTH twice, INFORMATIONAL before IKE_AUTH
   uint64_t create_child_sa_refused =

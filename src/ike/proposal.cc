@@ -50,9 +50,12 @@ const std::vector<TransformType>& types_of(const EspSuite&) {
   return types;
 }
 
-// The key length a transform means: the attribute, or none (ChaCha20).
+// The key length a transform means: the attribute, or none (ChaCha20). A
+// transform with attributes beyond that one (a second KEY_LENGTH, one we do not
+// know) is none of ours: §3.3.6 has it rejected rather than half understood.
 bool same_transform(const Transform& a, const Transform& b) {
-  return a.type == b.type && a.id == b.id && a.key_length() == b.key_length();
+  return a.type == b.type && a.id == b.id && a.key_length() == b.key_length() &&
+         a.attributes.size() == b.attributes.size();
 }
 
 // "AES_GCM_16_128", "PRF_HMAC_SHA2_256", "NONE" for an absent INTEG.

@@ -12,6 +12,7 @@
 #include "ike/endpoint.h"
 #include "ike/ike_message.h"
 #include "ike/ike_sa.h"
+#include "ike/sk_seal.h"
 #include "wire/message.h"
 
 namespace tern::ike {
@@ -60,6 +61,31 @@ class EndpointPeer {
   static std::vector<Bytes> seal_fragments(Endpoint& sender, IkeSaId sa, const IkeMessage& msg,
                                            size_t max_size) {
     return encode_datagrams(*sender.sas_.at(sa), msg, sender.random_, max_size);
+  }
+  // `message` (its last payload an SK with `encrypted` empty) with `inner` as
+  // the plaintext inner chain, octet for octet (lengths that lie, too), sealed
+  // with the outbound keys of SA `sa` of `sender`: an authentic message whose
+  // inner payloads are whatever the test wrote.
+  static Bytes seal_raw(Endpoint& sender, IkeSaId sa, const wire::Message& message, ByteView inner) {
+    const crypto::SkCipher& cipher = *sender.sas_.at(sa)->sk_out;
+    const size_t block = cipher.block_size();
+    const size_t padding = (block - (inner.size() + 1) % block) % block;
+    Bytes plaintext(inner.begin(), inner.end());
+    plaintext.insert(plaintext.end(), padding, 0);
+    plaintext.push_back(static_cast<uint8_t>(padding));
+    Bytes out = wire::build_message_prefix(message, cipher.iv_size() + plaintext.size() + cipher.icv_size());
+    Bytes iv = sender.random_.bytes(cipher.iv_size());
+    Bytes sealed = cipher.seal(out, iv, plaintext);
+    append(out, iv);
+    append(out, sealed);
+    return out;
+  }
+  // One SKF fragment with any Fragment Number / Total Fragments, sealed with
+  // the outbound keys of SA `sa` of `sender` (authentic, whatever the numbers).
+  static Bytes seal_fragment(Endpoint& sender, IkeSaId sa, const wire::IkeHeader& header,
+                             wire::PayloadType first_inner, uint16_t number, uint16_t total, ByteView chunk) {
+    return ike::seal_fragment(header, first_inner, number, total, chunk, *sender.sas_.at(sa)->sk_out,
+                              sender.random_);
   }
 };
 

@@ -155,9 +155,19 @@ TaskStatus IkeInit::process_request(TaskContext& ctx, const IkeMessage& msg) {
     sa.die("IKE_SA_INIT request without SAi1, KEi or Ni");
     return TaskStatus::need_more;
   }
-  selected_ = select_ike_proposal(sa_payload->proposals, config.proposals);
+  // §3.3.1: a proposal for the initial IKE SA has no SPI (it is in the header);
+  // one that carries an SPI is not one we can take.
+  std::vector<wire::Proposal> offered;
+  for (const wire::Proposal& p : sa_payload->proposals) {
+    if (p.spi.empty()) offered.push_back(p);
+  }
+  selected_ = select_ike_proposal(offered, config.proposals);
   if (!selected_) {
     std::string why = explain_ike_mismatch(sa_payload->proposals, config.proposals);
+    if (offered.size() != sa_payload->proposals.size())
+      why += fmt::format(
+          " ({} proposal(s) carried an SPI, which IKE_SA_INIT proposals must not, RFC 7296 §3.3.1)",
+          sa_payload->proposals.size() - offered.size());
     ctx.event(EventKind::proposal_mismatch, "no acceptable IKE proposal (NO_PROPOSAL_CHOSEN): " + why);
     error_ = error_notify(NotifyType::NO_PROPOSAL_CHOSEN);
     sa.die("no acceptable IKE proposal: " + why);
@@ -199,6 +209,7 @@ TaskStatus IkeInit::build_response(TaskContext& ctx, IkeMessage& msg) {
     }
   }
   if (error_) {
+    ++ctx.counters.ike_sa_init_refused;
     msg.payloads.clear();
     msg.add(PayloadType::Notify, *error_);
     return TaskStatus::failed;
