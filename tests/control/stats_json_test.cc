@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace tern::control {
 namespace {
 
@@ -44,8 +46,12 @@ TEST(StatsJson, ReadableListAlignsNames) {
   c.retransmits_sent = 7;
   std::string text = render_stats(stats_json(c, {{"peer not responding", 2}}));
   EXPECT_NE(text.find("counters:\n"), std::string::npos) << text;
-  // The longest name is dropped_request_in_wrong_state (30 octets); the column is that wide.
-  const std::string row = "\n  retransmits_sent" + std::string(30 - 16, ' ') + "  7\n";
+  // The column is as wide as the longest counter name.
+  size_t widest = 0;
+  const nlohmann::json counters = stats_json(c, {})["counters"];
+  for (const auto& item : counters.items()) widest = std::max(widest, item.key().size());
+  ASSERT_GE(widest, std::string("dropped_request_in_wrong_state").size());
+  const std::string row = "\n  retransmits_sent" + std::string(widest - 16, ' ') + "  7\n";
   EXPECT_NE(text.find(row), std::string::npos) << text;
   EXPECT_NE(text.find("teardown reasons:\n  peer not responding  2\n"), std::string::npos) << text;
   EXPECT_NE(render_stats(stats_json(c, {})).find("teardown reasons:\n  (no IKE SA went down)\n"),
