@@ -116,8 +116,10 @@ TEST_F(BadInputPayloadChain, AnUnknownCriticalPayloadInIkeSaInitIsAnsweredUnsupp
       to_b(init_with([](auto& payloads) { payloads.insert(payloads.begin() + 1, unknown(200, true)); }));
   expect_notify_answer(answers, wire::NotifyType::UNSUPPORTED_CRITICAL_PAYLOAD);
   ASSERT_EQ(answers.size(), 1u);
-  const wire::NotifyPayload* n = wire::find_notify(wire::parse_message(answers.front())->payloads,
-                                                   wire::NotifyType::UNSUPPORTED_CRITICAL_PAYLOAD);
+  auto answer = wire::parse_message(answers.front());  // kept alive: n points into it
+  ASSERT_TRUE(answer.has_value());
+  const wire::NotifyPayload* n =
+      wire::find_notify(answer->payloads, wire::NotifyType::UNSUPPORTED_CRITICAL_PAYLOAD);
   ASSERT_NE(n, nullptr);
   EXPECT_EQ(n->data, Bytes{200}) << "the notify names the payload type";
   EXPECT_EQ(net.b.counters().unsupported_critical_payload_sent, 1u);

@@ -259,8 +259,9 @@ TEST_F(BadInputKe, AnUnknownGroupIsAnsweredInvalidKePayloadNamingOurs) {
       to_b(init_offering({proposal(kAes128Gcm)}, wire::KePayload{static_cast<KeGroup>(999), Bytes(32, 9)}));
   expect_notify_answer(answers, NotifyType::INVALID_KE_PAYLOAD);
   ASSERT_EQ(answers.size(), 1u);
-  const wire::NotifyPayload* n =
-      wire::find_notify(wire::parse_message(answers.front())->payloads, NotifyType::INVALID_KE_PAYLOAD);
+  auto answer = wire::parse_message(answers.front());  // kept alive: n points into it
+  ASSERT_TRUE(answer.has_value());
+  const wire::NotifyPayload* n = wire::find_notify(answer->payloads, NotifyType::INVALID_KE_PAYLOAD);
   ASSERT_NE(n, nullptr);
   EXPECT_EQ(n->data, (Bytes{0, 31}));
   EXPECT_EQ(net.b.counters().ike_sa_init_refused, 1u);
