@@ -19,14 +19,6 @@ void put_port(Bytes& out, uint16_t port) {
   out.push_back(static_cast<uint8_t>(port));
 }
 
-bool any_hash_matches(const IkeMessage& msg, NotifyType type, const Bytes& expected) {
-  for (const wire::Payload& p : msg.payloads) {
-    const auto* n = std::get_if<wire::NotifyPayload>(&p.body);
-    if (n != nullptr && n->type == type && equal(n->data, expected)) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 bool usable_for_ike(const Address& a) {
@@ -98,10 +90,10 @@ NatCheck check_nat_detection(const IkeMessage& msg, uint64_t spi_i, uint64_t spi
   check.present = msg.find_notify(NotifyType::NAT_DETECTION_SOURCE_IP) != nullptr &&
                   msg.find_notify(NotifyType::NAT_DETECTION_DESTINATION_IP) != nullptr;
   if (!check.present) return check;
-  check.source_natted =
-      !any_hash_matches(msg, NotifyType::NAT_DETECTION_SOURCE_IP, nat_detection_hash(spi_i, spi_r, source));
-  check.destination_natted = !any_hash_matches(msg, NotifyType::NAT_DETECTION_DESTINATION_IP,
-                                               nat_detection_hash(spi_i, spi_r, destination));
+  check.source_natted = !any_nat_hash_matches(msg, NotifyType::NAT_DETECTION_SOURCE_IP,
+                                              nat_detection_hash(spi_i, spi_r, source));
+  check.destination_natted = !any_nat_hash_matches(msg, NotifyType::NAT_DETECTION_DESTINATION_IP,
+                                                   nat_detection_hash(spi_i, spi_r, destination));
   return check;
 }
 

@@ -16,4 +16,12 @@ Bytes nat_detection_hash(uint64_t spi_i, uint64_t spi_r, const Address& address)
   return Bytes(digest.begin(), digest.end());
 }
 
+bool any_nat_hash_matches(const IkeMessage& msg, wire::NotifyType type, const Bytes& expected) {
+  for (const wire::Payload& p : msg.payloads) {
+    const auto* n = std::get_if<wire::NotifyPayload>(&p.body);
+    if (n != nullptr && n->type == type && equal(n->data, expected)) return true;
+  }
+  return false;
+}
+
 }  // namespace tern::ike

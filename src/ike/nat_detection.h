@@ -13,11 +13,18 @@
 
 #include "base/bytes.h"
 #include "ike/address.h"
+#include "ike/ike_message.h"
+#include "wire/iana.h"
 
 namespace tern::ike {
 
 inline constexpr size_t kNatDetectionHashSize = 20;
 
 Bytes nat_detection_hash(uint64_t spi_i, uint64_t spi_r, const Address& address);
+
+// Whether any notify of `type` (NAT_DETECTION_SOURCE_IP or _DESTINATION_IP)
+// in `msg` carries `expected`, the hash of the address we saw (§2.23: one
+// match is enough; several source notifies are allowed).
+bool any_nat_hash_matches(const IkeMessage& msg, wire::NotifyType type, const Bytes& expected);
 
 }  // namespace tern::ike

@@ -5,20 +5,8 @@
 #include "ike/nat_detection.h"
 
 namespace tern::ike {
-namespace {
 
 using wire::NotifyType;
-
-// Does any NAT_DETECTION_SOURCE_IP notify match the address we saw it come from?
-bool any_matches(const IkeMessage& msg, NotifyType type, const Bytes& expected) {
-  for (const wire::Payload& p : msg.payloads) {
-    const auto* n = std::get_if<wire::NotifyPayload>(&p.body);
-    if (n != nullptr && n->type == type && equal(n->data, expected)) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 TaskStatus IkeNatd::build(TaskContext& ctx, IkeMessage& msg) {
   if (msg.exchange != wire::ExchangeType::IKE_SA_INIT) return TaskStatus::done;
@@ -39,10 +27,10 @@ TaskStatus IkeNatd::process(TaskContext& ctx, const IkeMessage& msg) {
       msg.find_notify(NotifyType::NAT_DETECTION_DESTINATION_IP) == nullptr) {
     return initiator() ? TaskStatus::done : TaskStatus::need_more;  // peer does no NAT-T
   }
-  sa.remote_behind_nat = !any_matches(msg, NotifyType::NAT_DETECTION_SOURCE_IP,
-                                      nat_detection_hash(msg.spi_i, msg.spi_r, sa.remote));
-  sa.local_behind_nat = !any_matches(msg, NotifyType::NAT_DETECTION_DESTINATION_IP,
-                                     nat_detection_hash(msg.spi_i, msg.spi_r, sa.local));
+  sa.remote_behind_nat = !any_nat_hash_matches(msg, NotifyType::NAT_DETECTION_SOURCE_IP,
+                                               nat_detection_hash(msg.spi_i, msg.spi_r, sa.remote));
+  sa.local_behind_nat = !any_nat_hash_matches(msg, NotifyType::NAT_DETECTION_DESTINATION_IP,
+                                              nat_detection_hash(msg.spi_i, msg.spi_r, sa.local));
   if (sa.config->force_encap) sa.local_behind_nat = true;
   if (initiator() && sa.nat_detected()) {
     // §2.23: float to the NAT-T port from IKE_AUTH on.
