@@ -336,9 +336,11 @@ TEST(Mobike, WhenThePeersAddressDoesNotAnswerTheUpdateTriesItsAdditionalAddress)
 // RFC 4555 §3.8: the initiator behind a NAT asks, in its liveness checks, how
 // the peer sees it; when its NAT mapped it anew it sends UPDATE_SA_ADDRESSES.
 TEST(Mobike, BehindANatTheInitiatorNoticesANewMappingInItsLivenessCheckAndSendsAnUpdate) {
-  TwoPeers net(config_a(), config_b());
   const Address outside1 = Address::ipv4({203, 0, 113, 9}, 0);
   const Address outside2 = Address::ipv4({203, 0, 113, 10}, 0);
+  ConnectionConfig b_config = config_b();
+  b_config.remote = outside1.with_port(500);  // B knows A by the NAT's address
+  TwoPeers net(config_a(), b_config);
   net.nat = std::pair{kAddrA, outside1};
   establish_one_child(net);
   const IkeSa& a = sa_of(net.a);
@@ -447,7 +449,9 @@ TEST(Mobike, WhenTheLivenessCheckGetsNoAnswerTheInitiatorTriesItsOtherAddressBef
       target.on_datagram(d.to, d.from, d.bytes, net.now);
       net.collect();
     }
-    if (net.log_a.updated.empty()) ASSERT_TRUE(net.advance_to_next_deadline());
+    if (net.log_a.updated.empty()) {
+      ASSERT_TRUE(net.advance_to_next_deadline());
+    }
   }
   //   <-- HDR, SK {N(NATD_S), N(NATD_D), N(COOKIE2)}
   ASSERT_TRUE(update_seen) << net.dump_events();

@@ -13,7 +13,9 @@
 #     tern hears nothing; its liveness check (dpd_delay 2 s) carries
 #     NAT_DETECTION payloads, strongSwan's answer shows the new mapping (its
 #     NAT_DETECTION_DESTINATION_IP changed), tern sends UPDATE_SA_ADDRESSES and
-#     strongSwan moves there (RFC 4555 §3.8): pings resume within 6 s.
+#     strongSwan moves there (RFC 4555 §3.8): pings resume within 8 s
+#     (dpd_delay 2 s, the 1 s data-plane poll, two exchanges, and strongSwan's
+#     kernel-libipsec rekeys its CHILD_SA after the move).
 #  3. The roles swapped (MOBIKE negotiated too): strongSwan behind the NAT
 #     initiates to a ternd responder; the NAT maps strongSwan anew;
 #     strongSwan's ESP from the new port makes ternd ask there with a liveness
@@ -57,12 +59,17 @@ ping_once() { ip netns exec "$ns_i" ping -c 1 -W 1 -I 192.0.2.1 198.18.0.1 >/dev
 wait_for 5 "first ping through the tunnel" ping_once || fail "ping does not cross the tunnel"
 
 # --- 2. the NAT's mapping changes in mid-traffic
+# Quiet first: tern's first liveness check learns how strongSwan sees it on
+# the 4500 path (it sends one UPDATE_SA_ADDRESSES then, as nothing was known).
+wait_for 10 "tern's first liveness check with NAT_DETECTION" \
+  grep -q "not known on this path yet" "$I/ternd.log" || fail "tern's liveness check carried no NAT_DETECTION"
+wait_for 5 "ping after tern's first liveness check" ping_once || fail "ping does not cross after the first check"
 nat_remap 20000-20999 || fail "nat_remap"
 start=$(date +%s.%N)
 if wait_for 15 "pings after the NAT changed" ping_once; then
   took=$(echo "$(date +%s.%N) - $start" | bc)
   echo "  NAT mapped anew: pings back after ${took} s"
-  (($(echo "$took < 6" | bc))) || fail "pings took ${took} s to come back (want < 6 s)"
+  (($(echo "$took < 8" | bc))) || fail "pings took ${took} s to come back (want < 8 s)"
 else
   fail "pings did not come back within 15 s after the NAT changed"
 fi
