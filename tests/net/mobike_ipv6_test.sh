@@ -88,8 +88,8 @@ done
 [[ $(jq -r '.[0].local_addr' <<<"$after_a") == 2001:db8:2::1 ]] || fail "a's local_addr: $(jq -r '.[0].local_addr' <<<"$after_a")"
 [[ $(jq -r '.[0].remote_addr' <<<"$after_b") == 2001:db8:2::1 ]] || fail "b's remote_addr: $(jq -r '.[0].remote_addr' <<<"$after_b")"
 grep -q "UPDATE_SA_ADDRESSES" "$A/ternd.log" || fail "a's log does not mention UPDATE_SA_ADDRESSES"
-route_a=$(ip -n "$ns_a" -6 route get 2001:db8:b::1 from 2001:db8:a::1 2>&1)
-route_b=$(ip -n "$ns_b" -6 route get 2001:db8:a::1 from 2001:db8:b::1 2>&1)
+route_a=$(ip -n "$ns_a" -6 route get 2001:db8:b::1 from 2001:db8:a::1 2>&1 | head -n 1)
+route_b=$(ip -n "$ns_b" -6 route get 2001:db8:a::1 from 2001:db8:b::1 2>&1 | head -n 1)
 grep -q "dev tern0" <<<"$route_a" || fail "a's route to b's inner address left tern0: $route_a"
 grep -q "dev tern0" <<<"$route_b" || fail "b's route to a's inner address left tern0: $route_b"
 echo "  IPv6: IKE SPIs $(jq -r '.[0].spi_i + "_i " + .[0].spi_r + "_r"' <<<"$after_a") kept; b sees a at $(jq -r '.[0].remote_addr' <<<"$after_b"); routes via tern0"

@@ -89,7 +89,7 @@ done
   fail "ternd sees s at $(jq -r '.[0].remote_addr' <<<"$after"), want 198.51.100.1"
 [[ $(jq -r '.[0].remote_port' <<<"$after") == 4500 ]] || fail "ternd's remote_port: $(jq -r '.[0].remote_port' <<<"$after")"
 grep -q "peer moved the IKE SA" "$T/ternd.log" || fail "ternd's log does not say it followed UPDATE_SA_ADDRESSES"
-route=$(ip -n "$ns_t" route get 203.0.113.1 from 203.0.113.2 2>&1)
+route=$(ip -n "$ns_t" route get 203.0.113.1 from 203.0.113.2 2>&1 | head -n 1)
 grep -q "dev tern0" <<<"$route" || fail "ternd's route to the peer's inner address left tern0: $route"
 echo "  ternd: IKE SPIs $(jq -r '.[0].spi_i + "_i " + .[0].spi_r + "_r"' <<<"$after") kept; peer at $(jq -r '.[0].remote_addr + ":" + (.[0].remote_port|tostring)' <<<"$after"); $route"
 

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "ike/ike_sa.h"
 #include "ike/mobike_addresses.h"
 #include "ike/nat_detection.h"
@@ -84,7 +86,7 @@ TaskStatus MobikeUpdate::build(TaskContext& ctx, IkeMessage& msg) {
 }
 
 bool MobikeUpdate::before_retransmit(TaskContext& ctx, uint32_t retransmit) {
-  if (!initiator() || paths_.size() < 2 || ++retransmits_on_path_ < kRetransmitsPerPath) return false;
+  if (!initiator() || paths_.size() < 2 || ++retransmits_on_path_ < retransmits_per_path_) return false;
   retransmits_on_path_ = 0;
   IkeSa& sa = ctx.sa;
   const Address old_local = sa.local, old_remote = sa.remote;
@@ -119,6 +121,14 @@ bool MobikeUpdate::start_probing(TaskContext& ctx) {
     sa.remote = old_remote;
     return false;
   }
+  // The current pair stopped answering: first our other addresses towards
+  // the peer's current one (our access link is the likelier cause), then
+  // the peer's other addresses; one retransmission on each.
+  const Address current_local = paths_.front().first, current_remote = paths_.front().second;
+  std::stable_partition(paths_.begin() + 1, paths_.end(), [&](const std::pair<Address, Address>& p) {
+    return !p.first.same_ip(current_local) && p.second.same_ip(current_remote);
+  });
+  retransmits_per_path_ = 1;
   ++ctx.counters.mobike_updates_sent;
   path_ = 1;
   sa.local = paths_[path_].first;

@@ -65,7 +65,10 @@ class MobikeUpdate final : public Task {
   static constexpr uint32_t kRetransmitsPerPath = 2;
   // Initiator, instead of build()'s first call: the current path stopped
   // answering (tasks/ike_dpd.h); the IKE SA moves to the next address pair on
-  // the NAT-T port at once. False (nothing changed) when there is no other pair.
+  // the NAT-T port at once (our other addresses towards the peer's current
+  // one first, then the peer's other addresses), and each later
+  // retransmission goes on the next pair. False (nothing changed) when there
+  // is no other pair.
   bool start_probing(TaskContext& ctx);
 
  private:
@@ -76,7 +79,8 @@ class MobikeUpdate final : public Task {
   std::vector<std::pair<Address, Address>> paths_;  // initiator: (ours, peer's) to try, in order
   size_t path_ = 0;                                 // initiator: the pair in use
   uint32_t retransmits_on_path_ = 0;
-  bool unexpected_nat_ = false;           // responder: answer N(UNEXPECTED_NAT_DETECTED)
+  uint32_t retransmits_per_path_ = kRetransmitsPerPath;  // 1 while probing for a failed path
+  bool unexpected_nat_ = false;                          // responder: answer N(UNEXPECTED_NAT_DETECTED)
   bool updated_ = false;                  // responder: the IKE SA moved; answer with NAT_DETECTION
   bool echo_nat_ = false;                 // responder: a liveness check with NAT_DETECTION (§3.8)
   Address echo_local_{}, echo_remote_{};  // responder: where that request arrived on and came from
