@@ -1,6 +1,7 @@
 # TERN_SANITIZE: ASan + UBSan for everything (tests included).
 # TERN_FUZZ: every library is also built with -fsanitize=fuzzer-no-link so that
 # libFuzzer sees coverage; the fuzz targets link -fsanitize=fuzzer.
+# TERN_COVERAGE: clang source-based coverage, to measure what the fuzz corpora reach.
 if(TERN_SANITIZE OR TERN_FUZZ)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined
                       -fno-omit-frame-pointer)
@@ -11,4 +12,11 @@ if(TERN_FUZZ)
     message(FATAL_ERROR "TERN_FUZZ needs clang (configure with CXX=clang++-14)")
   endif()
   add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+if(TERN_COVERAGE)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "TERN_COVERAGE needs clang (configure with CXX=clang++-14)")
+  endif()
+  add_compile_options(-fprofile-instr-generate -fcoverage-mapping)
+  add_link_options(-fprofile-instr-generate)
 endif()
