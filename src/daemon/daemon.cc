@@ -103,7 +103,10 @@ Result<std::unique_ptr<Daemon>> Daemon::create(asio::io_context& io, config::Con
 Daemon::Daemon(asio::io_context& io, config::Config config, std::string config_path)
     : io_(io), config_path_(std::move(config_path)), config_(std::move(config)), timer_(io) {}
 
-Daemon::~Daemon() = default;
+Daemon::~Daemon() {
+  // The workers' threads first: their hooks use the sockets and the counters.
+  for (const auto& w : workers_) w->stop();
+}
 
 void Daemon::make_workers() {
   uint32_t count = config_.daemon.workers.value_or(std::max(1U, std::thread::hardware_concurrency()));

@@ -1,8 +1,12 @@
 // See worker.h.
 #include "daemon/worker.h"
 
+#include <fmt/format.h>
+#include <pthread.h>
+
 #include <asio/post.hpp>
 #include <future>
+#include <string>
 
 namespace tern::daemon {
 namespace {
@@ -41,7 +45,12 @@ void Worker::stop() {
 void Worker::start() {
   if (threaded()) {
     keep_running_.emplace(own_io_.get_executor());
-    thread_ = std::thread([this] { own_io_.run(); });
+    thread_ = std::thread([this] {
+      // "tern-worker-3" in top -H, perf and /proc/PID/task/*/comm (at most 15 characters).
+      const std::string name = fmt::format("tern-worker-{}", index_);
+      pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+      own_io_.run();
+    });
     asio::post(io_, [this] { arm_timer(); });
   } else {
     arm_timer();
