@@ -72,7 +72,7 @@ run() {  # WORKERS MODE(churn|kept) N
   local rate ok
   rate=$(jq -r '.setups_per_second | floor' "$NETNS_TMP/out.json" 2>/dev/null || echo 0)
   ok=$(jq -r '.succeeded' "$NETNS_TMP/out.json" 2>/dev/null || echo "?")
-  printf 'workers=%s %-5s %5s setups/s (%s/%s ok, p50 %s us)  cpu: %s' "$w" "$mode" "$rate" "$ok" "$n" \
+  printf 'workers=%s %-5s %5s setups/s (%s/%s ok, p50 %s us)  cpu: %s\n' "$w" "$mode" "$rate" "$ok" "$n" \
     "$(jq -r '.latency_us.p50' "$NETNS_TMP/out.json" 2>/dev/null)" "$(cpu_report "$NETNS_TMP/before" "$NETNS_TMP/after")"
   echo "$w $mode $rate" >>"$NETNS_TMP/rates"
   td_stop "$dir" 5 >/dev/null 2>&1 || true
