@@ -129,9 +129,12 @@ void Daemon::make_workers() {
     };
   }
   ike::EndpointConfig base = config_.endpoint_config();
-  // cookie_threshold counts the half-open IKE SAs of all workers: each gets
-  // its share (IKE_SA_INITs spread evenly, shard_dispatch.h); 0 stays "always".
+  // cookie_threshold counts the half-open IKE SAs of all workers, and the
+  // INVALID_IKE_SPI rate limit is for the whole daemon: each worker gets its
+  // share (IKE_SA_INITs and unknown SPIs spread evenly, shard_dispatch.h),
+  // rounded up; 0 stays 0 ("always" / "never").
   base.cookie_threshold = (base.cookie_threshold + count - 1) / count;
+  base.invalid_ike_spi_per_second = (base.invalid_ike_spi_per_second + count - 1) / count;
   base.shard_count = count;
   for (uint32_t i = 0; i < count; ++i) {
     ike::EndpointConfig shard = base;
