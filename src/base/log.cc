@@ -1,9 +1,12 @@
 #include "base/log.h"
 
+#include <atomic>
+
 namespace tern {
 namespace {
 LogSink g_sink;
-LogLevel g_min_level = LogLevel::info;
+// Read by every thread that logs (ternd's workers); changed on reload.
+std::atomic<LogLevel> g_min_level = LogLevel::info;
 }  // namespace
 
 std::string_view to_string(LogLevel level) {
@@ -27,7 +30,7 @@ void set_log_level(LogLevel min_level) {
 }
 
 bool log_enabled(LogLevel level) {
-  return g_sink && level >= g_min_level;
+  return g_sink && level >= g_min_level.load(std::memory_order_relaxed);
 }
 
 void log_message(LogLevel level, std::string_view component, std::string_view message) {

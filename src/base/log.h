@@ -17,7 +17,9 @@ std::string_view to_string(LogLevel level);
 using LogSink = std::function<void(LogLevel, std::string_view component, std::string_view message)>;
 
 // Installs the process-wide sink (nullptr: discard). Not thread-safe against
-// concurrent logging; call at start-up.
+// concurrent logging; call at start-up. Logging itself, and set_log_level,
+// may happen on several threads; the sink must then be thread-safe (ternd's
+// writes whole lines with one fwrite).
 void set_log_sink(LogSink sink, LogLevel min_level = LogLevel::info);
 // Changes the minimum level of the installed sink (ternd: daemon.log_level on reload).
 void set_log_level(LogLevel min_level);

@@ -75,7 +75,15 @@ struct DaemonSettings {
   // cookie (ike::EndpointConfig); strongSwan's charon.cookie_threshold(_ip).
   uint32_t cookie_threshold = 30;
   uint32_t cookie_threshold_ip = 3;
+  // Worker threads, each with its own Endpoint; IKE SAs are sharded across
+  // them by SPI (docs/ternd.md "Workers"). nullopt: one per online CPU.
+  // 1: everything on the event loop thread, as before workers existed.
+  std::optional<uint32_t> workers;
 };
+// The most `workers` accepted (the shard index is the top octet of our IKE
+// SPIs, ike/shard_spi.h, which would allow 256; more threads than this only
+// cost memory and context switches).
+inline constexpr int64_t kMaxWorkers = 64;
 
 // A certificate the configuration loaded, for `ternd --check-config` and
 // listings (the certificate-expiry watch, `ternctl list-certs`).

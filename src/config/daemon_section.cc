@@ -3,17 +3,19 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "config/ip_syntax.h"
 
 namespace tern::config {
 namespace {
 
-constexpr std::string_view kDaemonKeys[] = {"control_socket",     "listen",           "ike_port",
-                                            "natt_port",          "keylog",           "retransmit_timeout",
-                                            "retransmit_base",    "retransmit_tries", "log_level",
-                                            "tun_device",         "tun_mtu",          "replay_window",
-                                            "keep_alive",         "fragment_size",    "cookie_threshold",
-                                            "cookie_threshold_ip"};
+constexpr std::string_view kDaemonKeys[] = {"control_socket",      "listen",           "ike_port",
+                                            "natt_port",           "keylog",           "retransmit_timeout",
+                                            "retransmit_base",     "retransmit_tries", "log_level",
+                                            "tun_device",          "tun_mtu",          "replay_window",
+                                            "keep_alive",          "fragment_size",    "cookie_threshold",
+                                            "cookie_threshold_ip", "workers"};
 
 constexpr std::string_view kLogLevels[] = {"debug", "info", "notice", "warning", "error"};
 constexpr LogLevel kLogLevelValues[] = {LogLevel::debug, LogLevel::info, LogLevel::notice, LogLevel::warning,
@@ -125,6 +127,18 @@ void read_data_plane(TableReader& r, DaemonSettings& out) {
   if (auto n = r.integer("cookie_threshold", 0, 1'000'000)) out.cookie_threshold = static_cast<uint32_t>(*n);
   if (auto n = r.integer("cookie_threshold_ip", 0, 1'000'000))
     out.cookie_threshold_ip = static_cast<uint32_t>(*n);
+  // Worker threads, one Endpoint each, IKE SAs sharded by SPI (docs/ternd.md
+  // "Workers"); absent: one per online CPU, decided by ternd at start.
+  if (auto n =
+          r.integer("workers", std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max())) {
+    if (*n < 1 || *n > kMaxWorkers) {
+      r.error("workers", fmt::format("workers must be 1..{} threads (leave it out for one per online CPU; 1 "
+                                     "runs everything on the event loop thread), got {}",
+                                     kMaxWorkers, *n));
+    } else {
+      out.workers = static_cast<uint32_t>(*n);
+    }
+  }
   if (auto window = r.integer("replay_window", 0, 1 << 20)) {
     if (*window % 64 != 0) {
       r.error("replay_window",

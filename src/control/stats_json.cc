@@ -148,6 +148,10 @@ nlohmann::json stats_json(const EndpointCounters& counters,
   return {{"counters", std::move(by_name)}, {"teardown_reasons", std::move(reasons)}};
 }
 
+void add_counters(ike::EndpointCounters& sum, const ike::EndpointCounters& more) {
+  for (const CounterField& f : kCounterFields) sum.*f.member += more.*f.member;
+}
+
 std::vector<std::string_view> counter_names() {
   std::vector<std::string_view> names;
   for (const CounterField& f : kCounterFields) names.push_back(f.name);

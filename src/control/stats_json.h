@@ -24,6 +24,9 @@ namespace tern::control {
 nlohmann::json stats_json(const ike::EndpointCounters& counters,
                           const std::map<std::string, uint64_t>& teardown_reasons);
 
+// `sum` += `more`, counter by counter (ternd: one Endpoint per worker).
+void add_counters(ike::EndpointCounters& sum, const ike::EndpointCounters& more);
+
 // The counter names in declaration order (for tests and docs).
 std::vector<std::string_view> counter_names();
 

@@ -2,7 +2,15 @@
 // line in, one response line out — except `up`, answered when the engine
 // reports the outcome (control::UpTracker), and `events`, which keeps the
 // client as a follower of every event line.
+//
+// With several workers (worker.h) a command goes where its IKE SAs are:
+// `up CONN` to the connection's worker; `up CONN/CHILD` to the workers that
+// hold an established IKE SA of CONN (else the connection's worker); `down`
+// and `rekey` to every worker, refused only when every worker refuses;
+// `list-sas` and `stats` merge every worker's answer.
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "base/log.h"
 #include "control/cert_json.h"
@@ -59,11 +67,7 @@ void Daemon::handle_up(io::ClientId client, const control::Request& request) {
   const Timestamp now = clock_.now();
   pending_ups_.push_back(
       PendingUp{client, control::UpTracker(request.connection, request.child), now + kUpTimeout});
-  // CONN/CHILD: that child on the IKE SAs that are up, or a new IKE SA
-  // making only it (ike::UpChild); CONN: a new IKE SA with every child.
-  Result<void> started = request.child.empty()
-                             ? endpoint_->command(ike::Up{request.connection}, now)
-                             : endpoint_->command(ike::UpChild{request.connection, request.child}, now);
+  Result<void> started = start_up(request);
   if (!started) {
     pending_ups_.pop_back();
     control_->send(client, control::error_line(started.error().detail));
@@ -71,19 +75,72 @@ void Daemon::handle_up(io::ClientId client, const control::Request& request) {
   }
   TERN_LOG(LogLevel::info, "ternd", "ternctl up {}{}{}: initiating", request.connection,
            request.child.empty() ? "" : "/", request.child);
-  run_effects();
 }
+
+// CONN/CHILD: that child on the IKE SAs that are up, or a new IKE SA
+// making only it (ike::UpChild); CONN: a new IKE SA with every child.
+Result<void> Daemon::start_up(const control::Request& request) {
+  Result<void> started;
+  if (request.child.empty()) {
+    worker_for(request.connection).run([&](ike::Endpoint& e, Timestamp now) {
+      started = e.command(ike::Up{request.connection}, now);
+    });
+    return started;
+  }
+  const ike::UpChild up{request.connection, request.child};
+  bool any_up = false;
+  run_on_all([&](ike::Endpoint& e, Timestamp now) {
+    const std::vector<ike::IkeSaStatus> sas = e.status();
+    const bool has_up = std::any_of(sas.begin(), sas.end(), [&](const ike::IkeSaStatus& sa) {
+      return sa.connection == request.connection && sa.state == ike::IkeSaState::established;
+    });
+    if (!has_up) return;
+    any_up = true;
+    if (Result<void> r = e.command(up, now); !r) started = r;
+  });
+  if (!any_up) {
+    worker_for(request.connection).run([&](ike::Endpoint& e, Timestamp now) {
+      started = e.command(up, now);
+    });
+  }
+  return started;
+}
+
+namespace {
+
+// The outcome of one command given to every worker: refused only when every
+// worker refused it (with the first refusal).
+struct Broadcast {
+  size_t accepted = 0;
+  std::optional<Error> refusal;
+  void add(Result<void> r) {
+    if (r) {
+      ++accepted;
+    } else if (!refusal) {
+      refusal = r.error();
+    }
+  }
+  Result<void> outcome() const {
+    if (accepted == 0 && refusal) return fail(*refusal);
+    return {};
+  }
+};
+
+}  // namespace
 
 void Daemon::handle_down(io::ClientId client, const control::Request& request) {
   if (!request.child.empty()) {
     size_t count = 0;
-    for (const ike::IkeSaStatus& sa : endpoint_->status()) {
-      if (sa.connection != request.connection || sa.state != ike::IkeSaState::established) continue;
-      for (const ike::ChildSa& child : sa.children)
-        count += child.name == request.child && !child.deleting ? 1 : 0;
-    }
-    Result<void> done = endpoint_->command(ike::DownChild{request.connection, request.child}, clock_.now());
-    if (!done) {
+    Broadcast all;
+    run_on_all([&](ike::Endpoint& e, Timestamp now) {
+      for (const ike::IkeSaStatus& sa : e.status()) {
+        if (sa.connection != request.connection || sa.state != ike::IkeSaState::established) continue;
+        for (const ike::ChildSa& child : sa.children)
+          count += child.name == request.child && !child.deleting ? 1 : 0;
+      }
+      all.add(e.command(ike::DownChild{request.connection, request.child}, now));
+    });
+    if (Result<void> done = all.outcome(); !done) {
       control_->send(client, control::error_line(done.error().detail));
       return;
     }
@@ -93,13 +150,15 @@ void Daemon::handle_down(io::ClientId client, const control::Request& request) {
                                {"message", fmt::format("deleting {} CHILD_SA(s) of {}/{}", count,
                                                        request.connection, request.child)},
                                {"child_sas", count}}));
-    run_effects();
     return;
   }
   size_t count = 0;
-  for (const ike::IkeSaStatus& sa : endpoint_->status()) count += sa.connection == request.connection ? 1 : 0;
-  Result<void> done = endpoint_->command(ike::Down{request.connection}, clock_.now());
-  if (!done) {
+  Broadcast all;
+  run_on_all([&](ike::Endpoint& e, Timestamp now) {
+    for (const ike::IkeSaStatus& sa : e.status()) count += sa.connection == request.connection ? 1 : 0;
+    all.add(e.command(ike::Down{request.connection}, now));
+  });
+  if (Result<void> done = all.outcome(); !done) {
     control_->send(client, control::error_line(done.error().detail));
     return;
   }
@@ -108,7 +167,6 @@ void Daemon::handle_down(io::ClientId client, const control::Request& request) {
                  control::ok_line(nlohmann::json{
                      {"message", fmt::format("deleting {} IKE SA(s) of {}", count, request.connection)},
                      {"ike_sas", count}}));
-  run_effects();
 }
 
 // Starts the rekey and answers at once: the outcome shows in `ternctl events`
@@ -116,16 +174,19 @@ void Daemon::handle_down(io::ClientId client, const control::Request& request) {
 // / ike_sa_reauth event.
 void Daemon::handle_rekey(io::ClientId client, const control::Request& request) {
   if (request.child.empty()) {
-    const ike::EndpointCounters& c = endpoint_->counters();
-    const uint64_t before = request.reauth ? c.ike_reauths_started : c.ike_rekeys_started;
-    Result<void> started = request.reauth
-                               ? endpoint_->command(ike::Reauth{request.connection}, clock_.now())
-                               : endpoint_->command(ike::Rekey{request.connection, ""}, clock_.now());
-    if (!started) {
+    uint64_t count = 0;
+    Broadcast all;
+    run_on_all([&](ike::Endpoint& e, Timestamp now) {
+      const ike::EndpointCounters& c = e.counters();
+      const uint64_t before = request.reauth ? c.ike_reauths_started : c.ike_rekeys_started;
+      all.add(request.reauth ? e.command(ike::Reauth{request.connection}, now)
+                             : e.command(ike::Rekey{request.connection, ""}, now));
+      count += (request.reauth ? c.ike_reauths_started : c.ike_rekeys_started) - before;
+    });
+    if (Result<void> started = all.outcome(); !started) {
       control_->send(client, control::error_line(started.error().detail));
       return;
     }
-    const uint64_t count = (request.reauth ? c.ike_reauths_started : c.ike_rekeys_started) - before;
     const char* what = request.reauth ? "reauthenticating" : "rekeying";
     TERN_LOG(LogLevel::info, "ternd", "ternctl rekey {}{}: {} {} IKE SA(s)", request.connection,
              request.reauth ? " --reauth" : "", what, count);
@@ -134,16 +195,19 @@ void Daemon::handle_rekey(io::ClientId client, const control::Request& request) 
                                                        "or `list-sas` for the new SPIs)",
                                                        what, count, request.connection)},
                                {"ike_sas", count}}));
-    run_effects();
     return;
   }
-  const uint64_t before = endpoint_->counters().child_rekeys_started;
-  Result<void> started = endpoint_->command(ike::Rekey{request.connection, request.child}, clock_.now());
-  if (!started) {
+  uint64_t count = 0;
+  Broadcast all;
+  run_on_all([&](ike::Endpoint& e, Timestamp now) {
+    const uint64_t before = e.counters().child_rekeys_started;
+    all.add(e.command(ike::Rekey{request.connection, request.child}, now));
+    count += e.counters().child_rekeys_started - before;
+  });
+  if (Result<void> started = all.outcome(); !started) {
     control_->send(client, control::error_line(started.error().detail));
     return;
   }
-  const uint64_t count = endpoint_->counters().child_rekeys_started - before;
   TERN_LOG(LogLevel::info, "ternd", "ternctl rekey {}/{}: rekeying {} CHILD_SA(s)", request.connection,
            request.child, count);
   control_->send(client, control::ok_line(nlohmann::json{
@@ -151,7 +215,6 @@ void Daemon::handle_rekey(io::ClientId client, const control::Request& request) 
                                                      "`ternctl events` or `list-sas` for the new SPIs)",
                                                      count, request.connection, request.child)},
                              {"child_sas", count}}));
-  run_effects();
 }
 
 nlohmann::json Daemon::list_certs() const {
@@ -166,8 +229,8 @@ nlohmann::json Daemon::list_certs() const {
       certs, std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
 }
 
-nlohmann::json Daemon::list_sas() const {
-  const std::vector<ike::IkeSaStatus> sas = endpoint_->status();
+nlohmann::json Daemon::list_sas() {
+  const std::vector<ike::IkeSaStatus> sas = all_status();
   nlohmann::json out =
       control::list_sas_json(sas, control::WallClock{[this](Timestamp t) { return clock_.wall_text(t); }});
   // The data plane's counters, by the child's inbound SPI (same order as `sas`).
@@ -188,15 +251,16 @@ nlohmann::json Daemon::list_sas() const {
   return out;
 }
 
-nlohmann::json Daemon::stats() const {
-  nlohmann::json out = control::stats_json(endpoint_->counters(), teardown_reasons_);
+nlohmann::json Daemon::stats() {
+  nlohmann::json out = control::stats_json(all_counters(), teardown_reasons_);
   // CHILD_SAs removed, by reason: with their IKE SA, deleted by either end,
   // or at a lifetime limit ("CHILD_SA lifetime reached (life_packets = 50)").
   nlohmann::json& child_reasons = out["child_teardown_reasons"];
   child_reasons = nlohmann::json::object();
   for (const auto& [reason, count] : child_teardown_reasons_) child_reasons[reason] = count;
-  out["daemon"] = {{"send_errors", counters_.send_errors},
-                   {"no_socket_for_send", counters_.no_socket_for_send},
+  out["daemon"] = {{"workers", workers_.size()},
+                   {"send_errors", counters_.send_errors.load()},
+                   {"no_socket_for_send", counters_.no_socket_for_send.load()},
                    {"keylog_errors", counters_.keylog_errors},
                    {"reloads", counters_.reloads},
                    {"reloads_refused", counters_.reloads_refused},
@@ -209,7 +273,7 @@ nlohmann::json Daemon::stats() const {
     udp_gro_runs += s->gro_runs();
   }
   out["daemon"]["receive_errors"] = receive_errors;
-  out["ike_sas"] = endpoint_->status().size();
+  out["ike_sas"] = ike_sa_count();
   out["daemon"]["nat_keepalives"] = counters_.nat_keepalives;
   const DataPlaneCounters& dp = data_plane_->counters();
   nlohmann::json& plane = out["data_plane"];

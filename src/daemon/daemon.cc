@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <asio/post.hpp>
+#include <thread>
 
 #include "base/log.h"
 #include "control/event_json.h"
 #include "control/response.h"
+#include "control/stats_json.h"
+#include "daemon/shard_dispatch.h"
 #include "io/socket_address.h"
 #include "wire/ts_payload.h"
 
@@ -66,6 +69,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(asio::io_context& io, config::Con
                                                std::string config_path) {
   std::unique_ptr<Daemon> d(new Daemon(io, std::move(config), std::move(config_path)));
   if (Result<void> opened = d->open_sockets(); !opened) return fail(opened.error());
+  d->make_workers();
   if (d->config_.daemon.keylog) {
     Result<io::AppendFile> keylog = io::AppendFile::open(*d->config_.daemon.keylog);
     if (!keylog) return fail(keylog.error());
@@ -97,15 +101,78 @@ Result<std::unique_ptr<Daemon>> Daemon::create(asio::io_context& io, config::Con
 }
 
 Daemon::Daemon(asio::io_context& io, config::Config config, std::string config_path)
-    : io_(io),
-      config_path_(std::move(config_path)),
-      config_(std::move(config)),
-      endpoint_(std::make_unique<ike::Endpoint>(config_.endpoint_config(), random_)),
-      timer_(io) {
-  endpoint_->set_wall_clock_offset(clock_.wall_offset());
+    : io_(io), config_path_(std::move(config_path)), config_(std::move(config)), timer_(io) {}
+
+Daemon::~Daemon() {
+  // The workers' threads first: their hooks use the sockets and the counters.
+  for (const auto& w : workers_) w->stop();
 }
 
-Daemon::~Daemon() = default;
+void Daemon::make_workers() {
+  uint32_t count = config_.daemon.workers.value_or(std::max(1U, std::thread::hardware_concurrency()));
+  count = std::min(count, static_cast<uint32_t>(config::kMaxWorkers));
+  const WorkerThreading threading =
+      count == 1 ? WorkerThreading::inline_on_loop : WorkerThreading::own_thread;
+  Worker::Hooks hooks;
+  hooks.send = [this](const ike::Address& local, const ike::Address& remote, ByteView bytes) {
+    send_udp(local, remote, bytes);
+  };
+  if (threading == WorkerThreading::inline_on_loop) {
+    hooks.forward = [this](uint32_t worker, std::vector<ike::Effect> effects) {
+      on_worker_effects(worker, std::move(effects));
+    };
+  } else {
+    hooks.forward = [this](uint32_t worker, std::vector<ike::Effect> effects) {
+      asio::post(io_, [this, worker, effects = std::move(effects)]() mutable {
+        on_worker_effects(worker, std::move(effects));
+      });
+    };
+  }
+  ike::EndpointConfig base = config_.endpoint_config();
+  // cookie_threshold counts the half-open IKE SAs of all workers, and the
+  // INVALID_IKE_SPI rate limit is for the whole daemon: each worker gets its
+  // share (IKE_SA_INITs and unknown SPIs spread evenly, shard_dispatch.h),
+  // rounded up; 0 stays 0 ("always" / "never").
+  base.cookie_threshold = (base.cookie_threshold + count - 1) / count;
+  base.invalid_ike_spi_per_second = (base.invalid_ike_spi_per_second + count - 1) / count;
+  base.shard_count = count;
+  for (uint32_t i = 0; i < count; ++i) {
+    ike::EndpointConfig shard = base;
+    shard.shard_index = i;
+    workers_.push_back(std::make_unique<Worker>(io_, threading, i, std::move(shard), clock_, hooks));
+  }
+}
+
+Worker& Daemon::worker_for(const std::string& connection) {
+  return *workers_[shard_for_connection(connection, static_cast<uint32_t>(workers_.size()))];
+}
+
+void Daemon::run_on_all(const Worker::Job& job) {
+  for (const auto& w : workers_) w->run(job);
+}
+
+std::vector<ike::IkeSaStatus> Daemon::all_status() {
+  std::vector<ike::IkeSaStatus> out;
+  run_on_all([&](ike::Endpoint& e, Timestamp) {
+    std::vector<ike::IkeSaStatus> part = e.status();
+    out.insert(out.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+  });
+  if (workers_.size() > 1)
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return out;
+}
+
+ike::EndpointCounters Daemon::all_counters() {
+  ike::EndpointCounters sum;
+  run_on_all([&](ike::Endpoint& e, Timestamp) { control::add_counters(sum, e.counters()); });
+  return sum;
+}
+
+size_t Daemon::ike_sa_count() {
+  size_t count = 0;
+  run_on_all([&](ike::Endpoint& e, Timestamp) { count += e.status().size(); });
+  return count;
+}
 
 Result<void> Daemon::open_sockets() {
   const config::DaemonSettings& d = config_.daemon;
@@ -146,8 +213,11 @@ void Daemon::start() {
     TERN_LOG(LogLevel::notice, "ternd", "SIGHUP: reloading {}", config_path_);
     (void)reload();
   });
-  TERN_LOG(LogLevel::notice, "ternd", "ternd started: {} connection(s) from {}, control socket {}",
-           config_.connections.size(), config_path_, control_->path());
+  for (const auto& w : workers_) w->start();
+  TERN_LOG(LogLevel::notice, "ternd", "ternd started: {} connection(s) from {}, control socket {}, {}",
+           config_.connections.size(), config_path_, control_->path(),
+           workers_.size() == 1 ? std::string("1 worker (on the event loop thread)")
+                                : fmt::format("{} worker threads", workers_.size()));
   Result<std::unique_ptr<io::AddressMonitor>> monitor = io::AddressMonitor::open(
       io_, data_plane_->device(),
       [this](std::vector<ike::Address> addresses) { on_local_addresses(std::move(addresses)); });
@@ -162,7 +232,7 @@ void Daemon::start() {
   for (const auto& c : config_.connections) all.push_back(c.engine->name);
   install_traps();
   apply_start_actions(all);
-  arm_timer();
+  settle();
 }
 
 void Daemon::apply_start_actions(const std::vector<std::string>& names) {
@@ -170,8 +240,9 @@ void Daemon::apply_start_actions(const std::vector<std::string>& names) {
     if (c.start_action != config::StartAction::start) continue;
     if (std::find(names.begin(), names.end(), c.engine->name) == names.end()) continue;
     TERN_LOG(LogLevel::info, "ternd", "start_action = start: initiating {}", c.engine->name);
-    (void)endpoint_->command(ike::Up{c.engine->name}, clock_.now());
-    run_effects();
+    worker_for(c.engine->name).run([&](ike::Endpoint& e, Timestamp now) {
+      (void)e.command(ike::Up{c.engine->name}, now);
+    });
   }
 }
 
@@ -201,11 +272,14 @@ void Daemon::install_traps() {
 void Daemon::acquire(const std::string& connection) {
   if (stopping_) return;
   TERN_LOG(LogLevel::notice, "ternd", "traffic for {} matched its trap: initiating", connection);
-  if (Result<void> up = endpoint_->command(ike::Up{connection}, clock_.now()); !up) {
+  Result<void> up;
+  worker_for(connection).run([&](ike::Endpoint& e, Timestamp now) {
+    up = e.command(ike::Up{connection}, now);
+  });
+  if (!up) {
     TERN_LOG(LogLevel::error, "ternd", "trap {}: {}", connection, up.error().detail);
     data_plane_->trap_failed(connection);
   }
-  run_effects();
 }
 
 void Daemon::on_datagram(const ike::Address& local, const ike::Address& remote, MutableByteView bytes) {
@@ -221,10 +295,13 @@ void Daemon::on_datagram(const ike::Address& local, const ike::Address& remote, 
       return;
     }
   }
-  // Certificates are checked on the wall clock (ike::Endpoint::set_wall_clock_offset).
-  endpoint_->set_wall_clock_offset(clock_.wall_offset());
-  endpoint_->on_datagram(local, remote, bytes, clock_.now());
-  run_effects();
+  // The IKE header after the non-ESP marker on the NAT-T port (the Endpoint
+  // checks the marker itself).
+  const ByteView message = local.port == config_.daemon.natt_port && bytes.size() >= 4
+                               ? ByteView(bytes).subspan(4)
+                               : ByteView(bytes);
+  workers_[shard_for_datagram(message, remote, static_cast<uint32_t>(workers_.size()))]->deliver(
+      local, remote, bytes);
 }
 
 void Daemon::on_local_addresses(std::vector<ike::Address> addresses) {
@@ -232,22 +309,33 @@ void Daemon::on_local_addresses(std::vector<ike::Address> addresses) {
   for (const ike::Address& a : addresses)
     text += (text.empty() ? "" : ", ") + wire::ip_address_to_string(a.ip_bytes());
   TERN_LOG(LogLevel::info, "ternd", "local addresses: {}", text.empty() ? "none" : text);
-  endpoint_->on_local_addresses(std::move(addresses), clock_.now());
-  run_effects();
+  for (const auto& w : workers_) {
+    w->submit([addresses](ike::Endpoint& e, Timestamp now) { e.on_local_addresses(addresses, now); });
+  }
 }
 
 void Daemon::poll_data_plane(Timestamp now) {
   next_poll_ = now + kDataPlanePoll;
-  for (const ike::DataplaneEvent& event : data_plane_->poll_events())
-    endpoint_->on_dataplane_event(event, now);
+  // Each event to the worker whose Endpoint installed the CHILD_SA; one
+  // batch per worker.
+  std::vector<std::vector<ike::DataplaneEvent>> batches(workers_.size());
+  for (ike::DataplaneEvent& event : data_plane_->poll_events()) {
+    const uint32_t spi_in = std::visit([](const auto& e) { return e.spi_in; }, event);
+    auto it = child_worker_.find(spi_in);
+    if (it != child_worker_.end()) batches[it->second].push_back(std::move(event));
+  }
+  for (size_t i = 0; i < batches.size(); ++i) {
+    if (batches[i].empty()) continue;
+    workers_[i]->submit([events = std::move(batches[i])](ike::Endpoint& e, Timestamp at) {
+      for (const ike::DataplaneEvent& event : events) e.on_dataplane_event(event, at);
+    });
+  }
 }
 
 void Daemon::on_timer() {
   const Timestamp now = clock_.now();
   // First: ESP seen since the last poll postpones a liveness check due now.
   poll_data_plane(now);
-  endpoint_->set_wall_clock_offset(clock_.wall_offset());
-  endpoint_->on_timer(now);
   for (auto it = pending_ups_.begin(); it != pending_ups_.end();) {
     if (now < it->deadline) {
       ++it;
@@ -256,12 +344,11 @@ void Daemon::on_timer() {
     control_->send(it->client, control::error_line(it->tracker.timeout_message(format_duration(kUpTimeout))));
     it = pending_ups_.erase(it);
   }
-  run_effects();
-  check_shutdown_done();
+  settle();
 }
 
 void Daemon::arm_timer() {
-  std::optional<Timestamp> next = endpoint_->next_deadline();
+  std::optional<Timestamp> next;  // the workers' Endpoints have their own timers
   auto consider = [&](Timestamp t) {
     if (!next || t < *next) next = t;
   };
@@ -280,8 +367,8 @@ void Daemon::arm_timer() {
   });
 }
 
-void Daemon::run_effects() {
-  for (ike::Effect& effect : endpoint_->take_effects()) {
+void Daemon::on_worker_effects(uint32_t worker, std::vector<ike::Effect> effects) {
+  for (ike::Effect& effect : effects) {
     if (const auto* s = std::get_if<ike::Send>(&effect)) {
       send_udp(s->local, s->remote, s->bytes);
     } else if (const auto* e = std::get_if<ike::Event>(&effect)) {
@@ -295,13 +382,19 @@ void Daemon::run_effects() {
       }
     } else if (const auto* install = std::get_if<ike::InstallChildSa>(&effect)) {
       data_plane_->install(*install);
+      child_worker_[install->spi_in] = worker;
     } else if (const auto* update = std::get_if<ike::UpdateChildSa>(&effect)) {
       data_plane_->update(*update);
     } else if (const auto* remove = std::get_if<ike::RemoveChildSa>(&effect)) {
       data_plane_->remove(*remove);
+      child_worker_.erase(remove->spi_in);
       count_reason(child_teardown_reasons_, remove->reason);
     }
   }
+  settle();
+}
+
+void Daemon::settle() {
   arm_timer();
   check_shutdown_done();
 }
@@ -387,7 +480,8 @@ Result<nlohmann::json> Daemon::reload() {
   ReloadPlan plan = plan_reload(config_, std::move(*loaded));
   std::vector<std::shared_ptr<const ike::ConnectionConfig>> connections;
   for (const auto& c : plan.next.connections) connections.push_back(c.engine);
-  const size_t going = endpoint_->reload(std::move(connections), clock_.now());
+  size_t going = 0;
+  run_on_all([&](ike::Endpoint& e, Timestamp now) { going += e.reload(connections, now); });
   // Settings that need no new socket apply at once.
   const config::DaemonSettings running_daemon = config_.daemon;
   if (plan.next.daemon.keylog != running_daemon.keylog) {
@@ -418,7 +512,6 @@ Result<nlohmann::json> Daemon::reload() {
     TERN_LOG(LogLevel::warning, "ternd", "daemon.{} changed: it takes effect when ternd is restarted", key);
   std::vector<std::string> start = plan.added;
   start.insert(start.end(), plan.changed.begin(), plan.changed.end());
-  run_effects();
   install_traps();
   apply_start_actions(start);
   return nlohmann::json{{"added", plan.added},      {"changed", plan.changed},
@@ -435,20 +528,21 @@ void Daemon::shutdown() {
   stopping_ = true;
   const Timestamp now = clock_.now();
   shutdown_deadline_ = now + kShutdownGrace;
-  TERN_LOG(LogLevel::notice, "ternd", "shutting down: deleting {} IKE SA(s)", endpoint_->status().size());
-  for (const auto& c : config_.connections) (void)endpoint_->command(ike::Down{c.engine->name}, now);
-  // A responder SA whose connection a reload removed has no name to go by.
-  (void)endpoint_->reload({}, now);
-  run_effects();
+  TERN_LOG(LogLevel::notice, "ternd", "shutting down: deleting {} IKE SA(s)", ike_sa_count());
+  run_on_all([&](ike::Endpoint& e, Timestamp at) {
+    for (const auto& c : config_.connections) (void)e.command(ike::Down{c.engine->name}, at);
+    // A responder SA whose connection a reload removed has no name to go by.
+    (void)e.reload({}, at);
+  });
+  settle();
 }
 
 void Daemon::check_shutdown_done() {
   if (!stopping_) return;
-  const bool empty = endpoint_->status().empty();
-  if (empty || (shutdown_deadline_ && clock_.now() >= *shutdown_deadline_)) {
-    if (!empty)
-      TERN_LOG(LogLevel::warning, "ternd", "exiting with {} IKE SA(s) whose Delete was not answered",
-               endpoint_->status().size());
+  const size_t left = ike_sa_count();
+  if (left == 0 || (shutdown_deadline_ && clock_.now() >= *shutdown_deadline_)) {
+    if (left != 0)
+      TERN_LOG(LogLevel::warning, "ternd", "exiting with {} IKE SA(s) whose Delete was not answered", left);
     TERN_LOG(LogLevel::notice, "ternd", "ternd stopped");
     shutdown_deadline_.reset();
     timer_.cancel();

@@ -1,13 +1,20 @@
-// ternd's core: one Endpoint (the sans-I/O engine) wired to the world — UDP
-// sockets on the listen addresses (ike_port and natt_port), one timer for
-// the engine's next deadline, the control socket, signals, the keylog file
-// and the log. Everything runs on one Asio event loop thread.
+// ternd's core: the sans-I/O engine, sharded over workers (worker.h: one
+// Endpoint each, IKE SAs by SPI), wired to the world — UDP sockets on the
+// listen addresses (ike_port and natt_port), the control socket, signals,
+// the keylog file, the log and the ESP data plane. The sockets, the control
+// server, the data plane and everything below run on one Asio event loop
+// thread; with `workers = 1` the one Endpoint runs there too (as before
+// workers existed), with more each Endpoint runs on a thread of its own.
 //
-// Flow: a datagram, a timer expiry, a control request or a signal becomes one
-// Endpoint input; the effects it produced are then carried out in order
-// (run_effects): Send -> a socket, Event -> the log, `ternctl events`
+// Flow: a datagram is routed by its IKE header (shard_dispatch.h) to its
+// worker; a control request or a signal becomes an input of one worker
+// (`up`: the connection's worker) or of each (list, stats, down, rekey,
+// reload: answers are merged, counters summed). The effects a worker does
+// not carry out itself come back to this thread in order
+// (on_worker_effects): Send -> a socket, Event -> the log, `ternctl events`
 // followers and pending `ternctl up` answers, Keylog -> the keylog file,
-// Install/RemoveChildSa -> the ESP data plane (data_plane.h).
+// Install/RemoveChildSa -> the ESP data plane (data_plane.h), which notes
+// the worker of each CHILD_SA so that its data-plane events go back there.
 //
 // The timer tick also polls the data plane (DataPlane::poll_events: traffic
 // seen, lifetime limits) and feeds each event to the engine before its own
@@ -26,11 +33,13 @@
 
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "config/config.h"
@@ -39,6 +48,7 @@
 #include "crypto/random.h"
 #include "daemon/data_plane.h"
 #include "daemon/reload_plan.h"
+#include "daemon/worker.h"
 #include "ike/endpoint.h"
 #include "io/address_monitor.h"
 #include "io/clock.h"
@@ -50,9 +60,10 @@
 namespace tern::daemon {
 
 // Counters of the daemon itself (the engine has its own), for `ternctl stats`.
+// The send counters are bumped by the workers' threads too.
 struct DaemonCounters {
-  uint64_t send_errors = 0;
-  uint64_t no_socket_for_send = 0;
+  std::atomic<uint64_t> send_errors = 0;
+  std::atomic<uint64_t> no_socket_for_send = 0;
   uint64_t keylog_errors = 0;
   uint64_t reloads = 0;
   uint64_t reloads_refused = 0;
@@ -94,13 +105,24 @@ class Daemon {
 
   Daemon(asio::io_context& io, config::Config config, std::string config_path);
   Result<void> open_sockets();
+  // One worker per `workers` (default: online CPUs), each with its shard of the engine.
+  void make_workers();
+  Worker& worker_for(const std::string& connection);
+  // Runs `job` on every worker in turn, waiting for each.
+  void run_on_all(const Worker::Job& job);
+  // Every worker's IKE SAs (by IkeSaId), and the sum of their counters.
+  std::vector<ike::IkeSaStatus> all_status();
+  ike::EndpointCounters all_counters();
+  size_t ike_sa_count();
   void on_datagram(const ike::Address& local, const ike::Address& remote, MutableByteView bytes);
   void on_timer();
   void arm_timer();
   // Feeds what the data plane saw since the last poll to the engine (effects not run yet).
   void poll_data_plane(Timestamp now);
-  // Carries out the effects of the last Endpoint input, then re-arms the timer.
-  void run_effects();
+  // Carries out (on the event loop thread) the effects a worker handed over,
+  // in order, then re-arms the timer.
+  void on_worker_effects(uint32_t worker, std::vector<ike::Effect> effects);
+  void settle();
   io::UdpSocket* socket_for(const ike::Address& local);
   bool send_udp(const ike::Address& local, const ike::Address& remote, ByteView bytes);
   void on_event(const ike::Event& event);
@@ -118,8 +140,9 @@ class Daemon {
   void handle_up(io::ClientId client, const control::Request& request);
   void handle_down(io::ClientId client, const control::Request& request);
   void handle_rekey(io::ClientId client, const control::Request& request);
-  nlohmann::json stats() const;
-  nlohmann::json list_sas() const;
+  Result<void> start_up(const control::Request& request);
+  nlohmann::json stats();
+  nlohmann::json list_sas();
   nlohmann::json list_certs() const;
 
   asio::io_context& io_;
@@ -127,10 +150,13 @@ class Daemon {
   crypto::OpenSslRandom random_;
   std::string config_path_;
   config::Config config_;
-  std::unique_ptr<ike::Endpoint> endpoint_;
   std::vector<std::unique_ptr<io::UdpSocket>> sockets_;
   std::unique_ptr<io::ControlServer> control_;
   std::unique_ptr<DataPlane> data_plane_;
+  // After the sockets, the clock and the data plane: destroyed (threads
+  // joined) before what their hooks use.
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::unordered_map<uint32_t, uint32_t> child_worker_;  // installed CHILD_SA's inbound SPI -> its worker
   std::unique_ptr<io::Signals> signals_;
   // MOBIKE: the host's addresses and routes, reported to the engine
   // (Endpoint::on_local_addresses) at start and after each change.

@@ -271,6 +271,16 @@ struct EndpointConfig {
   // per message; an incomplete message is dropped reassembly_timeout after
   // its first fragment (docs/fragmentation.md says why these values).
   FragmentLimits reassembly{};
+
+  // Sharding (ternd's workers, docs/architecture.md "Workers"): this Endpoint
+  // is shard `shard_index` of `shard_count`. With more than one shard, every
+  // IKE SPI it allocates carries shard_index in its most significant octet
+  // (ike/shard_spi.h), so that the daemon finds the Endpoint a datagram
+  // belongs to by our SPI alone, and its IkeSaIds are shard_index + 1,
+  // + shard_count, ... so that they are unique across the shards. One shard
+  // (the default): SPIs are random in all 64 bits, IkeSaIds 1, 2, 3, ...
+  uint32_t shard_index = 0;
+  uint32_t shard_count = 1;
 };
 
 }  // namespace tern::ike

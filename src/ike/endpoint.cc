@@ -22,7 +22,11 @@ Endpoint::Endpoint(EndpointConfig config, crypto::Random& random)
     : config_(std::move(config)),
       random_(random),
       invalid_ike_spi_limit_(config_.invalid_ike_spi_per_second),
-      cookies_(config_.cookie_secret_lifetime, config_.cookie_secret_grace) {}
+      cookies_(config_.cookie_secret_lifetime, config_.cookie_secret_grace) {
+  TERN_ASSERT(config_.shard_count >= 1 && config_.shard_count <= kMaxShards &&
+              config_.shard_index < config_.shard_count);
+  next_id_ = uint64_t{config_.shard_index} + 1;
+}
 
 Endpoint::~Endpoint() = default;
 
@@ -180,7 +184,7 @@ IkeSa* Endpoint::create_responder_sa(const Address& local, const Address& remote
                                          remote.to_string(), local.to_string())});
     return nullptr;
   }
-  auto id = static_cast<IkeSaId>(next_id_++);
+  auto id = next_sa_id();
   auto sa = std::make_unique<IkeSa>(id, Role::responder, connection, local, remote);
   sa->spi_i = header.spi_i;
   sa->spi_r = allocate_spi();
@@ -213,7 +217,7 @@ IkeSa& Endpoint::start_initiator(std::shared_ptr<const ConnectionConfig> connect
         return other.peer_id ? connection->remote_id.matches(*other.peer_id)
                              : other.remote.same_ip(connection->remote);
       });
-  auto id = static_cast<IkeSaId>(next_id_++);
+  auto id = next_sa_id();
   auto sa = std::make_unique<IkeSa>(id, Role::initiator, connection, connection->local, connection->remote);
   sa->spi_i = allocate_spi();
   sa->send_initial_contact = first_contact;
@@ -504,9 +508,16 @@ std::shared_ptr<const ConnectionConfig> Endpoint::find_connection(std::string_vi
   return nullptr;
 }
 
+IkeSaId Endpoint::next_sa_id() {
+  const auto id = static_cast<IkeSaId>(next_id_);
+  next_id_ += config_.shard_count;
+  return id;
+}
+
 uint64_t Endpoint::allocate_spi() {
   for (;;) {
     uint64_t spi = random_.u64();
+    if (config_.shard_count > 1) spi = shard_spi(spi, config_.shard_index);
     if (spi != 0 && !by_spi_.contains(spi)) return spi;
   }
 }

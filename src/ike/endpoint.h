@@ -108,6 +108,7 @@
 #include "ike/ike_sa.h"
 #include "ike/ike_sa_table.h"
 #include "ike/invalid_ike_spi.h"
+#include "ike/shard_spi.h"
 
 namespace tern::ike {
 
@@ -231,6 +232,8 @@ class Endpoint : private IkeSaTable {
                          Timestamp now);
   std::shared_ptr<const ConnectionConfig> find_connection(std::string_view name) const;
   uint64_t allocate_spi();
+  // The IkeSaId of the next IKE SA made (EndpointConfig::shard_count apart).
+  IkeSaId next_sa_id();
   // IkeSaTable, for tasks (ike_rekey).
   uint64_t reserve_spi() override;
   void release_spi(uint64_t spi) override;

@@ -30,7 +30,7 @@ void Endpoint::release_spi(uint64_t spi) {
 
 IkeSa& Endpoint::create(Role role, std::shared_ptr<const ConnectionConfig> config, const Address& local,
                         const Address& remote, uint64_t spi_i, uint64_t spi_r) {
-  auto id = static_cast<IkeSaId>(next_id_++);
+  auto id = next_sa_id();
   auto sa = std::make_unique<IkeSa>(id, role, std::move(config), local, remote);
   sa->spi_i = spi_i;
   sa->spi_r = spi_r;

@@ -8,6 +8,24 @@
 namespace tern::control {
 namespace {
 
+TEST(StatsJson, CountersOfSeveralWorkersAddUpFieldByField) {
+  // ternd with two workers: `ternctl stats` shows the sum of both Endpoints' counters.
+  ike::EndpointCounters one, two, sum;
+  one.datagrams_received = 10;
+  one.cookies_sent = 1;
+  two.datagrams_received = 32;
+  two.peer_rekeys_refused_pfs = 7;  // the last field
+  add_counters(sum, one);
+  add_counters(sum, two);
+  EXPECT_EQ(sum.datagrams_received, 42u);
+  EXPECT_EQ(sum.cookies_sent, 1u);
+  EXPECT_EQ(sum.peer_rekeys_refused_pfs, 7u);
+  nlohmann::json j = stats_json(sum, {});
+  uint64_t total = 0;
+  for (const auto& [name, value] : j["counters"].items()) total += value.get<uint64_t>();
+  EXPECT_EQ(total, 50u);
+}
+
 TEST(StatsJson, EveryCounterIsThereByName) {
   ike::EndpointCounters c;
   c.datagrams_received = 12;

@@ -90,6 +90,14 @@ TEST(ReloadPlan, AddedAndRemovedConnectionsAreNamed) {
   EXPECT_EQ(plan.added, std::vector<std::string>{"a"});
 }
 
+TEST(ReloadPlan, WorkersNeedARestart) {
+  // The IKE SAs live in their workers' Endpoints, sharded by SPI: the count stays until ternd restarts.
+  config::Config next = load();
+  next.daemon.workers = 3;
+  ReloadPlan plan = plan_reload(load(), std::move(next));
+  EXPECT_EQ(plan.needs_restart, std::vector<std::string>{"workers"});
+}
+
 TEST(ReloadPlan, SocketSettingsNeedARestart) {
   config::Config next = load();
   next.daemon.ike_port = 1500;

@@ -79,6 +79,8 @@ expect_refused unknown_key 's/^dpd_delay = "30s"/dpd_delya = "30s"/' \
   "unknown_key.toml:12:" "unknown key 'dpd_delya'" "did you mean 'dpd_delay'" "allowed:"
 expect_refused wrong_type 's/^ike_port = .*/ike_port = "500"/' \
   "wrong_type.toml:4:" "daemon.ike_port" "expected an integer"
+expect_refused zero_workers 's/^natt_port = \(.*\)/natt_port = \1\nworkers = 0/' \
+  "zero_workers.toml:6:" "daemon.workers" "workers must be 1..64" "got 0"
 expect_refused bad_cidr_host_bits 's|10.2.0.0/24|10.2.0.1/24|' \
   "bad_cidr_host_bits.toml:22:" "remote_ts[0]" "host bits set"
 expect_refused bad_cidr_prefix 's|10.1.0.0/24|10.1.0.0/33|' \

@@ -25,6 +25,7 @@
 #     [mobike=true|false] [listen=0.0.0.0]                      (RFC 4555; daemon.listen, default local_addr)
 #     [dpd_action=clear|restart|trap] [encap=true] [nat_keepalive=20s]
 #     [retransmit_timeout=1s] [retransmit_tries=3]
+#     [workers=2]                     (daemon.workers; TD_WORKERS=N sets it for every ternd)
 #   td_add_child "$NETNS_TMP/a" name=second local_ts=192.0.2.129/32 remote_ts=203.0.113.129/32 \
 #     [esp_proposal=aes128gcm16]          (one more [[connection.child]])
 #   td_start "$NETNS_TMP/a" "$ns_a"
@@ -64,6 +65,10 @@ td_write_psk_conf() {
   local daemon_lines=""
   [[ -z ${c[fragment_size]:-} ]] || daemon_lines+="fragment_size = ${c[fragment_size]}"$'\n'
   [[ -z ${c[nat_keepalive]:-} ]] || daemon_lines+="keep_alive = \"${c[nat_keepalive]}\""$'\n'
+  # workers=N, or TD_WORKERS=N in the environment for every ternd of a test
+  # (absent: one worker per online CPU, ternd's default).
+  local workers=${c[workers]:-${TD_WORKERS:-}}
+  [[ -z $workers ]] || daemon_lines+="workers = $workers"$'\n'
   mkdir -p "$dir"
   cat >"$dir/tern.toml" <<EOF
 # written by tests/net/lib/ternd.sh

@@ -1,0 +1,145 @@
+// See worker.h.
+#include "daemon/worker.h"
+
+#include <fmt/format.h>
+#include <pthread.h>
+
+#include <asio/post.hpp>
+#include <future>
+#include <string>
+
+namespace tern::daemon {
+namespace {
+
+bool is_data_plane_effect(const ike::Effect& effect) {
+  return std::holds_alternative<ike::InstallChildSa>(effect) ||
+         std::holds_alternative<ike::UpdateChildSa>(effect) ||
+         std::holds_alternative<ike::RemoveChildSa>(effect);
+}
+
+}  // namespace
+
+Worker::Worker(asio::io_context& loop, WorkerThreading threading, uint32_t index, ike::EndpointConfig config,
+               const io::Clock& clock, Hooks hooks)
+    : threading_(threading),
+      index_(index),
+      clock_(clock),
+      hooks_(std::move(hooks)),
+      io_(threading == WorkerThreading::own_thread ? own_io_ : loop),
+      endpoint_(std::move(config), random_),
+      timer_(io_) {
+  endpoint_.set_wall_clock_offset(clock_.wall_offset());
+}
+
+Worker::~Worker() {
+  stop();
+}
+
+void Worker::stop() {
+  if (!thread_.joinable()) return;
+  keep_running_.reset();
+  own_io_.stop();
+  thread_.join();
+}
+
+void Worker::start() {
+  if (threaded()) {
+    keep_running_.emplace(own_io_.get_executor());
+    thread_ = std::thread([this] {
+      // "tern-worker-3" in top -H, perf and /proc/PID/task/*/comm (at most 15 characters).
+      const std::string name = fmt::format("tern-worker-{}", index_);
+      pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+      own_io_.run();
+    });
+    asio::post(io_, [this] { arm_timer(); });
+  } else {
+    arm_timer();
+  }
+}
+
+void Worker::deliver(const ike::Address& local, const ike::Address& remote, ByteView bytes) {
+  if (!threaded()) {
+    // Certificates are checked on the wall clock (ike::Endpoint::set_wall_clock_offset).
+    endpoint_.set_wall_clock_offset(clock_.wall_offset());
+    endpoint_.on_datagram(local, remote, bytes, clock_.now());
+    after_input();
+    return;
+  }
+  asio::post(io_, [this, local, remote, copy = std::vector<uint8_t>(bytes.begin(), bytes.end())] {
+    endpoint_.set_wall_clock_offset(clock_.wall_offset());
+    endpoint_.on_datagram(local, remote, copy, clock_.now());
+    after_input();
+  });
+}
+
+void Worker::run(const Job& job) {
+  if (!threaded()) {
+    job(endpoint_, clock_.now());
+    after_input();
+    return;
+  }
+  std::promise<void> done;
+  asio::post(io_, [&] {
+    job(endpoint_, clock_.now());
+    after_input();
+    done.set_value();
+  });
+  done.get_future().wait();
+}
+
+void Worker::submit(Job job) {
+  if (!threaded()) {
+    job(endpoint_, clock_.now());
+    after_input();
+    return;
+  }
+  asio::post(io_, [this, job = std::move(job)] {
+    job(endpoint_, clock_.now());
+    after_input();
+  });
+}
+
+void Worker::after_input() {
+  std::vector<ike::Effect> effects = endpoint_.take_effects();
+  if (!effects.empty()) {
+    if (threaded()) {
+      std::vector<ike::Effect> forward;
+      bool in_order = false;  // a data-plane effect came: what follows keeps its place behind it
+      for (ike::Effect& effect : effects) {
+        const auto* send = std::get_if<ike::Send>(&effect);
+        if (send != nullptr && !in_order) {
+          hooks_.send(send->local, send->remote, send->bytes);
+          continue;
+        }
+        in_order = in_order || is_data_plane_effect(effect);
+        forward.push_back(std::move(effect));
+      }
+      if (!forward.empty()) hooks_.forward(index_, std::move(forward));
+    } else {
+      hooks_.forward(index_, std::move(effects));
+    }
+  }
+  arm_timer();
+}
+
+void Worker::arm_timer() {
+  const std::optional<Timestamp> next = endpoint_.next_deadline();
+  if (next == armed_for_) return;
+  armed_for_ = next;
+  timer_.cancel();
+  if (!next) return;
+  timer_.expires_at(clock_.steady(*next));
+  timer_.async_wait([this](const asio::error_code& ec) {
+    if (ec) return;  // re-armed or cancelled
+    armed_for_.reset();
+    on_timer();
+  });
+}
+
+void Worker::on_timer() {
+  endpoint_.set_wall_clock_offset(clock_.wall_offset());
+  endpoint_.on_timer(clock_.now());
+  after_input();
+}
+
+}  // namespace tern::daemon

@@ -1,0 +1,98 @@
+// One ternd worker: an Endpoint (a shard of the IKE SAs, ike/shard_spi.h)
+// with its timer and its Random, run either on a thread of its own or, with
+// `workers = 1`, on the daemon's event loop thread exactly as before workers
+// existed (docs/ternd.md "Workers", docs/architecture.md "Workers").
+//
+// Inputs reach the Endpoint only through the worker: deliver() (a datagram the
+// event loop read and shard_dispatch.h routed here), run() (a command or a
+// query the caller waits for: control requests, reload, start actions) and
+// submit() (data-plane events, local addresses: nothing to wait for). A
+// threaded worker's queue is its own asio::io_context: a mutex-protected
+// operation queue woken through an eventfd; the Endpoint is touched by that
+// thread only, so the hot path takes no lock shared between workers.
+//
+// Effects after each input: a threaded worker sends its IKE datagrams itself
+// (Hooks::send, a sendmsg on the shared socket) until the input produced a
+// data-plane effect; that effect and everything after it in the same input
+// (a Send too: the peer must not see an answer before our CHILD_SA is
+// installed) go, in order, to the event loop thread (Hooks::forward), which
+// owns the data plane, the log, the keylog, `ternctl events` followers and
+// pending `ternctl up`s. An inline worker forwards everything (one thread).
+//
+// Who owns what: the Daemon owns the workers and destroys them (joining
+// their threads) before the sockets and the clock the hooks use. How it
+// fails: nothing here fails; the Endpoint counts what it drops.
+#pragma once
+
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+#include <functional>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "base/bytes.h"
+#include "crypto/random.h"
+#include "ike/endpoint.h"
+#include "io/clock.h"
+
+namespace tern::daemon {
+
+enum class WorkerThreading : uint8_t { inline_on_loop, own_thread };
+
+class Worker {
+ public:
+  struct Hooks {
+    // Sends one IKE datagram; called on the worker's thread (own_thread only).
+    std::function<void(const ike::Address& local, const ike::Address& remote, ByteView bytes)> send;
+    // The effects the worker did not carry out itself, in order; called on
+    // the worker's thread: the callee takes them to the event loop thread.
+    std::function<void(uint32_t worker, std::vector<ike::Effect> effects)> forward;
+  };
+  using Job = std::function<void(ike::Endpoint& endpoint, Timestamp now)>;
+
+  // `loop` is the daemon's event loop (used by inline_on_loop workers).
+  Worker(asio::io_context& loop, WorkerThreading threading, uint32_t index, ike::EndpointConfig config,
+         const io::Clock& clock, Hooks hooks);
+  ~Worker();  // stops the thread (if any) and waits for it
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Starts the thread (own_thread) and the Endpoint's timer.
+  void start();
+  // Stops the thread and waits for it (own_thread; also done by the
+  // destructor). Jobs and datagrams queued later are never run.
+  void stop();
+  // A datagram for this shard (copied when it crosses to the worker's thread).
+  void deliver(const ike::Address& local, const ike::Address& remote, ByteView bytes);
+  // Runs `job` on the worker and waits until it and its effects' hand-over
+  // are done. Only from the event loop thread, never from a worker.
+  void run(const Job& job);
+  // Queues `job` (own_thread) or runs it at once (inline_on_loop).
+  void submit(Job job);
+
+  uint32_t index() const { return index_; }
+  bool threaded() const { return threading_ == WorkerThreading::own_thread; }
+
+ private:
+  // After every input: carry out or forward the effects, re-arm the timer.
+  void after_input();
+  void arm_timer();
+  void on_timer();
+
+  const WorkerThreading threading_;
+  const uint32_t index_;
+  const io::Clock& clock_;
+  Hooks hooks_;
+  asio::io_context own_io_;  // own_thread: the worker's queue and timer
+  asio::io_context& io_;     // where the worker runs: own_io_ or the daemon's loop
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_running_;
+  crypto::OpenSslRandom random_;
+  ike::Endpoint endpoint_;
+  asio::steady_timer timer_;
+  std::optional<Timestamp> armed_for_;
+  std::thread thread_;
+};
+
+}  // namespace tern::daemon

@@ -1,0 +1,174 @@
+// ternd's workers (daemon/worker.h): two threaded workers, each an Endpoint
+// on its own thread, wired to each other as the network. The exchange
+//   HDR, SAi1, KEi, Ni  -->  <--  HDR, SAr1, KEr, Nr
+//   HDR, SK {IDi, AUTH, SAi2, TSi, TSr}  -->  <--  HDR, SK {IDr, AUTH, SAr2, TSi, TSr}
+// runs across the threads; what each worker hands to "the event loop"
+// (Hooks::forward) arrives in order, a Send behind an InstallChildSa of the
+// same input among it; run() waits for the job; the IkeSaIds are the shard's.
+#include "daemon/worker.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+#include "ike/exchange_harness.h"
+
+namespace tern::daemon {
+namespace {
+
+using ike::testing::config_a;
+using ike::testing::config_b;
+
+struct Side {
+  std::vector<ike::Effect> forwarded;  // in order
+  size_t direct_sends = 0;
+  size_t forwarded_sends_after_install = 0;
+  std::vector<std::thread::id> threads;  // where the hooks ran
+};
+
+class TwoWorkers {
+ public:
+  TwoWorkers() {
+    a_ = make(0, 2, config_a(), a_side_, [this] { return b_.get(); });
+    b_ = make(1, 2, config_b(), b_side_, [this] { return a_.get(); });
+    a_->start();
+    b_->start();
+  }
+  ~TwoWorkers() {
+    // Stop both threads before either Worker goes (the hooks name the other).
+    a_->stop();
+    b_->stop();
+    a_.reset();
+    b_.reset();
+  }
+
+  // Waits (at most 10 s) until both ends report the IKE SA established.
+  bool wait_established() {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::seconds(10),
+                             [&] { return established(a_side_) && established(b_side_); });
+  }
+
+  Worker& a() { return *a_; }
+  Worker& b() { return *b_; }
+  Side a_side() {
+    std::lock_guard lock(mutex_);
+    return a_side_;
+  }
+  Side b_side() {
+    std::lock_guard lock(mutex_);
+    return b_side_;
+  }
+
+ private:
+  static bool established(const Side& s) {
+    return std::any_of(s.forwarded.begin(), s.forwarded.end(), [](const ike::Effect& e) {
+      const auto* event = std::get_if<ike::Event>(&e);
+      return event != nullptr && event->kind == ike::EventKind::ike_sa_established;
+    });
+  }
+
+  std::unique_ptr<Worker> make(uint32_t index, uint32_t count, ike::ConnectionConfig connection, Side& side,
+                               std::function<Worker*()> peer) {
+    ike::EndpointConfig config;
+    config.connections.push_back(std::make_shared<const ike::ConnectionConfig>(std::move(connection)));
+    config.shard_index = index;
+    config.shard_count = count;
+    Worker::Hooks hooks;
+    hooks.send = [this, &side, peer](const ike::Address& local, const ike::Address& remote, ByteView bytes) {
+      {
+        std::lock_guard lock(mutex_);
+        ++side.direct_sends;
+        side.threads.push_back(std::this_thread::get_id());
+      }
+      peer()->deliver(remote, local, bytes);
+    };
+    hooks.forward = [this, &side, peer](uint32_t, std::vector<ike::Effect> effects) {
+      bool installed = false;
+      for (const ike::Effect& e : effects) {
+        installed = installed || std::holds_alternative<ike::InstallChildSa>(e);
+        // "The event loop" sends what was forwarded.
+        if (const auto* send = std::get_if<ike::Send>(&e)) {
+          if (installed) {
+            std::lock_guard lock(mutex_);
+            ++side.forwarded_sends_after_install;
+          }
+          peer()->deliver(send->remote, send->local, send->bytes);
+        }
+      }
+      std::lock_guard lock(mutex_);
+      side.threads.push_back(std::this_thread::get_id());
+      for (ike::Effect& e : effects) side.forwarded.push_back(std::move(e));
+      changed_.notify_all();
+    };
+    return std::make_unique<Worker>(loop_, WorkerThreading::own_thread, index, std::move(config), clock_,
+                                    std::move(hooks));
+  }
+
+  asio::io_context loop_;
+  io::Clock clock_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  Side a_side_, b_side_;
+  std::unique_ptr<Worker> a_, b_;
+};
+
+TEST(Worker, ExchangeAcrossTwoWorkerThreads) {
+  TwoWorkers net;
+  net.a().run(
+      [](ike::Endpoint& e, Timestamp now) { ASSERT_TRUE(e.command(ike::Up{"a-b"}, now).has_value()); });
+  ASSERT_TRUE(net.wait_established());
+
+  const Side a = net.a_side();
+  const Side b = net.b_side();
+  // IKE_SA_INIT went directly from the workers' threads, never from this one.
+  EXPECT_GE(a.direct_sends, 1u);
+  EXPECT_GE(b.direct_sends, 1u);
+  for (const Side* s : {&a, &b})
+    for (std::thread::id t : s->threads) EXPECT_NE(t, std::this_thread::get_id());
+  // The responder's IKE_AUTH answer came behind its InstallChildSa, through the forward hook.
+  EXPECT_EQ(b.forwarded_sends_after_install, 1u);
+  const auto installs = [](const Side& s) {
+    return std::count_if(s.forwarded.begin(), s.forwarded.end(),
+                         [](const ike::Effect& e) { return std::holds_alternative<ike::InstallChildSa>(e); });
+  };
+  EXPECT_EQ(installs(a), 1);
+  EXPECT_EQ(installs(b), 1);
+
+  // run() waits for the job: the status it reads is the worker's, after the exchange.
+  std::vector<ike::IkeSaStatus> status;
+  net.b().run([&](ike::Endpoint& e, Timestamp) { status = e.status(); });
+  ASSERT_EQ(status.size(), 1u);
+  EXPECT_EQ(status[0].state, ike::IkeSaState::established);
+  EXPECT_EQ(static_cast<uint64_t>(status[0].id), 2u);  // shard 1 of 2: 2, 4, 6, ...
+  EXPECT_EQ(ike::shard_of_spi(status[0].spi_r), 1u);
+  EXPECT_EQ(ike::shard_of_spi(status[0].spi_i), 0u);
+}
+
+TEST(Worker, InlineWorkerRunsOnTheCallersThreadAndForwardsEverything) {
+  asio::io_context loop;
+  io::Clock clock;
+  ike::EndpointConfig config;
+  config.connections.push_back(std::make_shared<const ike::ConnectionConfig>(config_a()));
+  std::vector<ike::Effect> forwarded;
+  size_t direct = 0;
+  Worker::Hooks hooks;
+  hooks.send = [&](const ike::Address&, const ike::Address&, ByteView) { ++direct; };
+  hooks.forward = [&](uint32_t worker, std::vector<ike::Effect> effects) {
+    EXPECT_EQ(worker, 0u);
+    for (ike::Effect& e : effects) forwarded.push_back(std::move(e));
+  };
+  Worker w(loop, WorkerThreading::inline_on_loop, 0, std::move(config), clock, std::move(hooks));
+  w.start();
+  w.run([](ike::Endpoint& e, Timestamp now) { ASSERT_TRUE(e.command(ike::Up{"a-b"}, now).has_value()); });
+  // HDR, SAi1, KEi, Ni  -->   handed over at once, on this thread, in the effects
+  EXPECT_EQ(direct, 0u);
+  ASSERT_FALSE(forwarded.empty());
+  EXPECT_TRUE(std::any_of(forwarded.begin(), forwarded.end(),
+                          [](const ike::Effect& e) { return std::holds_alternative<ike::Send>(e); }));
+}
+
+}  // namespace
+}  // namespace tern::daemon
