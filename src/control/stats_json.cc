@@ -87,6 +87,7 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(nat_mapping_changes),
     TERN_COUNTER(esp_source_changes),
     TERN_COUNTER(esp_source_changes_ignored),
+    TERN_COUNTER(nat_mapping_updates_sent),
     TERN_COUNTER(dpd_restarts),
     TERN_COUNTER(peer_restarts_suspected),
     TERN_COUNTER(child_rekeys_failed_pfs),

@@ -82,6 +82,8 @@ struct EndpointCounters {
   uint64_t nat_mapping_changes = 0;  // IKE SAs (and their CHILD_SAs) moved to the peer's new address/port
   uint64_t esp_source_changes = 0;   // ESP from a new peer address: a liveness check asked there
   uint64_t esp_source_changes_ignored = 0;  // the same, where we do not follow (we are behind a NAT, or none)
+  uint64_t nat_mapping_updates_sent = 0;    // MOBIKE, behind a NAT: a liveness check showed a new mapping,
+                                            // UPDATE_SA_ADDRESSES queued (RFC 4555 §3.8)
   // Peers that lost their state (dpd_action restart, INVALID_IKE_SPI / INVALID_SPI answers)
   uint64_t dpd_restarts = 0;             // new IKE SAs started by dpd_action = restart (retries included)
   uint64_t peer_restarts_suspected = 0;  // INVALID_IKE_SPI answers to our requests, INVALID_SPI for a child

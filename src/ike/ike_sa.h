@@ -163,6 +163,10 @@ class IkeSa {
   bool mobike = false;
   std::vector<Address> peer_additional_addresses;
   std::optional<uint32_t> last_address_update;
+  // Initiator behind a NAT: the peer's last NAT_DETECTION_DESTINATION_IP (the
+  // hash of where it sees us), from an UPDATE_SA_ADDRESSES answer or a
+  // liveness check's (§3.8, tasks/ike_dpd.h). Empty: not known on this path.
+  Bytes nat_destination_seen;
 
   // IKE_AUTH (ike_auth)
   std::optional<wire::IdPayload> peer_id;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "ike/ike_sa.h"
 #include "ike/nat_detection.h"
 
 namespace tern::ike {
@@ -95,6 +96,44 @@ NatCheck check_nat_detection(const IkeMessage& msg, uint64_t spi_i, uint64_t spi
   check.destination_natted = !any_nat_hash_matches(msg, NotifyType::NAT_DETECTION_DESTINATION_IP,
                                                    nat_detection_hash(spi_i, spi_r, destination));
   return check;
+}
+
+namespace {
+
+bool inside(const wire::TrafficSelector& ts, const Address& a) {
+  const ByteView ip = a.ip_bytes();
+  if (ts.start_address.size() != ip.size() || ts.end_address.size() != ip.size()) return false;
+  return !std::lexicographical_compare(ip.begin(), ip.end(), ts.start_address.begin(),
+                                       ts.start_address.end()) &&
+         !std::lexicographical_compare(ts.end_address.begin(), ts.end_address.end(), ip.begin(), ip.end());
+}
+
+}  // namespace
+
+bool inner_address(const IkeSa& sa, const Address& address) {
+  return std::any_of(sa.children.begin(), sa.children.end(), [&](const ChildSa& child) {
+    return std::any_of(child.local_ts.begin(), child.local_ts.end(),
+                       [&](const wire::TrafficSelector& ts) { return inside(ts, address); });
+  });
+}
+
+std::vector<std::pair<Address, Address>> mobike_paths(const IkeSa& sa, const std::vector<Address>* ours) {
+  std::vector<Address> locals{sa.local};
+  if (ours != nullptr) {
+    for (const Address& a : *ours) {
+      if (a.family == sa.local.family && usable_for_ike(a) && !inner_address(sa, a) && !a.same_ip(sa.local))
+        locals.push_back(a.with_port(sa.local.port));
+    }
+  }
+  std::vector<Address> remotes{sa.remote};
+  for (const Address& a : sa.peer_additional_addresses) {
+    if (a.family == sa.remote.family && !a.same_ip(sa.remote)) remotes.push_back(a.with_port(sa.remote.port));
+  }
+  std::vector<std::pair<Address, Address>> paths;
+  for (const Address& local : locals) {
+    for (const Address& remote : remotes) paths.emplace_back(local, remote);
+  }
+  return paths;
 }
 
 }  // namespace tern::ike

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "base/bytes.h"
@@ -21,12 +22,25 @@
 
 namespace tern::ike {
 
+class IkeSa;
+
 // At most this many ADDITIONAL_IP*_ADDRESS notifies are sent and kept.
 inline constexpr size_t kMaxAdditionalAddresses = 8;
 
 // Whether `address` may carry IKE to a peer: not unspecified, loopback or
 // link-local (fe80::/10, 169.254/16).
 bool usable_for_ike(const Address& address);
+
+// Whether `address` is inside one of `sa`'s own local traffic selectors: an
+// inner (tunnel) address, which IKE must never move onto.
+bool inner_address(const IkeSa& sa, const Address& address);
+
+// Where a MOBIKE IKE SA may go (RFC 4555 §3.5 path testing): pairs of our
+// address and the peer's, the current pair first, then our current address
+// with each of the peer's ADDITIONAL addresses, then each other usable local
+// address of ours (`ours`, not inner, same family) with each peer address.
+// Ports: those of the current pair.
+std::vector<std::pair<Address, Address>> mobike_paths(const IkeSa& sa, const std::vector<Address>* ours);
 
 // Our addresses other than `current` (usable ones, both families, at most
 // kMaxAdditionalAddresses) as ADDITIONAL_IP*_ADDRESS notifies, or

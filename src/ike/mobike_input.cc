@@ -9,26 +9,6 @@
 #include "ike/tasks/mobike_update.h"
 
 namespace tern::ike {
-namespace {
-
-bool inside(const wire::TrafficSelector& ts, const Address& a) {
-  const ByteView ip = a.ip_bytes();
-  if (ts.start_address.size() != ip.size() || ts.end_address.size() != ip.size()) return false;
-  return !std::lexicographical_compare(ip.begin(), ip.end(), ts.start_address.begin(),
-                                       ts.start_address.end()) &&
-         !std::lexicographical_compare(ts.end_address.begin(), ts.end_address.end(), ip.begin(), ip.end());
-}
-
-// An address inside one of the SA's own local traffic selectors is an inner
-// (tunnel) address: IKE must never move onto it.
-bool inner_address(const IkeSa& sa, const Address& a) {
-  return std::any_of(sa.children.begin(), sa.children.end(), [&](const ChildSa& child) {
-    return std::any_of(child.local_ts.begin(), child.local_ts.end(),
-                       [&](const wire::TrafficSelector& ts) { return inside(ts, a); });
-  });
-}
-
-}  // namespace
 
 std::optional<Address> Endpoint::pick_local_address(const IkeSa& sa) const {
   if (!local_addresses_) return std::nullopt;

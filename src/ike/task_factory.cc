@@ -68,11 +68,13 @@ std::vector<std::unique_ptr<Task>> responder_tasks_for(const IkeMessage& request
     tasks.push_back(std::make_unique<InvalidSpiNotice>());
   if (!deletes_ike && request.find_notify(wire::NotifyType::AUTHENTICATION_FAILED) != nullptr)
     tasks.push_back(std::make_unique<AuthFailedNotice>());
-  // RFC 4555 §3.5, §3.6: an address update, or only a new list of the peer's addresses.
+  // RFC 4555 §3.5, §3.6, §3.8: an address update, only a new list of the peer's addresses, or a
+  // liveness check with NAT_DETECTION (answered with the hashes of where it came from).
   const bool moves = request.find_notify(wire::NotifyType::UPDATE_SA_ADDRESSES) != nullptr ||
                      request.find_notify(wire::NotifyType::ADDITIONAL_IP4_ADDRESS) != nullptr ||
                      request.find_notify(wire::NotifyType::ADDITIONAL_IP6_ADDRESS) != nullptr ||
-                     request.find_notify(wire::NotifyType::NO_ADDITIONAL_ADDRESSES) != nullptr;
+                     request.find_notify(wire::NotifyType::NO_ADDITIONAL_ADDRESSES) != nullptr ||
+                     request.find_notify(wire::NotifyType::NAT_DETECTION_SOURCE_IP) != nullptr;
   if (!deletes_ike && moves) tasks.push_back(std::make_unique<MobikeUpdate>());
   return tasks;
 }

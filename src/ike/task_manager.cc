@@ -470,6 +470,9 @@ void TaskManager::process_request(TaskContext& ctx, const Address& local, const 
     setup_.shrink_to_fit();
   }
   if (failed) sa.die(sa.death_reason.empty() ? "request rejected" : sa.death_reason);
+  // A responder task may have queued one of ours (invalid_spi_notice: the
+  // CHILD_SA made again); it goes out now, window permitting.
+  if (sa.state == IkeSaState::established && active_.empty() && !queued_.empty()) initiate(ctx);
 }
 
 void TaskManager::on_timer(TaskContext& ctx) {

@@ -224,36 +224,92 @@ TEST(InvalidSyntax, AMalformedResponseIsDroppedNotAnswered) {
   EXPECT_EQ(net.log_a.removed.size(), 1u);
 }
 
-// Not a syntax error but the same kind of authenticated notice (§3.10.1):
+// Not a syntax error but the same kind of authenticated notice (§3.10.1, §1.5):
+// the peer does not know one of our CHILD_SAs' SPIs.
+wire::Payload invalid_spi(uint32_t spi) {
+  wire::NotifyPayload n;
+  n.protocol = wire::ProtocolId::ESP;
+  n.type = wire::NotifyType::INVALID_SPI;
+  n.data = {static_cast<uint8_t>(spi >> 24), static_cast<uint8_t>(spi >> 16), static_cast<uint8_t>(spi >> 8),
+            static_cast<uint8_t>(spi)};
+  return wire::Payload{wire::PayloadType::Notify, false, n};
+}
+
+ConnectionConfig with_dpd_action(ConnectionConfig c, DpdAction action) {
+  c.dpd_action = action;
+  return c;
+}
+
 // HDR, SK {N(INVALID_SPI, B's outbound SPI)}  -->
 //                   <--  HDR, SK {}
-// B reports that A drops what B sends to that SPI, names the CHILD_SA, counts
-// it, and changes nothing; an SPI that is none of B's is reported as such.
-TEST(InvalidSpiNotify, IsReportedWithTheChildSaAndChangesNothing) {
+// B's half of that CHILD_SA is useless: B removes it (the data plane too),
+// names it in operator words, and with dpd_action clear does nothing more. An
+// SPI that is none of B's is reported and changes nothing.
+TEST(InvalidSpiNotify, RemovesOurHalfOfThatChildSa) {
   TwoPeers net(config_a(), config_b());
   establish(net);
   ASSERT_EQ(net.log_b.installed.size(), 1u);
+  const uint32_t b_in = net.log_b.installed[0].spi_in;
   const uint32_t b_out = net.log_b.installed[0].spi_out;
-  auto notify = [](uint32_t spi) {
-    wire::NotifyPayload n;
-    n.protocol = wire::ProtocolId::ESP;
-    n.type = wire::NotifyType::INVALID_SPI;
-    n.data = {static_cast<uint8_t>(spi >> 24), static_cast<uint8_t>(spi >> 16),
-              static_cast<uint8_t>(spi >> 8), static_cast<uint8_t>(spi)};
-    return wire::Payload{wire::PayloadType::Notify, false, n};
-  };
-  std::vector<wire::Payload> answer = request_from_a(net, wire::ExchangeType::INFORMATIONAL, {notify(b_out)});
-  EXPECT_TRUE(answer.empty());
-  EXPECT_TRUE(net.log_b.has_event(EventKind::invalid_spi_reported, "CHILD_SA net")) << net.dump_events();
-  EXPECT_EQ(net.b.counters().invalid_spi_reported, 1u);
-  answer = request_from_a(net, wire::ExchangeType::INFORMATIONAL, {notify(0xdeadbeef)});
+  std::vector<wire::Payload> answer =
+      request_from_a(net, wire::ExchangeType::INFORMATIONAL, {invalid_spi(0xdeadbeef)});
   EXPECT_TRUE(answer.empty());
   EXPECT_TRUE(net.log_b.has_event(EventKind::invalid_spi_reported, "none of our CHILD_SAs"));
-  EXPECT_EQ(net.b.counters().invalid_spi_reported, 2u);
   EXPECT_TRUE(net.log_b.removed.empty());
+
+  answer = request_from_a(net, wire::ExchangeType::INFORMATIONAL, {invalid_spi(b_out)});
+  EXPECT_TRUE(answer.empty());
+  EXPECT_TRUE(net.log_b.has_event(EventKind::invalid_spi_reported, "peer does not know CHILD_SA net"))
+      << net.dump_events();
+  EXPECT_EQ(net.b.counters().invalid_spi_reported, 2u);
+  ASSERT_EQ(net.log_b.removed.size(), 1u);
+  EXPECT_EQ(net.log_b.removed[0].spi_in, b_in);
+  EXPECT_EQ(net.log_b.removed[0].spi_out, b_out);
   ASSERT_NE(net.only_sa(net.b), nullptr);
-  EXPECT_EQ(net.only_sa(net.b)->state, IkeSaState::established);
+  EXPECT_EQ(net.only_sa(net.b)->state, IkeSaState::established) << "only the CHILD_SA goes";
+  EXPECT_TRUE(net.only_sa(net.b)->children.empty());
+  EXPECT_FALSE(net.log_b.has_event(EventKind::dpd_action));
+  EXPECT_EQ(net.log_b.installed.size(), 1u) << "dpd_action clear: nothing is made again";
+
+  // The same notice again (it is rate-limited, not sent once): nothing left to remove.
+  answer = request_from_a(net, wire::ExchangeType::INFORMATIONAL, {invalid_spi(b_out)});
+  EXPECT_EQ(net.log_b.removed.size(), 1u);
+}
+
+// dpd_action restart:
+// HDR, SK {N(INVALID_SPI, B's outbound SPI)}  -->
+//                   <--  HDR, SK {}
+//                   <--  HDR, SK {SA, Ni, [KEi], TSi, TSr}      (B makes the child again)
+// HDR, SK {SA, Nr, [KEr], TSi, TSr}  -->
+TEST(InvalidSpiNotify, WithDpdActionRestartTheChildSaIsMadeAgain) {
+  TwoPeers net(config_a(), with_dpd_action(config_b(), DpdAction::restart));
+  establish(net);
+  ASSERT_EQ(net.log_b.installed.size(), 1u);
+  const uint32_t b_out = net.log_b.installed[0].spi_out;
+  request_from_a(net, wire::ExchangeType::INFORMATIONAL, {invalid_spi(b_out)});
+  EXPECT_TRUE(net.log_b.has_event(EventKind::dpd_action, "creating it again with CREATE_CHILD_SA"))
+      << net.dump_events();
+  ASSERT_EQ(net.log_b.removed.size(), 1u);
+  ASSERT_EQ(net.log_b.installed.size(), 2u) << net.dump_events();
+  EXPECT_EQ(net.log_b.installed[1].child, "net");
+  EXPECT_NE(net.log_b.installed[1].spi_out, b_out);
+  EXPECT_EQ(net.log_a.installed.size(), 2u) << "A answered the CREATE_CHILD_SA";
+  ASSERT_NE(net.only_sa(net.b), nullptr);
   EXPECT_EQ(net.only_sa(net.b)->children.size(), 1u);
+  EXPECT_EQ(net.b.counters().child_sas_additional_created, 1u);
+}
+
+// dpd_action trap: B removes its half and says the trap goes back in
+// (Event dpd_action, which the daemon acts on); no CREATE_CHILD_SA.
+TEST(InvalidSpiNotify, WithDpdActionTrapTheTrapIsInstalledAgain) {
+  TwoPeers net(config_a(), with_dpd_action(config_b(), DpdAction::trap));
+  establish(net);
+  const uint32_t b_out = net.log_b.installed[0].spi_out;
+  request_from_a(net, wire::ExchangeType::INFORMATIONAL, {invalid_spi(b_out)});
+  EXPECT_TRUE(net.log_b.has_event(EventKind::dpd_action, "trap")) << net.dump_events();
+  EXPECT_EQ(net.log_b.removed.size(), 1u);
+  EXPECT_EQ(net.log_b.installed.size(), 1u);
+  EXPECT_EQ(net.b.counters().child_sas_additional_created, 0u);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 
 #include "endpoint_peer.h"
 #include "exchange_harness.h"
+#include "ike/nat_detection.h"
+#include "ike/tasks/ike_dpd.h"
 #include "ike/tasks/mobike_update.h"
 #include "wire/message.h"
 
@@ -329,6 +331,160 @@ TEST(Mobike, WhenThePeersAddressDoesNotAnswerTheUpdateTriesItsAdditionalAddress)
   EXPECT_TRUE(net.log_a.updated[0].remote.same_ip(b2));
   EXPECT_FALSE(net.log_a.updated[0].encap);
   EXPECT_EQ(net.a.counters().mobike_updates_sent, 1u);
+}
+
+// RFC 4555 §3.8: the initiator behind a NAT asks, in its liveness checks, how
+// the peer sees it; when its NAT mapped it anew it sends UPDATE_SA_ADDRESSES.
+TEST(Mobike, BehindANatTheInitiatorNoticesANewMappingInItsLivenessCheckAndSendsAnUpdate) {
+  const Address outside1 = Address::ipv4({203, 0, 113, 9}, 0);
+  const Address outside2 = Address::ipv4({203, 0, 113, 10}, 0);
+  ConnectionConfig b_config = config_b();
+  b_config.remote = outside1.with_port(500);  // B knows A by the NAT's address
+  TwoPeers net(config_a(), b_config);
+  net.nat = std::pair{kAddrA, outside1};
+  establish_one_child(net);
+  const IkeSa& a = sa_of(net.a);
+  ASSERT_TRUE(a.mobike);
+  ASSERT_TRUE(a.local_behind_nat);
+  const IkeSaId id = id_of(net.a);
+  auto liveness_check = [&] {
+    EndpointPeer::start_task(net.a, id, std::make_unique<IkeDpd>(), net.now);
+    net.collect();
+  };
+
+  // HDR, SK {N(NATD_S), N(NATD_D)} -->
+  liveness_check();
+  ASSERT_EQ(net.wire.size(), 1u);
+  IkeMessage check = open_at(net.b, net.wire.front());
+  EXPECT_NE(check.find_notify(NotifyType::NAT_DETECTION_SOURCE_IP), nullptr);
+  EXPECT_NE(check.find_notify(NotifyType::NAT_DETECTION_DESTINATION_IP), nullptr);
+  EXPECT_EQ(check.find_notify(NotifyType::UPDATE_SA_ADDRESSES), nullptr);
+  net.deliver_one();
+  //   <-- HDR, SK {N(NATD_S), N(NATD_D)}   (NATD_D: where B sees A, 203.0.113.9:4500)
+  ASSERT_EQ(net.wire.size(), 1u);
+  IkeMessage answer = open_at(net.a, net.wire.front());
+  const auto* seen = answer.find_notify(NotifyType::NAT_DETECTION_DESTINATION_IP);
+  ASSERT_NE(seen, nullptr);
+  EXPECT_EQ(seen->data, nat_detection_hash(a.spi_i, a.spi_r, outside1.with_port(kNattPort)));
+  // Nothing known yet on the 4500 path: one UPDATE_SA_ADDRESSES makes sure B uses this mapping.
+  net.deliver_all();
+  EXPECT_EQ(net.a.counters().nat_mapping_updates_sent, 1u);
+  EXPECT_EQ(net.b.counters().mobike_updates_followed, 1u);
+
+  // The same mapping: the liveness check changes nothing.
+  liveness_check();
+  net.deliver_all();
+  EXPECT_EQ(net.a.counters().nat_mapping_updates_sent, 1u);
+  EXPECT_EQ(net.b.counters().mobike_updates_followed, 1u);
+
+  // The NAT maps A anew (203.0.113.10).
+  net.nat = std::pair{kAddrA, outside2};
+  liveness_check();
+  net.deliver_one();
+  //   <-- HDR, SK {N(NATD_S), N(NATD_D)}   (NATD_D now the hash of 203.0.113.10:4500)
+  net.deliver_one();
+  EXPECT_TRUE(net.log_a.has_event(EventKind::nat_mapping_changed, "NAT_DETECTION_DESTINATION_IP changed"))
+      << net.dump_events();
+  // HDR, SK {N(UPDATE_SA_ADDRESSES), N(NATD_S), N(NATD_D), N(COOKIE2), N(NO_ADDITIONAL_ADDRESSES)} -->
+  ASSERT_EQ(net.wire.size(), 1u);
+  IkeMessage update = open_at(net.b, net.wire.front());
+  EXPECT_NE(update.find_notify(NotifyType::UPDATE_SA_ADDRESSES), nullptr);
+  net.deliver_all();
+  EXPECT_EQ(net.a.counters().nat_mapping_updates_sent, 2u);
+  EXPECT_EQ(net.b.counters().mobike_updates_followed, 2u);
+  const IkeSaStatus* b = net.only_sa(net.b);
+  ASSERT_NE(b, nullptr);
+  EXPECT_TRUE(b->remote.same_ip(outside2));
+  ASSERT_FALSE(net.log_b.updated.empty());
+  EXPECT_TRUE(net.log_b.updated.back().remote.same_ip(outside2)) << "B's ESP goes to the new mapping";
+  EXPECT_TRUE(net.log_b.updated.back().encap);
+  EXPECT_EQ(net.only_sa(net.a)->state, IkeSaState::established);
+  EXPECT_EQ(sa_of(net.a).spi_i, a.spi_i);
+}
+
+TEST(Mobike, WithoutANatTheLivenessCheckStaysEmpty) {
+  TwoPeers net(config_a(), config_b());
+  establish_one_child(net);
+  EndpointPeer::start_task(net.a, id_of(net.a), std::make_unique<IkeDpd>(), net.now);
+  net.collect();
+  // HDR, SK {} -->
+  ASSERT_EQ(net.wire.size(), 1u);
+  IkeMessage check = open_at(net.b, net.wire.front());
+  EXPECT_EQ(check.find_notify(NotifyType::NAT_DETECTION_SOURCE_IP), nullptr);
+  net.deliver_all();
+  EXPECT_EQ(net.a.counters().nat_mapping_updates_sent, 0u);
+}
+
+// RFC 4555 §3.5: the liveness check gets no answer on the current path; before
+// the peer is declared dead, the initiator tries its other address with
+// UPDATE_SA_ADDRESSES (same Message ID, built again for the new pair).
+TEST(Mobike, WhenTheLivenessCheckGetsNoAnswerTheInitiatorTriesItsOtherAddressBeforeGivingUp) {
+  TwoPeers net(config_a(), config_b());
+  // A has two links: 192.0.2.1 (in use) and 198.51.100.1.
+  net.a.on_local_addresses({kAddrA.with_port(0), kAddrA2.with_port(0)}, net.now);
+  establish_one_child(net);
+  const IkeSaStatus before = *net.only_sa(net.a);
+  const uint32_t spi_in = net.log_a.installed.front().spi_in;
+
+  // The path from 192.0.2.1 breaks: what A sends from there is lost.
+  // HDR, SK {} -->  (lost, and its retransmits)
+  EndpointPeer::start_task(net.a, id_of(net.a), std::make_unique<IkeDpd>(), net.now);
+  net.collect();
+  bool update_seen = false;
+  for (int i = 0; i < 30 && net.log_a.updated.empty(); ++i) {
+    while (!net.wire.empty()) {
+      Datagram d = std::move(net.wire.front());
+      net.wire.pop_front();
+      if (d.from.same_ip(kAddrA)) continue;
+      if (d.from.same_ip(kAddrA2) && !update_seen) {
+        // HDR, SK {N(UPDATE_SA_ADDRESSES), N(NATD_S), N(NATD_D), N(COOKIE2), ...} -->  (from
+        // 198.51.100.1:4500)
+        IkeMessage update = open_at(net.b, d);
+        EXPECT_NE(update.find_notify(NotifyType::UPDATE_SA_ADDRESSES), nullptr);
+        EXPECT_NE(update.find_notify(NotifyType::COOKIE2), nullptr);
+        EXPECT_EQ(d.from.port, kNattPort);
+        update_seen = true;
+      }
+      Endpoint& target = d.to.same_ip(kAddrB) ? net.b : net.a;
+      target.on_datagram(d.to, d.from, d.bytes, net.now);
+      net.collect();
+    }
+    if (net.log_a.updated.empty()) {
+      ASSERT_TRUE(net.advance_to_next_deadline());
+    }
+  }
+  //   <-- HDR, SK {N(NATD_S), N(NATD_D), N(COOKIE2)}
+  ASSERT_TRUE(update_seen) << net.dump_events();
+  EXPECT_TRUE(net.log_a.has_event(EventKind::ike_sa_moved, "trying other address pairs"))
+      << net.dump_events();
+  const IkeSaStatus* a = net.only_sa(net.a);
+  ASSERT_NE(a, nullptr) << net.dump_events();
+  EXPECT_EQ(a->state, IkeSaState::established);
+  EXPECT_EQ(a->spi_i, before.spi_i);
+  EXPECT_EQ(a->spi_r, before.spi_r);
+  EXPECT_TRUE(a->local.same_ip(kAddrA2));
+  EXPECT_TRUE(net.only_sa(net.b)->remote.same_ip(kAddrA2));
+  ASSERT_EQ(net.log_a.updated.size(), 1u);
+  EXPECT_EQ(net.log_a.updated[0].spi_in, spi_in) << "the same CHILD_SA moves";
+  ASSERT_EQ(net.log_b.updated.size(), 1u);
+  EXPECT_TRUE(net.log_b.updated[0].remote.same_ip(kAddrA2));
+  EXPECT_EQ(net.a.counters().mobike_updates_completed, 1u);
+  EXPECT_EQ(net.a.counters().peers_not_responding, 0u);
+}
+
+// Without another pair to try, the liveness check ends as always: the peer is declared dead.
+TEST(Mobike, WithNoOtherAddressPairAnUnansweredLivenessCheckDeclaresThePeerDead) {
+  TwoPeers net(config_a(), config_b());
+  establish_one_child(net);
+  EndpointPeer::start_task(net.a, id_of(net.a), std::make_unique<IkeDpd>(), net.now);
+  net.collect();
+  for (int i = 0; i < 30 && !net.a.status().empty(); ++i) {
+    net.wire.clear();
+    ASSERT_TRUE(net.advance_to_next_deadline());
+  }
+  EXPECT_TRUE(net.a.status().empty());
+  EXPECT_EQ(net.a.counters().peers_not_responding, 1u);
+  EXPECT_FALSE(net.log_a.has_event(EventKind::ike_sa_moved));
 }
 
 }  // namespace
