@@ -21,6 +21,7 @@
 # Needs root (namespaces); removes every namespace and process it made.
 #
 #   sudo bench/control_plane.sh build      # COUNT=5000 CONC=64 RSS_SAS=10000 RSS_SAS_BIG=100000
+#   PARTS=rss RSS_RESPONDERS=ternd sudo -E bench/control_plane.sh build   # only ternd's RSS per SA
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -34,6 +35,8 @@ LAT_COUNT=${LAT_COUNT:-300}
 RSS_SAS=${RSS_SAS:-10000}
 RSS_SAS_BIG=${RSS_SAS_BIG:-100000}
 BENCH_BUDGET=${BENCH_BUDGET:-540}
+PARTS=${PARTS:-rate,rss}                      # which parts run: rate (setups/s, latency), rss
+RSS_RESPONDERS=${RSS_RESPONDERS:-ternd charon}  # whose RSS per SA is measured
 source "$root/tests/net/lib/netns.sh"
 source "$root/tests/net/lib/strongswan.sh"
 source "$root/tests/net/lib/ternd.sh"
@@ -203,6 +206,7 @@ echo "crypto bound per core: PSK+X25519 $bound_psk handshake sides/s, ECDSA-P256
 # --- setups/s and latency ----------------------------------------------------------
 declare -A rate p50 churn
 for responder in ternd charon; do
+  [[ ,$PARTS, == *,rate,* ]] || break
   for auth in psk ecdsa; do
     if (($(left) < 60)); then echo "  $responder/$auth: skipped (time budget)"; continue; fi
     "${responder}_start" "$auth"
@@ -241,8 +245,11 @@ rss_run() {  # RESPONDER TARGET_SAS RESERVE_S (time left for what follows)
   done
   "${responder}_stop"
 }
-rss_run ternd "$RSS_SAS_BIG" 120  # charon's turn keeps 120 s
-rss_run charon "$RSS_SAS_BIG" 0
+if [[ ,$PARTS, == *,rss,* ]]; then
+  [[ " $RSS_RESPONDERS " != *" ternd "* ]] || rss_run ternd "$RSS_SAS_BIG" \
+    "$([[ " $RSS_RESPONDERS " == *" charon "* ]] && echo 120 || echo 0)"  # charon's turn keeps 120 s
+  [[ " $RSS_RESPONDERS " != *" charon "* ]] || rss_run charon "$RSS_SAS_BIG" 0
+fi
 
 # --- summary -----------------------------------------------------------------------------
 echo

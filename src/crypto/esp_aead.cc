@@ -3,7 +3,9 @@
 // SkCipher does) ~680 ns and 2 mallocs; one context re-keyed per packet
 // ~500 ns; one context keyed at creation and re-initialised with the nonce
 // only ~300 ns, no malloc. Reading the tag with EVP_CIPHER_CTX_get_params
-// instead of EVP_CIPHER_CTX_ctrl saves another ~35 ns.
+// instead of EVP_CIPHER_CTX_ctrl saves another ~35 ns. Each context is keyed
+// on its first use (lazy_cipher_ctx.h: an SA direction needs only one, an idle
+// CHILD_SA none; ~1 KB of heap each), then re-initialised with the nonce only.
 #include "crypto/esp_aead.h"
 
 #include <fmt/format.h>
@@ -16,6 +18,7 @@
 #include <climits>
 #include <cstring>
 
+#include "crypto/lazy_cipher_ctx.h"
 #include "crypto/ossl_handles.h"
 #include "crypto/suite.h"
 
@@ -72,11 +75,19 @@ Aad make_aad(const uint8_t* esp_header, std::optional<uint32_t> esn_high) {
 
 class EspAeadCipher final : public EspCipher {
  public:
-  EspAeadCipher(ossl::CipherCtx seal_ctx, ossl::CipherCtx open_ctx, ByteView salt)
-      : seal_ctx_(std::move(seal_ctx)), open_ctx_(std::move(open_ctx)) {
+  // `key` is the cipher key without the salt.
+  EspAeadCipher(const EVP_CIPHER* cipher, ByteView key, ByteView salt)
+      : seal_ctx_(cipher, LazyCipherCtx::Direction::seal),
+        open_ctx_(cipher, LazyCipherCtx::Direction::open),
+        key_size_(static_cast<uint8_t>(key.size())) {
+    TERN_ASSERT(key.size() <= sizeof key_);
+    std::memcpy(key_, key.data(), key.size());
     std::memcpy(salt_, salt.data(), kSaltSize);
   }
-  ~EspAeadCipher() override { OPENSSL_cleanse(salt_, sizeof salt_); }
+  ~EspAeadCipher() override {
+    OPENSSL_cleanse(key_, sizeof key_);
+    OPENSSL_cleanse(salt_, sizeof salt_);
+  }
 
   size_t iv_size() const override { return kIvSize; }
   size_t icv_size() const override { return kIcvSize; }
@@ -100,7 +111,7 @@ class EspAeadCipher final : public EspCipher {
     std::memcpy(nonce + kSaltSize, iv, kIvSize);
     const Aad aad = make_aad(p, esn_high);
 
-    EVP_CIPHER_CTX* ctx = seal_ctx_.get();
+    EVP_CIPHER_CTX* ctx = seal_ctx_.get(key());
     int len = 0;
     int final_len = 0;
     OSSL_PARAM tag[] = {OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, icv, kIcvSize),
@@ -131,7 +142,7 @@ class EspAeadCipher final : public EspCipher {
     std::memcpy(nonce + kSaltSize, iv, kIvSize);
     const Aad aad = make_aad(p, esn_high);
 
-    EVP_CIPHER_CTX* ctx = open_ctx_.get();
+    EVP_CIPHER_CTX* ctx = open_ctx_.get(key());
     int len = 0;
     int final_len = 0;
     OSSL_PARAM tag[] = {OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, icv, kIcvSize),
@@ -157,8 +168,12 @@ class EspAeadCipher final : public EspCipher {
   }
 
  private:
-  ossl::CipherCtx seal_ctx_;  // keyed for encryption at creation; per packet only the nonce changes
-  ossl::CipherCtx open_ctx_;  // keyed for decryption at creation
+  ByteView key() const { return {key_, key_size_}; }
+
+  LazyCipherCtx seal_ctx_;  // keyed for encryption on the first seal; per packet only the nonce changes
+  LazyCipherCtx open_ctx_;  // keyed for decryption on the first open
+  uint8_t key_[32] = {};
+  uint8_t key_size_;
   uint8_t salt_[kSaltSize] = {};
 };
 
@@ -174,17 +189,12 @@ Result<std::unique_ptr<EspCipher>> make_esp_aead(wire::EncrId encr, uint16_t key
                                            wire::to_string(encr), encr_key.size(), *need));
   const size_t key_size = *need - kSaltSize;
   const EVP_CIPHER* cipher = fetch_cipher(encr, key_size);
-  ossl::CipherCtx seal_ctx{EVP_CIPHER_CTX_new()};
-  ossl::CipherCtx open_ctx{EVP_CIPHER_CTX_new()};
-  if (cipher == nullptr || !seal_ctx || !open_ctx ||
-      EVP_CipherInit_ex2(seal_ctx.get(), cipher, encr_key.data(), nullptr, 1, nullptr) != 1 ||
-      EVP_CipherInit_ex2(open_ctx.get(), cipher, encr_key.data(), nullptr, 0, nullptr) != 1) {
-    ERR_clear_error();
+  if (cipher == nullptr)
     return fail(Errc::crypto_failure,
-                fmt::format("ESP {}: OpenSSL cannot make the cipher context", wire::to_string(encr)));
-  }
+                fmt::format("ESP {}: OpenSSL does not provide the cipher", wire::to_string(encr)));
+  // The contexts are keyed on first use (lazy_cipher_ctx.h).
   return std::unique_ptr<EspCipher>(
-      new EspAeadCipher(std::move(seal_ctx), std::move(open_ctx), encr_key.subspan(key_size)));
+      new EspAeadCipher(cipher, encr_key.first(key_size), encr_key.subspan(key_size)));
 }
 
 }  // namespace tern::crypto

@@ -5,14 +5,17 @@
 #include "crypto/esp_cbc_hmac.h"
 
 #include <fmt/format.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
 #include <climits>
+#include <cstring>
 
 #include "crypto/constant_time.h"
 #include "crypto/esp_hmac.h"
 #include "crypto/esp_iv.h"
+#include "crypto/lazy_cipher_ctx.h"
 #include "crypto/ossl_handles.h"
 #include "crypto/suite.h"
 
@@ -53,13 +56,18 @@ EsnTrailer esn_trailer(std::optional<uint32_t> esn_high) {
 
 class EspCbcHmacCipher final : public EspCipher {
  public:
-  EspCbcHmacCipher(ossl::CipherCtx seal_ctx, ossl::CipherCtx open_ctx, std::unique_ptr<EspHmac> hmac,
+  EspCbcHmacCipher(const EVP_CIPHER* cipher, ByteView key, std::unique_ptr<EspHmac> hmac,
                    std::unique_ptr<CbcIvSource> ivs)
-      : seal_ctx_(std::move(seal_ctx)),
-        open_ctx_(std::move(open_ctx)),
+      : seal_ctx_(cipher, LazyCipherCtx::Direction::seal),
+        open_ctx_(cipher, LazyCipherCtx::Direction::open),
         hmac_(std::move(hmac)),
         ivs_(std::move(ivs)),
-        icv_size_(hmac_->icv_size()) {}
+        icv_size_(hmac_->icv_size()),
+        key_size_(static_cast<uint8_t>(key.size())) {
+    TERN_ASSERT(key.size() <= sizeof key_);
+    std::memcpy(key_, key.data(), key.size());
+  }
+  ~EspCbcHmacCipher() override { OPENSSL_cleanse(key_, sizeof key_); }
 
   size_t iv_size() const override { return kBlock; }
   size_t icv_size() const override { return icv_size_; }
@@ -76,8 +84,8 @@ class EspCbcHmacCipher final : public EspCipher {
     ivs_->next({iv, kBlock});
     // EVP_Cipher is the raw block operation: no padding logic and no Final,
     // which a whole-blocks in-place CBC does not need.
-    if (EVP_CipherInit_ex(seal_ctx_.get(), nullptr, nullptr, nullptr, iv, 1) != 1 ||
-        (n != 0 && EVP_Cipher(seal_ctx_.get(), text, text, static_cast<unsigned>(n)) <= 0))
+    if (EVP_CipherInit_ex(seal_ctx_.get(key()), nullptr, nullptr, nullptr, iv, 1) != 1 ||
+        (n != 0 && EVP_Cipher(seal_ctx_.get(key()), text, text, static_cast<unsigned>(n)) <= 0))
       TERN_BUG("ESP CBC seal: OpenSSL failed on a keyed context");
     hmac_->compute(packet.first(packet.size() - icv_size_), esn_trailer(esn_high).view(),
                    packet.last(icv_size_));
@@ -100,8 +108,8 @@ class EspCbcHmacCipher final : public EspCipher {
     hmac_->compute(packet.first(packet.size() - icv_size_), esn_trailer(esn_high).view(), expected);
     if (!constant_time_equal(ByteView(expected, icv_size_), ByteView(text + n, icv_size_)))
       return fail(Errc::integrity_check_failed, "ESP: ICV mismatch");
-    if (EVP_CipherInit_ex(open_ctx_.get(), nullptr, nullptr, nullptr, iv, 0) != 1 ||
-        EVP_Cipher(open_ctx_.get(), text, text, static_cast<unsigned>(n)) <= 0) {
+    if (EVP_CipherInit_ex(open_ctx_.get(key()), nullptr, nullptr, nullptr, iv, 0) != 1 ||
+        EVP_Cipher(open_ctx_.get(key()), text, text, static_cast<unsigned>(n)) <= 0) {
       ERR_clear_error();
       return fail(Errc::crypto_failure, "ESP AES-CBC: OpenSSL failed to decrypt");
     }
@@ -109,11 +117,15 @@ class EspCbcHmacCipher final : public EspCipher {
   }
 
  private:
-  ossl::CipherCtx seal_ctx_;  // keyed for encryption at creation; per packet only the IV changes
-  ossl::CipherCtx open_ctx_;  // keyed for decryption at creation
+  ByteView key() const { return {key_, key_size_}; }
+
+  LazyCipherCtx seal_ctx_;  // keyed for encryption on the first seal; per packet only the IV changes
+  LazyCipherCtx open_ctx_;  // keyed for decryption on the first open
   std::unique_ptr<EspHmac> hmac_;
   std::unique_ptr<CbcIvSource> ivs_;
   size_t icv_size_;
+  uint8_t key_[32] = {};
+  uint8_t key_size_;
 };
 
 }  // namespace
@@ -132,16 +144,11 @@ Result<std::unique_ptr<EspCipher>> make_esp_cbc_hmac(uint16_t key_bits, wire::In
   auto ivs = CbcIvSource::create(random);
   if (!ivs) return fail(std::move(ivs).error());
   const EVP_CIPHER* cipher = fetch_aes_cbc(*key_size);
-  ossl::CipherCtx seal_ctx{EVP_CIPHER_CTX_new()};
-  ossl::CipherCtx open_ctx{EVP_CIPHER_CTX_new()};
-  if (cipher == nullptr || !seal_ctx || !open_ctx ||
-      EVP_CipherInit_ex2(seal_ctx.get(), cipher, encr_key.data(), nullptr, 1, nullptr) != 1 ||
-      EVP_CipherInit_ex2(open_ctx.get(), cipher, encr_key.data(), nullptr, 0, nullptr) != 1) {
-    ERR_clear_error();
-    return fail(Errc::crypto_failure, "ESP AES-CBC: OpenSSL cannot make the cipher context");
-  }
+  if (cipher == nullptr)
+    return fail(Errc::crypto_failure, "ESP AES-CBC: OpenSSL does not provide the cipher");
+  // The contexts are keyed on first use (lazy_cipher_ctx.h).
   return std::unique_ptr<EspCipher>(
-      new EspCbcHmacCipher(std::move(seal_ctx), std::move(open_ctx), std::move(*hmac), std::move(*ivs)));
+      new EspCbcHmacCipher(cipher, encr_key, std::move(*hmac), std::move(*ivs)));
 }
 
 }  // namespace tern::crypto

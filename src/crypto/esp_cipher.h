@@ -34,9 +34,11 @@
 //          ICV   = HMAC(SPI .. end of ciphertext || esn_high with ESN) truncated
 //                  (RFC 4303 §3.3.2.1: esn_high is hashed, never sent)
 //
-// Speed: OpenSSL contexts are keyed once in create(); a packet costs an IV
-// re-initialisation and the cipher itself, with no heap allocation (see
-// esp_aead.cc, esp_cbc_hmac.cc, esp_hmac.h for the measured choices).
+// Speed and memory: each OpenSSL context is keyed once, on the first seal()
+// or open() (lazy_cipher_ctx.h: a direction of an SA uses one of the two, an
+// idle CHILD_SA none); after that a packet costs an IV re-initialisation and
+// the cipher itself, with no heap allocation (see esp_aead.cc,
+// esp_cbc_hmac.cc, esp_hmac.h for the measured choices).
 //
 // How it fails: create() returns Errc::unsupported for algorithms or key sizes
 // tern does not implement, Errc::bad_key for keys of the wrong length.

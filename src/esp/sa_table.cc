@@ -40,6 +40,7 @@ Result<void> SaTable::install(const ike::InstallChildSa& sa) {
       Policy p{local, remote, &c->outbound, order, c};
       policies_.insert(std::upper_bound(policies_.begin(), policies_.end(), p, more_specific), std::move(p));
     }
+  c->outbound.forget_selectors();  // the policies hold them now
   by_spi_in_.emplace(sa.spi_in, c);
   children_.push_back(std::move(child));
   return {};

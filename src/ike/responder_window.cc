@@ -6,7 +6,7 @@ namespace tern::ike {
 ResponderWindow::Verdict ResponderWindow::classify(uint32_t message_id, ByteView request,
                                                    uint32_t window) const {
   if (auto it = answered_.find(message_id); it != answered_.end())
-    return equal(request, it->second.request) ? Verdict::resend_cached : Verdict::mismatch;
+    return crypto::sha256({request}) == it->second.request ? Verdict::resend_cached : Verdict::mismatch;
   if (message_id < next_) return Verdict::outside;
   if (uint64_t{message_id} >= uint64_t{next_} + window) return Verdict::outside;
   return Verdict::process;
@@ -14,7 +14,7 @@ ResponderWindow::Verdict ResponderWindow::classify(uint32_t message_id, ByteView
 
 void ResponderWindow::answered(uint32_t message_id, ByteView request, std::vector<Bytes> response,
                                uint32_t window) {
-  answered_.insert_or_assign(message_id, Answer{Bytes(request.begin(), request.end()), std::move(response)});
+  answered_.insert_or_assign(message_id, Answer{crypto::sha256({request}), std::move(response)});
   if (message_id > highest_ || answered_.size() == 1) highest_ = message_id;
   while (answered_.contains(next_)) ++next_;
   // §2.3: forget a response once a request at or beyond its ID plus the window came.

@@ -22,6 +22,11 @@
 // number is larger than or equal to the sequence number in the response plus
 // [our] window size". Since every accepted request is below next + W, the
 // cache never holds more than W responses.
+//
+// Memory: each cached answer keeps the SHA-256 of its request, not the
+// request itself ("byte-identical" is checked on the digests): an established
+// IKE SA holds its IKE_AUTH answer until the next request, and the request
+// was the bigger half (docs/benchmarks.md "Memory per SA").
 #pragma once
 
 #include <cstdint>
@@ -29,6 +34,7 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "crypto/hash.h"
 
 namespace tern::ike {
 
@@ -65,7 +71,7 @@ class ResponderWindow {
 
  private:
   struct Answer {
-    Bytes request;
+    crypto::Sha256Digest request;  // of the request (or its fragment 1)
     std::vector<Bytes> response;
   };
   std::map<uint32_t, Answer> answered_;  // the cache, also holding answers above next_

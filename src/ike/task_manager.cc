@@ -11,6 +11,7 @@
 #include "ike/ike_sa.h"
 #include "ike/nat_mapping.h"
 #include "ike/set_window_size.h"
+#include "ike/setup_state.h"
 #include "ike/sk_seal.h"
 #include "ike/task_factory.h"
 
@@ -242,6 +243,7 @@ void TaskManager::process_response(TaskContext& ctx, const Address& local, const
   if (response.exchange == ExchangeType::IKE_AUTH && sa.state == IkeSaState::established) {
     our_window_ = std::max<uint32_t>(sa.config->window_size, 1);
     peer_window_ = read_set_window_size(response).value_or(1);
+    release_setup_state(sa);
   }
   for (auto& task : tasks) active_.push_back(std::move(task));
   initiate(ctx);
@@ -446,7 +448,12 @@ void TaskManager::process_request(TaskContext& ctx, const Address& local, const 
     finished[i] = status == TaskStatus::done;
   }
   remove_finished(*tasks, finished);
-  if (response.exchange == ExchangeType::IKE_AUTH && !failed && sa.state == IkeSaState::established) {
+  // The window this request was answered under: IKE_SA_INIT and IKE_AUTH are
+  // answered with a window of 1, so caching IKE_AUTH's answer forgets IKE_SA_INIT's.
+  const uint32_t cache_window = our_window_;
+  const bool setup_done =
+      response.exchange == ExchangeType::IKE_AUTH && !failed && sa.state == IkeSaState::established;
+  if (setup_done) {
     // Both windows apply from the next exchange on (§2.3).
     add_set_window_size(response, sa.config->window_size);
     our_window_ = std::max<uint32_t>(sa.config->window_size, 1);
@@ -456,7 +463,12 @@ void TaskManager::process_request(TaskContext& ctx, const Address& local, const 
   std::vector<Bytes> datagrams = encode_for_sending(ctx, response);
   if (response.exchange == ExchangeType::IKE_SA_INIT) sa.init_response = datagrams.front();
   send_on_sa(ctx, datagrams);
-  responder_.answered(id, cache_key, std::move(datagrams), our_window_);
+  responder_.answered(id, cache_key, std::move(datagrams), cache_window);
+  if (setup_done) {
+    release_setup_state(sa);
+    setup_.clear();
+    setup_.shrink_to_fit();
+  }
   if (failed) sa.die(sa.death_reason.empty() ? "request rejected" : sa.death_reason);
   // A responder task may have queued one of ours (invalid_spi_notice: the
   // CHILD_SA made again); it goes out now, window permitting.

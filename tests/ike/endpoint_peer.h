@@ -5,6 +5,7 @@
 // the test's own making (malformed ones too) as an SA would send it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -30,6 +31,12 @@ class EndpointPeer {
 
   // An IKE SA itself, read-only (MOBIKE state, NAT state, addresses).
   static const IkeSa& sa(const Endpoint& e, IkeSaId sa) { return *e.sas_.at(sa); }
+
+  // Every IKE SA of `e`, writable: for bench/sa_memory_bench.cc, which takes
+  // the SAs apart piece by piece to weigh each piece.
+  static void for_each_sa(Endpoint& e, const std::function<void(IkeSa&)>& f) {
+    for (auto& entry : e.sas_) f(*entry.second);
+  }
 
   // Whether both ends announced IKE fragmentation on the SA (RFC 7383 §2.3).
   static bool fragmentation(const Endpoint& e, IkeSaId sa) { return e.sas_.at(sa)->fragmentation; }

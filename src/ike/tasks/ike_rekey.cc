@@ -11,6 +11,7 @@
 #include "ike/ike_sa_keys.h"
 #include "ike/ike_sa_table.h"
 #include "ike/rekey_collision.h"
+#include "ike/setup_state.h"
 #include "ike/tasks/ike_delete.h"
 
 namespace tern::ike {
@@ -101,6 +102,7 @@ IkeSa* IkeRekey::make_new_sa(TaskContext& ctx, const crypto::IkeSuite& suite, By
     sa.die("key derivation failed for the rekeyed IKE SA");
     return nullptr;
   }
+  release_setup_state(sa);  // its nonces and SK_p are not used again (keylog above has the keys)
   sa.tasks.adopt_windows(old.tasks);
   sa.state = IkeSaState::established;
   sa.established_at = ctx.now;

@@ -1,0 +1,78 @@
+// What an established IKE SA keeps of its setup (setup_state.h): once
+// IKE_AUTH is done the IKE_SA_INIT messages, the nonces, the key exchange and
+// SK_pi/SK_pr go, SK_d stays, and the responder caches only its IKE_AUTH
+// answer (RFC 7296 §2.3 with the window of 1 that IKE_AUTH was answered under).
+#include <gtest/gtest.h>
+
+#include "endpoint_peer.h"
+#include "exchange_harness.h"
+
+namespace tern::ike::testing {
+namespace {
+
+void expect_setup_state_released(const IkeSa& sa) {
+  EXPECT_EQ(sa.state, IkeSaState::established);
+  EXPECT_TRUE(sa.init_request.empty());
+  EXPECT_TRUE(sa.init_response.empty());
+  EXPECT_TRUE(sa.nonce_i.empty());
+  EXPECT_TRUE(sa.nonce_r.empty());
+  EXPECT_EQ(sa.ke, nullptr);
+  ASSERT_TRUE(sa.keys.has_value());
+  EXPECT_TRUE(sa.keys->SK_pi.empty());
+  EXPECT_TRUE(sa.keys->SK_pr.empty());
+  EXPECT_TRUE(sa.keys->SK_ei.empty());
+  EXPECT_TRUE(sa.keys->SK_er.empty());
+  EXPECT_EQ(sa.keys->SK_d.size(), 32u);  // prf-hmac-sha256: CHILD_SA and IKE SA rekeys need it
+  EXPECT_NE(sa.sk_in, nullptr);
+  EXPECT_NE(sa.sk_out, nullptr);
+}
+
+TEST(SetupState, BothEndsDropWhatOnlyTheSetupNeededOnceIkeAuthIsDone) {
+  TwoPeers net(config_a(), config_b());
+  net.up();
+  net.deliver_all();
+  ASSERT_NE(net.only_sa(net.a), nullptr);
+  const IkeSaId a = net.only_sa(net.a)->id;  // (only_sa's answer lasts until its next call)
+  ASSERT_NE(net.only_sa(net.b), nullptr);
+  const IkeSaId b = net.only_sa(net.b)->id;
+  expect_setup_state_released(EndpointPeer::sa(net.a, a));
+  expect_setup_state_released(EndpointPeer::sa(net.b, b));
+  // The responder's cache: the IKE_AUTH answer only, not IKE_SA_INIT's.
+  EXPECT_EQ(EndpointPeer::tasks(net.b, b).responses_cached(), 1u);
+}
+
+TEST(SetupState, ARetransmittedIkeAuthGetsTheSameAnswerAndALateIkeSaInitNone) {
+  TwoPeers net(config_a(), config_b());
+  net.up();
+  // HDR, SAi1, KEi, Ni  -->
+  const Datagram init_request = net.wire.front();
+  net.deliver_one();
+  // <--  HDR, SAr1, KEr, Nr
+  net.deliver_one();
+  // HDR, SK {IDi, AUTH, SAi2, TSi, TSr}  -->
+  const Datagram auth_request = net.wire.front();
+  net.deliver_one();
+  // <--  HDR, SK {IDr, AUTH, SAr2, TSi, TSr}
+  ASSERT_EQ(net.wire.size(), 1u);
+  const Datagram auth_response = net.wire.front();
+  net.deliver_all();
+  ASSERT_NE(net.only_sa(net.b), nullptr);
+  ASSERT_EQ(net.only_sa(net.b)->state, IkeSaState::established);
+
+  // The IKE_AUTH request again (its answer was lost): the cached answer, octet for octet.
+  net.wire.push_back(auth_request);
+  net.deliver_one();
+  ASSERT_EQ(net.wire.size(), 1u);
+  EXPECT_EQ(net.wire.front().bytes, auth_response.bytes);
+  net.wire.clear();
+
+  // The IKE_SA_INIT request again: the initiator already sent Message ID 1,
+  // so it had the answer; nothing is sent and nothing changes.
+  net.wire.push_back(init_request);
+  net.deliver_one();
+  EXPECT_TRUE(net.wire.empty());
+  EXPECT_EQ(net.only_sa(net.b)->state, IkeSaState::established);
+}
+
+}  // namespace
+}  // namespace tern::ike::testing
