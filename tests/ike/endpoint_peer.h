@@ -31,6 +31,12 @@ class EndpointPeer {
   // An IKE SA itself, read-only (MOBIKE state, NAT state, addresses).
   static const IkeSa& sa(const Endpoint& e, IkeSaId sa) { return *e.sas_.at(sa); }
 
+  // How many IKE SAs the last reap (the end of each input) looked at: the
+  // ones the input touched, not the whole table.
+  static size_t last_reap_visits(const Endpoint& e) { return e.last_reap_visits_; }
+  // The half-open responder SAs the cookie gate counts (all, and from `ip`).
+  static uint64_t half_open(const Endpoint& e) { return e.half_open_count_; }
+
   // Whether both ends announced IKE fragmentation on the SA (RFC 7383 §2.3).
   static bool fragmentation(const Endpoint& e, IkeSaId sa) { return e.sas_.at(sa)->fragmentation; }
   // Overrides it (a peer that fragments without having negotiated it).
