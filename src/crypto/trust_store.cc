@@ -5,11 +5,15 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <mutex>
+#include <optional>
 #include <utility>
 
 #include "crypto/pem_file.h"
+#include "crypto/verified_chain_cache.h"
 #include "crypto/x509_openssl.h"
 #include "wire/iana.h"
 
@@ -117,6 +121,13 @@ class TrustStore::Impl {
   ossl::X509Store store{X509_STORE_new()};
   std::vector<Certificate> anchors;
   size_t crls = 0;
+  // When every loaded CRL is current: the latest thisUpdate, the earliest nextUpdate.
+  std::optional<WallTime> crls_valid_from;
+  std::optional<WallTime> crls_valid_until;
+  // Chains accepted before (verified_chain_cache.h); the lock is held for the
+  // look-up and the insertion only, never while a chain is verified.
+  mutable std::mutex cache_mutex;
+  mutable VerifiedChainCache cache{kVerifiedChainCacheSize};
 };
 
 TrustStore::TrustStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -156,6 +167,15 @@ Result<TrustStore> TrustStore::from_pem(std::span<const ByteView> ca_pems,
       if (!crl) break;
       if (X509_STORE_add_crl(impl->store.get(), crl.get()) != 1)
         return fail(Errc::invalid_syntax, "CRL not accepted: " + openssl_error_text());
+      if (const ASN1_TIME* last = X509_CRL_get0_lastUpdate(crl.get()); last != nullptr) {
+        // Unreadable: no verification is remembered (a chain is good only while every CRL is).
+        const WallTime from = wall_time(last).value_or(WallTime::max());
+        impl->crls_valid_from = std::max(impl->crls_valid_from.value_or(from), from);
+      }
+      if (const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl.get()); next != nullptr) {
+        const WallTime until = wall_time(next).value_or(WallTime::min());
+        impl->crls_valid_until = std::min(impl->crls_valid_until.value_or(until), until);
+      }
       ++found;
     }
     const unsigned long err = ERR_peek_last_error();
@@ -197,6 +217,11 @@ Result<std::vector<Certificate>> TrustStore::verify(const Certificate& end_entit
   if (intermediates.size() > kMaxIntermediates)
     return fail(Errc::too_many, fmt::format("{} intermediate certificates, at most {} accepted",
                                             intermediates.size(), kMaxIntermediates));
+  const Sha256Digest key = VerifiedChainCache::key(end_entity, intermediates);
+  {
+    std::lock_guard lock(impl_->cache_mutex);
+    if (auto known = impl_->cache.find(key, now)) return std::move(*known);
+  }
   ossl::X509Stack untrusted{sk_X509_new_null()};
   ossl::X509StoreCtx ctx{X509_STORE_CTX_new()};
   if (!untrusted || !ctx) TERN_BUG("out of memory for X509 verification");
@@ -243,7 +268,24 @@ Result<std::vector<Certificate>> TrustStore::verify(const Certificate& end_entit
   if (auto ku = end_entity.key_usage(); ku && (*ku & (kKuDigitalSignature | kKuNonRepudiation)) == 0)
     return refuse(fmt::format("certificate {} may not sign: its keyUsage lacks digitalSignature",
                               end_entity.subject()));
+  // Good while every certificate of it (and every CRL) is: what X509_verify_cert checked at `now`.
+  WallTime valid_from = impl_->crls > 0 ? impl_->crls_valid_from.value_or(WallTime::max()) : WallTime::min();
+  WallTime valid_until =
+      impl_->crls > 0 ? impl_->crls_valid_until.value_or(WallTime::max()) : WallTime::max();
+  for (const Certificate& c : chain) {
+    valid_from = std::max(valid_from, c.not_before());
+    valid_until = std::min(valid_until, c.not_after());
+  }
+  if (valid_from <= now && now < valid_until) {
+    std::lock_guard lock(impl_->cache_mutex);
+    impl_->cache.insert(key, chain, valid_from, valid_until);
+  }
   return chain;
+}
+
+uint64_t TrustStore::verified_chain_hits() const {
+  std::lock_guard lock(impl_->cache_mutex);
+  return impl_->cache.hits();
 }
 
 const std::vector<Certificate>& TrustStore::anchors() const {

@@ -24,10 +24,12 @@
 //   "certificate CN=b.example.org is not yet valid until 2027-01-01 00:00:00 UTC"
 //   "issuer C=CH, CN=Other CA of certificate CN=b.example.org is not a trusted CA"
 //   "certificate CN=b.example.org was revoked on ... (CRL of C=CH, O=tern, CN=tern Root CA)"
-// TrustStore is immutable after creation and may be shared between threads.
+// TrustStore is immutable after creation (but for its memory of accepted
+// chains, which it locks) and may be shared between threads.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -42,6 +44,8 @@ namespace tern::crypto {
 
 // More intermediates than this in one IKE_AUTH is refused before any work.
 inline constexpr size_t kMaxIntermediates = 8;
+// Accepted chains remembered per store (verified_chain_cache.h).
+inline constexpr size_t kVerifiedChainCacheSize = 1024;
 
 class TrustStore {
  public:
@@ -57,7 +61,9 @@ class TrustStore {
 
   // Builds and checks the chain end_entity -> intermediates... -> a loaded CA
   // at wall-clock time `now`. On success, returns the verified chain, end
-  // entity first, trust anchor last.
+  // entity first, trust anchor last. A chain accepted before is not verified
+  // again while `now` is inside the validity of all its certificates (and
+  // of the CRLs): see verified_chain_cache.h.
   Result<std::vector<Certificate>> verify(const Certificate& end_entity,
                                           std::span<const Certificate> intermediates, WallTime now) const;
 
@@ -65,6 +71,8 @@ class TrustStore {
   // SHA-1 of each anchor's SubjectPublicKeyInfo, in load order: CERTREQ content.
   std::vector<Sha1Digest> anchor_hashes() const;
   size_t crl_count() const;
+  // verify() calls answered from the chains accepted before.
+  uint64_t verified_chain_hits() const;
 
   class Impl;
 

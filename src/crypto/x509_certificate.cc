@@ -210,6 +210,7 @@ Result<Certificate> Certificate::from_der(ByteView der) {
   const Bytes spki = Certificate(impl).spki_der();
   impl->spki_sha1 = sha1({ByteView(spki)});
   impl->fingerprint = sha256({ByteView(impl->der)});
+  if (auto key = Certificate(impl).public_key()) impl->public_key = std::move(*key);
   ERR_clear_error();
   return Certificate(std::move(impl));
 }
@@ -300,6 +301,7 @@ bool Certificate::is_self_issued() const {
   return (X509_get_extension_flags(impl_->x509.get()) & EXFLAG_SI) != 0;
 }
 Result<PublicKey> Certificate::public_key() const {
+  if (impl_->public_key) return *impl_->public_key;
   EVP_PKEY* raw = X509_get_pubkey(impl_->x509.get());
   if (raw == nullptr)
     return fail(Errc::unsupported,

@@ -36,6 +36,9 @@ class Certificate::Impl {
   Sha256Digest fingerprint{};
   WallTime not_before{};
   WallTime not_after{};
+  // The subject's public key, decoded once at parse time (every AUTH check of a
+  // cached certificate uses it); nullopt when it does not decode (public_key() says why).
+  std::optional<PublicKey> public_key;
 };
 
 struct CertAccess {

@@ -223,6 +223,9 @@ void Daemon::start() {
       [this](std::vector<ike::Address> addresses) { on_local_addresses(std::move(addresses)); });
   if (monitor) {
     address_monitor_ = std::move(*monitor);
+    // The data plane keeps the address list, read again after each change.
+    address_monitor_->set_change_hook([this] { data_plane_->local_addresses_changed(); });
+    data_plane_->keep_local_addresses();
     on_local_addresses(address_monitor_->addresses());
   } else {
     TERN_LOG(LogLevel::warning, "ternd", "{}: MOBIKE will not notice address changes",

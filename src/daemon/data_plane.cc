@@ -114,11 +114,16 @@ void DataPlane::remove(const ike::RemoveChildSa& sa) {
            sa.connection, sa.child, sa.spi_in, sa.spi_out);
 }
 
+const std::vector<ike::Address>& DataPlane::local_addresses() {
+  if (!local_addresses_ || !keep_local_addresses_) local_addresses_ = io::netlink::local_addresses();
+  return *local_addresses_;
+}
+
 std::vector<io::netlink::Route> DataPlane::add_routes(const std::string& owner,
                                                       const std::vector<wire::TrafficSelector>& local_ts,
                                                       const std::vector<wire::TrafficSelector>& remote_ts,
                                                       const ike::Address& peer, ike::ChildMode mode) {
-  const std::optional<ike::Address> src = address_inside(local_ts, io::netlink::local_addresses());
+  const std::optional<ike::Address> src = address_inside(local_ts, local_addresses());
   const bool transport = mode == ike::ChildMode::transport;
   std::vector<io::netlink::Route> added;
   for (const wire::TrafficSelector& ts : remote_ts) {

@@ -139,6 +139,14 @@ class DataPlane {
     return counters_;
   }
   const std::string& device() const { return tun_->name(); }
+  // The host's addresses (a CHILD_SA's routes get one inside its local
+  // selectors as their source) are read once and kept, instead of a netlink
+  // dump per installed CHILD_SA, once something tells the data plane when
+  // they change: the daemon calls local_addresses_changed() on every address
+  // event (io::AddressMonitor). Until keep_local_addresses(), they are read
+  // each time.
+  void keep_local_addresses() { keep_local_addresses_ = true; }
+  void local_addresses_changed() { local_addresses_.reset(); }
 
  private:
   DataPlane(asio::io_context& io, std::unique_ptr<io::TunDevice> tun, crypto::Random& random,
@@ -168,6 +176,7 @@ class DataPlane {
                                              const std::vector<wire::TrafficSelector>& remote_ts,
                                              const ike::Address& peer, ike::ChildMode mode);
   void remove_routes(const std::vector<io::netlink::Route>& routes);
+  const std::vector<ike::Address>& local_addresses();
   // The "not fwmark" rule of a family follows its count of transport routes.
   void transport_route_added(ike::AddressFamily family);
   void transport_route_removed(ike::AddressFamily family);
@@ -207,6 +216,8 @@ class DataPlane {
   std::map<uint32_t, SourceChange> source_changes_;
   io::TunGro gro_;  // decapsulated packets on their way to the TUN device
   Acquire acquire_;
+  bool keep_local_addresses_ = false;
+  std::optional<std::vector<ike::Address>> local_addresses_;  // nullopt: read again when needed
   mutable DataPlaneCounters counters_;
 };
 

@@ -36,6 +36,17 @@ std::optional<Timestamp> Endpoint::cert_expiry_deadline(const IkeSa& sa) const {
   return Timestamp{std::chrono::duration_cast<Duration>(first->time_since_epoch()) - *wall_offset_};
 }
 
+std::optional<Timestamp> Endpoint::cert_wall_deadline(const IkeSa& sa) const {
+  // What consider_renewal_deadlines and cert_expiry_deadline ask, but for the offset.
+  if (sa.cert_expired || sa.state != IkeSaState::established || sa.successor || sa.replacement_pending)
+    return std::nullopt;
+  std::optional<crypto::WallTime> first = sa.peer_cert_not_after;
+  if (sa.local_cert_not_after && (!first || *sa.local_cert_not_after < *first))
+    first = sa.local_cert_not_after;
+  if (!first) return std::nullopt;
+  return Timestamp{std::chrono::duration_cast<Duration>(first->time_since_epoch())};
+}
+
 bool Endpoint::watch_cert_expiry(IkeSa& sa, Timestamp now) {
   const std::optional<Timestamp> due = cert_expiry_deadline(sa);
   if (!due || now < *due) return false;

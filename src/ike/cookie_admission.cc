@@ -34,15 +34,10 @@ bool Endpoint::admit_ike_sa_init(const Address& local, const Address& remote, co
   if (!select_by_addresses(config_, local, remote)) return true;
 
   // Half-open: a responder SA past IKE_SA_INIT but not yet authenticated.
-  uint64_t half_open = 0, half_open_from_ip = 0;
-  for (const auto& [key, id] : half_open_) {
-    auto it = sas_.find(id);
-    if (it == sas_.end()) continue;
-    const IkeSa& sa = *it->second;
-    if (sa.state != IkeSaState::created && sa.state != IkeSaState::init_done) continue;
-    ++half_open;
-    if (sa.remote.same_ip(remote)) ++half_open_from_ip;
-  }
+  // Counted after each input (Endpoint::count_half_open), not here.
+  const uint64_t half_open = half_open_count_;
+  auto from_ip = half_open_by_ip_.find(IpKey{remote.family, remote.ip});
+  const uint64_t half_open_from_ip = from_ip == half_open_by_ip_.end() ? 0 : from_ip->second;
   if (half_open < config_.cookie_threshold && half_open_from_ip < config_.cookie_threshold_ip) return true;
 
   const wire::IkeHeader& header = request.header;

@@ -53,14 +53,20 @@ std::string what_was_reached(const ChildLimitReached& limit, const ChildLimits& 
 
 IkeSa* Endpoint::find_sa_of_child(uint32_t spi_in) {
   for (auto& [id, sa] : sas_) {
-    if (sa->state != IkeSaState::dead && sa->find_child_by_spi_in(spi_in) != nullptr) return sa.get();
+    if (sa->state != IkeSaState::dead && sa->find_child_by_spi_in(spi_in) != nullptr) {
+      touch(*sa);
+      return sa.get();
+    }
   }
   return nullptr;
 }
 
 void Endpoint::on_dataplane_event(const DataplaneEvent& event, Timestamp now) {
   if (const auto* seen = std::get_if<ChildTrafficSeen>(&event)) {
-    if (IkeSa* sa = find_sa_of_child(seen->spi_in)) sa->last_received = std::max(sa->last_received, now);
+    if (IkeSa* sa = find_sa_of_child(seen->spi_in)) {
+      sa->last_received = std::max(sa->last_received, now);
+      rearm(*sa);  // its liveness check moves later; nothing else changes (no reap)
+    }
     return;
   }
   if (const auto* moved = std::get_if<EspSourceChanged>(&event)) {

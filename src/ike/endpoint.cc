@@ -31,6 +31,7 @@ Endpoint::Endpoint(EndpointConfig config, crypto::Random& random)
 Endpoint::~Endpoint() = default;
 
 TaskContext Endpoint::context(IkeSa& sa, Timestamp now) {
+  touch(sa);  // whatever the tasks do to it, it is looked at after this input
   return TaskContext{sa,           random_,
                      config_,      effects_,
                      counters_,    now,
@@ -165,12 +166,12 @@ IkeSa* Endpoint::find_sa_for(const wire::IkeHeader& header, const Address& remot
     if (it == by_spi_.end()) return nullptr;
     id = it->second;
   }
-  auto sa_it = sas_.find(id);
-  if (sa_it == sas_.end()) return nullptr;
-  IkeSa* sa = sa_it->second.get();
+  IkeSa* sa = lookup(id);
+  if (sa == nullptr) return nullptr;
   if (sa->is_initiator() == we_are_responder) return nullptr;
   if (we_are_responder && sa->spi_i != header.spi_i) return nullptr;
   if (!we_are_responder && sa->spi_r != 0 && sa->spi_r != header.spi_r) return nullptr;
+  touch(*sa);
   return sa;
 }
 
@@ -192,16 +193,19 @@ IkeSa* Endpoint::create_responder_sa(const Address& local, const Address& remote
   sa->last_received = now;
   sa->tasks.adopt_setup_tasks(ike_sa_setup_tasks(Role::responder));
   by_spi_[sa->spi_r] = id;
-  half_open_[HalfOpenKey{header.spi_i, remote.ip, remote.port}] = id;
+  const HalfOpenKey key{header.spi_i, remote.ip, remote.port};
+  half_open_[key] = id;
+  responders_.emplace(id, ResponderEntry{key, std::nullopt});
   IkeSa* raw = sa.get();
   sas_.emplace(id, std::move(sa));
+  touch(*raw);
   return raw;
 }
 
 void Endpoint::forget_responder_sa(IkeSa& sa) {
   const IkeSaId id = sa.id;
   by_spi_.erase(sa.spi_r);
-  std::erase_if(half_open_, [&](const auto& entry) { return entry.second == id; });
+  forget_bookkeeping(sa);
   sas_.erase(id);
 }
 
@@ -230,6 +234,7 @@ IkeSa& Endpoint::start_initiator(std::shared_ptr<const ConnectionConfig> connect
   by_spi_[sa->spi_i] = id;
   IkeSa& ref = *sa;
   sas_.emplace(id, std::move(sa));
+  touch(ref);
   TaskContext ctx = context(ref, now);
   ref.tasks.initiate(ctx);
   return ref;
@@ -253,12 +258,30 @@ void Endpoint::start_child_rekey(IkeSa& sa, uint32_t spi_in, std::string_view wh
   start_task(sa, std::make_unique<ChildRekey>(spi_in), now);
 }
 
+namespace {
+
+std::string peer_id_key(const wire::IdPayload& id) {
+  std::string key(1, static_cast<char>(id.type));
+  key.append(id.data.begin(), id.data.end());
+  return key;
+}
+
+}  // namespace
+
 void Endpoint::apply_initial_contact(IkeSa& sa) {
   const wire::IdPayload our_id = sa.config->local_id.payload();
-  for (auto& [id, other] : sas_) {
-    if (other.get() == &sa || other->state == IkeSaState::dead || !other->peer_id) continue;
+  // Only the SAs authenticated with the same peer identity (by_peer_id_), not the whole table.
+  std::vector<IkeSa*> same_peer;
+  auto [first, last] = by_peer_id_.equal_range(peer_id_key(*sa.peer_id));
+  for (auto it = first; it != last; ++it) {
+    if (IkeSa* other = lookup(it->second)) same_peer.push_back(other);
+  }
+  std::sort(same_peer.begin(), same_peer.end(), [](const IkeSa* x, const IkeSa* y) { return x->id < y->id; });
+  for (IkeSa* other : same_peer) {
+    if (other == &sa || other->state == IkeSaState::dead || !other->peer_id) continue;
     if (*other->peer_id != *sa.peer_id || other->config->local_id.payload() != our_id) continue;
     ++counters_.initial_contact_replaced;
+    touch(*other);
     other->die(
         fmt::format("replaced: peer {} sent INITIAL_CONTACT on a new IKE SA (#{}), so it has forgotten "
                     "this one",
@@ -267,6 +290,7 @@ void Endpoint::apply_initial_contact(IkeSa& sa) {
 }
 
 Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
+  touch_all();  // commands walk the table anyway (they are rare: ternctl, tests)
   if (const Up* up = std::get_if<Up>(&cmd)) {
     std::shared_ptr<const ConnectionConfig> connection = find_connection(up->connection);
     if (!connection)
@@ -423,6 +447,7 @@ Result<void> Endpoint::up_child(const UpChild& up, Timestamp now) {
 
 size_t Endpoint::reload(std::vector<std::shared_ptr<const ConnectionConfig>> connections, Timestamp now) {
   config_.connections = std::move(connections);
+  touch_all();
   auto kept = [&](const IkeSa& sa) {
     return std::find(config_.connections.begin(), config_.connections.end(), sa.config) !=
            config_.connections.end();
@@ -443,17 +468,33 @@ size_t Endpoint::reload(std::vector<std::shared_ptr<const ConnectionConfig>> con
 
 void Endpoint::on_timer(Timestamp now) {
   cookies_.on_timer(random_, now);
-  for (auto& [id, sa] : sas_) {
+  // Only the SAs that are due: the others have nothing to do before their deadline.
+  std::vector<IkeSaId> due = deadlines_.take_due(now);
+  if (wall_offset_) {
+    // Certificate expiry is armed on the wall clock: due when now + offset passed it.
+    std::vector<IkeSaId> expiring =
+        cert_deadlines_.take_due(Timestamp{now.time_since_epoch() + *wall_offset_});
+    if (!expiring.empty()) {
+      due.insert(due.end(), expiring.begin(), expiring.end());
+      std::sort(due.begin(), due.end());
+      due.erase(std::unique(due.begin(), due.end()), due.end());
+    }
+  }
+  for (IkeSaId id : due) {
+    IkeSa* sa = lookup(id);
+    if (sa == nullptr) continue;
+    touch(*sa);  // taken out of the queues: re-armed after this input
     TaskContext ctx = context(*sa, now);
     sa->tasks.on_timer(ctx);
     if (sa->setup_deadline && now >= *sa->setup_deadline && sa->state != IkeSaState::established) {
       sa->die("IKE SA setup timed out");
     }
-    if (std::optional<Timestamp> due = sa->liveness_deadline(); due && now >= *due) {
+    if (std::optional<Timestamp> liveness = sa->liveness_deadline(); liveness && now >= *liveness) {
       start_task(*sa, std::make_unique<IkeDpd>(), now);
     }
     renew_due(*sa, now);
-    if (std::optional<Timestamp> due = sa->keepalive_deadline(config_.nat_keepalive); due && now >= *due) {
+    if (std::optional<Timestamp> keepalive = sa->keepalive_deadline(config_.nat_keepalive);
+        keepalive && now >= *keepalive) {
       effects_.push_back(Send{sa->local, sa->remote, Bytes{0xff}});  // RFC 3948 §2.3
       sa->last_sent = now;
       ++counters_.nat_keepalives_sent;
@@ -474,20 +515,96 @@ std::optional<Timestamp> Endpoint::next_deadline() const {
   auto consider = [&](std::optional<Timestamp> t) {
     if (t && (!next || *t < *next)) next = t;
   };
-  for (const auto& [id, sa] : sas_) {
-    consider(sa->tasks.next_deadline());
-    consider(sa->setup_deadline);
-    consider(sa->liveness_deadline());
-    consider(sa->keepalive_deadline(config_.nat_keepalive));
-    consider_renewal_deadlines(*sa, next);
-    if (sa->state != IkeSaState::established) continue;
-    for (const ChildSa& child : sa->children) {
-      if (child.can_rekey()) consider(child.rekey_at);
-    }
-    consider(next_child_expiry(*sa));
-  }
+  consider(deadlines_.next());
+  if (std::optional<Timestamp> expiry = cert_deadlines_.next(); expiry && wall_offset_)
+    consider(Timestamp{expiry->time_since_epoch() - *wall_offset_});  // wall = epoch + now + offset
   consider(cookies_.next_deadline());
   return next;
+}
+
+std::optional<Timestamp> Endpoint::own_deadline(const IkeSa& sa) const {
+  std::optional<Timestamp> next;
+  auto consider = [&](std::optional<Timestamp> t) {
+    if (t && (!next || *t < *next)) next = t;
+  };
+  consider(sa.tasks.next_deadline());
+  consider(sa.setup_deadline);
+  consider(sa.liveness_deadline());
+  consider(sa.keepalive_deadline(config_.nat_keepalive));
+  consider_renewal_deadlines(sa, next);
+  if (sa.state != IkeSaState::established) return next;
+  for (const ChildSa& child : sa.children) {
+    if (child.can_rekey()) consider(child.rekey_at);
+  }
+  consider(next_child_expiry(sa));
+  return next;
+}
+
+void Endpoint::rearm(const IkeSa& sa) {
+  deadlines_.set(sa.id, own_deadline(sa));
+  cert_deadlines_.set(sa.id, cert_wall_deadline(sa));
+  count_half_open(sa);
+  if (sa.peer_id && !peer_id_key_.contains(sa.id)) {
+    std::string key = peer_id_key(*sa.peer_id);  // authenticated: it never changes afterwards
+    by_peer_id_.emplace(key, sa.id);
+    peer_id_key_.emplace(sa.id, std::move(key));
+  }
+}
+
+void Endpoint::forget_bookkeeping(const IkeSa& sa) {
+  deadlines_.cancel(sa.id);
+  cert_deadlines_.cancel(sa.id);
+  forget_responder_entry(sa.id);
+  if (auto it = peer_id_key_.find(sa.id); it != peer_id_key_.end()) {
+    auto [first, last] = by_peer_id_.equal_range(it->second);
+    for (auto entry = first; entry != last; ++entry) {
+      if (entry->second == sa.id) {
+        by_peer_id_.erase(entry);
+        break;
+      }
+    }
+    peer_id_key_.erase(it);
+  }
+}
+
+void Endpoint::count_half_open(const IkeSa& sa) {
+  auto it = responders_.find(sa.id);
+  if (it == responders_.end()) return;
+  // Half-open: a responder SA past IKE_SA_INIT but not yet authenticated.
+  std::optional<IpKey> now_counted;
+  if (sa.state == IkeSaState::created || sa.state == IkeSaState::init_done)
+    now_counted = IpKey{sa.remote.family, sa.remote.ip};
+  std::optional<IpKey>& counted = it->second.counted;
+  if (counted == now_counted) return;
+  if (counted) {
+    --half_open_count_;
+    if (auto ip = half_open_by_ip_.find(*counted); ip != half_open_by_ip_.end() && --ip->second == 0)
+      half_open_by_ip_.erase(ip);
+  }
+  if (now_counted) {
+    ++half_open_count_;
+    ++half_open_by_ip_[*now_counted];
+  }
+  counted = now_counted;
+}
+
+void Endpoint::forget_responder_entry(IkeSaId id) {
+  auto it = responders_.find(id);
+  if (it == responders_.end()) return;
+  if (const std::optional<IpKey>& counted = it->second.counted) {
+    --half_open_count_;
+    if (auto ip = half_open_by_ip_.find(*counted); ip != half_open_by_ip_.end() && --ip->second == 0)
+      half_open_by_ip_.erase(ip);
+  }
+  // By key: the SA's remote address may have floated since its IKE_SA_INIT.
+  if (auto entry = half_open_.find(it->second.key); entry != half_open_.end() && entry->second == id)
+    half_open_.erase(entry);
+  responders_.erase(it);
+}
+
+IkeSa* Endpoint::lookup(IkeSaId id) {
+  auto it = sas_.find(id);
+  return it == sas_.end() ? nullptr : it->second.get();
 }
 
 std::vector<IkeSaStatus> Endpoint::status() const {
@@ -524,11 +641,26 @@ uint64_t Endpoint::allocate_spi() {
 
 void Endpoint::reap(Timestamp now) {
   settle_renewals(now);
+  // Only the SAs this input touched (all of them after a command): in id order, as the table is.
+  std::vector<IkeSaId> ids;
+  if (touched_all_) {
+    ids.reserve(sas_.size());
+    for (const auto& [id, sa] : sas_) ids.push_back(id);
+  } else {
+    ids = std::move(touched_);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  }
+  touched_.clear();
+  touched_all_ = false;
+  last_reap_visits_ = ids.size();
   std::vector<std::shared_ptr<const ConnectionConfig>> restart;
-  for (auto it = sas_.begin(); it != sas_.end();) {
+  for (IkeSaId sa_id : ids) {
+    auto it = sas_.find(sa_id);
+    if (it == sas_.end()) continue;
     IkeSa& sa = *it->second;
     if (sa.state != IkeSaState::dead) {
-      ++it;
+      rearm(sa);
       continue;
     }
     for (const ChildSa& child : sa.children) {
@@ -541,7 +673,7 @@ void Endpoint::reap(Timestamp now) {
     effects_.push_back(Event{EventKind::ike_sa_destroyed, sa.id, sa.connection_name(), sa.death_reason});
     ++counters_.ike_sas_destroyed;
     // Replaced by an established reauthentication meanwhile: nothing to act on.
-    const IkeSa* successor = sa.successor ? find(*sa.successor) : nullptr;
+    const IkeSa* successor = sa.successor ? lookup(*sa.successor) : nullptr;
     const bool replaced = successor != nullptr && successor->state == IkeSaState::established;
     if (sa.dpd_restart && sa.gave_up && !sa.peer_not_responding &&
         find_connection(sa.connection_name()) == sa.config) {
@@ -569,10 +701,8 @@ void Endpoint::reap(Timestamp now) {
     }
     by_spi_.erase(sa.my_spi());
     if (sa.rekey_spi != 0) release_spi(sa.rekey_spi);
-    // By value: the SA's remote address may have floated since its IKE_SA_INIT.
-    if (!sa.is_initiator())
-      std::erase_if(half_open_, [&](const auto& entry) { return entry.second == sa.id; });
-    it = sas_.erase(it);
+    forget_bookkeeping(sa);
+    sas_.erase(it);
   }
   for (auto& connection : restart) {
     ++counters_.dpd_restarts;

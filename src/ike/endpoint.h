@@ -80,6 +80,17 @@
 // is installed on both ends.
 //
 // IKE SAs are referred to by IkeSaId across calls, never by pointer.
+//
+// Bookkeeping, O(1) per input whatever the number of IKE SAs: every IKE SA
+// an input reaches (the one a datagram goes to, those its tasks find, the one
+// a timer is due for) is "touched"; after the input (reap) only the touched
+// SAs are looked at: destroyed when dead, otherwise their next deadline is
+// re-armed in a DeadlineQueue (deadline_queue.h) and their half-open state
+// counted for the cookie gate. next_deadline() is the queues' top; on_timer()
+// visits only the SAs that are due. Certificate expiry is kept in a second
+// queue on the wall clock, so that a changed wall-clock offset moves it
+// without re-arming anything. Commands, reloads and address changes walk the
+// table anyway and touch every SA.
 #pragma once
 
 #include <cstdint>
@@ -90,6 +101,7 @@
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "base/bytes.h"
@@ -103,6 +115,7 @@
 #include "ike/connection_config.h"
 #include "ike/cookie.h"
 #include "ike/dataplane_event.h"
+#include "ike/deadline_queue.h"
 #include "ike/effects.h"
 #include "ike/endpoint_counters.h"
 #include "ike/ike_sa.h"
@@ -185,6 +198,13 @@ class Endpoint : private IkeSaTable {
 
  private:
   using HalfOpenKey = std::tuple<uint64_t, std::array<uint8_t, 16>, uint16_t>;  // SPIi, peer IP, peer port
+  using IpKey = std::pair<AddressFamily, std::array<uint8_t, 16>>;
+  // A responder SA made by an IKE_SA_INIT request: its half_open_ key (the
+  // peer address may float later) and whether it is counted as half-open.
+  struct ResponderEntry {
+    HalfOpenKey key;
+    std::optional<IpKey> counted;  // set: counted in half_open_count_ under this peer IP
+  };
 
   friend class EndpointPeer;  // tests (tests/ike/endpoint_peer.h)
 
@@ -259,6 +279,21 @@ class Endpoint : private IkeSaTable {
   // Destroys every SA marked dead: RemoveChildSa per child, Event with the
   // reason; applies dpd_action to those whose peer stopped answering.
   void reap(Timestamp now);
+  // Bookkeeping (see the top of this file).
+  void touch(const IkeSa& sa) { touched_.push_back(sa.id); }
+  void touch_all() { touched_all_ = true; }
+  // Re-arms `sa` in the deadline queues and updates its half-open count.
+  void rearm(const IkeSa& sa);
+  // The earliest time on_timer has something to do for `sa`, but for certificate expiry.
+  std::optional<Timestamp> own_deadline(const IkeSa& sa) const;
+  // When its certificates expire, as a time since the Unix epoch (wall clock).
+  std::optional<Timestamp> cert_wall_deadline(const IkeSa& sa) const;
+  void count_half_open(const IkeSa& sa);
+  // A responder SA goes: its half_open_ entry (by key) and its count.
+  void forget_responder_entry(IkeSaId id);
+  IkeSa* lookup(IkeSaId id);  // find() without touching
+  // Forgets what the bookkeeping holds for a destroyed SA (queues, indexes, counts).
+  void forget_bookkeeping(const IkeSa& sa);
 
   EndpointConfig config_;  // connections change on reload()
   crypto::Random& random_;
@@ -275,6 +310,17 @@ class Endpoint : private IkeSaTable {
   std::optional<Duration> wall_offset_;
   std::optional<std::vector<Address>> local_addresses_;  // on_local_addresses; nullopt: never reported
   crypto::CertCache cert_cache_{256};
+  DeadlineQueue deadlines_;       // own_deadline of each IKE SA
+  DeadlineQueue cert_deadlines_;  // cert_wall_deadline of each IKE SA (wall clock)
+  std::vector<IkeSaId> touched_;  // during this input (duplicates allowed)
+  bool touched_all_ = false;
+  std::unordered_map<IkeSaId, ResponderEntry> responders_;
+  uint64_t half_open_count_ = 0;
+  std::map<IpKey, uint64_t> half_open_by_ip_;
+  // Authenticated IKE SAs by the peer's identity (type octet + data), for INITIAL_CONTACT.
+  std::unordered_multimap<std::string, IkeSaId> by_peer_id_;
+  std::unordered_map<IkeSaId, std::string> peer_id_key_;  // what by_peer_id_ holds for an SA
+  size_t last_reap_visits_ = 0;  // SAs looked at by the last reap (tests: O(1) per input)
 };
 
 }  // namespace tern::ike

@@ -38,12 +38,14 @@ IkeSa& Endpoint::create(Role role, std::shared_ptr<const ConnectionConfig> confi
   IkeSa& ref = *sa;
   sas_.emplace(id, std::move(sa));
   created_.push_back(id);
+  touch(ref);
   return ref;
 }
 
 IkeSa* Endpoint::find(IkeSaId id) {
-  auto it = sas_.find(id);
-  return it == sas_.end() ? nullptr : it->second.get();
+  IkeSa* sa = lookup(id);
+  if (sa != nullptr) touch(*sa);  // tasks and renewals change the SAs they find
+  return sa;
 }
 
 void Endpoint::start_ike_rekey(IkeSa& sa, std::string_view why, Timestamp now) {
@@ -71,6 +73,7 @@ void Endpoint::start_reauth(IkeSa& sa, std::string_view why, Timestamp now) {
   }
   if (children.empty()) children.push_back(sa.config->children.front().name);
   IkeSa& next = start_initiator(sa.config, now, std::move(children));
+  touch(sa);
   sa.successor = next.id;
   reauthenticating_.push_back(sa.id);
   effects_.push_back(Event{EventKind::ike_sa_reauth, sa.id, sa.connection_name(),
@@ -116,7 +119,7 @@ void Endpoint::consider_renewal_deadlines(const IkeSa& sa, std::optional<Timesta
   if (sa.state != IkeSaState::established) return;
   consider(sa.expire_at);
   if (sa.successor || sa.replacement_pending) return;
-  consider(cert_expiry_deadline(sa));
+  // Certificate expiry (cert_expiry_deadline) is armed apart, on the wall clock (cert_wall_deadline).
   consider(sa.reauth_at);
   if (!sa.ike_rekeying) consider(sa.rekey_at);
 }

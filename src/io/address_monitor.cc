@@ -92,6 +92,7 @@ void AddressMonitor::drain() {
 }
 
 void AddressMonitor::changed() {
+  if (change_hook_) change_hook_();
   settle_.expires_after(kSettle);  // a burst (address, then its routes) is reported once
   settle_.async_wait([this](const asio::error_code& ec) {
     if (ec) return;  // re-armed

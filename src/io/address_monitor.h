@@ -39,6 +39,9 @@ class AddressMonitor {
 
   // The usable local addresses now (as reported to the handler).
   std::vector<ike::Address> addresses() const;
+  // Called at once (before the settle delay) on every address or route event,
+  // of any interface: for caches of the address list (DataPlane).
+  void set_change_hook(std::function<void()> hook) { change_hook_ = std::move(hook); }
 
  private:
   AddressMonitor(asio::io_context& io, int fd, std::string tun_device, Handler handler);
@@ -50,6 +53,7 @@ class AddressMonitor {
   asio::steady_timer settle_;
   std::string tun_device_;
   Handler handler_;
+  std::function<void()> change_hook_;
 };
 
 }  // namespace tern::io

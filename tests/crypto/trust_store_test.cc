@@ -95,6 +95,52 @@ TEST(TrustStore, RevokedByCrl) {
   EXPECT_TRUE(without.verify(pki().cert("revoked"), std::vector{pki().cert("int")}, pki().now()));
 }
 
+TEST(TrustStore, AnAcceptedChainIsRememberedButNotPastItsNotAfter) {
+  const TrustStore s = store({"root"}, {});
+  const Certificate a = pki().cert("a");
+  const std::vector<Certificate> ints{pki().cert("int")};
+  ASSERT_TRUE(s.verify(a, ints, pki().now()));
+  EXPECT_EQ(s.verified_chain_hits(), 0u);
+  // The same chain again (the next IKE_AUTH of this peer): no X509_verify_cert.
+  auto again = s.verify(a, ints, pki().now() + std::chrono::hours{1});
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(s.verified_chain_hits(), 1u);
+  ASSERT_EQ(again->size(), 3u);
+  EXPECT_EQ((*again)[0], a);
+  EXPECT_EQ((*again)[2], pki().cert("root"));
+  // Another order of the same certificates is another chain: verified anew.
+  ASSERT_TRUE(s.verify(a, std::vector{pki().cert("int"), pki().cert("root")}, pki().now()));
+  EXPECT_EQ(s.verified_chain_hits(), 1u);
+  // At a later clock, past a's notAfter, the remembered chain is not used: refused, and why.
+  EXPECT_EQ(refusal(s, "a", {"int"}, a.not_after()),
+            "certificate C=CH, O=tern, CN=a.example.org expired on " + format_wall_time(a.not_after()));
+  EXPECT_EQ(s.verified_chain_hits(), 1u);
+  // Nor before the clock reached its notBefore (a stepped clock).
+  EXPECT_FALSE(s.verify(a, ints, a.not_before() - std::chrono::seconds{1}).has_value());
+}
+
+TEST(TrustStore, ARememberedChainEndsWithTheCrlsAndWithAReload) {
+  // Accepted without CRLs, remembered...
+  const TrustStore without = store({"root"}, {});
+  ASSERT_TRUE(without.verify(pki().cert("revoked"), std::vector{pki().cert("int")}, pki().now()));
+  ASSERT_TRUE(without.verify(pki().cert("revoked"), std::vector{pki().cert("int")}, pki().now()));
+  EXPECT_EQ(without.verified_chain_hits(), 1u);
+  // ...but the reload with the CRL that revokes it is a new store: refused.
+  const TrustStore reloaded = store({"root"}, {"root", "int"});
+  EXPECT_TRUE(refusal(reloaded, "revoked", {"int"}, pki().now())
+                  .starts_with("certificate C=CH, O=tern, "
+                               "CN=revoked.example.org was "
+                               "revoked on "));
+  EXPECT_EQ(reloaded.verified_chain_hits(), 0u);
+  // A chain remembered with CRLs is good only while they are current (30 days).
+  ASSERT_TRUE(reloaded.verify(pki().cert("a"), std::vector{pki().cert("int")}, pki().now()));
+  ASSERT_TRUE(reloaded.verify(pki().cert("a"), std::vector{pki().cert("int")}, pki().now()));
+  EXPECT_EQ(reloaded.verified_chain_hits(), 1u);
+  const std::string reason = refusal(reloaded, "a", {"int"}, pki().now() + std::chrono::days{40});
+  EXPECT_NE(reason.find(" expired on "), std::string::npos) << reason;
+  EXPECT_EQ(reloaded.verified_chain_hits(), 1u);
+}
+
 TEST(TrustStore, UnknownCa) {
   const TrustStore s = store({"root"}, {});
   EXPECT_EQ(refusal(s, "stranger", {}, pki().now()),

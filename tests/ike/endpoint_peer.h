@@ -37,6 +37,11 @@ class EndpointPeer {
   static void for_each_sa(Endpoint& e, const std::function<void(IkeSa&)>& f) {
     for (auto& entry : e.sas_) f(*entry.second);
   }
+  // How many IKE SAs the last reap (the end of each input) looked at: the
+  // ones the input touched, not the whole table.
+  static size_t last_reap_visits(const Endpoint& e) { return e.last_reap_visits_; }
+  // The half-open responder SAs the cookie gate counts (all, and from `ip`).
+  static uint64_t half_open(const Endpoint& e) { return e.half_open_count_; }
 
   // Whether both ends announced IKE fragmentation on the SA (RFC 7383 §2.3).
   static bool fragmentation(const Endpoint& e, IkeSaId sa) { return e.sas_.at(sa)->fragmentation; }
