@@ -42,6 +42,22 @@ bool in_use(const std::string& path) {
   return answered;
 }
 
+// SO_PEERCRED: only root and the user ternd runs as may control it. Others
+// get one line saying so before the connection closes.
+bool peer_allowed(asio::local::stream_protocol::socket& socket) {
+  ucred peer{};
+  socklen_t size = sizeof peer;
+  if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &peer, &size) != 0) return false;
+  const uid_t own = ::geteuid();
+  if (peer.uid == 0 || peer.uid == own) return true;
+  const std::string refusal = fmt::format(
+      "{{\"ok\":false,\"error\":\"permission denied: uid {} may not control ternd (only root and uid "
+      "{})\"}}\n",
+      peer.uid, own);
+  (void)::send(socket.native_handle(), refusal.data(), refusal.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  return false;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ControlServer>> ControlServer::open(asio::io_context& io, const std::string& path,
@@ -94,7 +110,12 @@ ControlServer::~ControlServer() {
 void ControlServer::accept() {
   acceptor_.async_accept([this](const asio::error_code& ec, asio::local::stream_protocol::socket socket) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) {
+    if (!ec && !peer_allowed(socket)) {
+      // Mode 0600 keeps other users out already; this holds even when the
+      // socket's mode or directory were opened up by hand.
+      asio::error_code ignored;
+      socket.close(ignored);
+    } else if (!ec) {
       const ClientId id{next_id_++};
       clients_.emplace(id, std::make_unique<Client>(std::move(socket)));
       read(id);
