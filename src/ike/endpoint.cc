@@ -52,6 +52,16 @@ void Endpoint::on_datagram(const Address& local, const Address& remote, ByteView
   datagram_unverified_ = false;
   IkeSa* sa = handle_datagram(local, remote, bytes, now);
   if (datagram_unverified_) {
+    if (octets_sent_since(first_effect) > bytes.size()) {
+      // The last line against amplification: whatever answered it (an
+      // INVALID_IKE_SPI or INVALID_MAJOR_VERSION to a bare header), nothing
+      // larger than the datagram goes back to a source nobody has verified.
+      const auto unsent =
+          std::remove_if(effects_.begin() + static_cast<std::ptrdiff_t>(first_effect), effects_.end(),
+                         [](const Effect& e) { return std::holds_alternative<Send>(e); });
+      effects_.erase(unsent, effects_.end());
+      ++counters_.unverified_answers_withheld;
+    }
     counters_.unverified_octets_received += bytes.size();
     counters_.unverified_octets_sent += octets_sent_since(first_effect);
   }
