@@ -44,7 +44,6 @@ constexpr std::array kCounterFields = {
     TERN_COUNTER(cookies_withheld),
     TERN_COUNTER(responder_ike_sas_created),
     TERN_COUNTER(dh_computations),
-    TERN_COUNTER(ike_sa_init_responses_too_large),
     TERN_COUNTER(unverified_answers_withheld),
     TERN_COUNTER(unverified_octets_received),
     TERN_COUNTER(unverified_octets_sent),

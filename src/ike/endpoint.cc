@@ -52,7 +52,10 @@ void Endpoint::on_datagram(const Address& local, const Address& remote, ByteView
   datagram_unverified_ = false;
   IkeSa* sa = handle_datagram(local, remote, bytes, now);
   if (datagram_unverified_) {
-    if (octets_sent_since(first_effect) > bytes.size()) {
+    // An IKE_SA_INIT response (sa != nullptr) goes out whole, even if larger
+    // than the request (a CERTREQ, a short Ni): below the cookie threshold,
+    // where no flood is under way (docs/ternd.md "Floods and cookies").
+    if (sa == nullptr && octets_sent_since(first_effect) > bytes.size()) {
       // The last line against amplification: whatever answered it (an
       // INVALID_IKE_SPI or INVALID_MAJOR_VERSION to a bare header), nothing
       // larger than the datagram goes back to a source nobody has verified.
@@ -97,7 +100,6 @@ IkeSa* Endpoint::handle_datagram(const Address& local, const Address& remote, By
   if (sa == nullptr && header.is_initiator() && !header.is_response() && header.spi_r == 0 &&
       header.exchange == wire::ExchangeType::IKE_SA_INIT && header.message_id == 0) {
     if (!admit_ike_sa_init(local, remote, *parsed, bytes.size(), now)) return nullptr;
-    const size_t first_effect = effects_.size();
     sa = create_responder_sa(local, remote, header, now);
     if (sa == nullptr) return nullptr;
     TaskContext ctx = context(*sa, now);
@@ -106,21 +108,6 @@ IkeSa* Endpoint::handle_datagram(const Address& local, const Address& remote, By
       // Dropped unanswered (its payloads broke the rules): keep nothing for it,
       // so junk cannot hold half-open IKE SAs until they time out.
       forget_responder_sa(*sa);
-      return nullptr;
-    }
-    if (datagram_unverified_ && octets_sent_since(first_effect) > bytes.size()) {
-      // Our IKE_SA_INIT response would be larger than the request (a short Ni,
-      // no NAT_D, a CERTREQ of ours): to a source nobody has verified, that is
-      // an amplifier. Ask for a cookie instead (§2.6) and keep nothing; an
-      // initiator that returns it gets the full response.
-      const auto unsent = std::remove_if(
-          effects_.begin() + static_cast<std::ptrdiff_t>(first_effect), effects_.end(), [](const Effect& e) {
-            return std::holds_alternative<Send>(e) || std::holds_alternative<Keylog>(e);
-          });
-      effects_.erase(unsent, effects_.end());
-      forget_responder_sa(*sa);
-      ++counters_.ike_sa_init_responses_too_large;
-      answer_with_cookie(local, remote, *parsed, bytes.size(), now);
       return nullptr;
     }
     return sa;

@@ -32,7 +32,6 @@ struct EndpointCounters {
   // Datagrams from sources not (yet) shown to receive what we send there: IKE_SA_INIT requests
   // without a valid cookie (and their retransmits), messages for no IKE SA, unparsable ones.
   // sent counts every octet we answered them with; it must never exceed received (no amplification).
-  uint64_t ike_sa_init_responses_too_large = 0;  // larger than the unverified request: a COOKIE instead
   uint64_t unverified_answers_withheld = 0;  // other answers larger than the unverified datagram: not sent
   uint64_t unverified_octets_received = 0;
   uint64_t unverified_octets_sent = 0;

@@ -128,7 +128,7 @@ run() {  # NAME COOKIE_THRESHOLD
   local d
   declare -A delta
   for d in datagrams_received cookies_sent cookies_accepted cookies_rejected cookies_withheld \
-    responder_ike_sas_created dh_computations ike_sa_init_responses_too_large \
+    responder_ike_sas_created dh_computations unverified_answers_withheld \
     unverified_octets_received unverified_octets_sent ike_sas_established; do
     delta[$d]=$(($(counter "$out.after.json" "$d") - $(counter "$out.before.json" "$d")))
   done
