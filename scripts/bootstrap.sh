@@ -12,7 +12,7 @@ packages=(
   libssl-dev libfmt-dev libspdlog-dev libtomlplusplus-dev libcli11-dev
   nlohmann-json3-dev libasio-dev libgtest-dev libgmock-dev libbenchmark-dev
   # tests and demo
-  tshark iproute2 iputils-ping iperf3 nftables conntrack python3 jq
+  tshark iproute2 iputils-ping iperf3 nftables conntrack python3 jq systemd util-linux
   charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
   libstrongswan-standard-plugins
 )

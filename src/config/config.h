@@ -76,7 +76,7 @@ struct DaemonSettings {
   uint32_t cookie_threshold = 30;
   uint32_t cookie_threshold_ip = 3;
   // Worker threads, each with its own Endpoint; IKE SAs are sharded across
-  // them by SPI (docs/ternd.md "Workers"). nullopt: one per online CPU.
+  // them by SPI (docs/ternd.md "Workers"). nullopt: 1.
   // 1: everything on the event loop thread, as before workers existed.
   std::optional<uint32_t> workers;
 };

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "config/child_section.h"
 #include "config/ip_syntax.h"
@@ -39,7 +40,8 @@ constexpr ike::Fragmentation kFragmentationValues[] = {ike::Fragmentation::yes, 
 // SA payload Proposal Num is one octet.
 constexpr size_t kMaxProposals = 255;
 
-std::optional<ike::Address> read_address(TableReader& r, std::string_view key, std::string_view example) {
+std::optional<ike::Address> read_address(TableReader& r, std::string_view key, std::string_view example,
+                                         std::optional<uint8_t>* prefix_len = nullptr) {
   auto items = r.strings(key);
   if (!items) {
     if (!r.has(key)) {
@@ -65,6 +67,32 @@ std::optional<ike::Address> read_address(TableReader& r, std::string_view key, s
     return std::nullopt;
   }
   auto ip = parse_ip(item.value);
+  if (!ip && prefix_len != nullptr && item.value.find('/') != std::string_view::npos) {
+    // remote_addrs = ["198.18.0.0/15"]: a responder-only connection for any peer in the range.
+    const std::string_view text = item.value;
+    const size_t slash = text.find('/');
+    auto network = parse_ip(text.substr(0, slash));
+    const std::string_view bits = text.substr(slash + 1);
+    unsigned len = 0;
+    auto [end, ec] = std::from_chars(bits.data(), bits.data() + bits.size(), len);
+    const unsigned max_len = network && network->family == ike::AddressFamily::ipv6 ? 128 : 32;
+    if (!network || ec != std::errc{} || end != bits.data() + bits.size() || bits.empty() || len > max_len) {
+      r.problems().error(item.at, item.key,
+                         fmt::format("'{}' is neither an IP address nor a prefix ADDRESS/LENGTH "
+                                     "(e.g. \"198.18.0.0/15\", \"2001:db8::/32\")",
+                                     item.value));
+      return std::nullopt;
+    }
+    ike::Address masked = network->masked(static_cast<uint8_t>(len));
+    if (!(masked == *network)) {
+      r.problems().error(
+          item.at, item.key,
+          fmt::format("'{}' has host bits set: the prefix is {}/{}", item.value, ip_to_string(masked), len));
+      return std::nullopt;
+    }
+    *prefix_len = static_cast<uint8_t>(len);
+    return network;
+  }
   if (!ip) {
     r.problems().error(
         item.at, item.key,
@@ -157,6 +185,22 @@ void check_listened(TableReader& r, const ike::Address& local, const DaemonSetti
                      local.family == ike::AddressFamily::ipv4 ? "0.0.0.0" : "::"));
 }
 
+// A connection for a range of peers answers only: there is no one address to
+// start an IKE SA with, so nothing may make it initiate.
+void check_responder_only(TableReader& r, uint8_t prefix_len, ParsedConnection& out) {
+  ike::ConnectionConfig& c = out.engine;
+  c.remote_prefix = prefix_len;
+  const std::string why =
+      fmt::format("remote_addrs is a prefix ({}/{}): this connection only answers peers in it, so it cannot",
+                  ip_to_string(c.remote), prefix_len);
+  if (out.start_action != StartAction::none)
+    r.error("start_action", why + " start or trap (use start_action = \"none\")");
+  if (c.dpd_action != ike::DpdAction::clear && c.dpd_delay.count() > 0)
+    r.error("dpd_action", why + " restart a dead peer's IKE SA (use dpd_action = \"clear\")");
+  if (c.ike_lifetimes.reauth_time.count() > 0)
+    r.error("reauth_time", why + " reauthenticate (leave reauth_time out; rekey_time works)");
+}
+
 }  // namespace
 
 ParsedConnection read_connection(const toml::table& table, size_t index, const DaemonSettings& daemon,
@@ -181,7 +225,8 @@ ParsedConnection read_connection(const toml::table& table, size_t index, const D
   }
 
   auto local = read_address(r, "local_addrs", "192.0.2.1");
-  auto remote = read_address(r, "remote_addrs", "192.0.2.2");
+  std::optional<uint8_t> remote_prefix;
+  auto remote = read_address(r, "remote_addrs", "192.0.2.2", &remote_prefix);
   if (local && remote && local->family != remote->family) {
     r.error("remote_addrs",
             fmt::format("local_addrs is {} but remote_addrs is {}: the address families must agree",
@@ -217,6 +262,7 @@ ParsedConnection read_connection(const toml::table& table, size_t index, const D
   if (me.pubkey || peer.pubkey) out.files_digest = me.files_digest + peer.files_digest;
 
   read_child(r, local, remote, c);
+  if (remote_prefix) check_responder_only(r, *remote_prefix, out);
   return out;
 }
 

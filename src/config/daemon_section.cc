@@ -128,12 +128,12 @@ void read_data_plane(TableReader& r, DaemonSettings& out) {
   if (auto n = r.integer("cookie_threshold_ip", 0, 1'000'000))
     out.cookie_threshold_ip = static_cast<uint32_t>(*n);
   // Worker threads, one Endpoint each, IKE SAs sharded by SPI (docs/ternd.md
-  // "Workers"); absent: one per online CPU, decided by ternd at start.
+  // "Workers"); absent: 1, everything on the event loop thread.
   if (auto n =
           r.integer("workers", std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max())) {
     if (*n < 1 || *n > kMaxWorkers) {
-      r.error("workers", fmt::format("workers must be 1..{} threads (leave it out for one per online CPU; 1 "
-                                     "runs everything on the event loop thread), got {}",
+      r.error("workers", fmt::format("workers must be 1..{} threads (1, the default, runs everything "
+                                     "on the event loop thread; one per core uses every core), got {}",
                                      kMaxWorkers, *n));
     } else {
       out.workers = static_cast<uint32_t>(*n);

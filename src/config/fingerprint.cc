@@ -30,6 +30,7 @@ std::string fingerprint(const ike::ConnectionConfig& c, StartAction start_action
   line("name", c.name);
   line("local", c.local.to_string());
   line("remote", c.remote.to_string());
+  if (c.remote_prefix) line("remote_prefix", std::to_string(*c.remote_prefix));  // only when set (as below)
   for (const crypto::IkeSuite& s : c.proposals) line("proposal", s.to_string());
   line("local_id", identity_text(c.local_id));
   line("remote_id", identity_text(c.remote_id));

@@ -109,7 +109,7 @@ Daemon::~Daemon() {
 }
 
 void Daemon::make_workers() {
-  uint32_t count = config_.daemon.workers.value_or(std::max(1U, std::thread::hardware_concurrency()));
+  uint32_t count = config_.daemon.workers.value_or(1U);
   count = std::min(count, static_cast<uint32_t>(config::kMaxWorkers));
   const WorkerThreading threading =
       count == 1 ? WorkerThreading::inline_on_loop : WorkerThreading::own_thread;

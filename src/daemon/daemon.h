@@ -105,7 +105,7 @@ class Daemon {
 
   Daemon(asio::io_context& io, config::Config config, std::string config_path);
   Result<void> open_sockets();
-  // One worker per `workers` (default: online CPUs), each with its shard of the engine.
+  // One worker per `workers` (default 1), each with its shard of the engine.
   void make_workers();
   Worker& worker_for(const std::string& connection);
   // Runs `job` on every worker in turn, waiting for each.

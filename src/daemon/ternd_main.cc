@@ -9,6 +9,7 @@
 // control socket owned by a running ternd); 2 for usage errors.
 #include <CLI/CLI.hpp>
 #include <asio/io_context.hpp>
+#include <bit>
 #include <cstdio>
 #include <string>
 
@@ -17,6 +18,7 @@
 #include "daemon/daemon.h"
 #include "daemon/log_sink.h"
 #include "io/clock.h"
+#include "io/privileges.h"
 
 namespace {
 
@@ -83,6 +85,18 @@ int main(int argc, char** argv) {
     TERN_LOG(tern::LogLevel::error, "ternd", "cannot start: {}", daemon.error().detail);
     return 1;
   }
+  // Sockets, the TUN device, the control socket and the keylog are open: keep
+  // only what the running daemon needs (io/privileges.h).
+  tern::Result<tern::io::PrivilegeReport> dropped =
+      tern::io::drop_privileges(uint64_t{1} << tern::io::kCapNetAdmin | uint64_t{1} << tern::io::kCapNetRaw);
+  if (!dropped) {
+    TERN_LOG(tern::LogLevel::error, "ternd", "cannot start: {}", dropped.error().detail);
+    return 1;
+  }
+  TERN_LOG(tern::LogLevel::info, "ternd",
+           "privileges: kept {}; dropped {} other capabilities{}; no new privileges",
+           tern::io::capability_names(dropped->kept), std::popcount(dropped->dropped),
+           dropped->bounding_set_reduced ? " (also from the bounding set)" : "");
   (*daemon)->start();
   io.run();
   return 0;

@@ -30,6 +30,12 @@ struct Address {
     return a;
   }
   bool same_ip(const Address& other) const { return family == other.family && ip == other.ip; }
+  // This address with all but the first `prefix_len` bits of the IP zero (port kept).
+  Address masked(uint8_t prefix_len) const;
+  // Whether this IP lies in network/prefix_len (same family).
+  bool in_prefix(const Address& network, uint8_t prefix_len) const {
+    return family == network.family && masked(prefix_len).ip == network.masked(prefix_len).ip;
+  }
 
   // "192.0.2.1:500", "[2001:db8::1]:4500"
   std::string to_string() const;

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -170,8 +171,12 @@ struct ChildConfig {
 
 struct ConnectionConfig {
   std::string name;
-  Address local;                            // our address and IKE port (500)
-  Address remote;                           // the peer's; the responder matches connections by both IPs
+  Address local;   // our address and IKE port (500)
+  Address remote;  // the peer's; the responder matches connections by both IPs
+  // remote_addrs = ["ADDRESS/LENGTH"]: `remote` is a network and the
+  // connection answers any peer in it (responder only: it never initiates).
+  std::optional<uint8_t> remote_prefix;
+  bool responder_only() const { return remote_prefix.has_value(); }
   std::vector<crypto::IkeSuite> proposals;  // preference order
   Identity local_id;
   Identity remote_id;

@@ -12,7 +12,8 @@ bool same_suite(const crypto::IkeSuite& a, const crypto::IkeSuite& b) {
 }
 
 bool addresses_fit(const ConnectionConfig& c, const Address& local, const Address& remote) {
-  return c.local.same_ip(local) && c.remote.same_ip(remote);
+  if (!c.local.same_ip(local)) return false;
+  return c.remote_prefix ? remote.in_prefix(c.remote, *c.remote_prefix) : c.remote.same_ip(remote);
 }
 
 }  // namespace

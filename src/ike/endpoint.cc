@@ -53,7 +53,26 @@ std::vector<Effect> Endpoint::take_effects() {
 }
 
 void Endpoint::on_datagram(const Address& local, const Address& remote, ByteView bytes, Timestamp now) {
+  const size_t first_effect = effects_.size();
+  datagram_unverified_ = false;
   IkeSa* sa = handle_datagram(local, remote, bytes, now);
+  if (datagram_unverified_) {
+    // An IKE_SA_INIT response (sa != nullptr) goes out whole, even if larger
+    // than the request (a CERTREQ, a short Ni): below the cookie threshold,
+    // where no flood is under way (docs/ternd.md "Floods and cookies").
+    if (sa == nullptr && octets_sent_since(first_effect) > bytes.size()) {
+      // The last line against amplification: whatever answered it (an
+      // INVALID_IKE_SPI or INVALID_MAJOR_VERSION to a bare header), nothing
+      // larger than the datagram goes back to a source nobody has verified.
+      const auto unsent =
+          std::remove_if(effects_.begin() + static_cast<std::ptrdiff_t>(first_effect), effects_.end(),
+                         [](const Effect& e) { return std::holds_alternative<Send>(e); });
+      effects_.erase(unsent, effects_.end());
+      ++counters_.unverified_answers_withheld;
+    }
+    counters_.unverified_octets_received += bytes.size();
+    counters_.unverified_octets_sent += octets_sent_since(first_effect);
+  }
   if (sa != nullptr && sa->initial_contact_received && sa->state == IkeSaState::established) {
     sa->initial_contact_received = false;
     apply_initial_contact(*sa);
@@ -63,6 +82,7 @@ void Endpoint::on_datagram(const Address& local, const Address& remote, ByteView
 
 IkeSa* Endpoint::handle_datagram(const Address& local, const Address& remote, ByteView bytes, Timestamp now) {
   ++counters_.datagrams_received;
+  datagram_unverified_ = true;  // until it proves to belong to an IKE SA past IKE_SA_INIT, or has a cookie
   ByteView message = bytes;
   if (local.port == config_.natt_port) {
     // RFC 3948 §2.2: IKE on the NAT-T port follows four zero octets; anything else is ESP.
@@ -84,7 +104,7 @@ IkeSa* Endpoint::handle_datagram(const Address& local, const Address& remote, By
   IkeSa* sa = find_sa_for(header, remote);
   if (sa == nullptr && header.is_initiator() && !header.is_response() && header.spi_r == 0 &&
       header.exchange == wire::ExchangeType::IKE_SA_INIT && header.message_id == 0) {
-    if (!admit_ike_sa_init(local, remote, *parsed, now)) return nullptr;
+    if (!admit_ike_sa_init(local, remote, *parsed, bytes.size(), now)) return nullptr;
     sa = create_responder_sa(local, remote, header, now);
     if (sa == nullptr) return nullptr;
     TaskContext ctx = context(*sa, now);
@@ -106,6 +126,9 @@ IkeSa* Endpoint::handle_datagram(const Address& local, const Address& remote, By
     }
     return nullptr;
   }
+  // A responder SA's IKE_SA_INIT again (a retransmit) is answered like the
+  // first one; every other message is for an IKE SA the source took part in.
+  datagram_unverified_ = header.exchange == wire::ExchangeType::IKE_SA_INIT && !sa->is_initiator();
   if (is_invalid_ike_spi_answer(*parsed)) {
     ++counters_.dropped_undecodable;      // not protected: never processed as a response
     peer_restart_hint(*sa, remote, now);  // only a hint (peer_restart.cc)
@@ -185,6 +208,7 @@ IkeSa* Endpoint::create_responder_sa(const Address& local, const Address& remote
                                          remote.to_string(), local.to_string())});
     return nullptr;
   }
+  ++counters_.responder_ike_sas_created;
   auto id = next_sa_id();
   auto sa = std::make_unique<IkeSa>(id, Role::responder, connection, local, remote);
   sa->spi_i = header.spi_i;
@@ -200,6 +224,14 @@ IkeSa* Endpoint::create_responder_sa(const Address& local, const Address& remote
   sas_.emplace(id, std::move(sa));
   touch(*raw);
   return raw;
+}
+
+uint64_t Endpoint::octets_sent_since(size_t first) const {
+  uint64_t octets = 0;
+  for (size_t i = first; i < effects_.size(); ++i) {
+    if (const Send* send = std::get_if<Send>(&effects_[i])) octets += send->bytes.size();
+  }
+  return octets;
 }
 
 void Endpoint::forget_responder_sa(IkeSa& sa) {
@@ -289,12 +321,21 @@ void Endpoint::apply_initial_contact(IkeSa& sa) {
   }
 }
 
+Result<void> Endpoint::refuse_responder_only(const ConnectionConfig& connection) {
+  return fail(Errc::invalid_syntax,
+              fmt::format("connection '{}' only answers: its remote_addrs is a prefix ({}/{}), not one "
+                          "peer to start an IKE SA with",
+                          connection.name, wire::ip_address_to_string(connection.remote.ip_bytes()),
+                          *connection.remote_prefix));
+}
+
 Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
   touch_all();  // commands walk the table anyway (they are rare: ternctl, tests)
   if (const Up* up = std::get_if<Up>(&cmd)) {
     std::shared_ptr<const ConnectionConfig> connection = find_connection(up->connection);
     if (!connection)
       return fail(Errc::invalid_syntax, fmt::format("no connection named '{}'", up->connection));
+    if (connection->responder_only()) return refuse_responder_only(*connection);
     start_initiator(std::move(connection), now);
     reap(now);
     return {};
@@ -401,6 +442,7 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
 Result<void> Endpoint::up_child(const UpChild& up, Timestamp now) {
   std::shared_ptr<const ConnectionConfig> connection = find_connection(up.connection);
   if (!connection) return fail(Errc::invalid_syntax, fmt::format("no connection named '{}'", up.connection));
+  if (connection->responder_only()) return refuse_responder_only(*connection);
   if (connection->find_child(up.child) == nullptr) {
     std::string names;
     for (const ChildConfig& child : connection->children) names += (names.empty() ? "" : ", ") + child.name;

@@ -218,6 +218,7 @@ class Endpoint : private IkeSaTable {
   IkeSa& start_initiator(std::shared_ptr<const ConnectionConfig> connection, Timestamp now,
                          std::vector<std::string> children = {});
   Result<void> up_child(const UpChild& up, Timestamp now);
+  Result<void> refuse_responder_only(const ConnectionConfig& connection);
   // §2.4: after `sa` was authenticated with INITIAL_CONTACT, older SAs between the same identities go.
   void apply_initial_contact(IkeSa& sa);
   // peer_restart.cc: an unprotected N(INVALID_IKE_SPI) answer to our request on `sa`.
@@ -248,8 +249,16 @@ class Endpoint : private IkeSaTable {
   void forget_responder_sa(IkeSa& sa);
   // §2.6 (cookie_admission.cc): whether a new IKE_SA_INIT request may create
   // state. False: it was answered with N(COOKIE) (or dropped) and nothing is kept.
+  // `datagram_size`: the octets received, so that the answer is never larger.
   bool admit_ike_sa_init(const Address& local, const Address& remote, const wire::Message& request,
-                         Timestamp now);
+                         size_t datagram_size, Timestamp now);
+  // <--  HDR(SPIi, 0), N(COOKIE) for `request`, unless that answer would be
+  // larger than the `datagram_size` octets received (then nothing: counted
+  // in cookies_withheld). False when the request has no Ni (dropped, counted).
+  bool answer_with_cookie(const Address& local, const Address& remote, const wire::Message& request,
+                          size_t datagram_size, Timestamp now);
+  // Octets of the Send effects from index `first` on.
+  uint64_t octets_sent_since(size_t first) const;
   std::shared_ptr<const ConnectionConfig> find_connection(std::string_view name) const;
   uint64_t allocate_spi();
   // The IkeSaId of the next IKE SA made (EndpointConfig::shard_count apart).
@@ -307,6 +316,9 @@ class Endpoint : private IkeSaTable {
   std::vector<IkeSaId> reauthenticating_;  // established IKE SAs whose successor is being set up
   RateLimiter invalid_ike_spi_limit_;
   CookieJar cookies_;
+  // Set by handle_datagram for a datagram whose source has not shown that it
+  // receives what we send there (counters_.unverified_octets_*).
+  bool datagram_unverified_ = false;
   std::optional<Duration> wall_offset_;
   std::optional<std::vector<Address>> local_addresses_;  // on_local_addresses; nullopt: never reported
   crypto::CertCache cert_cache_{256};

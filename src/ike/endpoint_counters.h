@@ -25,6 +25,16 @@ struct EndpointCounters {
   uint64_t cookies_accepted = 0;  // IKE_SA_INIT with a valid cookie while cookies were required
   uint64_t cookies_rejected = 0;  // IKE_SA_INIT with a forged or stale cookie (answered with a fresh one)
   uint64_t cookie_retries = 0;    // initiator: IKE_SA_INIT repeated with the responder's cookie
+  uint64_t cookies_withheld = 0;  // IKE_SA_INIT smaller than the cookie answer would be: dropped unanswered
+  // Floods (docs/ternd.md "Floods"): what an IKE_SA_INIT costs before its source is known to be real.
+  uint64_t responder_ike_sas_created = 0;  // half-open IKE SAs made for IKE_SA_INIT requests (state kept)
+  uint64_t dh_computations = 0;  // Diffie-Hellman/ECDH shared secrets computed (IKE_SA_INIT, rekeys, PFS)
+  // Datagrams from sources not (yet) shown to receive what we send there: IKE_SA_INIT requests
+  // without a valid cookie (and their retransmits), messages for no IKE SA, unparsable ones.
+  // sent counts every octet we answered them with; it must never exceed received (no amplification).
+  uint64_t unverified_answers_withheld = 0;  // other answers larger than the unverified datagram: not sent
+  uint64_t unverified_octets_received = 0;
+  uint64_t unverified_octets_sent = 0;
   uint64_t ike_sa_init_refused =
       0;  // IKE_SA_INIT answered with an error: NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD,
           // INVALID_SYNTAX (a key exchange value we refuse); no IKE SA kept

@@ -62,6 +62,15 @@ void Endpoint::start_ike_rekey(IkeSa& sa, std::string_view why, Timestamp now) {
 
 void Endpoint::start_reauth(IkeSa& sa, std::string_view why, Timestamp now) {
   if (sa.state != IkeSaState::established || sa.successor || sa.replacement_pending) return;
+  if (sa.config->responder_only()) {
+    // No single peer address to start the new IKE SA with (remote_addrs is a
+    // prefix): the IKE SA runs on until its lifetime ends or the peer renews it.
+    sa.reauth_at.reset();
+    effects_.push_back(
+        Event{EventKind::ike_sa_reauth, sa.id, sa.connection_name(),
+              fmt::format("not reauthenticating ({}): the connection only answers peers", why)});
+    return;
+  }
   sa.reauth_at.reset();
   ++counters_.ike_reauths_started;
   // The new IKE SA makes again every child that is up here (in the

@@ -26,6 +26,7 @@ struct ControlServer::Client {
   std::deque<std::string> out;
   size_t pending = 0;
   bool writing = false;
+  std::string refusal;  // not empty: a user who may not control ternd (refusal_for)
 };
 
 namespace {
@@ -40,6 +41,21 @@ bool in_use(const std::string& path) {
   const bool answered = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
   ::close(fd);
   return answered;
+}
+
+// SO_PEERCRED: only root and the user ternd runs as may control it. For
+// anyone else, the line that answers each of their requests; empty: allowed.
+std::string refusal_for(asio::local::stream_protocol::socket& socket) {
+  ucred peer{};
+  socklen_t size = sizeof peer;
+  const uid_t own = ::geteuid();
+  if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &peer, &size) != 0)
+    return "{\"ok\":false,\"error\":\"permission denied: the client's user is unknown (SO_PEERCRED)\"}\n";
+  if (peer.uid == 0 || peer.uid == own) return {};
+  return fmt::format(
+      "{{\"ok\":false,\"error\":\"permission denied: uid {} may not control ternd (only root and uid "
+      "{})\"}}\n",
+      peer.uid, own);
 }
 
 }  // namespace
@@ -95,8 +111,13 @@ void ControlServer::accept() {
   acceptor_.async_accept([this](const asio::error_code& ec, asio::local::stream_protocol::socket socket) {
     if (ec == asio::error::operation_aborted) return;
     if (!ec) {
+      // Mode 0600 keeps other users out already; the SO_PEERCRED check holds
+      // even when the socket's mode or directory were opened up by hand.
+      std::string refusal = refusal_for(socket);
       const ClientId id{next_id_++};
-      clients_.emplace(id, std::make_unique<Client>(std::move(socket)));
+      auto client = std::make_unique<Client>(std::move(socket));
+      client->refusal = std::move(refusal);
+      clients_.emplace(id, std::move(client));
       read(id);
     }
     accept();
@@ -119,6 +140,13 @@ void ControlServer::read(ClientId id) {
     while (std::optional<Result<std::string>> line = client.framer.next_line()) {
       if (!line->has_value()) {
         send(id, fmt::format("{{\"ok\":false,\"error\":\"{}\"}}\n", "request line too long"));
+        close(id);
+        return;
+      }
+      if (!client.refusal.empty()) {
+        // A refused user's request: answered with the refusal, then gone.
+        (void)::send(client.socket.native_handle(), client.refusal.data(), client.refusal.size(),
+                     MSG_DONTWAIT | MSG_NOSIGNAL);
         close(id);
         return;
       }

@@ -285,6 +285,33 @@ TEST(Mistakes, AddressesMustBeOneLiteralOfOneFamily) {
       "the address families must agree");
 }
 
+TEST(Mistakes, ARemotePrefixMakesAResponderOnlyConnection) {
+  std::string range = site_b("name = \"site-b\"\n");
+  range.replace(range.find("[\"192.0.2.2\"]"), 13, "[\"198.18.0.0/15\"]");
+  LoadResult r = testing::load(range);
+  ASSERT_TRUE(r.has_value()) << ::testing::PrintToString(texts(r.error()));
+  ASSERT_EQ(r->connections.size(), 1u);
+  EXPECT_TRUE(r->connections[0].engine->responder_only());
+  EXPECT_EQ(*r->connections[0].engine->remote_prefix, 15);
+
+  std::string host_bits = site_b("name = \"site-b\"\n");
+  host_bits.replace(host_bits.find("[\"192.0.2.2\"]"), 13, "[\"198.19.0.1/15\"]");
+  EXPECT_EQ(only_problem(host_bits).to_string(),
+            "tern.toml:4:17: connection[0].remote_addrs[0]: '198.19.0.1/15' has host bits set: the prefix is "
+            "198.18.0.0/15");
+
+  std::string too_long = site_b("name = \"site-b\"\n");
+  too_long.replace(too_long.find("[\"192.0.2.2\"]"), 13, "[\"198.18.0.0/33\"]");
+  EXPECT_NE(only_problem(too_long).to_string().find("is neither an IP address nor a prefix"),
+            std::string::npos);
+
+  std::string starts = site_b("name = \"site-b\"\nstart_action = \"start\"\n");
+  starts.replace(starts.find("[\"192.0.2.2\"]"), 13, "[\"198.18.0.0/15\"]");
+  EXPECT_EQ(only_problem(starts).to_string(),
+            "tern.toml:3:16: connection[0].start_action: remote_addrs is a prefix (198.18.0.0/15): this "
+            "connection only answers peers in it, so it cannot start or trap (use start_action = \"none\")");
+}
+
 TEST(Mistakes, ADistinguishedNameWithAnUnknownAttributeIsRefused) {
   std::string text = site_b("name = \"site-b\"\n");
   text.replace(text.find("id = \"a@example.org\""), 20, "id = \"C=CH, XY=Example, CN=a\"");

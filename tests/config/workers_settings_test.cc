@@ -1,6 +1,6 @@
 // [daemon] workers (docs/ternd.md "Workers"): read, bounded, refused with
-// file:line and what is allowed; absent means one per online CPU (ternd
-// decides at start, the config keeps "not set").
+// file:line and what is allowed; absent means 1 (the
+// config keeps "not set", ternd applies the default).
 #include <gtest/gtest.h>
 
 #include "config_test_support.h"
@@ -28,7 +28,7 @@ TEST(WorkersSetting, ZeroIsRefusedWithWhatIsAllowed) {
   EXPECT_EQ(p.line, 3u);
   EXPECT_EQ(p.key, "daemon.workers");
   EXPECT_TRUE(contains(p.message, "1..64"));
-  EXPECT_TRUE(contains(p.message, "online CPU"));
+  EXPECT_TRUE(contains(p.message, "the default"));
   EXPECT_TRUE(contains(p.message, "got 0"));
 }
 

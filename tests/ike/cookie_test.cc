@@ -330,5 +330,89 @@ TEST(Cookie, InvalidKeAfterACookieRetriesWithTheNewGroupAndANewCookie) {
   EXPECT_TRUE(net.log_a.has_event(EventKind::invalid_ke_retry));
 }
 
+// What a flood of spoofed IKE_SA_INIT requests costs B (issue 10, "Floods";
+// the network version is tests/net/flood_test.sh): in cookie mode, nothing
+// but a cookie answer smaller than the request.
+TEST(CookieFloodCost, SpoofedRequestsInCookieModeCostNoDiffieHellmanNoStateAndNoAmplification) {
+  std::vector<ConnectionConfig> b_configs{config_b()};
+  for (uint8_t n = 1; n <= 50; ++n) b_configs.push_back(config_b_for(fake_source(n)));
+  TwoPeers net({config_a()}, b_configs, cookie_settings(0, 0));
+  uint64_t octets_in = 0, octets_out = 0;
+  // 50 x  HDR(X,0), SAi1, KEi, Ni, N(NAT_D) x2  -->   <--  HDR(X,0), N(COOKIE)   (X never comes back)
+  for (uint8_t n = 1; n <= 50; ++n) {
+    const Datagram request = ike_sa_init_from(fake_source(n), n, net.now);
+    net.wire.clear();
+    net.wire.push_back(request);
+    ASSERT_TRUE(net.deliver_one());
+    ASSERT_EQ(net.wire.size(), 1u);
+    EXPECT_EQ(cookie_in(net.wire.front()).size(), kCookieSize);
+    EXPECT_LT(net.wire.front().bytes.size(), request.bytes.size());
+    octets_in += request.bytes.size();
+    octets_out += net.wire.front().bytes.size();
+    net.wire.clear();
+  }
+  const EndpointCounters& c = net.b.counters();
+  EXPECT_EQ(c.cookies_sent, 50u);
+  EXPECT_EQ(c.responder_ike_sas_created, 0u);
+  EXPECT_EQ(c.dh_computations, 0u);
+  EXPECT_TRUE(net.b.status().empty());
+  EXPECT_EQ(c.unverified_octets_received, octets_in);
+  EXPECT_EQ(c.unverified_octets_sent, octets_out);
+
+  // The real initiator proves its address with the cookie and costs one DH:
+  //   HDR(A,0), SAi1, KEi, Ni  -->  <--  HDR(A,0), N(COOKIE)
+  //   HDR(A,0), N(COOKIE), SAi1, KEi, Ni  -->  <--  HDR(A,B), SAr1, KEr, Nr  (not counted as unverified)
+  net.up();
+  net.deliver_all();
+  ASSERT_NE(net.only_sa(net.a), nullptr);
+  EXPECT_EQ(net.only_sa(net.a)->state, IkeSaState::established) << net.dump_events();
+  EXPECT_EQ(c.responder_ike_sas_created, 1u);
+  EXPECT_EQ(c.dh_computations, 1u);
+  EXPECT_EQ(c.cookies_accepted, 1u);
+  EXPECT_LE(c.unverified_octets_sent, c.unverified_octets_received);
+}
+
+TEST(CookieFloodCost, ARequestTooShortForItsCookieAnswerIsNotAnswered) {
+  // HDR(X,0), Ni  -->  (48 octets; the cookie answer HDR, N(COOKIE) would be
+  // 72): nothing back, nothing kept.
+  TwoPeers net({config_a()}, {config_b(), config_b_for(fake_source(1))}, cookie_settings(0, 0));
+  wire::Message junk;
+  junk.header.spi_i = 0x1122334455667788;
+  junk.header.exchange = wire::ExchangeType::IKE_SA_INIT;
+  junk.header.flags = wire::kFlagInitiator;
+  junk.payloads.push_back({wire::PayloadType::Nonce, false, wire::NoncePayload{Bytes(16, 0xab)}});
+  const Bytes bytes = wire::build_message(junk);
+  net.wire.clear();
+  net.wire.push_back(Datagram{fake_source(1), config_b().local, bytes});
+  ASSERT_TRUE(net.deliver_one());
+  EXPECT_TRUE(net.wire.empty());
+  EXPECT_EQ(net.b.counters().cookies_withheld, 1u);
+  EXPECT_EQ(net.b.counters().cookies_sent, 0u);
+  EXPECT_EQ(net.b.counters().unverified_octets_sent, 0u);
+  EXPECT_EQ(net.b.counters().unverified_octets_received, bytes.size());
+}
+
+TEST(CookieFloodCost, APrefixConnectionAnswersAnyPeerInItAndNeverInitiates) {
+  // remote_addrs = ["192.0.2.0/24"]: a responder-only connection (A is 192.0.2.1).
+  ConnectionConfig any = config_b();
+  any.name = "any";
+  any.remote = Address::ipv4({192, 0, 2, 0}, 500);
+  any.remote_prefix = 24;
+  TwoPeers net({config_a()}, {any}, cookie_settings(30, 3));
+  net.up();
+  net.deliver_all();
+  ASSERT_NE(net.only_sa(net.b), nullptr);
+  EXPECT_EQ(net.only_sa(net.b)->state, IkeSaState::established) << net.dump_events();
+  Result<void> up = net.b.command(Up{"any"}, net.now);
+  ASSERT_FALSE(up.has_value());
+  EXPECT_NE(up.error().detail.find("only answers"), std::string::npos) << up.error().detail;
+  // A peer outside the prefix finds no connection.
+  net.wire.clear();
+  net.wire.push_back(ike_sa_init_from(Address::ipv4({203, 0, 113, 9}, 500), 9, net.now));
+  ASSERT_TRUE(net.deliver_one());
+  EXPECT_TRUE(net.wire.empty());
+  EXPECT_EQ(net.b.counters().dropped_no_connection, 1u);
+}
+
 }  // namespace
 }  // namespace tern::ike::testing

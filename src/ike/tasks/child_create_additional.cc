@@ -152,6 +152,7 @@ TaskStatus ChildCreateAdditional::process_response(TaskContext& ctx, const IkeMe
     if (!ke_ || ker == nullptr || ker->group != ke_->group())
       return refuse_answer(
           fmt::format("peer chose PFS group {} but sent no matching KEr", group_keyword(chosen->suite.ke)));
+    ++ctx.counters.dh_computations;
     Result<SecretBytes> shared = ke_->compute_shared_secret(ker->data);
     if (!shared) return refuse_answer("peer's KEr is unusable: " + shared.error().to_string());
     g_ir = std::move(*shared);
@@ -247,6 +248,7 @@ void ChildCreateAdditional::process_request(TaskContext& ctx, const IkeMessage& 
 void ChildCreateAdditional::build_response(TaskContext& ctx, IkeMessage& msg) {
   SecretBytes g_ir;
   if (!error_ && !peer_ke_.empty()) {
+    ++ctx.counters.dh_computations;
     Result<crypto::KeyExchangeAnswer> answer =
         crypto::answer_key_exchange(selected_->suite.ke, peer_ke_, ctx.random);
     if (!answer) {

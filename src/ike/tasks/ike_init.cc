@@ -225,6 +225,7 @@ TaskStatus IkeInit::build_response(TaskContext& ctx, IkeMessage& msg) {
 bool IkeInit::derive_keys(TaskContext& ctx, ByteView peer_ke) {
   IkeSa& sa = ctx.sa;
   const crypto::IkeSuite& suite = *sa.suite;
+  ++ctx.counters.dh_computations;
   Result<SecretBytes> g_ir = sa.ke->compute_shared_secret(peer_ke);
   if (!g_ir) {
     sa.die("peer's key exchange value rejected: " + g_ir.error().to_string());

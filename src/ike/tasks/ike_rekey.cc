@@ -228,6 +228,7 @@ TaskStatus IkeRekey::process_response(TaskContext& ctx, const IkeMessage& msg) {
   if (chosen->suite.ke != ke_->group() || ker->group != ke_->group())
     return give_up(ctx, fmt::format("peer's KEr group {} does not match our KEi group {}",
                                     group_keyword(ker->group), group_keyword(ke_->group())));
+  ++ctx.counters.dh_computations;
   Result<SecretBytes> g_ir = ke_->compute_shared_secret(ker->data);
   if (!g_ir) return give_up(ctx, "peer's KEr is unusable: " + g_ir.error().to_string());
   nonce_r_ = nonce->data;
@@ -345,6 +346,7 @@ void IkeRekey::build_response(TaskContext& ctx, IkeMessage& msg) {
   IkeSa& sa = ctx.sa;
   SecretBytes g_ir;
   if (!error_) {
+    ++ctx.counters.dh_computations;
     Result<crypto::KeyExchangeAnswer> answer =
         crypto::answer_key_exchange(selected_->suite.ke, peer_ke_, ctx.random);
     if (!answer) {
