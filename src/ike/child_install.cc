@@ -5,12 +5,14 @@
 
 #include "crypto/key_derivation.h"
 #include "ike/ike_sa.h"
+#include "ike/ike_sa_table.h"
 
 namespace tern::ike {
 
-uint32_t allocate_esp_spi(crypto::Random& random) {
-  uint32_t spi = 0;
-  while (spi < 256) spi = static_cast<uint32_t>(random.u64());
+uint32_t allocate_esp_spi(TaskContext& ctx) {
+  if (ctx.table != nullptr) return ctx.table->allocate_esp_spi();
+  uint32_t spi = 0;  // a task outside an Endpoint (tests): random, unchecked
+  while (spi < 256) spi = static_cast<uint32_t>(ctx.random.u64());
   return spi;
 }
 
@@ -69,6 +71,7 @@ bool install_child(TaskContext& ctx, const ChildConfig& config, NewChild child, 
   record.remote_ts = std::move(child.remote_ts);
   record.rekey_at = child_rekey_deadline(config.limits, ctx.random, ctx.now);
   if (config.limits.life_time > Duration::zero()) record.expire_at = ctx.now + config.limits.life_time;
+  if (ctx.table != nullptr) ctx.table->child_owned(record.spi_in, sa.id);
   sa.children.push_back(std::move(record));
   ++ctx.counters.child_sas_installed;
   ctx.event(EventKind::child_sa_installed,

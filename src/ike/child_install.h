@@ -48,6 +48,6 @@ std::optional<Timestamp> child_rekey_deadline(const ChildLimits& limits, crypto:
                                               Timestamp now);
 
 // A fresh SPI for our inbound ESP SA: values below 256 are reserved (RFC 4303 §2.1).
-uint32_t allocate_esp_spi(crypto::Random& random);
+uint32_t allocate_esp_spi(TaskContext& ctx);
 
 }  // namespace tern::ike

@@ -52,6 +52,15 @@ std::string what_was_reached(const ChildLimitReached& limit, const ChildLimits& 
 }  // namespace
 
 IkeSa* Endpoint::find_sa_of_child(uint32_t spi_in) {
+  if (auto it = child_spis_.find(spi_in); it != child_spis_.end()) {
+    if (IkeSa* sa = lookup(it->second);
+        sa != nullptr && sa->state != IkeSaState::dead && sa->find_child_by_spi_in(spi_in) != nullptr) {
+      touch(*sa);
+      return sa;
+    }
+  }
+  // Not in the index (it is kept where CHILD_SAs are installed, moved and
+  // removed): the walk stays as the safety net.
   for (auto& [id, sa] : sas_) {
     if (sa->state != IkeSaState::dead && sa->find_child_by_spi_in(spi_in) != nullptr) {
       touch(*sa);

@@ -594,6 +594,10 @@ void Endpoint::rearm(const IkeSa& sa) {
 }
 
 void Endpoint::forget_bookkeeping(const IkeSa& sa) {
+  for (const ChildSa& child : sa.children) {
+    if (auto it = child_spis_.find(child.spi_in); it != child_spis_.end() && it->second == sa.id)
+      child_spis_.erase(it);
+  }
   deadlines_.cancel(sa.id);
   cert_deadlines_.cancel(sa.id);
   forget_responder_entry(sa.id);
@@ -678,6 +682,14 @@ uint64_t Endpoint::allocate_spi() {
     uint64_t spi = random_.u64();
     if (config_.shard_count > 1) spi = shard_spi(spi, config_.shard_index);
     if (spi != 0 && !by_spi_.contains(spi)) return spi;
+  }
+}
+
+uint32_t Endpoint::allocate_esp_spi() {
+  for (;;) {
+    auto spi = static_cast<uint32_t>(random_.u64());
+    if (config_.shard_count > 1) spi = shard_esp_spi(spi, config_.shard_index);
+    if (spi >= 256 && !child_spis_.contains(spi)) return spi;  // 0-255: reserved (RFC 4303 §2.1)
   }
 }
 

@@ -270,6 +270,9 @@ class Endpoint : private IkeSaTable {
                 const Address& remote, uint64_t spi_i, uint64_t spi_r) override;
   IkeSa* find(IkeSaId id) override;
   void initiate_later(IkeSaId id) override { created_.push_back(id); }
+  uint32_t allocate_esp_spi() override;
+  void child_owned(uint32_t spi_in, IkeSaId owner) override { child_spis_[spi_in] = owner; }
+  void child_gone(uint32_t spi_in) override { child_spis_.erase(spi_in); }
   // ike_renewal.cc
   void start_ike_rekey(IkeSa& sa, std::string_view why, Timestamp now);
   void start_reauth(IkeSa& sa, std::string_view why, Timestamp now);
@@ -310,8 +313,9 @@ class Endpoint : private IkeSaTable {
   EndpointCounters counters_;
   uint64_t next_id_ = 1;
   std::map<IkeSaId, std::unique_ptr<IkeSa>> sas_;
-  std::unordered_map<uint64_t, IkeSaId> by_spi_;  // our SPI (SPIi as initiator, SPIr as responder)
-  std::map<HalfOpenKey, IkeSaId> half_open_;      // responder SAs by the initiator's SPI and address
+  std::unordered_map<uint64_t, IkeSaId> by_spi_;      // our SPI (SPIi as initiator, SPIr as responder)
+  std::unordered_map<uint32_t, IkeSaId> child_spis_;  // inbound ESP SPI of each CHILD_SA -> its IKE SA
+  std::map<HalfOpenKey, IkeSaId> half_open_;          // responder SAs by the initiator's SPI and address
   std::vector<IkeSaId> created_;  // made or handed tasks by tasks during this input: initiate after it
   std::vector<IkeSaId> reauthenticating_;  // established IKE SAs whose successor is being set up
   RateLimiter invalid_ike_spi_limit_;

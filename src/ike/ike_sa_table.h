@@ -31,6 +31,13 @@ class IkeSaTable {
   // Send the queued requests of SA `id` once the current input is handled
   // (tasks it inherited from a rekeyed IKE SA).
   virtual void initiate_later(IkeSaId id) = 0;
+  // Inbound ESP SPIs are ours to choose (RFC 4301 §4.1) and must be unique:
+  // a fresh one (>= 256) that no CHILD_SA in the table uses.
+  virtual uint32_t allocate_esp_spi() = 0;
+  // The CHILD_SA with inbound SPI `spi_in` now lives on IKE SA `owner`
+  // (installed, or moved there by an IKE SA rekey); or is gone.
+  virtual void child_owned(uint32_t spi_in, IkeSaId owner) = 0;
+  virtual void child_gone(uint32_t spi_in) = 0;
 };
 
 }  // namespace tern::ike

@@ -23,6 +23,12 @@ constexpr uint64_t shard_spi(uint64_t random, uint32_t shard_index) {
   return (random & kLowBits) | (uint64_t{shard_index & 0xffU} << kShardSpiShift);
 }
 
+// The same for an inbound ESP SPI (32 bits): the shard index in its top
+// octet, so that two shards never draw the same one.
+constexpr uint32_t shard_esp_spi(uint32_t random, uint32_t shard_index) {
+  return (random & 0x00ffffffU) | ((shard_index & 0xffU) << 24);
+}
+
 // The shard index an SPI of ours carries.
 constexpr uint32_t shard_of_spi(uint64_t spi) {
   return static_cast<uint32_t>(spi >> kShardSpiShift);

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "base/error.h"
@@ -31,6 +32,16 @@ class EndpointPeer {
 
   // An IKE SA itself, read-only (MOBIKE state, NAT state, addresses).
   static const IkeSa& sa(const Endpoint& e, IkeSaId sa) { return *e.sas_.at(sa); }
+
+  // The inbound ESP SPI index (Endpoint::child_spis_): the IKE SA a CHILD_SA's
+  // SPI is filed under, and a fresh SPI as tasks get it.
+  static std::optional<IkeSaId> child_spi_owner(const Endpoint& e, uint32_t spi_in) {
+    auto it = e.child_spis_.find(spi_in);
+    if (it == e.child_spis_.end()) return std::nullopt;
+    return it->second;
+  }
+  static void file_child_spi(Endpoint& e, uint32_t spi_in, IkeSaId owner) { e.child_owned(spi_in, owner); }
+  static uint32_t allocate_esp_spi(Endpoint& e) { return e.allocate_esp_spi(); }
 
   // Every IKE SA of `e`, writable: for bench/sa_memory_bench.cc, which takes
   // the SAs apart piece by piece to weigh each piece.

@@ -43,7 +43,7 @@ TaskStatus ChildCreate::build(TaskContext& ctx, IkeMessage& msg) {
     const ChildConfig& config = sa.config->child_or_first(
         sa.children_to_create.empty() ? std::string_view{} : std::string_view{sa.children_to_create.front()});
     child_name_ = config.name;
-    spi_in_ = allocate_esp_spi(ctx.random);
+    spi_in_ = allocate_esp_spi(ctx);
     msg.add(PayloadType::SA, wire::SaPayload{esp_proposals(without_pfs(config.esp_proposals), spi_in_)});
     msg.add(PayloadType::TSi, wire::TsPayload{config.local_ts});
     msg.add(PayloadType::TSr, wire::TsPayload{config.remote_ts});
@@ -55,7 +55,7 @@ TaskStatus ChildCreate::build(TaskContext& ctx, IkeMessage& msg) {
     msg.add_notify(*error_);
     return TaskStatus::done;
   }
-  spi_in_ = allocate_esp_spi(ctx.random);
+  spi_in_ = allocate_esp_spi(ctx);
   msg.add(PayloadType::SA, wire::SaPayload{{esp_proposal(selected_->suite, selected_->number, spi_in_)}});
   msg.add(PayloadType::TSi, wire::TsPayload{tsi_});
   msg.add(PayloadType::TSr, wire::TsPayload{tsr_});

@@ -68,7 +68,7 @@ TaskStatus ChildCreateAdditional::build_request(TaskContext& ctx, IkeMessage& ms
     }
     ke_ = std::move(*ke);
   }
-  spi_in_ = allocate_esp_spi(ctx.random);
+  spi_in_ = allocate_esp_spi(ctx);
   nonce_i_ = ctx.random.bytes(kNonceSize);
   if (config->mode == ChildMode::transport) msg.add_notify(NotifyType::USE_TRANSPORT_MODE);
   msg.add(PayloadType::SA, wire::SaPayload{esp_proposals(config->esp_proposals, spi_in_)});
@@ -262,7 +262,7 @@ void ChildCreateAdditional::build_response(TaskContext& ctx, IkeMessage& msg) {
     msg.add(PayloadType::Notify, *error_);
     return;
   }
-  spi_in_ = allocate_esp_spi(ctx.random);
+  spi_in_ = allocate_esp_spi(ctx);
   nonce_r_ = ctx.random.bytes(kNonceSize);
   // Installed before the answer goes out; our outbound SA is used once ESP
   // arrives on the new inbound one (the initiator has the pair then).

@@ -49,6 +49,7 @@ void remove_child(TaskContext& ctx, IkeSa& sa, uint32_t spi_in, std::string_view
                               fmt::format("CHILD_SA {} removed (SPIs {:08x}_i {:08x}_o): {}", it->name,
                                           it->spi_in, it->spi_out, reason)});
   ++ctx.counters.child_sas_removed;
+  if (ctx.table != nullptr) ctx.table->child_gone(it->spi_in);
   sa.children.erase(it);
 }
 

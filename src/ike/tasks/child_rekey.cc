@@ -92,7 +92,7 @@ TaskStatus ChildRekey::build_request(TaskContext& ctx, IkeMessage& msg) {
     }
     ke_ = std::move(*ke);
   }
-  new_spi_in_ = allocate_esp_spi(ctx.random);
+  new_spi_in_ = allocate_esp_spi(ctx);
   nonce_i_ = ctx.random.bytes(kNonceSize);
   msg.add(PayloadType::Notify,
           wire::NotifyPayload{wire::ProtocolId::ESP, spi_bytes(old_spi_in_), NotifyType::REKEY_SA, {}});
@@ -458,7 +458,7 @@ void ChildRekey::build_response(TaskContext& ctx, IkeMessage& msg) {
     msg.add(PayloadType::Notify, *error_);
     return;
   }
-  new_spi_in_ = allocate_esp_spi(ctx.random);
+  new_spi_in_ = allocate_esp_spi(ctx);
   nonce_r_ = ctx.random.bytes(kNonceSize);
   // Make-before-break: the new inbound SA is installed before the answer goes
   // out; the new outbound one is used once the initiator has the pair too.

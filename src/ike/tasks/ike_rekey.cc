@@ -43,7 +43,10 @@ std::optional<uint64_t> spi_from(const Bytes& bytes) {
 // Moves what lives on `old` to `successor`: the CHILD_SAs and the tasks
 // waiting for an exchange. `old` is then only waiting for its Delete.
 void hand_over(TaskContext& ctx, IkeSa& old, IkeSa& successor) {
-  for (ChildSa& child : old.children) successor.children.push_back(std::move(child));
+  for (ChildSa& child : old.children) {
+    ctx.table->child_owned(child.spi_in, successor.id);
+    successor.children.push_back(std::move(child));
+  }
   old.children.clear();
   successor.tasks.inherit(old.tasks);
   ctx.table->initiate_later(successor.id);
