@@ -188,23 +188,14 @@ int main(int argc, char** argv) {
     sa.sk_out.reset();
   });
   weigh("PRF (keyed with SK_d's suite)", [](IkeSa& sa) { sa.prf.reset(); });
-  weigh("IKE SA keys (SK_d, SK_pi, SK_pr, ...)", [](IkeSa& sa) { sa.keys.reset(); });
-  weigh("key exchange (X25519 private key)", [](IkeSa& sa) { sa.ke.reset(); });
-  weigh("nonces Ni, Nr", [](IkeSa& sa) {
-    sa.nonce_i = Bytes{};
-    sa.nonce_r = Bytes{};
-  });
-  weigh("IKE_SA_INIT messages kept for AUTH", [](IkeSa& sa) {
-    sa.init_request = Bytes{};
-    sa.init_response = Bytes{};
-  });
-  weigh("peer ID, auth method strings, CERTREQ hashes", [](IkeSa& sa) {
+  weigh("SK_d", [](IkeSa& sa) { sa.sk_d = SecretBytes{}; });
+  weigh("setup block (Ni, Nr, IKE_SA_INIT messages, SK_p, KE, CERTREQ)",
+        [](IkeSa& sa) { sa.release_setup(); });
+  weigh("peer ID, auth method strings", [](IkeSa& sa) {
     sa.peer_id.reset();
     sa.our_auth_method = std::string{};
     sa.peer_auth_method = std::string{};
     sa.peer_cert_subject = std::string{};
-    sa.peer_ca_hashes = std::vector<Bytes>{};
-    sa.peer_signature_hashes.reset();
   });
   weigh("CHILD_SA state in the engine (ChildSa, selectors)",
         [](IkeSa& sa) { sa.children = std::vector<ike::ChildSa>{}; });

@@ -32,8 +32,8 @@ bool install_child(TaskContext& ctx, const ChildConfig& config, NewChild child, 
                    ByteView Nr, Role exchange_role) {
   IkeSa& sa = ctx.sa;
   const EspSuite& suite = child.suite;
-  Result<crypto::ChildSaKeys> keys = crypto::derive_child_sa_keys(
-      *sa.prf, sa.keys->SK_d, g_ir, Ni, Nr, suite.encr, suite.encr_key_bits, suite.integ);
+  Result<crypto::ChildSaKeys> keys = crypto::derive_child_sa_keys(*sa.prf, sa.sk_d, g_ir, Ni, Nr, suite.encr,
+                                                                  suite.encr_key_bits, suite.integ);
   if (!keys) {
     ctx.event(EventKind::child_sa_failed,
               "CHILD_SA " + config.name + " key derivation failed: " + keys.error().to_string());

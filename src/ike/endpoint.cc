@@ -292,10 +292,12 @@ void Endpoint::start_child_rekey(IkeSa& sa, uint32_t spi_in, std::string_view wh
 
 namespace {
 
-std::string peer_id_key(const wire::IdPayload& id) {
-  std::string key(1, static_cast<char>(id.type));
-  key.append(id.data.begin(), id.data.end());
-  return key;
+// The key of by_peer_id_: a hash of the ID Type and data. Equal IDs have
+// equal keys; the SAs found under a key are compared by their IDs.
+uint64_t peer_id_key(const wire::IdPayload& id) {
+  std::string text(1, static_cast<char>(id.type));
+  text.append(id.data.begin(), id.data.end());
+  return std::hash<std::string>{}(text);
 }
 
 }  // namespace
@@ -582,14 +584,13 @@ std::optional<Timestamp> Endpoint::own_deadline(const IkeSa& sa) const {
   return next;
 }
 
-void Endpoint::rearm(const IkeSa& sa) {
+void Endpoint::rearm(IkeSa& sa) {
   deadlines_.set(sa.id, own_deadline(sa));
   cert_deadlines_.set(sa.id, cert_wall_deadline(sa));
   count_half_open(sa);
-  if (sa.peer_id && !peer_id_key_.contains(sa.id)) {
-    std::string key = peer_id_key(*sa.peer_id);  // authenticated: it never changes afterwards
-    by_peer_id_.emplace(key, sa.id);
-    peer_id_key_.emplace(sa.id, std::move(key));
+  if (sa.peer_id && !sa.in_peer_id_index) {
+    by_peer_id_.emplace(peer_id_key(*sa.peer_id), sa.id);  // authenticated: it never changes afterwards
+    sa.in_peer_id_index = true;
   }
 }
 
@@ -601,21 +602,29 @@ void Endpoint::forget_bookkeeping(const IkeSa& sa) {
   deadlines_.cancel(sa.id);
   cert_deadlines_.cancel(sa.id);
   forget_responder_entry(sa.id);
-  if (auto it = peer_id_key_.find(sa.id); it != peer_id_key_.end()) {
-    auto [first, last] = by_peer_id_.equal_range(it->second);
+  if (sa.in_peer_id_index && sa.peer_id) {
+    auto [first, last] = by_peer_id_.equal_range(peer_id_key(*sa.peer_id));
     for (auto entry = first; entry != last; ++entry) {
       if (entry->second == sa.id) {
         by_peer_id_.erase(entry);
         break;
       }
     }
-    peer_id_key_.erase(it);
   }
 }
 
 void Endpoint::count_half_open(const IkeSa& sa) {
   auto it = responders_.find(sa.id);
   if (it == responders_.end()) return;
+  if (sa.state == IkeSaState::established || sa.state == IkeSaState::deleting ||
+      sa.state == IkeSaState::rekeyed) {
+    // Authenticated: its IKE_AUTH request showed that the initiator has our
+    // IKE_SA_INIT answer, so it sends no more IKE_SA_INIT requests (a late
+    // duplicate starts a half-open SA of its own). Its messages find it by
+    // our SPI (by_spi_); the half-open entries would only cost memory.
+    forget_responder_entry(sa.id);
+    return;
+  }
   // Half-open: a responder SA past IKE_SA_INIT but not yet authenticated.
   std::optional<IpKey> now_counted;
   if (sa.state == IkeSaState::created || sa.state == IkeSaState::init_done)

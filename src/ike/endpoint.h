@@ -295,7 +295,7 @@ class Endpoint : private IkeSaTable {
   void touch(const IkeSa& sa) { touched_.push_back(sa.id); }
   void touch_all() { touched_all_ = true; }
   // Re-arms `sa` in the deadline queues and updates its half-open count.
-  void rearm(const IkeSa& sa);
+  void rearm(IkeSa& sa);
   // The earliest time on_timer has something to do for `sa`, but for certificate expiry.
   std::optional<Timestamp> own_deadline(const IkeSa& sa) const;
   // When its certificates expire, as a time since the Unix epoch (wall clock).
@@ -315,7 +315,7 @@ class Endpoint : private IkeSaTable {
   std::map<IkeSaId, std::unique_ptr<IkeSa>> sas_;
   std::unordered_map<uint64_t, IkeSaId> by_spi_;      // our SPI (SPIi as initiator, SPIr as responder)
   std::unordered_map<uint32_t, IkeSaId> child_spis_;  // inbound ESP SPI of each CHILD_SA -> its IKE SA
-  std::map<HalfOpenKey, IkeSaId> half_open_;          // responder SAs by the initiator's SPI and address
+  std::map<HalfOpenKey, IkeSaId> half_open_;  // half-open responder SAs by the initiator's SPI and address
   std::vector<IkeSaId> created_;  // made or handed tasks by tasks during this input: initiate after it
   std::vector<IkeSaId> reauthenticating_;  // established IKE SAs whose successor is being set up
   RateLimiter invalid_ike_spi_limit_;
@@ -333,9 +333,9 @@ class Endpoint : private IkeSaTable {
   std::unordered_map<IkeSaId, ResponderEntry> responders_;
   uint64_t half_open_count_ = 0;
   std::map<IpKey, uint64_t> half_open_by_ip_;
-  // Authenticated IKE SAs by the peer's identity (type octet + data), for INITIAL_CONTACT.
-  std::unordered_multimap<std::string, IkeSaId> by_peer_id_;
-  std::unordered_map<IkeSaId, std::string> peer_id_key_;  // what by_peer_id_ holds for an SA
+  // Authenticated IKE SAs by the peer's identity, for INITIAL_CONTACT: a hash
+  // of its ID Type and data -> its IKE SAs (IkeSa::in_peer_id_index).
+  std::unordered_multimap<uint64_t, IkeSaId> by_peer_id_;
   size_t last_reap_visits_ = 0;  // SAs looked at by the last reap (tests: O(1) per input)
 };
 

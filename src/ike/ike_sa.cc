@@ -7,6 +7,11 @@ IkeSa::IkeSa(IkeSaId sa_id, Role sa_role, std::shared_ptr<const ConnectionConfig
              Address local_addr, Address remote_addr)
     : id(sa_id), role(sa_role), config(std::move(sa_config)), local(local_addr), remote(remote_addr) {}
 
+const IkeSaSetup& IkeSa::setup() const {
+  static const IkeSaSetup kNone;
+  return setup_ ? *setup_ : kNone;
+}
+
 ChildSa* IkeSa::find_child_by_spi_in(uint32_t spi) {
   for (ChildSa& c : children) {
     if (c.spi_in == spi) return &c;

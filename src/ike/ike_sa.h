@@ -14,7 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "base/boxed.h"
 #include "base/bytes.h"
+#include "base/secret_bytes.h"
 #include "base/time.h"
 #include "crypto/key_derivation.h"
 #include "crypto/key_exchange.h"
@@ -66,11 +68,32 @@ struct ChildSa {
   uint8_t pfs_refusals = 0;  // our rekeys of it the peer refused over PFS (the first is logged)
   // The peer's rekey of it that we answered while ours was under way: a
   // simultaneous rekey (RFC 7296 §2.8.1), decided when ours completes (child_rekey).
-  std::optional<RekeyExchange> peer_rekey;
+  Boxed<RekeyExchange> peer_rekey;  // on the heap: rare, and 64 octets inline
   // Usable for a new rekey: not being deleted, rekeyed or already rekeying.
   bool can_rekey() const { return !deleting && !closing && !rekeyed && !rekeying && !hard_limit_reached; }
   // We are trying to close it (RFC 7296 §2.25.1): a peer's rekey of it gets TEMPORARY_FAILURE.
   bool being_closed() const { return deleting || closing || hard_limit_reached; }
+};
+
+// What an IKE SA keeps only for IKE_SA_INIT and IKE_AUTH (setup_state.h):
+// about 0.3 KB inline plus the messages and nonces, none of it needed once
+// the SA is established (docs/benchmarks.md "Memory per SA").
+struct IkeSaSetup {
+  std::unique_ptr<crypto::KeyExchange> ke;  // our private value until g^ir is computed
+  Bytes nonce_i;                            // Ni
+  Bytes nonce_r;                            // Nr
+  // SK_pi/SK_pr for AUTH (§2.15), SK_e/SK_a (the SK ciphers hold their own
+  // copies); SK_d is also in IkeSa::sk_d, which stays.
+  std::optional<crypto::IkeSaKeys> keys;
+  // The IKE_SA_INIT request and response as sent (RealMessage1/2, §2.15).
+  Bytes init_request;
+  Bytes init_response;
+  // Signature authentication (tasks/ike_auth.h, signature_auth.h):
+  // the hashes of the peer's N(SIGNATURE_HASH_ALGORITHMS) (RFC 7427 §4);
+  // nullopt when it sent none (we then sign with a classic AUTH method).
+  std::optional<std::vector<wire::HashAlgorithm>> peer_signature_hashes;
+  // The SHA-1 SPKI hashes of the CAs the peer asked for in CERTREQ (§3.7).
+  std::vector<Bytes> peer_ca_hashes;
 };
 
 class IkeSa {
@@ -110,7 +133,7 @@ class IkeSa {
     IkeSaId new_sa{};
     Bytes nonce_i, nonce_r;
   };
-  std::optional<PeerRekey> peer_rekey;
+  Boxed<PeerRekey> peer_rekey;  // on the heap: rare, and 64 octets inline
   // Made by such a rekey of the peer's (the IKE SA it would replace): until
   // our own rekey of the old SA is answered it is not known whether this one
   // survives, so nothing of ours starts on it (no rekey, no reauthentication),
@@ -131,15 +154,20 @@ class IkeSa {
   // IKE_SA_INIT (ike_init)
   std::optional<crypto::IkeSuite> suite;
   std::optional<crypto::Prf> prf;
-  std::unique_ptr<crypto::KeyExchange> ke;
-  Bytes nonce_i;  // Ni
-  Bytes nonce_r;  // Nr
-  std::optional<crypto::IkeSaKeys> keys;
+  // SK_d (§2.14): every CHILD_SA and IKE SA rekey derives from it (§2.17, §2.18).
+  SecretBytes sk_d;
   std::unique_ptr<crypto::SkCipher> sk_out;  // SK_ei/SK_ai for the initiator, SK_er/SK_ar for the responder
   std::unique_ptr<crypto::SkCipher> sk_in;
-  // The IKE_SA_INIT request and response as sent (RealMessage1/2, §2.15).
-  Bytes init_request;
-  Bytes init_response;
+  // What only IKE_SA_INIT and IKE_AUTH use: made on first use, freed once
+  // the SA is established (release_setup_state, setup_state.h).
+  IkeSaSetup& setup() {
+    if (!setup_) setup_ = std::make_unique<IkeSaSetup>();
+    return *setup_;
+  }
+  // Read-only: an SA without the block reads as one with an empty block.
+  const IkeSaSetup& setup() const;
+  bool holds_setup_state() const { return setup_ != nullptr; }
+  void release_setup() { setup_.reset(); }
 
   // NAT detection (ike_natd, §2.23)
   bool local_behind_nat = false;
@@ -177,12 +205,6 @@ class IkeSa {
   // AUTH); before the SA dies the responder is told with an INFORMATIONAL
   // N(AUTHENTICATION_FAILED) (§2.21.2; TaskManager::process_response).
   bool notify_authentication_failed = false;
-  // Signature authentication (tasks/ike_auth.h, signature_auth.h):
-  // the hashes of the peer's N(SIGNATURE_HASH_ALGORITHMS) (RFC 7427 §4);
-  // nullopt when it sent none (we then sign with a classic AUTH method).
-  std::optional<std::vector<wire::HashAlgorithm>> peer_signature_hashes;
-  // The SHA-1 SPKI hashes of the CAs the peer asked for in CERTREQ (§3.7).
-  std::vector<Bytes> peer_ca_hashes;
   // The certificate and key we authenticated with (one of the connection's
   // credentials, credential_choice.h); kept by IKE rekeys.
   std::shared_ptr<const LocalCredential> local_credential;
@@ -224,6 +246,8 @@ class IkeSa {
   bool gave_up = false;
   // The peer answered a request of ours with INVALID_IKE_SPI (peer_restart.cc), once.
   bool restart_suspected = false;
+  // The Endpoint's bookkeeping: listed under peer_id in its index of peer identities.
+  bool in_peer_id_index = false;
   void die(std::string reason) {
     if (state != IkeSaState::dead) death_reason = std::move(reason);
     state = IkeSaState::dead;
@@ -231,8 +255,8 @@ class IkeSa {
 
   bool is_initiator() const { return role == Role::initiator; }
   uint64_t my_spi() const { return is_initiator() ? spi_i : spi_r; }
-  const Bytes& my_nonce() const { return is_initiator() ? nonce_i : nonce_r; }
-  const Bytes& peer_nonce() const { return is_initiator() ? nonce_r : nonce_i; }
+  const Bytes& my_nonce() const { return is_initiator() ? setup().nonce_i : setup().nonce_r; }
+  const Bytes& peer_nonce() const { return is_initiator() ? setup().nonce_r : setup().nonce_i; }
   const std::string& connection_name() const { return config->name; }
   ChildSa* find_child_by_spi_in(uint32_t spi);
   ChildSa* find_child_by_spi_out(uint32_t spi);
@@ -243,6 +267,9 @@ class IkeSa {
   // When a NAT keepalive is due: only while a NAT is in front of us and the
   // SA is in use (established, or rekeyed and waiting for its Delete).
   std::optional<Timestamp> keepalive_deadline(Duration interval) const;
+
+ private:
+  std::unique_ptr<IkeSaSetup> setup_;
 };
 
 }  // namespace tern::ike

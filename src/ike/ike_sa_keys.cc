@@ -24,7 +24,8 @@ Result<void> install_ike_sa_keys(IkeSa& sa, const crypto::IkeSuite& suite, crypt
   Result<std::string> line =
       crypto::format_keylog_line(sa.spi_i, sa.spi_r, suite, k.SK_ei, k.SK_er, k.SK_ai, k.SK_ar);
   if (line) effects.push_back(Keylog{std::move(*line)});
-  sa.keys = std::move(keys);
+  sa.sk_d = keys.SK_d;
+  sa.setup().keys = std::move(keys);
   return {};
 }
 

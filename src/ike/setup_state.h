@@ -8,8 +8,10 @@
 // AUTH, §2.15, and the keys of the CHILD_SA made in IKE_AUTH, §2.17), the key
 // exchange's private value, SK_pi/SK_pr, the copies of SK_ei/SK_er/SK_ai/SK_ar
 // (sk_in and sk_out hold the keys they need) and the CA hashes of the peer's
-// CERTREQ. SK_d stays: every CHILD_SA and IKE SA rekey derives from it
-// (§2.17, §2.18). About 1 KB per IKE SA (docs/benchmarks.md "Memory per SA").
+// CERTREQ and the peer's SIGNATURE_HASH_ALGORITHMS: the whole IkeSaSetup
+// block (ike_sa.h) is freed. SK_d stays (IkeSa::sk_d): every CHILD_SA and
+// IKE SA rekey derives from it (§2.17, §2.18). About 1.3 KB per IKE SA
+// (docs/benchmarks.md "Memory per SA").
 #pragma once
 
 namespace tern::ike {

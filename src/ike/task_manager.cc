@@ -123,7 +123,7 @@ bool TaskManager::send_request(TaskContext& ctx, std::vector<std::unique_ptr<Tas
   if (request.exchange == ExchangeType::IKE_AUTH) add_set_window_size(request, sa.config->window_size);
 
   std::vector<Bytes> datagrams = encode_for_sending(ctx, request);
-  if (request.exchange == ExchangeType::IKE_SA_INIT) sa.init_request = datagrams.front();
+  if (request.exchange == ExchangeType::IKE_SA_INIT) sa.setup().init_request = datagrams.front();
   send_on_sa(ctx, datagrams);
   send_to_mapping_candidate(ctx, datagrams);
   outstanding_.emplace(request.message_id,
@@ -207,7 +207,7 @@ void TaskManager::handle_response(TaskContext& ctx, const Address& local, const 
     return;  // keep retransmitting: the real response may still come
   }
   if (response->exchange == ExchangeType::IKE_SA_INIT)
-    sa.init_response = Bytes(datagram.begin(), datagram.end());
+    sa.setup().init_response = Bytes(datagram.begin(), datagram.end());
   // Arrived whole: any fragments of it collected so far are moot.
   reassembly_.forget(FragmentReassembly::Direction::response, header.message_id);
   process_response(ctx, local, remote, it, *response);
@@ -384,7 +384,7 @@ void TaskManager::handle_request(TaskContext& ctx, const Address& local, const A
     return;
   }
   if (request->exchange == ExchangeType::IKE_SA_INIT)
-    sa.init_request = Bytes(datagram.begin(), datagram.end());
+    sa.setup().init_request = Bytes(datagram.begin(), datagram.end());
   // Arrived whole: any fragments of it collected so far are moot.
   reassembly_.forget(FragmentReassembly::Direction::request, id);
   process_request(ctx, local, remote, datagram, *request);
@@ -461,7 +461,7 @@ void TaskManager::process_request(TaskContext& ctx, const Address& local, const 
   }
 
   std::vector<Bytes> datagrams = encode_for_sending(ctx, response);
-  if (response.exchange == ExchangeType::IKE_SA_INIT) sa.init_response = datagrams.front();
+  if (response.exchange == ExchangeType::IKE_SA_INIT) sa.setup().init_response = datagrams.front();
   send_on_sa(ctx, datagrams);
   responder_.answered(id, cache_key, std::move(datagrams), cache_window);
   if (setup_done) {

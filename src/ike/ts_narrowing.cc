@@ -7,7 +7,7 @@
 namespace tern::ike {
 namespace {
 
-bool less(const Bytes& a, const Bytes& b) {
+bool less(const wire::TsAddress& a, const wire::TsAddress& b) {
   return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
 }
 

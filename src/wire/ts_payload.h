@@ -47,6 +47,7 @@
 #include "base/bytes.h"
 #include "base/error.h"
 #include "wire/iana.h"
+#include "wire/ts_address.h"
 
 namespace tern::wire {
 
@@ -60,8 +61,8 @@ struct TrafficSelector {
   uint8_t ip_protocol = 0;  // 0: any protocol
   uint16_t start_port = 0;
   uint16_t end_port = 65535;
-  Bytes start_address;  // 4 octets (IPv4) or 16 (IPv6), network order
-  Bytes end_address;
+  TsAddress start_address;  // 4 octets (IPv4) or 16 (IPv6), network order, inline
+  TsAddress end_address;
 
   static TrafficSelector ipv4_range(const std::array<uint8_t, 4>& start, const std::array<uint8_t, 4>& end,
                                     uint8_t ip_protocol = 0, uint16_t start_port = 0,

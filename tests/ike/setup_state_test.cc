@@ -12,17 +12,14 @@ namespace {
 
 void expect_setup_state_released(const IkeSa& sa) {
   EXPECT_EQ(sa.state, IkeSaState::established);
-  EXPECT_TRUE(sa.init_request.empty());
-  EXPECT_TRUE(sa.init_response.empty());
-  EXPECT_TRUE(sa.nonce_i.empty());
-  EXPECT_TRUE(sa.nonce_r.empty());
-  EXPECT_EQ(sa.ke, nullptr);
-  ASSERT_TRUE(sa.keys.has_value());
-  EXPECT_TRUE(sa.keys->SK_pi.empty());
-  EXPECT_TRUE(sa.keys->SK_pr.empty());
-  EXPECT_TRUE(sa.keys->SK_ei.empty());
-  EXPECT_TRUE(sa.keys->SK_er.empty());
-  EXPECT_EQ(sa.keys->SK_d.size(), 32u);  // prf-hmac-sha256: CHILD_SA and IKE SA rekeys need it
+  // The whole setup block is gone: the IKE_SA_INIT messages, Ni and Nr, the
+  // key exchange, SK_pi/SK_pr and the copies of SK_e/SK_a.
+  EXPECT_FALSE(sa.holds_setup_state());
+  EXPECT_TRUE(sa.setup().init_request.empty());
+  EXPECT_TRUE(sa.setup().nonce_i.empty());
+  EXPECT_EQ(sa.setup().ke, nullptr);
+  EXPECT_FALSE(sa.setup().keys.has_value());
+  EXPECT_EQ(sa.sk_d.size(), 32u);  // prf-hmac-sha256: CHILD_SA and IKE SA rekeys need it
   EXPECT_NE(sa.sk_in, nullptr);
   EXPECT_NE(sa.sk_out, nullptr);
 }
@@ -41,7 +38,7 @@ TEST(SetupState, BothEndsDropWhatOnlyTheSetupNeededOnceIkeAuthIsDone) {
   EXPECT_EQ(EndpointPeer::tasks(net.b, b).responses_cached(), 1u);
 }
 
-TEST(SetupState, ARetransmittedIkeAuthGetsTheSameAnswerAndALateIkeSaInitNone) {
+TEST(SetupState, ARetransmittedIkeAuthGetsTheSameAnswerAndALateIkeSaInitAHalfOpenSaOfItsOwn) {
   TwoPeers net(config_a(), config_b());
   net.up();
   // HDR, SAi1, KEi, Ni  -->
@@ -66,12 +63,24 @@ TEST(SetupState, ARetransmittedIkeAuthGetsTheSameAnswerAndALateIkeSaInitNone) {
   EXPECT_EQ(net.wire.front().bytes, auth_response.bytes);
   net.wire.clear();
 
-  // The IKE_SA_INIT request again: the initiator already sent Message ID 1,
-  // so it had the answer; nothing is sent and nothing changes.
+  const IkeSaId b = net.only_sa(net.b)->id;
+  const IkeSaId a = net.only_sa(net.a)->id;
+
+  // The IKE_SA_INIT request again, late: the initiator already sent Message
+  // ID 1, so it had the answer. The established SA left the half-open table
+  // when IKE_AUTH completed, so the duplicate starts a half-open SA of its
+  // own (as any new IKE_SA_INIT would, under the same half-open limits)...
   net.wire.push_back(init_request);
   net.deliver_one();
+  ASSERT_EQ(net.wire.size(), 1u);
+  EXPECT_EQ(EndpointPeer::half_open(net.b), 1u);
+  // ...whose answer the initiator drops: its IKE SA has another SPIr.
+  net.deliver_one();
   EXPECT_TRUE(net.wire.empty());
-  EXPECT_EQ(net.only_sa(net.b)->state, IkeSaState::established);
+  // Neither established SA changed.
+  EXPECT_EQ(EndpointPeer::sa(net.b, b).state, IkeSaState::established);
+  EXPECT_EQ(EndpointPeer::sa(net.a, a).state, IkeSaState::established);
+  EXPECT_EQ(net.a.status().size(), 1u);
 }
 
 }  // namespace

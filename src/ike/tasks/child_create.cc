@@ -177,7 +177,7 @@ void ChildCreate::install(TaskContext& ctx, const ChildConfig& config, const Esp
   if (install_child(
           ctx, config,
           NewChild{spi_in_, spi_out_, suite, std::move(local_ts), std::move(remote_ts), mode, defer_outbound},
-          {}, sa.nonce_i, sa.nonce_r, sa.role))
+          {}, sa.setup().nonce_i, sa.setup().nonce_r, sa.role))
     warn_pfs_mismatch(ctx, spi_in_, pfs_warning_);
 }
 

@@ -37,15 +37,16 @@ Bytes id_body(const wire::IdPayload& id) {
 // What we sign (or MAC): the IKE_SA_INIT message we sent, the peer's nonce and our SK_p.
 Bytes our_octets(const IkeSa& sa, const wire::IdPayload& our_id) {
   const bool i = sa.is_initiator();
-  return crypto::signed_octets(*sa.prf, i ? sa.init_request : sa.init_response, sa.peer_nonce(),
-                               i ? sa.keys->SK_pi : sa.keys->SK_pr, id_body(our_id));
+  return crypto::signed_octets(*sa.prf, i ? sa.setup().init_request : sa.setup().init_response,
+                               sa.peer_nonce(), i ? sa.setup().keys->SK_pi : sa.setup().keys->SK_pr,
+                               id_body(our_id));
 }
 
 // What the peer signed: the IKE_SA_INIT message it sent, our nonce and its SK_p.
 Bytes peer_octets(const IkeSa& sa, const wire::IdPayload& peer_id) {
   const bool i = sa.is_initiator();
-  return crypto::signed_octets(*sa.prf, i ? sa.init_response : sa.init_request, sa.my_nonce(),
-                               i ? sa.keys->SK_pr : sa.keys->SK_pi, id_body(peer_id));
+  return crypto::signed_octets(*sa.prf, i ? sa.setup().init_response : sa.setup().init_request, sa.my_nonce(),
+                               i ? sa.setup().keys->SK_pr : sa.setup().keys->SK_pi, id_body(peer_id));
 }
 
 // Our AUTH payload: a PSK MAC or a signature (signature_auth.h).
@@ -56,7 +57,7 @@ Result<wire::AuthPayload> our_auth(const IkeSa& sa, const wire::IdPayload& our_i
     return wire::AuthPayload{wire::AuthMethod::SHARED_KEY_MIC,
                              crypto::psk_auth(*sa.prf, config.psk.view(), octets)};
   if (!sa.local_credential) TERN_BUG("auth = pubkey without a chosen certificate and key");
-  return sign_auth(*sa.local_credential, sa.peer_signature_hashes, octets);
+  return sign_auth(*sa.local_credential, sa.setup().peer_signature_hashes, octets);
 }
 
 // Checks the peer's certificate (when it signs) and its AUTH; on success
@@ -127,8 +128,8 @@ void build_ike_sa_init(const IkeSa& sa, IkeMessage& msg, bool initiator) {
 
 void process_ike_sa_init(IkeSa& sa, const IkeMessage& msg, bool initiator) {
   if (const auto* n = msg.find_notify(NotifyType::SIGNATURE_HASH_ALGORITHMS))
-    sa.peer_signature_hashes = parse_signature_hashes(n->data);
-  if (initiator) sa.peer_ca_hashes = collect_ca_hashes(msg);
+    sa.setup().peer_signature_hashes = parse_signature_hashes(n->data);
+  if (initiator) sa.setup().peer_ca_hashes = collect_ca_hashes(msg);
 }
 
 }  // namespace
@@ -147,8 +148,9 @@ TaskStatus IkeAuth::build(TaskContext& ctx, IkeMessage& msg) {
     return TaskStatus::failed;
   }
   if (config.local_auth == AuthKind::pubkey) {
-    CredentialChoice choice = choose_credential(config.credentials, config.trust.get(), sa.peer_ca_hashes,
-                                                sa.peer_signature_hashes, ctx.wall_now);
+    CredentialChoice choice =
+        choose_credential(config.credentials, config.trust.get(), sa.setup().peer_ca_hashes,
+                          sa.setup().peer_signature_hashes, ctx.wall_now);
     if (!choice.credential) TERN_BUG("auth = pubkey without a loaded certificate and key");
     if (!choice.note.empty()) ctx.event(EventKind::certificate_note, choice.note);
     sa.local_credential = std::move(choice.credential);
@@ -212,7 +214,7 @@ TaskStatus IkeAuth::process(TaskContext& ctx, const IkeMessage& msg) {
     if (auto chosen = select_by_identities(ctx.config, sa.local, sa.remote, *sa.suite, *peer_id, idr))
       sa.config = std::move(chosen);
   }
-  if (!initiator()) sa.peer_ca_hashes = collect_ca_hashes(msg);
+  if (!initiator()) sa.setup().peer_ca_hashes = collect_ca_hashes(msg);
   const ConnectionConfig& config = *sa.config;
 
   std::string failure;

@@ -47,21 +47,22 @@ TaskStatus IkeInit::build_request(TaskContext& ctx, IkeMessage& msg) {
   wire::KeGroup group = retry_group_.value_or(config.proposals.front().ke);
   // §2.6: repeating the request for a cookie keeps KEi and Ni; any other
   // (re)start makes them afresh.
-  const bool same_ke_and_nonce = !cookie_.empty() && sa.ke && sa.ke->group() == group && !sa.nonce_i.empty();
+  const bool same_ke_and_nonce =
+      !cookie_.empty() && sa.setup().ke && sa.setup().ke->group() == group && !sa.setup().nonce_i.empty();
   if (!same_ke_and_nonce) {
     Result<std::unique_ptr<crypto::KeyExchange>> ke = crypto::KeyExchange::create(group, ctx.random);
     if (!ke) {
       sa.die("key exchange: " + ke.error().to_string());
       return TaskStatus::failed;
     }
-    sa.ke = std::move(*ke);
-    sa.nonce_i = ctx.random.bytes(kNonceSize);
+    sa.setup().ke = std::move(*ke);
+    sa.setup().nonce_i = ctx.random.bytes(kNonceSize);
   }
-  const ByteView kei = sa.ke->public_value();
+  const ByteView kei = sa.setup().ke->public_value();
   if (!cookie_.empty()) msg.add_notify(NotifyType::COOKIE, cookie_);  // first payload (§2.6)
   msg.add(PayloadType::SA, wire::SaPayload{ike_proposals(config.proposals)});
   msg.add(PayloadType::KE, wire::KePayload{group, Bytes(kei.begin(), kei.end())});
-  msg.add(PayloadType::Nonce, wire::NoncePayload{sa.nonce_i});
+  msg.add(PayloadType::Nonce, wire::NoncePayload{sa.setup().nonce_i});
   // RFC 7383 §2.3: we can take (and maybe send) IKE fragments.
   if (config.fragmentation != Fragmentation::no) msg.add_notify(NotifyType::IKEV2_FRAGMENTATION_SUPPORTED);
   return TaskStatus::need_more;
@@ -93,7 +94,7 @@ TaskStatus IkeInit::process_response(TaskContext& ctx, const IkeMessage& msg) {
     auto group = static_cast<wire::KeGroup>((n->data[0] << 8) | n->data[1]);
     bool offered = std::any_of(config.proposals.begin(), config.proposals.end(),
                                [&](const crypto::IkeSuite& s) { return s.ke == group; });
-    if (retry_group_ || !offered || group == sa.ke->group()) {
+    if (retry_group_ || !offered || group == sa.setup().ke->group()) {
       sa.die(fmt::format("peer requires key exchange group {} (INVALID_KE_PAYLOAD), which we {}",
                          wire::to_string(group), offered ? "already tried" : "did not propose"));
       return TaskStatus::failed;
@@ -129,14 +130,14 @@ TaskStatus IkeInit::process_response(TaskContext& ctx, const IkeMessage& msg) {
     sa.die("responder chose an IKE proposal we did not offer");
     return TaskStatus::failed;
   }
-  if (chosen->suite.ke != sa.ke->group() || ke->group != sa.ke->group()) {
+  if (chosen->suite.ke != sa.setup().ke->group() || ke->group != sa.setup().ke->group()) {
     sa.die(fmt::format("responder's KEr group {} does not match our KEi group {}", wire::to_string(ke->group),
-                       wire::to_string(sa.ke->group())));
+                       wire::to_string(sa.setup().ke->group())));
     return TaskStatus::failed;
   }
   sa.suite = chosen->suite;
   sa.spi_r = msg.spi_r;
-  sa.nonce_r = nonce->data;
+  sa.setup().nonce_r = nonce->data;
   // RFC 7383 §2.3: the responder announces it only when we did.
   sa.fragmentation = config.fragmentation != Fragmentation::no &&
                      msg.find_notify(NotifyType::IKEV2_FRAGMENTATION_SUPPORTED) != nullptr;
@@ -184,7 +185,7 @@ TaskStatus IkeInit::process_request(TaskContext& ctx, const IkeMessage& msg) {
                        wire::to_string(ke->group), wire::to_string(selected_->suite.ke)));
     return TaskStatus::need_more;
   }
-  sa.nonce_i = nonce->data;
+  sa.setup().nonce_i = nonce->data;
   peer_ke_ = ke->data;
   // RFC 7383 §2.3: answered in kind when we support it too.
   sa.fragmentation = config.fragmentation != Fragmentation::no &&
@@ -201,10 +202,10 @@ TaskStatus IkeInit::build_response(TaskContext& ctx, IkeMessage& msg) {
       error_ = error_notify(NotifyType::NO_PROPOSAL_CHOSEN);
       sa.die("key exchange: " + ke.error().to_string());
     } else {
-      sa.ke = std::move(*ke);
+      sa.setup().ke = std::move(*ke);
       sa.suite = selected_->suite;
-      sa.nonce_r = ctx.random.bytes(kNonceSize);
-      ker_ = Bytes(sa.ke->public_value().begin(), sa.ke->public_value().end());
+      sa.setup().nonce_r = ctx.random.bytes(kNonceSize);
+      ker_ = Bytes(sa.setup().ke->public_value().begin(), sa.setup().ke->public_value().end());
       if (!derive_keys(ctx, peer_ke_)) error_ = error_notify(NotifyType::INVALID_SYNTAX);
     }
   }
@@ -217,7 +218,7 @@ TaskStatus IkeInit::build_response(TaskContext& ctx, IkeMessage& msg) {
   wire::Proposal answer = ike_proposal(selected_->suite, selected_->number);
   msg.add(PayloadType::SA, wire::SaPayload{{answer}});
   msg.add(PayloadType::KE, wire::KePayload{selected_->suite.ke, std::move(ker_)});
-  msg.add(PayloadType::Nonce, wire::NoncePayload{sa.nonce_r});
+  msg.add(PayloadType::Nonce, wire::NoncePayload{sa.setup().nonce_r});
   if (sa.fragmentation) msg.add_notify(NotifyType::IKEV2_FRAGMENTATION_SUPPORTED);
   return TaskStatus::done;
 }
@@ -226,13 +227,13 @@ bool IkeInit::derive_keys(TaskContext& ctx, ByteView peer_ke) {
   IkeSa& sa = ctx.sa;
   const crypto::IkeSuite& suite = *sa.suite;
   ++ctx.counters.dh_computations;
-  Result<SecretBytes> g_ir = sa.ke->compute_shared_secret(peer_ke);
+  Result<SecretBytes> g_ir = sa.setup().ke->compute_shared_secret(peer_ke);
   if (!g_ir) {
     sa.die("peer's key exchange value rejected: " + g_ir.error().to_string());
     return false;
   }
-  Result<crypto::IkeSaKeys> keys =
-      crypto::derive_ike_sa_keys(suite, g_ir->view(), sa.nonce_i, sa.nonce_r, sa.spi_i, sa.spi_r);
+  Result<crypto::IkeSaKeys> keys = crypto::derive_ike_sa_keys(suite, g_ir->view(), sa.setup().nonce_i,
+                                                              sa.setup().nonce_r, sa.spi_i, sa.spi_r);
   if (!keys) {
     sa.die("key derivation failed for " + suite.to_string());
     return false;
@@ -241,7 +242,7 @@ bool IkeInit::derive_keys(TaskContext& ctx, ByteView peer_ke) {
     sa.die(ok.error().to_string());
     return false;
   }
-  sa.ke.reset();  // the private value is no longer needed
+  sa.setup().ke.reset();  // the private value is no longer needed
   sa.state = IkeSaState::init_done;
   return true;
 }

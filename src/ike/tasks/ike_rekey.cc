@@ -95,12 +95,12 @@ TaskStatus IkeRekey::process(TaskContext& ctx, const IkeMessage& msg) {
 IkeSa* IkeRekey::make_new_sa(TaskContext& ctx, const crypto::IkeSuite& suite, ByteView g_ir, uint64_t spi_i,
                              uint64_t spi_r) {
   IkeSa& old = ctx.sa;
-  Result<crypto::IkeSaKeys> keys = crypto::derive_rekeyed_ike_sa_keys(suite, old.suite->prf, old.keys->SK_d,
-                                                                      g_ir, nonce_i_, nonce_r_, spi_i, spi_r);
+  Result<crypto::IkeSaKeys> keys = crypto::derive_rekeyed_ike_sa_keys(suite, old.suite->prf, old.sk_d, g_ir,
+                                                                      nonce_i_, nonce_r_, spi_i, spi_r);
   if (!keys) return nullptr;
   IkeSa& sa = ctx.table->create(role(), old.config, old.local, old.remote, spi_i, spi_r);
-  sa.nonce_i = nonce_i_;
-  sa.nonce_r = nonce_r_;
+  sa.setup().nonce_i = nonce_i_;
+  sa.setup().nonce_r = nonce_r_;
   if (!install_ike_sa_keys(sa, suite, std::move(*keys), ctx.effects)) {
     sa.die("key derivation failed for the rekeyed IKE SA");
     return nullptr;
