@@ -182,6 +182,14 @@ int main(int argc, char** argv) {
     ike::EndpointPeer::for_each_sa(*b, drop);
     rows.push_back({std::move(owner), before - heap_in_use()});
   };
+  {
+    long with_rare = 0, with_setup = 0;
+    ike::EndpointPeer::for_each_sa(*b, [&](IkeSa& sa) {
+      with_rare += sa.holds_rare_state() ? 1 : 0;
+      with_setup += sa.holds_setup_state() ? 1 : 0;
+    });
+    std::printf("IKE SAs holding a rare block: %ld, a setup block: %ld\n", with_rare, with_setup);
+  }
   weigh("TaskManager (tasks, response cache, windows)", [](IkeSa& sa) { sa.tasks = ike::TaskManager{}; });
   weigh("SK ciphers (SK_e/SK_a, both directions)", [](IkeSa& sa) {
     sa.sk_in.reset();
@@ -195,7 +203,6 @@ int main(int argc, char** argv) {
     sa.peer_id.reset();
     sa.our_auth_method = std::string{};
     sa.peer_auth_method = std::string{};
-    sa.peer_cert_subject = std::string{};
   });
   weigh("CHILD_SA state in the engine (ChildSa, selectors)",
         [](IkeSa& sa) { sa.children = std::vector<ike::ChildSa>{}; });

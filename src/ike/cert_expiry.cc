@@ -28,9 +28,9 @@ namespace tern::ike {
 
 std::optional<Timestamp> Endpoint::cert_expiry_deadline(const IkeSa& sa) const {
   if (!wall_offset_ || sa.cert_expired || sa.state != IkeSaState::established) return std::nullopt;
-  std::optional<crypto::WallTime> first = sa.peer_cert_not_after;
-  if (sa.local_cert_not_after && (!first || *sa.local_cert_not_after < *first))
-    first = sa.local_cert_not_after;
+  std::optional<crypto::WallTime> first = sa.rare().peer_cert_not_after;
+  if (sa.rare().local_cert_not_after && (!first || *sa.rare().local_cert_not_after < *first))
+    first = sa.rare().local_cert_not_after;
   if (!first) return std::nullopt;
   // wall time = Unix epoch + now + offset (set_wall_clock_offset)
   return Timestamp{std::chrono::duration_cast<Duration>(first->time_since_epoch()) - *wall_offset_};
@@ -40,9 +40,9 @@ std::optional<Timestamp> Endpoint::cert_wall_deadline(const IkeSa& sa) const {
   // What consider_renewal_deadlines and cert_expiry_deadline ask, but for the offset.
   if (sa.cert_expired || sa.state != IkeSaState::established || sa.successor || sa.replacement_pending)
     return std::nullopt;
-  std::optional<crypto::WallTime> first = sa.peer_cert_not_after;
-  if (sa.local_cert_not_after && (!first || *sa.local_cert_not_after < *first))
-    first = sa.local_cert_not_after;
+  std::optional<crypto::WallTime> first = sa.rare().peer_cert_not_after;
+  if (sa.rare().local_cert_not_after && (!first || *sa.rare().local_cert_not_after < *first))
+    first = sa.rare().local_cert_not_after;
   if (!first) return std::nullopt;
   return Timestamp{std::chrono::duration_cast<Duration>(first->time_since_epoch())};
 }
@@ -51,14 +51,14 @@ bool Endpoint::watch_cert_expiry(IkeSa& sa, Timestamp now) {
   const std::optional<Timestamp> due = cert_expiry_deadline(sa);
   if (!due || now < *due) return false;
   const std::optional<crypto::WallTime> wall = wall_time(now);
-  const bool ours = sa.local_cert_not_after && wall && *sa.local_cert_not_after <= *wall;
+  const bool ours = sa.rare().local_cert_not_after && wall && *sa.rare().local_cert_not_after <= *wall;
   sa.cert_expired = true;
   ++counters_.ike_sas_cert_expired;
   const std::string our_file = sa.local_credential ? sa.local_credential->cert_file : "?";
   if (ours) {
     const auto renewed = std::ranges::find_if(
         sa.config->credentials, [&](const auto& c) { return valid_at(c->chain.front(), wall); });
-    const std::string when = crypto::format_wall_time(*sa.local_cert_not_after);
+    const std::string when = crypto::format_wall_time(*sa.rare().local_cert_not_after);
     if (renewed == sa.config->credentials.end()) {
       ++counters_.cert_expiry_deletes;
       effects_.push_back(
@@ -83,12 +83,12 @@ bool Endpoint::watch_cert_expiry(IkeSa& sa, Timestamp now) {
     return true;
   }
   ++counters_.cert_expiry_reauths;
-  const std::string when = crypto::format_wall_time(*sa.peer_cert_not_after);
+  const std::string when = crypto::format_wall_time(*sa.rare().peer_cert_not_after);
   effects_.push_back(
       Event{EventKind::certificate_expired, sa.id, sa.connection_name(),
             fmt::format("the peer's certificate {} expired on {}; reauthenticating (the IKE SA "
                         "is deleted unless the peer proves itself with a valid one)",
-                        sa.peer_cert_subject, when)});
+                        sa.rare().peer_cert_subject, when)});
   start_reauth(sa, "the peer's certificate expired", now);
   if (!sa.successor) {
     // start_reauth could not start (it always can for an established SA

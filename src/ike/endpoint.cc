@@ -261,7 +261,7 @@ IkeSa& Endpoint::start_initiator(std::shared_ptr<const ConnectionConfig> connect
   if (children.empty()) {
     for (const ChildConfig& child : connection->children) children.push_back(child.name);
   }
-  sa->children_to_create = std::move(children);
+  if (!children.empty()) sa->rare_mut().children_to_create = std::move(children);
   for (std::unique_ptr<Task>& task : ike_sa_setup_tasks(Role::initiator)) sa->tasks.queue(std::move(task));
   by_spi_[sa->spi_i] = id;
   IkeSa& ref = *sa;
@@ -460,7 +460,7 @@ Result<void> Endpoint::up_child(const UpChild& up, Timestamp now) {
   for (auto& [id, sa] : sas_) {
     if (sa->connection_name() != up.connection) continue;
     if ((sa->state == IkeSaState::created || sa->state == IkeSaState::init_done) && sa->is_initiator() &&
-        !sa->children_to_create.empty())
+        !sa->rare().children_to_create.empty())
       being_set_up = sa.get();
     if (sa->state != IkeSaState::established || sa->successor || sa->replacement_pending) continue;
     ++established;
@@ -475,7 +475,7 @@ Result<void> Endpoint::up_child(const UpChild& up, Timestamp now) {
   if (established == 0) {
     if (being_set_up != nullptr) {
       // Its IKE_AUTH (or a CREATE_CHILD_SA right after) makes the child too.
-      auto& wanted = being_set_up->children_to_create;
+      auto& wanted = being_set_up->rare_mut().children_to_create;
       if (std::find(wanted.begin(), wanted.end(), up.child) == wanted.end()) wanted.push_back(up.child);
     } else {
       start_initiator(connection, now, {up.child});
@@ -728,12 +728,12 @@ void Endpoint::reap(Timestamp now) {
     }
     for (const ChildSa& child : sa.children) {
       effects_.push_back(RemoveChildSa{sa.id, sa.connection_name(), child.name, child.spi_in, child.spi_out,
-                                       sa.death_reason});
+                                       sa.death_reason()});
       effects_.push_back(Event{EventKind::child_sa_removed, sa.id, sa.connection_name(),
-                               fmt::format("CHILD_SA {} removed: {}", child.name, sa.death_reason)});
+                               fmt::format("CHILD_SA {} removed: {}", child.name, sa.death_reason())});
       ++counters_.child_sas_removed;
     }
-    effects_.push_back(Event{EventKind::ike_sa_destroyed, sa.id, sa.connection_name(), sa.death_reason});
+    effects_.push_back(Event{EventKind::ike_sa_destroyed, sa.id, sa.connection_name(), sa.death_reason()});
     ++counters_.ike_sas_destroyed;
     // Replaced by an established reauthentication meanwhile: nothing to act on.
     const IkeSa* successor = sa.successor ? lookup(*sa.successor) : nullptr;

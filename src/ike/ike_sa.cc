@@ -12,6 +12,15 @@ const IkeSaSetup& IkeSa::setup() const {
   return setup_ ? *setup_ : kNone;
 }
 
+const IkeSaRare& IkeSa::rare() const {
+  static const IkeSaRare kNone;
+  return rare_ ? *rare_ : kNone;
+}
+
+void IkeSa::trim_rare() {
+  if (rare_ && rare_->empty()) rare_.reset();
+}
+
 ChildSa* IkeSa::find_child_by_spi_in(uint32_t spi) {
   for (ChildSa& c : children) {
     if (c.spi_in == spi) return &c;

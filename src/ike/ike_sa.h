@@ -96,6 +96,48 @@ struct IkeSaSetup {
   std::vector<Bytes> peer_ca_hashes;
 };
 
+// What few IKE SAs ever hold, kept out of IkeSa so that the common one (an
+// established IKE SA with a CHILD_SA, PSK, no MOBIKE) pays one pointer for it
+// (docs/benchmarks.md "Memory per SA"). Reached through IkeSa::rare().
+struct IkeSaRare {
+  // MOBIKE (RFC 4555): the peer's other addresses (ADDITIONAL_IP4/6_ADDRESS;
+  // empty after NO_ADDITIONAL_ADDRESSES), and the Message ID of the last
+  // UPDATE_SA_ADDRESSES request we followed (§3.5: an older one that arrives
+  // late changes nothing).
+  std::vector<Address> peer_additional_addresses;
+  std::optional<uint32_t> last_address_update;
+  // Initiator behind a NAT: the peer's last NAT_DETECTION_DESTINATION_IP (the
+  // hash of where it sees us), from an UPDATE_SA_ADDRESSES answer or a
+  // liveness check's (§3.8, tasks/ike_dpd.h). Empty: not known on this path.
+  Bytes nat_destination_seen;
+  // Authenticated ESP came from here, not from `remote`: a liveness check
+  // asks there before anything moves (nat_mapping.h).
+  std::optional<Address> mapping_candidate;
+  // After IKE_AUTH with certificates: when the peer's end-entity certificate
+  // and ours expire (for an expiry watch), and the peer's subject.
+  std::optional<crypto::WallTime> peer_cert_not_after;
+  std::optional<crypto::WallTime> local_cert_not_after;
+  std::string peer_cert_subject;
+  // Initiator, until IKE_AUTH completes: the connection's children (by name)
+  // this IKE SA is to make: the first in IKE_AUTH (child_create), each of the
+  // others with its own CREATE_CHILD_SA afterwards (child_create_additional).
+  // Set by the Endpoint: every child of the connection for `up CONN`, one for
+  // `up CONN/CHILD`, the children that were up for a reauthentication.
+  std::vector<std::string> children_to_create;
+  // ESP SPIs the peer deleted that named no CHILD_SA of ours (the last few):
+  // a Delete that overtook the answer to our rekey naming that SPI
+  // (child_rekey then installs nothing; RFC 7296 §2.25.1).
+  std::vector<uint32_t> unknown_spis_deleted;
+  // Why the SA died (IkeSa::die).
+  std::string death_reason;
+
+  bool empty() const {
+    return peer_additional_addresses.empty() && !last_address_update && nat_destination_seen.empty() &&
+           !mapping_candidate && !peer_cert_not_after && !local_cert_not_after && peer_cert_subject.empty() &&
+           children_to_create.empty() && unknown_spis_deleted.empty() && death_reason.empty();
+  }
+};
+
 class IkeSa {
  public:
   IkeSa(IkeSaId id, Role role, std::shared_ptr<const ConnectionConfig> config, Address local, Address remote);
@@ -168,14 +210,22 @@ class IkeSa {
   const IkeSaSetup& setup() const;
   bool holds_setup_state() const { return setup_ != nullptr; }
   void release_setup() { setup_.reset(); }
+  // What few IKE SAs hold (MOBIKE, certificates, children still to make, ...):
+  // rare() reads (an SA without the block reads as one with an empty block),
+  // rare_mut() makes the block on first write, trim_rare() frees it when
+  // everything in it is empty again.
+  const IkeSaRare& rare() const;
+  IkeSaRare& rare_mut() {
+    if (!rare_) rare_ = std::make_unique<IkeSaRare>();
+    return *rare_;
+  }
+  bool holds_rare_state() const { return rare_ != nullptr; }
+  void trim_rare();
 
   // NAT detection (ike_natd, §2.23)
   bool local_behind_nat = false;
   bool remote_behind_nat = false;
   bool nat_detected() const { return local_behind_nat || remote_behind_nat; }
-  // Authenticated ESP came from here, not from `remote`: a liveness check
-  // asks there before anything moves (nat_mapping.h).
-  std::optional<Address> mapping_candidate;
 
   // IKE fragmentation (RFC 7383 §2.3): both ends sent
   // N(IKEV2_FRAGMENTATION_SUPPORTED) in IKE_SA_INIT. Then the peer's SKF
@@ -184,17 +234,8 @@ class IkeSa {
   bool fragmentation = false;
 
   // MOBIKE (RFC 4555, tasks/ike_mobike.h): both ends sent N(MOBIKE_SUPPORTED)
-  // in IKE_AUTH; a rekeyed IKE SA inherits it. The peer's other addresses
-  // (ADDITIONAL_IP4/6_ADDRESS; empty after NO_ADDITIONAL_ADDRESSES), and the
-  // Message ID of the last UPDATE_SA_ADDRESSES request we followed (§3.5:
-  // an older one that arrives late changes nothing).
+  // in IKE_AUTH; a rekeyed IKE SA inherits it. Its state: rare().
   bool mobike = false;
-  std::vector<Address> peer_additional_addresses;
-  std::optional<uint32_t> last_address_update;
-  // Initiator behind a NAT: the peer's last NAT_DETECTION_DESTINATION_IP (the
-  // hash of where it sees us), from an UPDATE_SA_ADDRESSES answer or a
-  // liveness check's (§3.8, tasks/ike_dpd.h). Empty: not known on this path.
-  Bytes nat_destination_seen;
 
   // IKE_AUTH (ike_auth)
   std::optional<wire::IdPayload> peer_id;
@@ -208,34 +249,18 @@ class IkeSa {
   // The certificate and key we authenticated with (one of the connection's
   // credentials, credential_choice.h); kept by IKE rekeys.
   std::shared_ptr<const LocalCredential> local_credential;
-  // After IKE_AUTH with certificates: when the peer's end-entity certificate
-  // and ours expire (for an expiry watch), and the peer's subject.
-  std::optional<crypto::WallTime> peer_cert_not_after;
-  std::optional<crypto::WallTime> local_cert_not_after;
   // The certificate-expiry watch fired for it (cert_expiry.cc): it is being
   // reauthenticated, and if that fails it is deleted, not kept.
   bool cert_expired = false;
-  std::string peer_cert_subject;
   // The AUTH methods of IKE_AUTH, as describe_auth() says them (logs, tests).
   std::string our_auth_method;
   std::string peer_auth_method;
 
   std::vector<ChildSa> children;
-  // Initiator, until IKE_AUTH completes: the connection's children (by name)
-  // this IKE SA is to make: the first in IKE_AUTH (child_create), each of the
-  // others with its own CREATE_CHILD_SA afterwards (child_create_additional).
-  // Set by the Endpoint: every child of the connection for `up CONN`, one for
-  // `up CONN/CHILD`, the children that were up for a reauthentication.
-  std::vector<std::string> children_to_create;
   // Is a CHILD_SA of this name installed and not being deleted or replaced?
   bool child_up(std::string_view name) const;
-  // ESP SPIs the peer deleted that named no CHILD_SA of ours (the last few):
-  // a Delete that overtook the answer to our rekey naming that SPI
-  // (child_rekey then installs nothing; RFC 7296 §2.25.1).
-  std::vector<uint32_t> unknown_spis_deleted;
   TaskManager tasks;
 
-  std::string death_reason;
   // Set with die() when an established SA's peer stopped answering (retransmit
   // budget spent): the Endpoint then applies the connection's dpd_action.
   bool peer_not_responding = false;
@@ -249,9 +274,11 @@ class IkeSa {
   // The Endpoint's bookkeeping: listed under peer_id in its index of peer identities.
   bool in_peer_id_index = false;
   void die(std::string reason) {
-    if (state != IkeSaState::dead) death_reason = std::move(reason);
+    if (state != IkeSaState::dead) rare_mut().death_reason = std::move(reason);
     state = IkeSaState::dead;
   }
+  // Why it died (die()); empty while it lives.
+  const std::string& death_reason() const { return rare().death_reason; }
 
   bool is_initiator() const { return role == Role::initiator; }
   uint64_t my_spi() const { return is_initiator() ? spi_i : spi_r; }
@@ -270,6 +297,7 @@ class IkeSa {
 
  private:
   std::unique_ptr<IkeSaSetup> setup_;
+  std::unique_ptr<IkeSaRare> rare_;
 };
 
 }  // namespace tern::ike

@@ -126,7 +126,7 @@ std::vector<std::pair<Address, Address>> mobike_paths(const IkeSa& sa, const std
     }
   }
   std::vector<Address> remotes{sa.remote};
-  for (const Address& a : sa.peer_additional_addresses) {
+  for (const Address& a : sa.rare().peer_additional_addresses) {
     if (a.family == sa.remote.family && !a.same_ip(sa.remote)) remotes.push_back(a.with_port(sa.remote.port));
   }
   std::vector<std::pair<Address, Address>> paths;

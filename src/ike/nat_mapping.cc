@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "ike/ike_sa.h"
 
 namespace tern::ike {
@@ -22,7 +24,10 @@ void follow_peer_address(TaskContext& ctx, wire::ExchangeType exchange, const Ad
   // Any authentic answer or request ends a check at a candidate address:
   // from the candidate it moves the SA below, from the old address it shows
   // the peer is still there.
-  sa.mapping_candidate.reset();
+  if (sa.rare().mapping_candidate) {
+    sa.rare_mut().mapping_candidate.reset();
+    sa.trim_rare();
+  }
   if (sa.local == local && sa.remote == remote) return;
   if (exchange == wire::ExchangeType::IKE_AUTH) {
     // The float to the NAT-T port (§2.23): no CHILD_SA exists yet. A MOBIKE
@@ -55,8 +60,8 @@ bool ask_at_new_address(TaskContext& ctx, const Address& source) {
     ++ctx.counters.esp_source_changes_ignored;
     return false;
   }
-  if (sa.mapping_candidate == source) return false;  // already asking there
-  sa.mapping_candidate = source;
+  if (sa.rare().mapping_candidate == source) return false;  // already asking there
+  sa.rare_mut().mapping_candidate = source;
   ++ctx.counters.esp_source_changes;
   ctx.event(EventKind::nat_mapping_changed,
             fmt::format("ESP from the peer arrived from {} instead of {}: asking there with a liveness check "
@@ -67,12 +72,12 @@ bool ask_at_new_address(TaskContext& ctx, const Address& source) {
 
 void send_to_mapping_candidate(TaskContext& ctx, const std::vector<Bytes>& datagrams) {
   IkeSa& sa = ctx.sa;
-  if (!sa.mapping_candidate) return;
+  if (!sa.rare().mapping_candidate) return;
   for (const Bytes& datagram : datagrams) {
-    Bytes bytes;
-    if (sa.local.port == ctx.config.natt_port) bytes.assign(4, 0);  // non-ESP marker
-    append(bytes, datagram);
-    ctx.effects.push_back(Send{sa.local, *sa.mapping_candidate, std::move(bytes)});
+    const size_t marker = sa.local.port == ctx.config.natt_port ? 4 : 0;  // non-ESP marker
+    Bytes bytes(marker + datagram.size(), 0);
+    std::copy(datagram.begin(), datagram.end(), bytes.begin() + static_cast<std::ptrdiff_t>(marker));
+    ctx.effects.push_back(Send{sa.local, *sa.rare().mapping_candidate, std::move(bytes)});
   }
 }
 

@@ -114,7 +114,7 @@ bool TaskManager::send_request(TaskContext& ctx, std::vector<std::unique_ptr<Tas
   for (size_t i = 0; i < tasks.size(); ++i) {
     TaskStatus status = tasks[i]->build(ctx, request);
     if (status == TaskStatus::failed) {
-      sa.die(sa.death_reason.empty() ? "could not build request" : sa.death_reason);
+      sa.die(sa.death_reason().empty() ? "could not build request" : sa.death_reason());
       return false;
     }
     finished[i] = status == TaskStatus::done;
@@ -209,7 +209,7 @@ void TaskManager::handle_response(TaskContext& ctx, const Address& local, const 
   if (response->exchange == ExchangeType::IKE_SA_INIT)
     sa.setup().init_response = Bytes(datagram.begin(), datagram.end());
   // Arrived whole: any fragments of it collected so far are moot.
-  reassembly_.forget(FragmentReassembly::Direction::response, header.message_id);
+  forget_fragments(FragmentReassembly::Direction::response, header.message_id);
   process_response(ctx, local, remote, it, *response);
 }
 
@@ -226,7 +226,7 @@ void TaskManager::process_response(TaskContext& ctx, const Address& local, const
     TaskStatus status = tasks[i]->process(ctx, response);
     if (status == TaskStatus::failed) {
       if (sa.notify_authentication_failed) notify_authentication_failed(ctx);
-      sa.die(sa.death_reason.empty() ? "exchange failed" : sa.death_reason);
+      sa.die(sa.death_reason().empty() ? "exchange failed" : sa.death_reason());
       return;
     }
     if (status == TaskStatus::restart_exchange) {
@@ -311,12 +311,17 @@ void TaskManager::handle_fragment(TaskContext& ctx, const Address& local, const 
     return;
   }
   sa.last_received = ctx.now;
-  reassembly_.set_limits(ctx.config.reassembly);
+  if (reassembly_) {
+    reassembly_->set_limits(ctx.config.reassembly);
+  } else {
+    reassembly_.emplace(ctx.config.reassembly);
+  }
   ReceivedFragment fragment{skf.fragment_number, skf.total_fragments, skf.first_inner, std::move(*chunk), {}};
   if (skf.fragment_number == 1) fragment.datagram.assign(datagram.begin(), datagram.end());
   const auto direction =
       response ? FragmentReassembly::Direction::response : FragmentReassembly::Direction::request;
-  FragmentReassembly::Added added = reassembly_.add(direction, id, std::move(fragment), ctx.now);
+  FragmentReassembly::Added added = reassembly_->add(direction, id, std::move(fragment), ctx.now);
+  if (reassembly_->pending() == 0) reassembly_.reset();  // nothing left to collect: no memory held
   const FragmentLimits& limits = ctx.config.reassembly;
   switch (added.outcome) {
     case FragmentReassembly::Outcome::kept: ++ctx.counters.ike_fragments_accepted; return;
@@ -386,7 +391,7 @@ void TaskManager::handle_request(TaskContext& ctx, const Address& local, const A
   if (request->exchange == ExchangeType::IKE_SA_INIT)
     sa.setup().init_request = Bytes(datagram.begin(), datagram.end());
   // Arrived whole: any fragments of it collected so far are moot.
-  reassembly_.forget(FragmentReassembly::Direction::request, id);
+  forget_fragments(FragmentReassembly::Direction::request, id);
   process_request(ctx, local, remote, datagram, *request);
 }
 
@@ -429,7 +434,7 @@ void TaskManager::process_request(TaskContext& ctx, const Address& local, const 
 
   for (auto& task : *tasks) {
     if (task->process(ctx, request) == TaskStatus::failed) {
-      sa.die(sa.death_reason.empty() ? "request rejected" : sa.death_reason);
+      sa.die(sa.death_reason().empty() ? "request rejected" : sa.death_reason());
       return;
     }
   }
@@ -469,14 +474,16 @@ void TaskManager::process_request(TaskContext& ctx, const Address& local, const 
     setup_.clear();
     setup_.shrink_to_fit();
   }
-  if (failed) sa.die(sa.death_reason.empty() ? "request rejected" : sa.death_reason);
+  if (failed) sa.die(sa.death_reason().empty() ? "request rejected" : sa.death_reason());
   // A responder task may have queued one of ours (invalid_spi_notice: the
   // CHILD_SA made again); it goes out now, window permitting.
   if (sa.state == IkeSaState::established && active_.empty() && !queued_.empty()) initiate(ctx);
 }
 
 void TaskManager::on_timer(TaskContext& ctx) {
-  if (size_t expired = reassembly_.expire(ctx.now); expired > 0) {
+  const size_t expired = reassembly_ ? reassembly_->expire(ctx.now) : 0;
+  if (reassembly_ && reassembly_->pending() == 0) reassembly_.reset();
+  if (expired > 0) {
     ctx.counters.ike_reassembly_dropped += expired;
     ctx.event(
         EventKind::message_dropped,
@@ -529,8 +536,14 @@ void TaskManager::give_up(TaskContext& ctx, uint32_t message_id, const Outstandi
   }
 }
 
+void TaskManager::forget_fragments(FragmentReassembly::Direction direction, uint32_t message_id) {
+  if (!reassembly_) return;
+  reassembly_->forget(direction, message_id);
+  if (reassembly_->pending() == 0) reassembly_.reset();
+}
+
 std::optional<Timestamp> TaskManager::next_deadline() const {
-  std::optional<Timestamp> next = reassembly_.next_deadline();
+  std::optional<Timestamp> next = reassembly_ ? reassembly_->next_deadline() : std::nullopt;
   for (const auto& [message_id, request] : outstanding_) {
     if (!next || request.deadline < *next) next = request.deadline;
   }

@@ -72,6 +72,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/boxed.h"
 #include "base/bytes.h"
 #include "base/time.h"
 #include "ike/address.h"
@@ -122,7 +123,7 @@ class TaskManager {
   // Responses cached for the peer's retransmits (at most our_window()).
   size_t responses_cached() const { return responder_.cached(); }
   // Messages of the peer's whose fragments are being collected.
-  size_t reassemblies_pending() const { return reassembly_.pending(); }
+  size_t reassemblies_pending() const { return reassembly_ ? reassembly_->pending() : 0; }
 
  private:
   struct Outstanding {
@@ -160,16 +161,19 @@ class TaskManager {
   void rebuild_request(TaskContext& ctx, uint32_t message_id, Outstanding& request);
   void give_up(TaskContext& ctx, uint32_t message_id, const Outstanding& request);
   Duration retransmit_interval(const TaskContext& ctx, uint32_t retransmits) const;
+  // A message arrived whole: its fragments collected so far are moot.
+  void forget_fragments(FragmentReassembly::Direction direction, uint32_t message_id);
 
   std::vector<std::unique_ptr<Task>> queued_;    // initiator: waiting for an exchange
   std::vector<std::unique_ptr<Task>> active_;    // initiator: continue into the next exchange (setup)
   std::vector<std::unique_ptr<Task>> setup_;     // responder: IKE_SA_INIT + IKE_AUTH
   std::map<uint32_t, Outstanding> outstanding_;  // our requests by Message ID
   ResponderWindow responder_;                    // the peer's requests: window and response cache
-  FragmentReassembly reassembly_;                // the peer's fragmented messages being collected
-  uint32_t next_request_id_ = 0;                 // the Message ID of our next request
-  uint32_t peer_window_ = 1;                     // how many requests we may have outstanding
-  uint32_t our_window_ = 1;                      // how many of the peer's we accept
+  // The peer's fragmented messages being collected; on the heap only while there are some.
+  Boxed<FragmentReassembly> reassembly_;
+  uint32_t next_request_id_ = 0;  // the Message ID of our next request
+  uint32_t peer_window_ = 1;      // how many requests we may have outstanding
+  uint32_t our_window_ = 1;       // how many of the peer's we accept
 };
 
 // Sends `message` on the SA's current addresses, with the non-ESP marker

@@ -261,10 +261,10 @@ TEST(Mobike, AdditionalAddressesAreAnnouncedAndKept) {
   // A knows its addresses before it initiates: 192.0.2.1 (in use) and 198.51.100.7.
   net.a.on_local_addresses({kAddrA.with_port(0), kAddrA3.with_port(0)}, net.now);
   establish_one_child(net);
-  const std::vector<Address>& kept = sa_of(net.b).peer_additional_addresses;
+  const std::vector<Address>& kept = sa_of(net.b).rare().peer_additional_addresses;
   ASSERT_EQ(kept.size(), 1u);
   EXPECT_TRUE(kept[0].same_ip(kAddrA3));
-  EXPECT_TRUE(sa_of(net.a).peer_additional_addresses.empty()) << "B sent NO_ADDITIONAL_ADDRESSES";
+  EXPECT_TRUE(sa_of(net.a).rare().peer_additional_addresses.empty()) << "B sent NO_ADDITIONAL_ADDRESSES";
   // Its current address still there: nothing moves.
   net.a.on_local_addresses({kAddrA3.with_port(0), kAddrA.with_port(0)}, net.now);
   net.collect();
@@ -294,7 +294,7 @@ TEST(Mobike, WhenThePeersAddressDoesNotAnswerTheUpdateTriesItsAdditionalAddress)
   // B has a second address and announces it in IKE_AUTH: N(ADDITIONAL_IP4_ADDRESS(192.0.2.20)).
   net.b.on_local_addresses({kAddrB.with_port(0), b2}, net.now);
   establish_one_child(net);
-  ASSERT_EQ(sa_of(net.a).peer_additional_addresses.size(), 1u);
+  ASSERT_EQ(sa_of(net.a).rare().peer_additional_addresses.size(), 1u);
 
   // A moves; from its new link 192.0.2.2 cannot be reached, 192.0.2.20 can.
   net.a.on_local_addresses({kAddrA2.with_port(0)}, net.now);

@@ -15,7 +15,7 @@ TaskStatus AuthFailedNotice::process(TaskContext& ctx, const IkeMessage& /*msg*/
       "(our certificate, identity or key)",
       sa.remote.to_string());
   ctx.event(EventKind::authentication_failed, reason);
-  sa.death_reason = reason;
+  sa.rare_mut().death_reason = reason;
   return TaskStatus::need_more;
 }
 

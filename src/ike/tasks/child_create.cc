@@ -41,7 +41,8 @@ TaskStatus ChildCreate::build(TaskContext& ctx, IkeMessage& msg) {
   IkeSa& sa = ctx.sa;
   if (initiator()) {
     const ChildConfig& config = sa.config->child_or_first(
-        sa.children_to_create.empty() ? std::string_view{} : std::string_view{sa.children_to_create.front()});
+        sa.rare().children_to_create.empty() ? std::string_view{}
+                                             : std::string_view{sa.rare().children_to_create.front()});
     child_name_ = config.name;
     spi_in_ = allocate_esp_spi(ctx);
     msg.add(PayloadType::SA, wire::SaPayload{esp_proposals(without_pfs(config.esp_proposals), spi_in_)});
@@ -161,9 +162,12 @@ void ChildCreate::process_response(TaskContext& ctx, const IkeMessage& msg) {
 void ChildCreate::queue_additional_children(TaskContext& ctx) {
   IkeSa& sa = ctx.sa;
   // §1.3.1: each further child of the connection with its own CREATE_CHILD_SA.
-  for (size_t i = 1; i < sa.children_to_create.size(); ++i)
-    sa.tasks.queue(std::make_unique<ChildCreateAdditional>(sa.children_to_create[i]));
-  sa.children_to_create.clear();
+  for (size_t i = 1; i < sa.rare().children_to_create.size(); ++i)
+    sa.tasks.queue(std::make_unique<ChildCreateAdditional>(sa.rare().children_to_create[i]));
+  if (sa.holds_rare_state()) {
+    sa.rare_mut().children_to_create.clear();
+    sa.trim_rare();
+  }
 }
 
 void ChildCreate::install(TaskContext& ctx, const ChildConfig& config, const EspSuite& suite,

@@ -91,7 +91,7 @@ TaskStatus ChildDelete::process(TaskContext& ctx, const IkeMessage& msg) {
     }
     if (child == nullptr) {
       // Remembered a little while: the answer to our rekey that made it may still come (child_rekey).
-      std::vector<uint32_t>& unknown = ctx.sa.unknown_spis_deleted;
+      std::vector<uint32_t>& unknown = ctx.sa.rare_mut().unknown_spis_deleted;
       if (unknown.size() >= 16) unknown.erase(unknown.begin());
       unknown.push_back(spi);
       ++ctx.counters.delete_unknown_spi;

@@ -229,11 +229,11 @@ TaskStatus ChildRekey::process_response(TaskContext& ctx, const IkeMessage& msg)
     if (!shared) return refuse_answer("peer's KEr is unusable: " + shared.error().to_string());
     g_ir = std::move(*shared);
   }
-  if (auto it = std::find(sa.unknown_spis_deleted.begin(), sa.unknown_spis_deleted.end(), *spi_out);
-      it != sa.unknown_spis_deleted.end()) {
+  if (const std::vector<uint32_t>& deleted = sa.rare().unknown_spis_deleted;
+      std::find(deleted.begin(), deleted.end(), *spi_out) != deleted.end()) {
     // The peer's Delete of the new pair overtook this answer (the peer is
     // taking the child down): its half is gone already, ours is never installed.
-    sa.unknown_spis_deleted.erase(it);
+    std::erase(sa.rare_mut().unknown_spis_deleted, *spi_out);
     if (old != nullptr) old->rekeying = false;
     ++ctx.counters.child_rekeys_failed;
     ctx.event(

@@ -83,8 +83,8 @@ std::string check_peer_auth(TaskContext& ctx, const IkeMessage& msg, const wire:
   if (!cert) return fmt::format("{}: {}", peer, cert.error().detail);
   if (auto ok = verify_peer_signature(*cert, auth, octets); !ok)
     return fmt::format("{}: {}", peer, ok.error().detail);
-  sa.peer_cert_not_after = cert->not_after();
-  sa.peer_cert_subject = cert->subject();
+  sa.rare_mut().peer_cert_not_after = cert->not_after();
+  sa.rare_mut().peer_cert_subject = cert->subject();
   return {};
 }
 
@@ -178,7 +178,7 @@ TaskStatus IkeAuth::build(TaskContext& ctx, IkeMessage& msg) {
   msg.add(initiator() ? PayloadType::IDi : PayloadType::IDr, our_id);
   if (sa.local_credential) {
     add_our_certificates(*sa.local_credential, msg);
-    sa.local_cert_not_after = sa.local_credential->chain.front().not_after();
+    sa.rare_mut().local_cert_not_after = sa.local_credential->chain.front().not_after();
   }
   // §3.7: the initiator asks for the responder's certificate in IKE_AUTH.
   if (initiator() && config.remote_auth == AuthKind::pubkey && config.trust)

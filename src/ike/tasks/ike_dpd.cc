@@ -33,9 +33,9 @@ TaskStatus IkeDpd::process(TaskContext& ctx, const IkeMessage& msg) {
   }
   const auto* seen = msg.find_notify(wire::NotifyType::NAT_DETECTION_DESTINATION_IP);
   if (!asked_nat_ || seen == nullptr || sa.state != IkeSaState::established) return TaskStatus::done;
-  if (equal(seen->data, sa.nat_destination_seen)) return TaskStatus::done;
-  const bool known = !sa.nat_destination_seen.empty();
-  sa.nat_destination_seen = seen->data;
+  if (equal(seen->data, sa.rare().nat_destination_seen)) return TaskStatus::done;
+  const bool known = !sa.rare().nat_destination_seen.empty();
+  sa.rare_mut().nat_destination_seen = seen->data;
   if (sa.tasks.has_initiated_task([](const Task& t) { return t.type() == TaskType::mobike_update; }))
     return TaskStatus::done;
   ++ctx.counters.nat_mapping_updates_sent;

@@ -16,7 +16,12 @@ void announce(TaskContext& ctx, IkeMessage& msg) {
 }
 
 void remember_addresses(IkeSa& sa, const IkeMessage& msg) {
-  if (auto addresses = read_additional_addresses(msg)) sa.peer_additional_addresses = std::move(*addresses);
+  std::optional<std::vector<Address>> addresses = read_additional_addresses(msg);
+  // NO_ADDITIONAL_ADDRESSES on an SA that knows none changes nothing (and needs no rare block).
+  if (addresses && (!addresses->empty() || !sa.rare().peer_additional_addresses.empty())) {
+    sa.rare_mut().peer_additional_addresses = std::move(*addresses);
+    sa.trim_rare();
+  }
 }
 
 }  // namespace

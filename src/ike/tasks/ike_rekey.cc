@@ -112,15 +112,19 @@ IkeSa* IkeRekey::make_new_sa(TaskContext& ctx, const crypto::IkeSuite& suite, By
   sa.authenticated_at = old.authenticated_at;
   sa.last_received = ctx.now;
   sa.peer_id = old.peer_id;
-  sa.peer_cert_not_after = old.peer_cert_not_after;  // same authentication, same certificates
-  sa.local_cert_not_after = old.local_cert_not_after;
+  if (old.rare().peer_cert_not_after || old.rare().local_cert_not_after) {
+    IkeSaRare& rare = sa.rare_mut();  // same authentication, same certificates
+    rare.peer_cert_not_after = old.rare().peer_cert_not_after;
+    rare.local_cert_not_after = old.rare().local_cert_not_after;
+    rare.peer_cert_subject = old.rare().peer_cert_subject;
+  }
   sa.local_credential = old.local_credential;
-  sa.peer_cert_subject = old.peer_cert_subject;
   sa.local_behind_nat = old.local_behind_nat;
   sa.remote_behind_nat = old.remote_behind_nat;
   sa.fragmentation = old.fragmentation;
   sa.mobike = old.mobike;
-  sa.peer_additional_addresses = old.peer_additional_addresses;
+  if (!old.rare().peer_additional_addresses.empty())
+    sa.rare_mut().peer_additional_addresses = old.rare().peer_additional_addresses;
   schedule_after_rekey(sa, old.reauth_at, ctx.random, ctx.now);
   return &sa;
 }

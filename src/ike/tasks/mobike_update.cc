@@ -41,7 +41,7 @@ void add_nat_detection(TaskContext& ctx, IkeMessage& msg, const Address& local, 
 
 void remember_nat_destination(IkeSa& sa, const IkeMessage& answer) {
   if (const auto* seen = answer.find_notify(NotifyType::NAT_DETECTION_DESTINATION_IP))
-    sa.nat_destination_seen = seen->data;
+    sa.rare_mut().nat_destination_seen = seen->data;
 }
 
 void move_children(TaskContext& ctx) {
@@ -147,7 +147,12 @@ TaskStatus MobikeUpdate::process(TaskContext& ctx, const IkeMessage& msg) {
               "address notifies ignored: MOBIKE was not negotiated on this IKE SA (RFC 4555 §3.1)");
     return TaskStatus::need_more;
   }
-  if (auto addresses = read_additional_addresses(msg)) sa.peer_additional_addresses = std::move(*addresses);
+  std::optional<std::vector<Address>> addresses = read_additional_addresses(msg);
+  // NO_ADDITIONAL_ADDRESSES on an SA that knows none changes nothing (and needs no rare block).
+  if (addresses && (!addresses->empty() || !sa.rare().peer_additional_addresses.empty())) {
+    sa.rare_mut().peer_additional_addresses = std::move(*addresses);
+    sa.trim_rare();
+  }
   if (!ctx.received_local || !ctx.received_remote) return TaskStatus::need_more;
   if (msg.find_notify(NotifyType::UPDATE_SA_ADDRESSES) == nullptr) {
     if (msg.find_notify(NotifyType::NAT_DETECTION_SOURCE_IP) != nullptr) {
@@ -159,13 +164,13 @@ TaskStatus MobikeUpdate::process(TaskContext& ctx, const IkeMessage& msg) {
   }
   const Address& local = *ctx.received_local;
   const Address& remote = *ctx.received_remote;
-  if (sa.last_address_update && msg.message_id < *sa.last_address_update) {
+  if (sa.rare().last_address_update && msg.message_id < *sa.rare().last_address_update) {
     ++ctx.counters.mobike_updates_ignored;
     ctx.event(
         EventKind::ike_sa_moved,
         fmt::format("UPDATE_SA_ADDRESSES with Message ID {} ignored: one with ID {} was followed already "
                     "(RFC 4555 §3.5)",
-                    msg.message_id, *sa.last_address_update));
+                    msg.message_id, *sa.rare().last_address_update));
     return TaskStatus::need_more;
   }
   if (const auto* no_nats = msg.find_notify(NotifyType::NO_NATS_ALLOWED)) {
@@ -184,7 +189,7 @@ TaskStatus MobikeUpdate::process(TaskContext& ctx, const IkeMessage& msg) {
   const NatCheck nat = check_nat_detection(msg, sa.spi_i, sa.spi_r, remote, local);
   sa.local = local;
   sa.remote = remote;
-  sa.last_address_update = msg.message_id;
+  sa.rare_mut().last_address_update = msg.message_id;
   if (nat.present) {
     sa.remote_behind_nat = nat.source_natted;
     sa.local_behind_nat = nat.destination_natted || sa.config->force_encap;
