@@ -146,8 +146,11 @@ const SaTable::Policy* SaTable::find_policy(const PacketSelector& packet) const 
     const size_t n = packet.address_size();
     std::memcpy(src.data(), packet.src.data(), n);
     std::memcpy(dst.data(), packet.dst.data(), n);
-    auto [first, last] = hosts_.equal_range(HostProbe{packet.family, &src, &dst});
-    if (const Policy* p = first_taker(first, last, packet)) return p;
+    // lower_bound and upper_bound, not equal_range: libstdc++'s equal_range
+    // with a transparent comparator walks the group (thousands of CHILD_SAs
+    // with the same two hosts, as tern-load makes them).
+    const HostProbe probe{packet.family, &src, &dst};
+    if (const Policy* p = first_taker(hosts_.lower_bound(probe), hosts_.upper_bound(probe), packet)) return p;
   }
   return first_taker(ranges_.begin(), ranges_.end(), packet);
 }
