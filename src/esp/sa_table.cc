@@ -87,18 +87,22 @@ bool SaTable::HostsThenRank::operator()(const HostProbe& a, const Policy& b) con
 }
 
 void SaTable::add_policy(const Policy& p) {
-  if (is_host(p))
+  if (is_host(p)) {
     hosts_.insert(p);
-  else
+  } else {
     ranges_.insert(p);
+    drop_range_scan();
+  }
 }
 
 void SaTable::remove_policy(const Policy& p) {
   // Both orders end in the CHILD_SA's install order and its pair: exactly this one.
-  if (is_host(p))
+  if (is_host(p)) {
     hosts_.erase(p);
-  else
+  } else {
     ranges_.erase(p);
+    drop_range_scan();
+  }
 }
 
 // True when `a` ranks before `b` (see the header): a sort key compared
@@ -138,7 +142,7 @@ const SaTable::Policy* SaTable::first_taker(It first, It last, const PacketSelec
   return nullptr;
 }
 
-const SaTable::Policy* SaTable::find_policy(const PacketSelector& packet) const {
+ChildSa* SaTable::find_policy(const PacketSelector& packet) const {
   // A host policy of the packet's family outranks every other policy of that
   // family, and only those with the packet's two addresses can match.
   if (!hosts_.empty()) {
@@ -150,9 +154,33 @@ const SaTable::Policy* SaTable::find_policy(const PacketSelector& packet) const 
     // with a transparent comparator walks the group (thousands of CHILD_SAs
     // with the same two hosts, as tern-load makes them).
     const HostProbe probe{packet.family, &src, &dst};
-    if (const Policy* p = first_taker(hosts_.lower_bound(probe), hosts_.upper_bound(probe), packet)) return p;
+    if (const Policy* p = first_taker(hosts_.lower_bound(probe), hosts_.upper_bound(probe), packet))
+      return p->child;
   }
-  return first_taker(ranges_.begin(), ranges_.end(), packet);
+  const std::vector<FlatRange>& scan = range_scan();
+  for (auto i = scan.begin(); i != scan.end(); ++i) {  // as first_taker, over the copies
+    if (!i->remote.matches_destination(packet) || !i->local.matches_source(packet)) continue;
+    if (!i->child->outbound_deferred) return i->child;
+    for (auto j = std::next(i); j != scan.end(); ++j)
+      if (j->local == i->local && j->remote == i->remote && !j->child->outbound_deferred) return j->child;
+    return i->child;
+  }
+  return nullptr;
+}
+
+const std::vector<SaTable::FlatRange>& SaTable::range_scan() const {
+  if (!range_scan_made_) {
+    range_scan_.reserve(ranges_.size());
+    for (const Policy& p : ranges_) range_scan_.push_back(FlatRange{*p.local, *p.remote, p.child});
+    range_scan_made_ = true;
+  }
+  return range_scan_;
+}
+
+void SaTable::drop_range_scan() {
+  if (!range_scan_made_) return;
+  range_scan_ = std::vector<FlatRange>();  // its memory too
+  range_scan_made_ = false;
 }
 
 // --- look-ups -----------------------------------------------------------------
@@ -171,8 +199,7 @@ ChildSa* SaTable::lookup_child(uint32_t spi_in) {
 }
 
 ChildSa* SaTable::lookup_outbound_child(const PacketSelector& packet) {
-  const Policy* p = find_policy(packet);
-  return p == nullptr ? nullptr : mark(p->child);
+  return mark(find_policy(packet));
 }
 
 InboundSa* SaTable::lookup_inbound(uint32_t spi) {
@@ -186,8 +213,8 @@ OutboundSa* SaTable::lookup_outbound(const PacketSelector& packet) {
 }
 
 const OutboundSa* SaTable::lookup_outbound(const PacketSelector& packet) const {
-  const Policy* p = find_policy(packet);
-  return p == nullptr ? nullptr : &p->child->outbound;
+  const ChildSa* c = find_policy(packet);
+  return c == nullptr ? nullptr : &c->outbound;
 }
 
 void SaTable::poll_watches(std::vector<ike::DataplaneEvent>& out) {

@@ -32,7 +32,8 @@
 //     the bucket has no match.
 // Install and remove are O(log n) (no vector insert or erase moving the
 // tail); a packet costs an O(log n) descent to its host group (whose first
-// policy usually takes it), else the scan of the range policies.
+// policy usually takes it), else the scan of the range policies (over a
+// contiguous copy made on the first look-up after they changed).
 // For thousands of range policies, the scan would want a per-family
 // longest-prefix trie on the destination.
 //
@@ -149,7 +150,7 @@ class SaTable {
   void remove_policy(const Policy& p);
   void activate(uint32_t spi);
   ChildSa* mark(ChildSa* c);
-  const Policy* find_policy(const PacketSelector& packet) const;
+  ChildSa* find_policy(const PacketSelector& packet) const;  // the CHILD_SA that takes it, or nullptr
   // The first of the ranked policies [first, last) that takes the packet.
   template <typename It>
   static const Policy* first_taker(It first, It last, const PacketSelector& packet);
@@ -160,8 +161,23 @@ class SaTable {
   std::unordered_map<uint32_t, std::unique_ptr<ChildSa>> by_spi_in_;  // owns the CHILD_SAs
   std::set<Policy, HostsThenRank> hosts_;                             // host policies
   std::set<Policy, Ranked> ranges_;                                   // the other policies, ranked
-  std::vector<ChildSa*> active_;                                      // marked since poll_watches()
-  size_t deferred_ = 0;  // CHILD_SAs whose outbound half waits (outbound_deferred)
+  // The range policies as one contiguous array with their selectors copied
+  // in, for the linear scan a packet needs (a tree walk that follows the
+  // selector pointers costs a few cache misses per policy). Made on the
+  // first look-up after ranges_ changed, dropped when it changes: no copy
+  // while nothing looks up (a responder taking setups), O(n) per change
+  // while traffic flows, as the sorted vector of policies was.
+  struct FlatRange {
+    Selector local;
+    Selector remote;
+    ChildSa* child;
+  };
+  mutable std::vector<FlatRange> range_scan_;
+  mutable bool range_scan_made_ = false;
+  const std::vector<FlatRange>& range_scan() const;
+  void drop_range_scan();
+  std::vector<ChildSa*> active_;  // marked since poll_watches()
+  size_t deferred_ = 0;           // CHILD_SAs whose outbound half waits (outbound_deferred)
 };
 
 }  // namespace tern::esp
