@@ -124,24 +124,6 @@ bool SaTable::more_specific(const Policy& a, const Policy& b) {
   return key(a) > key(b);
 }
 
-// The first ranked policy whose selectors match, unless its CHILD_SA is a
-// deferred rekeyed pair: then its predecessor (the same selectors, ranked
-// right after it) while there is one.
-template <typename It>
-const SaTable::Policy* SaTable::first_taker(It first, It last, const PacketSelector& packet) {
-  for (It i = first; i != last; ++i) {
-    const Policy& p = *i;
-    if (!p.remote->matches_destination(packet) || !p.local->matches_source(packet)) continue;
-    if (!p.child->outbound_deferred) return &p;
-    for (It j = std::next(i); j != last; ++j) {
-      const Policy& q = *j;
-      if (*q.local == *p.local && *q.remote == *p.remote && !q.child->outbound_deferred) return &q;
-    }
-    return &p;
-  }
-  return nullptr;
-}
-
 ChildSa* SaTable::find_policy(const PacketSelector& packet) const {
   // A host policy of the packet's family outranks every other policy of that
   // family, and only those with the packet's two addresses can match.
@@ -150,15 +132,27 @@ ChildSa* SaTable::find_policy(const PacketSelector& packet) const {
     const size_t n = packet.address_size();
     std::memcpy(src.data(), packet.src.data(), n);
     std::memcpy(dst.data(), packet.dst.data(), n);
-    // lower_bound and upper_bound, not equal_range: libstdc++'s equal_range
-    // with a transparent comparator walks the group (thousands of CHILD_SAs
-    // with the same two hosts, as tern-load makes them).
+    // From the group's first policy while the hosts are the packet's (one
+    // descent; libstdc++'s equal_range with a transparent comparator would
+    // walk the group, thousands of CHILD_SAs with tern-load's selectors).
     const HostProbe probe{packet.family, &src, &dst};
-    if (const Policy* p = first_taker(hosts_.lower_bound(probe), hosts_.upper_bound(probe), packet))
-      return p->child;
+    auto in_group = [&](const Policy& p) {
+      return compare_hosts(p.remote->family, p.local->start, p.remote->start, probe.family, src, dst) == 0;
+    };
+    for (auto i = hosts_.lower_bound(probe); i != hosts_.end() && in_group(*i); ++i) {  // as below
+      if (!i->remote->matches_destination(packet) || !i->local->matches_source(packet)) continue;
+      if (!i->child->outbound_deferred) return i->child;
+      for (auto j = std::next(i); j != hosts_.end() && in_group(*j); ++j)
+        if (*j->local == *i->local && *j->remote == *i->remote && !j->child->outbound_deferred)
+          return j->child;
+      return i->child;
+    }
   }
   const std::vector<FlatRange>& scan = range_scan();
-  for (auto i = scan.begin(); i != scan.end(); ++i) {  // as first_taker, over the copies
+  // The first policy in rank order whose selectors match, unless its CHILD_SA
+  // is a deferred rekeyed pair: then its predecessor (the same selectors,
+  // ranked right after it) while there is one.
+  for (auto i = scan.begin(); i != scan.end(); ++i) {
     if (!i->remote.matches_destination(packet) || !i->local.matches_source(packet)) continue;
     if (!i->child->outbound_deferred) return i->child;
     for (auto j = std::next(i); j != scan.end(); ++j)

@@ -151,9 +151,6 @@ class SaTable {
   void activate(uint32_t spi);
   ChildSa* mark(ChildSa* c);
   ChildSa* find_policy(const PacketSelector& packet) const;  // the CHILD_SA that takes it, or nullptr
-  // The first of the ranked policies [first, last) that takes the packet.
-  template <typename It>
-  static const Policy* first_taker(It first, It last, const PacketSelector& packet);
 
   crypto::Random& random_;
   uint32_t replay_window_;
