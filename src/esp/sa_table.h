@@ -29,7 +29,7 @@
 //     longest prefix), so the group with the packet's two addresses is
 //     looked at first, in rank order;
 //   - every other policy in an ordered tree by rank, scanned in order when
-//     the bucket has no match.
+//     no host policy takes the packet.
 // Install and remove are O(log n) (no vector insert or erase moving the
 // tail); a packet costs an O(log n) descent to its host group (whose first
 // policy usually takes it), else the scan of the range policies (over a
@@ -48,6 +48,7 @@
 // remove() of an unknown CHILD_SA returns false.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <set>
