@@ -1,5 +1,5 @@
 // sa_policy_bench [MAX_N]: the cost of the esp::SaTable's outbound policies as
-// the table grows (issue 9, docs/benchmarks.md "Data plane at scale"): per
+// the table grows (issue 9, docs/benchmarks.md "Fixed here: the data plane's per-CHILD_SA costs"): per
 // CHILD_SA install and remove (microseconds, EspCipher keying included) and
 // per packet look-up (nanoseconds) for N = 1, 10, 100, ... MAX_N CHILD_SAs in
 // three shapes:
