@@ -65,7 +65,7 @@ struct DaemonSettings {
   // anti-replay window of every inbound SA (packets; 0: off).
   std::string tun_device = "tern0";
   uint32_t tun_mtu = 1400;
-  uint32_t replay_window = 1024;
+  uint32_t replay_window = 128;  // esp::ReplayWindow::kDefaultSize
   // NAT keepalive interval (ike::EndpointConfig::nat_keepalive); 0: off.
   Duration keep_alive = seconds(20);
   // IKE fragmentation (RFC 7383): the largest IP datagram an IKE message of

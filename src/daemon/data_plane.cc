@@ -81,10 +81,7 @@ void DataPlane::install(const ike::InstallChildSa& sa) {
     return;
   }
   if (!sa.encap) open_esp_socket(sa.remote.family);
-  watches_.insert_or_assign(sa.spi_in, esp::ChildWatch(sa.spi_in, sa.limits));
-  routes_of_[sa.spi_in] =
-      add_routes(sa.connection + "/" + sa.child, sa.local_ts, sa.remote_ts, sa.remote, sa.mode);
-  route_inputs_[sa.spi_in] = RouteInputs{sa.local_ts, sa.remote_ts, sa.mode};
+  (void)add_routes(sa.connection + "/" + sa.child, sa.local_ts, sa.remote_ts, sa.remote, sa.mode);
   TERN_LOG(LogLevel::info, "esp", "CHILD_SA {}/{} installed: SPIs in {:08x} out {:08x}, {}, {} mode, {}",
            sa.connection, sa.child, sa.spi_in, sa.spi_out, sa.suite.to_string(),
            sa.mode == ike::ChildMode::transport ? "transport" : "tunnel",
@@ -102,14 +99,11 @@ void DataPlane::install(const ike::InstallChildSa& sa) {
 void DataPlane::remove(const ike::RemoveChildSa& sa) {
   flush();  // nothing may point at the SA once it is gone
   batch_sa_ = nullptr;
+  const esp::ChildSa* child = table_.find(sa.spi_in);
+  if (child == nullptr) return;
+  const std::vector<io::netlink::Route> routes = routes_of(*child);
   if (!table_.remove(sa)) return;
-  watches_.erase(sa.spi_in);
-  route_inputs_.erase(sa.spi_in);
-  auto it = routes_of_.find(sa.spi_in);
-  if (it != routes_of_.end()) {
-    remove_routes(it->second);
-    routes_of_.erase(it);
-  }
+  remove_routes(routes);
   TERN_LOG(LogLevel::info, "esp", "CHILD_SA {}/{} removed from the data plane (SPIs in {:08x} out {:08x})",
            sa.connection, sa.child, sa.spi_in, sa.spi_out);
 }
@@ -124,36 +118,49 @@ std::vector<io::netlink::Route> DataPlane::add_routes(const std::string& owner,
                                                       const std::vector<wire::TrafficSelector>& remote_ts,
                                                       const ike::Address& peer, ike::ChildMode mode) {
   const std::optional<ike::Address> src = address_inside(local_ts, local_addresses());
+  std::vector<io::netlink::Route> added = routes_for(remote_ts, peer, mode, &owner);
+  for (const io::netlink::Route& route : added) {
+    auto& entry = routes_[route.to_string()];
+    if (entry.second++ == 0) {
+      entry.first = route;
+      if (route.table == io::kTransportTable) transport_route_added(route.destination.address.family);
+      if (Result<void> r = io::netlink::add_route(tun_->ifindex(), route, src); !r) {
+        ++counters_.route_errors;
+        TERN_LOG(LogLevel::error, "esp", "{}", r.error().detail);
+      } else {
+        TERN_LOG(LogLevel::debug, "esp", "route {} dev {}", route.to_string(), tun_->name());
+      }
+    }
+  }
+  return added;
+}
+
+std::vector<io::netlink::Route> DataPlane::routes_for(const std::vector<wire::TrafficSelector>& remote_ts,
+                                                      const ike::Address& peer, ike::ChildMode mode,
+                                                      const std::string* owner_to_warn) {
   const bool transport = mode == ike::ChildMode::transport;
-  std::vector<io::netlink::Route> added;
+  std::vector<io::netlink::Route> routes;
   for (const wire::TrafficSelector& ts : remote_ts) {
     // Transport mode: the peer's own address is the point, and the table and
     // rule keep ternd's own (marked) datagrams out of the tunnel.
     if (!transport && covers(ts, peer)) {
       // A route for the peer's own address into the tunnel would swallow the
       // IKE and ESP datagrams themselves.
-      TERN_LOG(LogLevel::warning, "esp",
-               "{}: remote_ts {} contains the peer's address {}; no route installed for it", owner,
-               ts.to_string(), peer.to_string());
+      if (owner_to_warn != nullptr)
+        TERN_LOG(LogLevel::warning, "esp",
+                 "{}: remote_ts {} contains the peer's address {}; no route installed for it", *owner_to_warn,
+                 ts.to_string(), peer.to_string());
       continue;
     }
-    for (const io::netlink::Prefix& prefix : prefixes_of(ts)) {
-      const io::netlink::Route route{prefix, transport ? io::kTransportTable : io::netlink::kMainTable};
-      auto& entry = routes_[route.to_string()];
-      if (entry.second++ == 0) {
-        entry.first = route;
-        if (transport) transport_route_added(prefix.address.family);
-        if (Result<void> r = io::netlink::add_route(tun_->ifindex(), route, src); !r) {
-          ++counters_.route_errors;
-          TERN_LOG(LogLevel::error, "esp", "{}", r.error().detail);
-        } else {
-          TERN_LOG(LogLevel::debug, "esp", "route {} dev {}", route.to_string(), tun_->name());
-        }
-      }
-      added.push_back(route);
-    }
+    for (const io::netlink::Prefix& prefix : prefixes_of(ts))
+      routes.push_back({prefix, transport ? io::kTransportTable : io::netlink::kMainTable});
   }
-  return added;
+  return routes;
+}
+
+std::vector<io::netlink::Route> DataPlane::routes_of(const esp::ChildSa& child) {
+  const esp::EspSaParams& p = child.inbound.params();
+  return routes_for(esp::to_wire(p.remote_ts), p.remote, p.mode, nullptr);
 }
 
 void DataPlane::add_trap(const std::string& connection, const std::vector<wire::TrafficSelector>& local_ts,
@@ -317,19 +324,18 @@ void DataPlane::flush() {
 void DataPlane::update(const ike::UpdateChildSa& sa) {
   flush();  // the batch was sealed for the old address; send it there
   batch_sa_ = nullptr;
+  const esp::ChildSa* child = table_.find(sa.spi_in);
+  if (child == nullptr) return;
+  const std::vector<io::netlink::Route> old = routes_of(*child);  // for the old peer address
   if (!table_.update(sa)) return;
   source_changes_.erase(sa.spi_in);
   ++counters_.peer_moves;
   if (!sa.encap) open_esp_socket(sa.remote.family);
-  auto it = routes_of_.find(sa.spi_in);
-  auto inputs = route_inputs_.find(sa.spi_in);
-  if (it != routes_of_.end() && inputs != route_inputs_.end()) {
-    // Add before remove: a route both need keeps its reference count above zero.
-    std::vector<io::netlink::Route> old = std::move(it->second);
-    it->second = add_routes(sa.connection + "/" + sa.child, inputs->second.local_ts, inputs->second.remote_ts,
-                            sa.remote, inputs->second.mode);
-    remove_routes(old);
-  }
+  // Add before remove: a route both need keeps its reference count above zero.
+  const esp::EspSaParams& p = child->inbound.params();
+  (void)add_routes(sa.connection + "/" + sa.child, esp::to_wire(p.local_ts), esp::to_wire(p.remote_ts),
+                   sa.remote, p.mode);
+  remove_routes(old);
   TERN_LOG(LogLevel::notice, "esp", "CHILD_SA {}/{} (SPIs in {:08x} out {:08x}) moved: {} to {}",
            sa.connection, sa.child, sa.spi_in, sa.spi_out, sa.encap ? "UDP-encapsulated" : "ESP",
            sa.remote.to_string());
@@ -396,10 +402,10 @@ std::optional<ByteView> DataPlane::rebuild_transport(const esp::InboundSa& sa, c
 
 std::vector<ike::DataplaneEvent> DataPlane::poll_events() {
   std::vector<ike::DataplaneEvent> events;
-  for (const std::unique_ptr<esp::ChildSa>& child : table_.children()) {
-    auto it = watches_.find(child->inbound.spi());
-    if (it != watches_.end()) it->second.poll(esp::sample(child->inbound, child->outbound), events);
-  }
+  // Only the CHILD_SAs the packet path looked up since the last poll: no
+  // other SA's counters can have moved (an SA's counters and sequence
+  // numbers change only in encap/decap, after a look-up marked it).
+  table_.poll_watches(events);
   for (auto it = source_changes_.begin(); it != source_changes_.end();) {
     if (table_.find(it->first) == nullptr) {
       it = source_changes_.erase(it);

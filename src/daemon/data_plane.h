@@ -13,16 +13,19 @@
 // Routes for each child's remote traffic selectors point at the TUN device
 // (with our address inside the local selectors as the preferred source when
 // we have one); they are reference-counted across children and removed with
-// the last child that needed them. Tunnel mode: in the main table, never
+// the last child that needed them (a child's list is made again from its
+// SA's selectors, not kept). Tunnel mode: in the main table, never
 // for the peer's own address. Transport mode: in tern's own table, with the
 // "not fwmark" rule while any such route exists (io/transport_routing.h).
 //
 // Life cycle (esp/child_watch.h): each installed CHILD_SA has a ChildWatch
-// with its volume limits. poll_events(), called by the Daemon from its timer
-// tick (at least once a second while any CHILD_SA is installed), turns the
-// SAs' counters into engine inputs (ike/dataplane_event.h): inbound traffic
-// seen, soft and hard limits reached. The packet loop never calls the
-// engine and does no per-packet work for this.
+// with its volume limits (in its esp::ChildSa). poll_events(), called by the
+// Daemon from its timer tick (at least once a second while any CHILD_SA is
+// installed), turns the counters of the SAs that carried packets since the
+// last poll (the SaTable's active list) into engine inputs
+// (ike/dataplane_event.h): inbound traffic seen, soft and hard limits
+// reached. The packet loop never calls the engine; its only per-packet work
+// for this is the look-up's "active" mark.
 //
 // Who calls it: the Daemon, with the engine's InstallChildSa/RemoveChildSa
 // effects and with ESP datagrams from the NAT-T socket; all on the event
@@ -57,7 +60,7 @@ namespace tern::daemon {
 struct DataPlaneSettings {
   std::string tun_device = "tern0";
   uint32_t tun_mtu = 1400;
-  uint32_t replay_window = 1024;
+  uint32_t replay_window = esp::ReplayWindow::kDefaultSize;
 };
 
 struct DataPlaneCounters {
@@ -128,8 +131,8 @@ class DataPlane {
   void flush_inbound() { gro_.flush(); }
 
   // What happened on the installed CHILD_SAs since the last call, for
-  // Endpoint::on_dataplane_event (child_watch.h). Cheap: one look at each
-  // SA's counters.
+  // Endpoint::on_dataplane_event (child_watch.h). Cheap: one look at the
+  // counters of each SA that carried packets since then, none at the others.
   std::vector<ike::DataplaneEvent> poll_events();
   bool has_children() const { return table_.size() > 0; }
 
@@ -176,6 +179,13 @@ class DataPlane {
                                              const std::vector<wire::TrafficSelector>& remote_ts,
                                              const ike::Address& peer, ike::ChildMode mode);
   void remove_routes(const std::vector<io::netlink::Route>& routes);
+  // The routes add_routes makes for these selectors (none added): for a
+  // CHILD_SA, made again from its SA's selectors, peer and mode when they
+  // go, instead of a copy kept per CHILD_SA.
+  static std::vector<io::netlink::Route> routes_for(const std::vector<wire::TrafficSelector>& remote_ts,
+                                                    const ike::Address& peer, ike::ChildMode mode,
+                                                    const std::string* owner_to_warn);
+  static std::vector<io::netlink::Route> routes_of(const esp::ChildSa& child);
   const std::vector<ike::Address>& local_addresses();
   // The "not fwmark" rule of a family follows its count of transport routes.
   void transport_route_added(ike::AddressFamily family);
@@ -194,19 +204,11 @@ class DataPlane {
   std::vector<ByteView> batch_;
   esp::OutboundSa* batch_sa_ = nullptr;
   std::vector<uint8_t> segments_;  // a TSO super-packet cut into MTU-sized packets
-  std::map<std::string, std::pair<io::netlink::Route, int>> routes_;  // by route text: route, users
-  std::map<uint32_t, std::vector<io::netlink::Route>> routes_of_;     // by spi_in
-  // By spi_in: what its routes were made from, to make them again when MOBIKE moves it.
-  struct RouteInputs {
-    std::vector<wire::TrafficSelector> local_ts, remote_ts;
-    ike::ChildMode mode = ike::ChildMode::tunnel;
-  };
-  std::map<uint32_t, RouteInputs> route_inputs_;
+  std::map<std::string, std::pair<io::netlink::Route, int>> routes_;    // by route text: route, users
   std::map<std::string, std::vector<io::netlink::Route>> trap_routes_;  // by connection
   std::array<int, 2> transport_routes_{};  // per family (IPv4, IPv6): routes in the transport table
   std::vector<uint8_t> transport_packet_;  // an inbound transport-mode packet being rebuilt
   TrapTable traps_;
-  std::map<uint32_t, esp::ChildWatch> watches_;  // by spi_in: one per installed CHILD_SA
   // By spi_in: the new address authenticated ESP came from, reported at the
   // next poll (`reported`: already told the engine).
   struct SourceChange {

@@ -41,7 +41,9 @@ ChildSample sample(const InboundSa& inbound, const OutboundSa& outbound);
 
 class ChildWatch {
  public:
-  ChildWatch(uint32_t spi_in, ike::ChildLimits limits) : spi_in_(spi_in), limits_(limits) {}
+  ChildWatch(uint32_t spi_in, const ike::ChildLimits& limits)
+      : spi_in_(spi_in),
+        limits_{limits.rekey_bytes, limits.life_bytes, limits.rekey_packets, limits.life_packets} {}
 
   // Appends to `out` what `now` shows that was not reported before.
   void poll(const ChildSample& now, std::vector<ike::DataplaneEvent>& out);
@@ -49,8 +51,12 @@ class ChildWatch {
   uint32_t spi_in() const { return spi_in_; }
 
  private:
+  // The volume limits of ike::ChildLimits (its times are the engine's).
+  struct VolumeLimits {
+    uint64_t rekey_bytes, life_bytes, rekey_packets, life_packets;
+  };
   uint32_t spi_in_;
-  ike::ChildLimits limits_;
+  VolumeLimits limits_;
   uint64_t packets_in_at_last_poll_ = 0;
   bool soft_reported_ = false;
   bool hard_reported_ = false;

@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
+#include <span>
 #include <tuple>
 
 namespace tern::esp {
@@ -25,41 +28,195 @@ Result<void> SaTable::install(const ike::InstallChildSa& sa) {
   if (!in) return fail(in.error());
   Result<OutboundSa> out = OutboundSa::create(std::move(*out_params), random_);
   if (!out) return fail(out.error());
+  out->forget_selectors();  // the policies use the inbound SA's
 
-  auto child = std::unique_ptr<ChildSa>(
-      new ChildSa{sa.ike_sa, sa.connection, sa.child, std::move(*in), std::move(*out), sa.defer_outbound});
+  auto child = std::unique_ptr<ChildSa>(new ChildSa{sa.ike_sa, sa.connection, sa.child, std::move(*in),
+                                                    std::move(*out), ChildWatch(sa.spi_in, sa.limits),
+                                                    sa.defer_outbound, false, ++installs_});
   ChildSa* c = child.get();
   if (c->outbound_deferred) ++deferred_;
-  const uint64_t order = ++installs_;
-  // Each new policy goes where it ranks (the key ends in the unique install
-  // order, so the ranking is total): a binary search and one move of the
-  // tail, instead of re-sorting every policy on every install, which cost a
-  // responder O(n log n) per CHILD_SA (docs/benchmarks.md).
-  for (const Selector& local : c->outbound.params().local_ts)
-    for (const Selector& remote : c->outbound.params().remote_ts) {
-      Policy p{local, remote, &c->outbound, order, c};
-      policies_.insert(std::upper_bound(policies_.begin(), policies_.end(), p, more_specific), std::move(p));
-    }
-  c->outbound.forget_selectors();  // the policies hold them now
-  by_spi_in_.emplace(sa.spi_in, c);
-  children_.push_back(std::move(child));
+  // Each new policy goes where it ranks in its tree: O(log n) (docs/benchmarks.md:
+  // a sorted vector's insert cost O(n)).
+  for (const Selector& local : c->inbound.params().local_ts)
+    for (const Selector& remote : c->inbound.params().remote_ts) add_policy(Policy{&local, &remote, c});
+  by_spi_in_.emplace(sa.spi_in, std::move(child));
   return {};
 }
 
 bool SaTable::remove(const ike::RemoveChildSa& sa) {
   auto it = by_spi_in_.find(sa.spi_in);
   if (it == by_spi_in_.end() || it->second->outbound.spi() != sa.spi_out) return false;
-  ChildSa* c = it->second;
+  ChildSa* c = it->second.get();
   if (c->outbound_deferred) --deferred_;
+  for (const Selector& local : c->inbound.params().local_ts)  // the policies install() made
+    for (const Selector& remote : c->inbound.params().remote_ts) remove_policy(Policy{&local, &remote, c});
+  if (c->active) std::erase(active_, c);
   by_spi_in_.erase(it);
-  std::erase_if(policies_, [&](const Policy& p) { return p.sa == &c->outbound; });
-  std::erase_if(children_, [&](const std::unique_ptr<ChildSa>& p) { return p.get() == c; });
   return true;
 }
 
+// --- policies ---------------------------------------------------------------
+
+bool SaTable::is_host(const Policy& p) {
+  return p.local->start == p.local->end && p.remote->start == p.remote->end &&
+         p.local->family == p.remote->family;
+}
+
+namespace {
+
+int compare_hosts(ike::AddressFamily fa, const std::array<uint8_t, 16>& la, const std::array<uint8_t, 16>& ra,
+                  ike::AddressFamily fb, const std::array<uint8_t, 16>& lb,
+                  const std::array<uint8_t, 16>& rb) {
+  if (fa != fb) return fa < fb ? -1 : 1;
+  if (const int c = std::memcmp(la.data(), lb.data(), la.size()); c != 0) return c;
+  return std::memcmp(ra.data(), rb.data(), ra.size());
+}
+
+}  // namespace
+
+bool SaTable::HostsThenRank::operator()(const Policy& a, const Policy& b) const {
+  const int c = compare_hosts(a.remote->family, a.local->start, a.remote->start, b.remote->family,
+                              b.local->start, b.remote->start);
+  return c != 0 ? c < 0 : more_specific(a, b);
+}
+bool SaTable::HostsThenRank::operator()(const Policy& a, const HostProbe& b) const {
+  return compare_hosts(a.remote->family, a.local->start, a.remote->start, b.family, *b.local, *b.remote) < 0;
+}
+bool SaTable::HostsThenRank::operator()(const HostProbe& a, const Policy& b) const {
+  return compare_hosts(a.family, *a.local, *a.remote, b.remote->family, b.local->start, b.remote->start) < 0;
+}
+
+void SaTable::add_policy(const Policy& p) {
+  if (is_host(p)) {
+    hosts_.insert(p);
+  } else {
+    ranges_.insert(p);
+    drop_range_scan();
+  }
+}
+
+void SaTable::remove_policy(const Policy& p) {
+  // Both orders end in the CHILD_SA's install order and its pair: exactly this one.
+  if (is_host(p)) {
+    hosts_.erase(p);
+  } else {
+    ranges_.erase(p);
+    drop_range_scan();
+  }
+}
+
+// True when `a` ranks before `b` (see the header): a sort key compared
+// lexicographically, larger first for prefixes and "has a protocol", smaller
+// first for port counts, newer CHILD_SA first, then its selector pairs in
+// the order install() made them.
+bool SaTable::more_specific(const Policy& a, const Policy& b) {
+  auto key = [](const Policy& p) {
+    const bool names_protocol = p.local->protocol != 0 || p.remote->protocol != 0;
+    const EspSaParams& params = p.child->inbound.params();
+    const auto pair =
+        (p.local - params.local_ts.data()) * static_cast<std::ptrdiff_t>(params.remote_ts.size()) +
+        (p.remote - params.remote_ts.data());
+    return std::make_tuple(p.remote->prefix_length(), p.local->prefix_length(), names_protocol,
+                           -static_cast<int64_t>(p.remote->port_count()),
+                           -static_cast<int64_t>(p.local->port_count()), p.child->order,
+                           -static_cast<int64_t>(pair));
+  };
+  return key(a) > key(b);
+}
+
+ChildSa* SaTable::find_policy(const PacketSelector& packet) const {
+  // A host policy of the packet's family outranks every other policy of that
+  // family, and only those with the packet's two addresses can match.
+  if (!hosts_.empty()) {
+    std::array<uint8_t, 16> src{}, dst{};  // IPv4: the first 4 octets, as in a Selector
+    const size_t n = packet.address_size();
+    std::memcpy(src.data(), packet.src.data(), n);
+    std::memcpy(dst.data(), packet.dst.data(), n);
+    // From the group's first policy while the hosts are the packet's (one
+    // descent; libstdc++'s equal_range with a transparent comparator would
+    // walk the group, thousands of CHILD_SAs with tern-load's selectors).
+    const HostProbe probe{packet.family, &src, &dst};
+    auto in_group = [&](const Policy& p) {
+      return compare_hosts(p.remote->family, p.local->start, p.remote->start, probe.family, src, dst) == 0;
+    };
+    for (auto i = hosts_.lower_bound(probe); i != hosts_.end() && in_group(*i); ++i) {  // as below
+      if (!i->remote->matches_destination(packet) || !i->local->matches_source(packet)) continue;
+      if (!i->child->outbound_deferred) return i->child;
+      for (auto j = std::next(i); j != hosts_.end() && in_group(*j); ++j)
+        if (*j->local == *i->local && *j->remote == *i->remote && !j->child->outbound_deferred)
+          return j->child;
+      return i->child;
+    }
+  }
+  const std::vector<FlatRange>& scan = range_scan();
+  // The first policy in rank order whose selectors match, unless its CHILD_SA
+  // is a deferred rekeyed pair: then its predecessor (the same selectors,
+  // ranked right after it) while there is one.
+  for (auto i = scan.begin(); i != scan.end(); ++i) {
+    if (!i->remote.matches_destination(packet) || !i->local.matches_source(packet)) continue;
+    if (!i->child->outbound_deferred) return i->child;
+    for (auto j = std::next(i); j != scan.end(); ++j)
+      if (j->local == i->local && j->remote == i->remote && !j->child->outbound_deferred) return j->child;
+    return i->child;
+  }
+  return nullptr;
+}
+
+const std::vector<SaTable::FlatRange>& SaTable::range_scan() const {
+  if (!range_scan_made_) {
+    range_scan_.reserve(ranges_.size());
+    for (const Policy& p : ranges_) range_scan_.push_back(FlatRange{*p.local, *p.remote, p.child});
+    range_scan_made_ = true;
+  }
+  return range_scan_;
+}
+
+void SaTable::drop_range_scan() {
+  if (!range_scan_made_) return;
+  range_scan_ = std::vector<FlatRange>();  // its memory too
+  range_scan_made_ = false;
+}
+
+// --- look-ups -----------------------------------------------------------------
+
+ChildSa* SaTable::mark(ChildSa* c) {
+  if (c != nullptr && !c->active) {
+    c->active = true;
+    active_.push_back(c);
+  }
+  return c;
+}
+
+ChildSa* SaTable::lookup_child(uint32_t spi_in) {
+  auto it = by_spi_in_.find(spi_in);
+  return it == by_spi_in_.end() ? nullptr : mark(it->second.get());
+}
+
+ChildSa* SaTable::lookup_outbound_child(const PacketSelector& packet) {
+  return mark(find_policy(packet));
+}
+
 InboundSa* SaTable::lookup_inbound(uint32_t spi) {
-  auto it = by_spi_in_.find(spi);
-  return it == by_spi_in_.end() ? nullptr : &it->second->inbound;
+  ChildSa* c = lookup_child(spi);
+  return c == nullptr ? nullptr : &c->inbound;
+}
+
+OutboundSa* SaTable::lookup_outbound(const PacketSelector& packet) {
+  ChildSa* c = lookup_outbound_child(packet);
+  return c == nullptr ? nullptr : &c->outbound;
+}
+
+const OutboundSa* SaTable::lookup_outbound(const PacketSelector& packet) const {
+  const ChildSa* c = find_policy(packet);
+  return c == nullptr ? nullptr : &c->outbound;
+}
+
+void SaTable::poll_watches(std::vector<ike::DataplaneEvent>& out) {
+  for (ChildSa* c : active_) {
+    c->watch.poll(sample(c->inbound, c->outbound), out);
+    c->active = false;
+  }
+  active_.clear();  // keeps its capacity for the next round
 }
 
 void SaTable::activate(uint32_t spi) {
@@ -71,46 +228,7 @@ void SaTable::activate(uint32_t spi) {
 
 const ChildSa* SaTable::find(uint32_t spi_in) const {
   auto it = by_spi_in_.find(spi_in);
-  return it == by_spi_in_.end() ? nullptr : it->second;
-}
-
-// True when `a` ranks before `b` (see the header): a sort key compared
-// lexicographically, larger first for prefixes and "has a protocol", smaller
-// first for port counts, newer first.
-bool SaTable::more_specific(const Policy& a, const Policy& b) {
-  auto key = [](const Policy& p) {
-    const bool names_protocol = p.local.protocol != 0 || p.remote.protocol != 0;
-    return std::make_tuple(p.remote.prefix_length(), p.local.prefix_length(), names_protocol,
-                           -static_cast<int64_t>(p.remote.port_count()),
-                           -static_cast<int64_t>(p.local.port_count()), p.order);
-  };
-  return key(a) > key(b);
-}
-
-size_t SaTable::find_policy(const PacketSelector& packet) const {
-  for (size_t i = 0; i < policies_.size(); ++i) {
-    const Policy& p = policies_[i];
-    if (!p.remote.matches_destination(packet) || !p.local.matches_source(packet)) continue;
-    if (!p.child->outbound_deferred) return i;
-    // A deferred rekeyed pair: its predecessor (the same selectors, ranked
-    // right after it) carries the traffic while there is one.
-    for (size_t j = i + 1; j < policies_.size(); ++j) {
-      const Policy& q = policies_[j];
-      if (q.local == p.local && q.remote == p.remote && !q.child->outbound_deferred) return j;
-    }
-    return i;
-  }
-  return policies_.size();
-}
-
-OutboundSa* SaTable::lookup_outbound(const PacketSelector& packet) {
-  const size_t i = find_policy(packet);
-  return i == policies_.size() ? nullptr : policies_[i].sa;
-}
-
-const OutboundSa* SaTable::lookup_outbound(const PacketSelector& packet) const {
-  const size_t i = find_policy(packet);
-  return i == policies_.size() ? nullptr : policies_[i].sa;
+  return it == by_spi_in_.end() ? nullptr : it->second.get();
 }
 
 bool SaTable::update(const ike::UpdateChildSa& sa) {

@@ -20,9 +20,27 @@
 // passed over in favour of an older CHILD_SA with the same selectors (the one
 // it replaces) until ESP was authenticated on its inbound SA
 // (inbound_authenticated: the peer has the new pair) or that one is gone.
-// Policies are kept sorted by that rank and scanned linearly: fine for tens of
-// CHILD_SAs. For thousands, replace the scan with a per-family longest-prefix
-// trie on the destination whose nodes hold the (few) ranked policies.
+// Policies are held in two structures that together give the same answer
+// as one scan of every policy in that rank order:
+//   - host policies (a single address on both sides, the usual road-warrior
+//     or load-test CHILD_SA) in a tree ordered by (family, local address,
+//     remote address), then ranked; for a packet of one family they outrank
+//     every other policy of that family (a /32 or /128 on both sides is the
+//     longest prefix), so the group with the packet's two addresses is
+//     looked at first, in rank order;
+//   - every other policy in an ordered tree by rank, scanned in order when
+//     no host policy takes the packet.
+// Install and remove are O(log n) (no vector insert or erase moving the
+// tail); a packet costs an O(log n) descent to its host group (whose first
+// policy usually takes it), else the scan of the range policies (over a
+// contiguous copy made on the first look-up after they changed).
+// For thousands of range policies, the scan would want a per-family
+// longest-prefix trie on the destination.
+//
+// Traffic since the last poll (child_watch.h): every CHILD_SA handed out by
+// lookup_child / lookup_outbound_child (the packet path) is put on an
+// "active" list once until poll_watches(), so the daemon's periodic poll
+// looks only at the CHILD_SAs that carried (or tried to carry) packets.
 //
 // How it fails: install() returns Errc::bad_spi for an SPI of ours already
 // installed (or zero), and the errors of inbound_params / outbound_params and
@@ -30,14 +48,17 @@
 // remove() of an unknown CHILD_SA returns false.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "base/error.h"
 #include "crypto/random.h"
+#include "esp/child_watch.h"
 #include "esp/esp_sa.h"
 #include "esp/ip_packet.h"
 #include "esp/replay_window.h"
@@ -52,7 +73,10 @@ struct ChildSa {
   std::string child;
   InboundSa inbound;
   OutboundSa outbound;
+  ChildWatch watch;                // its volume limits and what was reported
   bool outbound_deferred = false;  // ike::InstallChildSa::defer_outbound, until activated
+  bool active = false;             // on the table's active list (looked up since the last poll)
+  uint64_t order = 0;              // install order (SaTable's policies rank newer first among equals)
 };
 
 class SaTable {
@@ -70,6 +94,9 @@ class SaTable {
   bool update(const ike::UpdateChildSa& sa);
 
   InboundSa* lookup_inbound(uint32_t spi);
+  // The packet path's look-ups: the CHILD_SA (nullptr: none), marked active.
+  ChildSa* lookup_child(uint32_t spi_in);
+  ChildSa* lookup_outbound_child(const PacketSelector& packet);
   // ESP with this inbound SPI passed authentication: a CHILD_SA whose
   // outbound half was deferred is used from now on. Cheap when none is.
   void inbound_authenticated(uint32_t spi) {
@@ -81,27 +108,73 @@ class SaTable {
   const OutboundSa* lookup_outbound(const PacketSelector& packet) const;
 
   const ChildSa* find(uint32_t spi_in) const;
-  const std::vector<std::unique_ptr<ChildSa>>& children() const { return children_; }
-  size_t size() const { return children_.size(); }
+  // Every installed CHILD_SA, by inbound SPI (no particular order).
+  const std::unordered_map<uint32_t, std::unique_ptr<ChildSa>>& children() const { return by_spi_in_; }
+  size_t size() const { return by_spi_in_.size(); }
+
+  // Appends what the ChildWatch of each CHILD_SA marked active since the last
+  // call reports (child_watch.h: traffic seen, soft and hard limits), and
+  // clears the marks. CHILD_SAs not looked up since cannot have anything new:
+  // their counters move only in encap/decap.
+  void poll_watches(std::vector<ike::DataplaneEvent>& out);
+  size_t active() const { return active_.size(); }
 
  private:
+  // One outbound policy: a (local_ts, remote_ts) pair of a CHILD_SA. The
+  // selectors are the inbound SA's own (InboundSa::params(), never changed
+  // after install): one copy per CHILD_SA. Its rank (more_specific) comes
+  // from them and from the CHILD_SA's install order.
   struct Policy {
-    Selector local;
-    Selector remote;
-    OutboundSa* sa;
-    uint64_t order;  // install order: newer wins among equals
+    const Selector* local;
+    const Selector* remote;
     ChildSa* child;
   };
-  void activate(uint32_t spi);
+  struct Ranked {  // more specific first (see the header comment)
+    bool operator()(const Policy& a, const Policy& b) const { return more_specific(a, b); }
+  };
+  // Host policies are ordered by the two addresses they fix, then ranked;
+  // a packet's addresses (a HostProbe) find their group.
+  struct HostProbe {
+    ike::AddressFamily family;
+    const std::array<uint8_t, 16>* local;
+    const std::array<uint8_t, 16>* remote;
+  };
+  struct HostsThenRank {
+    using is_transparent = void;
+    bool operator()(const Policy& a, const Policy& b) const;
+    bool operator()(const Policy& a, const HostProbe& b) const;
+    bool operator()(const HostProbe& a, const Policy& b) const;
+  };
   static bool more_specific(const Policy& a, const Policy& b);
-  size_t find_policy(const PacketSelector& packet) const;  // index or policies_.size()
+  static bool is_host(const Policy& p);
+  void add_policy(const Policy& p);
+  void remove_policy(const Policy& p);
+  void activate(uint32_t spi);
+  ChildSa* mark(ChildSa* c);
+  ChildSa* find_policy(const PacketSelector& packet) const;  // the CHILD_SA that takes it, or nullptr
 
   crypto::Random& random_;
   uint32_t replay_window_;
   uint64_t installs_ = 0;
-  std::vector<std::unique_ptr<ChildSa>> children_;
-  std::unordered_map<uint32_t, ChildSa*> by_spi_in_;
-  std::vector<Policy> policies_;  // sorted, most specific first
+  std::unordered_map<uint32_t, std::unique_ptr<ChildSa>> by_spi_in_;  // owns the CHILD_SAs
+  std::set<Policy, HostsThenRank> hosts_;                             // host policies
+  std::set<Policy, Ranked> ranges_;                                   // the other policies, ranked
+  // The range policies as one contiguous array with their selectors copied
+  // in, for the linear scan a packet needs (a tree walk that follows the
+  // selector pointers costs a few cache misses per policy). Made on the
+  // first look-up after ranges_ changed, dropped when it changes: no copy
+  // while nothing looks up (a responder taking setups), O(n) per change
+  // while traffic flows, as the sorted vector of policies was.
+  struct FlatRange {
+    Selector local;
+    Selector remote;
+    ChildSa* child;
+  };
+  mutable std::vector<FlatRange> range_scan_;
+  mutable bool range_scan_made_ = false;
+  const std::vector<FlatRange>& range_scan() const;
+  void drop_range_scan();
+  std::vector<ChildSa*> active_;  // marked since poll_watches()
   size_t deferred_ = 0;           // CHILD_SAs whose outbound half waits (outbound_deferred)
 };
 

@@ -78,7 +78,7 @@ uint32_t Selector::port_count() const {
   return uint32_t{end_port} - start_port + 1;
 }
 
-std::string Selector::to_string() const {
+wire::TrafficSelector Selector::to_wire() const {
   wire::TrafficSelector ts;
   const size_t n = address_size(family);
   ts.type = family == ike::AddressFamily::ipv4 ? wire::TsType::TS_IPV4_ADDR_RANGE
@@ -88,7 +88,18 @@ std::string Selector::to_string() const {
   ts.end_port = end_port;
   ts.start_address.assign(start.begin(), start.begin() + static_cast<std::ptrdiff_t>(n));
   ts.end_address.assign(end.begin(), end.begin() + static_cast<std::ptrdiff_t>(n));
-  return ts.to_string();
+  return ts;
+}
+
+std::string Selector::to_string() const {
+  return to_wire().to_string();
+}
+
+std::vector<wire::TrafficSelector> to_wire(std::span<const Selector> list) {
+  std::vector<wire::TrafficSelector> out;
+  out.reserve(list.size());
+  for (const Selector& s : list) out.push_back(s.to_wire());
+  return out;
 }
 
 bool any_matches_source(std::span<const Selector> list, const PacketSelector& packet) {

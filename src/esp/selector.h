@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "base/error.h"
 #include "esp/ip_packet.h"
@@ -51,6 +52,8 @@ struct Selector {
   // 65536 for the full range and OPAQUE; smaller is more specific.
   uint32_t port_count() const;
 
+  // Back to the wire form it was compiled from.
+  wire::TrafficSelector to_wire() const;
   std::string to_string() const;
   friend bool operator==(const Selector&, const Selector&) = default;
 };
@@ -58,5 +61,6 @@ struct Selector {
 // Whether any selector in `list` matches (src or dst side, as above).
 bool any_matches_source(std::span<const Selector> list, const PacketSelector& packet);
 bool any_matches_destination(std::span<const Selector> list, const PacketSelector& packet);
+std::vector<wire::TrafficSelector> to_wire(std::span<const Selector> list);
 
 }  // namespace tern::esp

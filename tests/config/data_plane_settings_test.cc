@@ -6,12 +6,12 @@
 namespace tern::config::testing {
 namespace {
 
-TEST(DataPlaneSettings, DefaultsAreTern0With1400AndA1024PacketWindow) {
+TEST(DataPlaneSettings, DefaultsAreTern0With1400AndA128PacketWindow) {
   LoadResult c = load("");
   ASSERT_TRUE(c.has_value());
   EXPECT_EQ(c->daemon.tun_device, "tern0");
   EXPECT_EQ(c->daemon.tun_mtu, 1400u);
-  EXPECT_EQ(c->daemon.replay_window, 1024u);
+  EXPECT_EQ(c->daemon.replay_window, 128u);
 }
 
 TEST(DataPlaneSettings, AnOperatorCanNameTheDeviceAndSizeTheWindow) {

@@ -188,7 +188,7 @@ TEST(ReplayWindow, ValidSizes) {
   EXPECT_TRUE(ReplayWindow::valid_size(4096 + 64));
   EXPECT_FALSE(ReplayWindow::valid_size(32));
   EXPECT_FALSE(ReplayWindow::valid_size(100));
-  EXPECT_EQ(ReplayWindow().size(), 1024u);
+  EXPECT_EQ(ReplayWindow().size(), 128u);
 }
 
 }  // namespace

@@ -60,7 +60,7 @@ PacketSelector packet(std::array<uint8_t, 4> src, std::array<uint8_t, 4> dst, ui
 std::string chosen(SaTable& table, const PacketSelector& p) {
   const OutboundSa* sa = table.lookup_outbound(p);
   if (sa == nullptr) return "none";
-  for (const auto& c : table.children())
+  for (const auto& [spi, c] : table.children())
     if (&c->outbound == sa) return c->child;
   return "?";
 }
