@@ -149,13 +149,21 @@ TEST_F(BadInputStateMachine, AnInitiatorSpiAnotherPeerUsesGetsItsOwnIkeSa) {
   expect_bystander_untouched();
 }
 
-TEST_F(BadInputStateMachine, AnIkeSaInitSpoofedFromTheBystanderWithItsSpiIsNotTakenForIt) {
-  // From A's address, with A's SPIi and SPIr zero: it looks like a retransmit of
-  // A's IKE_SA_INIT but is not byte-identical: no answer, nothing changes.
+TEST_F(BadInputStateMachine, AnIkeSaInitSpoofedFromTheBystanderWithItsSpiStartsItsOwnHalfOpenSa) {
+  // From A's address, with A's SPIi and SPIr zero: it looks like a late
+  // retransmit of A's IKE_SA_INIT. A's IKE SA is established (its IKE_AUTH
+  // showed A has B's answer), so it no longer takes IKE_SA_INIT requests: the
+  // spoofed one starts a half-open IKE SA of its own, with a fresh SPIr, under
+  // the half-open limits, and A's IKE SA is untouched.
   wire::Message init = c_init_message();
   init.header.spi_i = bystander.spi_i;
   const Bytes spoofed = wire::build_message(init);
-  EXPECT_TRUE(to_b(spoofed, kAddrA).empty());
+  const std::vector<Bytes> answers = to_b(spoofed, kAddrA);
+  ASSERT_EQ(answers.size(), 1u);
+  const wire::IkeHeader answer = wire::parse_message(answers.front())->header;
+  EXPECT_EQ(answer.spi_i, bystander.spi_i);
+  EXPECT_NE(answer.spi_r, bystander.spi_r);
+  EXPECT_NE(answer.spi_r, 0u);
   expect_bystander_untouched();
 }
 
