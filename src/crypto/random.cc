@@ -1,5 +1,6 @@
 #include "crypto/random.h"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -9,9 +10,24 @@
 
 namespace tern::crypto {
 
+OpenSslRandom::~OpenSslRandom() {
+  OPENSSL_cleanse(buffer_, sizeof buffer_);
+}
+
 void OpenSslRandom::fill(MutableByteView out) {
   if (out.empty()) return;
-  if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) TERN_BUG("RAND_bytes failed");
+  if (out.size() > kBuffer) {
+    if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) TERN_BUG("RAND_bytes failed");
+    return;
+  }
+  if (left_ < out.size()) {
+    if (RAND_bytes(buffer_, static_cast<int>(kBuffer)) != 1) TERN_BUG("RAND_bytes failed");
+    left_ = kBuffer;
+  }
+  uint8_t* from = buffer_ + (kBuffer - left_);
+  std::copy_n(from, out.size(), out.data());
+  OPENSSL_cleanse(from, out.size());
+  left_ -= out.size();
 }
 
 void SeededRandom::fill(MutableByteView out) {

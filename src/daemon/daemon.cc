@@ -200,6 +200,11 @@ void Daemon::start() {
   for (const auto& socket : sockets_) {
     if (socket->bound().port == config_.daemon.natt_port)
       socket->set_drained([this] { data_plane_->flush_inbound(); });
+    // Answers sent while a received batch is handled go out together after it.
+    socket->set_send_error([this](const Error& e) {
+      ++counters_.send_errors;
+      TERN_LOG(LogLevel::warning, "ternd", "{}", e.detail);
+    });
     socket->start([this](const ike::Address& local, const ike::Address& remote, MutableByteView bytes) {
       on_datagram(local, remote, bytes);
     });
@@ -430,11 +435,13 @@ bool Daemon::send_udp(const ike::Address& local, const ike::Address& remote, Byt
 }
 
 void Daemon::on_event(const ike::Event& event) {
-  const std::string who =
-      event.ike_sa == ike::IkeSaId{0}
-          ? (event.connection.empty() ? std::string() : event.connection + ": ")
-          : fmt::format("{}[{}]: ", event.connection, static_cast<uint64_t>(event.ike_sa));
-  TERN_LOG(level_of(event.kind), "ike", "{}{}", who, event.text);
+  if (log_enabled(level_of(event.kind))) {  // no formatting for a level that is off (hot path)
+    const std::string who =
+        event.ike_sa == ike::IkeSaId{0}
+            ? (event.connection.empty() ? std::string() : event.connection + ": ")
+            : fmt::format("{}[{}]: ", event.connection, static_cast<uint64_t>(event.ike_sa));
+    log_message(level_of(event.kind), "ike", fmt::format("{}{}", who, event.text));
+  }
   if (event.kind == ike::EventKind::ike_sa_destroyed || event.kind == ike::EventKind::child_sa_failed) {
     data_plane_->trap_failed(event.connection);
   }
