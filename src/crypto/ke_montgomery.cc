@@ -48,6 +48,20 @@ std::optional<Curve> find_curve(KeGroup group) {
   }
 }
 
+// The base point as a public key, made once per process and never freed; only
+// read (a derive's peer), which OpenSSL allows from several threads at once.
+EVP_PKEY* make_base_point(const Curve& curve) {
+  const uint8_t u[56] = {curve.base_u};
+  EVP_PKEY* key = EVP_PKEY_new_raw_public_key(curve.evp_type, nullptr, u, curve.octets);
+  if (key == nullptr) TERN_BUG("X25519/X448 base point setup failed");
+  return key;
+}
+EVP_PKEY* base_point(const Curve& curve) {
+  static EVP_PKEY* const x25519 = make_base_point(*find_curve(KeGroup::CURVE25519));
+  static EVP_PKEY* const x448 = make_base_point(*find_curve(KeGroup::CURVE448));
+  return curve.evp_type == EVP_PKEY_X25519 ? x25519 : x448;
+}
+
 bool all_zero(ByteView v) {
   uint8_t acc = 0;
   for (uint8_t b : v) acc = static_cast<uint8_t>(acc | b);  // no early exit
@@ -73,8 +87,7 @@ class MontgomeryKeyExchange final : public KeyExchange {
     key_.reset(key);
     derive_.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
     if (!derive_ || EVP_PKEY_derive_init(derive_.get()) != 1) TERN_BUG("X25519/X448 derive setup failed");
-    const uint8_t base[56] = {curve_.base_u};
-    Result<SecretBytes> pub = derive(ByteView(base, curve_.octets));
+    Result<SecretBytes> pub = derive_with(base_point(curve_));
     if (!pub) TERN_BUG("X25519/X448: the base point gave no public value");
     public_.assign(pub->data(), pub->data() + pub->size());
   }
@@ -92,9 +105,12 @@ class MontgomeryKeyExchange final : public KeyExchange {
   // X25519(a, u) / X448(a, u) of our private value a and the given u-coordinate.
   Result<SecretBytes> derive(ByteView u) const {
     ossl::PKey peer(EVP_PKEY_new_raw_public_key(curve_.evp_type, nullptr, u.data(), u.size()));
-    if (!peer || EVP_PKEY_derive_set_peer_ex(derive_.get(), peer.get(), /*validate_peer=*/0) != 1) {
+    if (!peer) TERN_BUG("X25519/X448 peer key setup failed");
+    return derive_with(peer.get());
+  }
+  Result<SecretBytes> derive_with(EVP_PKEY* peer) const {
+    if (EVP_PKEY_derive_set_peer_ex(derive_.get(), peer, /*validate_peer=*/0) != 1)
       TERN_BUG("X25519/X448 derive setup failed");
-    }
     SecretBytes g_ir(curve_.octets);
     size_t len = g_ir.size();
     if (EVP_PKEY_derive(derive_.get(), g_ir.data(), &len) != 1) {
