@@ -11,7 +11,8 @@
 // a broken library or out of memory and ends in TERN_BUG.
 //
 // A Prf is a small value (cheap to copy and move, safe to share across
-// threads): the OpenSSL algorithm objects it uses are fetched once per process.
+// threads): the OpenSSL algorithm objects it uses are fetched once per process,
+// and HMAC runs on one OpenSSL context per thread and PRF, re-keyed per call.
 #pragma once
 
 #include <cstddef>
