@@ -7,6 +7,14 @@
 #     CONC in flight), twice: "kept" (the responder keeps every SA, its
 #     table grows to COUNT) and "churn" (tern-load deletes each IKE SA once
 #     up, the table stays near CONC);
+#   - CPU per setup: the responder's utime + stime (/proc/PID/stat, all its
+#     threads) over each run divided by the setups, for ternd and charon;
+#     setups per responder-CPU-second, charon/ternd on that basis, and the
+#     fraction of the crypto bound (openssl speed's CPU per handshake side /
+#     ternd's CPU per setup); and tern-load's own CPU per setup (when it is
+#     as large as the responder's, the generator limits setups/s). On a
+#     shared or small machine these are the fair figures: setups/s measure
+#     the machine (tern-load shares its cores with the responder);
 #   - median setup latency at concurrency 1 on an idle responder;
 #   - RSS per IKE_SA + CHILD_SA: VmRSS of the responder before and after
 #     RSS_SAS setups (ternd also up to RSS_SAS_BIG, charon as far as it gets
@@ -22,6 +30,8 @@
 #
 #   sudo bench/control_plane.sh build      # COUNT=5000 CONC=64 RSS_SAS=10000 RSS_SAS_BIG=100000
 #   PARTS=rss RSS_RESPONDERS=ternd sudo -E bench/control_plane.sh build   # only ternd's RSS per SA
+#   PARTS=rate RATE_RESPONDERS=ternd RATE_AUTHS=psk sudo -E bench/control_plane.sh build  # ~25 s: ternd PSK only
+#   PERF_DIR=/tmp/p ...   # also `perf record --call-graph dwarf` of the responder per run (CPU figures then include perf)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
