@@ -11,8 +11,7 @@
 // a broken library or out of memory and ends in TERN_BUG.
 //
 // A Prf is a small value (cheap to copy and move, safe to share across
-// threads): the OpenSSL algorithm objects it uses are fetched once per process,
-// and HMAC runs on one OpenSSL context per thread and PRF, re-keyed per call.
+// threads): the OpenSSL algorithm objects it uses are fetched once per process.
 #pragma once
 
 #include <cstddef>

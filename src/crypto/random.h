@@ -35,25 +35,10 @@ class Random {
   }
 };
 
-// RAND_bytes from OpenSSL's default DRBG, drawn kBuffer octets at a time:
-// each RAND_bytes call costs ~1 µs of locking and DRBG bookkeeping whatever
-// its size, and an IKE SA setup asks for a few dozen small pieces (SPIs,
-// nonce, key-exchange private value, message IDs). Octets are wiped from the
-// buffer as they are handed out; requests larger than the buffer go to
-// RAND_bytes directly. Not thread-safe: one object per thread (each Worker and
-// the daemon's loop have their own).
+// RAND_bytes from OpenSSL's default DRBG.
 class OpenSslRandom final : public Random {
  public:
-  OpenSslRandom() = default;
-  ~OpenSslRandom() override;
-  OpenSslRandom(const OpenSslRandom&) = delete;
-  OpenSslRandom& operator=(const OpenSslRandom&) = delete;
   void fill(MutableByteView out) override;
-
- private:
-  static constexpr size_t kBuffer = 256;
-  uint8_t buffer_[kBuffer] = {};
-  size_t left_ = 0;  // unused octets at the end of buffer_
 };
 
 // Deterministic stream: SHA-256(seed || counter) blocks. For tests and the

@@ -1,9 +1,12 @@
-// OpenSslRandom hands out RAND_bytes output from a 256-octet buffer
-// (crypto/random.h): pieces must never repeat across refills, and requests
-// larger than the buffer come straight from the DRBG.
+// OpenSslRandom hands out RAND_bytes output from a 256-octet buffer per
+// thread (crypto/random.cc): pieces must never repeat across refills or
+// between a parent and a forked child, and requests larger than the buffer
+// come straight from the DRBG.
 #include "crypto/random.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <set>
@@ -44,6 +47,28 @@ TEST(OpenSslRandom, TwoObjectsDrawIndependently) {
   OpenSslRandom one, two;
   EXPECT_NE(one.bytes(32), two.bytes(32));
   EXPECT_EQ(one.secret(0).size(), 0u);
+}
+
+TEST(OpenSslRandom, AForkedChildDoesNotRepeatWhatItsParentDrawsNext) {
+  OpenSslRandom random;
+  (void)random.bytes(8);  // the buffer now holds 248 unused octets
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const Bytes b = random.bytes(32);
+    const ssize_t n = ::write(pipe_fds[1], b.data(), b.size());
+    ::_exit(n == 32 ? 0 : 1);
+  }
+  const Bytes parent = random.bytes(32);
+  Bytes from_child(32);
+  ASSERT_EQ(::read(pipe_fds[0], from_child.data(), from_child.size()), 32);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ::close(pipe_fds[0]);
+  ::close(pipe_fds[1]);
+  EXPECT_NE(parent, from_child);
 }
 
 }  // namespace
