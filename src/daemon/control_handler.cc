@@ -82,12 +82,13 @@ void Daemon::handle_up(io::ClientId client, const control::Request& request) {
 Result<void> Daemon::start_up(const control::Request& request) {
   Result<void> started;
   if (request.child.empty()) {
+    const bool elsewhere = peer_on_other_worker(request.connection);
     worker_for(request.connection).run([&](ike::Endpoint& e, Timestamp now) {
-      started = e.command(ike::Up{request.connection}, now);
+      started = e.command(ike::Up{request.connection, elsewhere}, now);
     });
     return started;
   }
-  const ike::UpChild up{request.connection, request.child};
+  ike::UpChild up{request.connection, request.child};
   bool any_up = false;
   run_on_all([&](ike::Endpoint& e, Timestamp now) {
     const std::vector<ike::IkeSaStatus> sas = e.status();
@@ -99,6 +100,7 @@ Result<void> Daemon::start_up(const control::Request& request) {
     if (Result<void> r = e.command(up, now); !r) started = r;
   });
   if (!any_up) {
+    up.peer_elsewhere = peer_on_other_worker(request.connection);
     worker_for(request.connection).run([&](ike::Endpoint& e, Timestamp now) {
       started = e.command(up, now);
     });

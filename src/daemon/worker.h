@@ -26,8 +26,8 @@
 
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
-#include <asio/steady_timer.hpp>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -36,6 +36,7 @@
 #include "crypto/random.h"
 #include "ike/endpoint.h"
 #include "io/clock.h"
+#include "io/deadline_timer.h"
 
 namespace tern::daemon {
 
@@ -78,7 +79,6 @@ class Worker {
  private:
   // After every input: carry out or forward the effects, re-arm the timer.
   void after_input();
-  void arm_timer();
   void on_timer();
 
   const WorkerThreading threading_;
@@ -90,9 +90,14 @@ class Worker {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_running_;
   crypto::OpenSslRandom random_;
   ike::Endpoint endpoint_;
-  asio::steady_timer timer_;
-  std::optional<Timestamp> armed_for_;
+  io::DeadlineTimer timer_;
   std::thread thread_;
 };
+
+// INITIAL_CONTACT across workers (RFC 7296 §2.4): `contact`, which worker
+// `from` made, goes to every other worker's Endpoint (drop_sas_of_peer),
+// queued behind what each has to do. Called on the event loop thread.
+void relay_initial_contact(const std::vector<std::unique_ptr<Worker>>& workers, uint32_t from,
+                           const ike::InitialContactReceived& contact);
 
 }  // namespace tern::daemon
