@@ -11,6 +11,7 @@
 #include "control/response.h"
 #include "control/stats_json.h"
 #include "daemon/shard_dispatch.h"
+#include "io/online_cpus.h"
 #include "io/socket_address.h"
 #include "wire/ts_payload.h"
 
@@ -109,7 +110,8 @@ Daemon::~Daemon() {
 }
 
 void Daemon::make_workers() {
-  uint32_t count = config_.daemon.workers.value_or(1U);
+  // Absent or "auto": one per CPU we may run on.
+  uint32_t count = config_.daemon.workers.value_or(io::online_cpus());
   count = std::min(count, static_cast<uint32_t>(config::kMaxWorkers));
   const WorkerThreading threading =
       count == 1 ? WorkerThreading::inline_on_loop : WorkerThreading::own_thread;

@@ -106,7 +106,7 @@ class Daemon {
 
   Daemon(asio::io_context& io, config::Config config, std::string config_path);
   Result<void> open_sockets();
-  // One worker per `workers` (default 1), each with its shard of the engine.
+  // `workers` workers (default: one per CPU, io/online_cpus.h), each with its shard of the engine.
   void make_workers();
   Worker& worker_for(const std::string& connection);
   // Whether a worker other than the connection's holds an IKE SA between its
