@@ -275,6 +275,9 @@ nlohmann::json Daemon::stats() {
     udp_gro_runs += s->gro_runs();
   }
   out["daemon"]["receive_errors"] = receive_errors;
+  uint64_t queue_drops = 0;  // datagrams dropped because a worker's queue was full (worker.h)
+  for (const auto& w : workers_) queue_drops += w->queue_drops();
+  out["daemon"]["worker_queue_drops"] = queue_drops;
   out["ike_sas"] = ike_sa_count();
   out["daemon"]["nat_keepalives"] = counters_.nat_keepalives;
   const DataPlaneCounters& dp = data_plane_->counters();

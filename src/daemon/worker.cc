@@ -65,7 +65,14 @@ void Worker::deliver(const ike::Address& local, const ike::Address& remote, Byte
     after_input();
     return;
   }
+  // One producer (the event loop thread): the check and the increment cannot race each other.
+  if (queued_datagrams_.load(std::memory_order_relaxed) >= kMaxQueuedDatagrams) {
+    queue_drops_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  queued_datagrams_.fetch_add(1, std::memory_order_relaxed);
   asio::post(io_, [this, local, remote, copy = std::vector<uint8_t>(bytes.begin(), bytes.end())] {
+    queued_datagrams_.fetch_sub(1, std::memory_order_relaxed);
     endpoint_.set_wall_clock_offset(clock_.wall_offset());
     endpoint_.on_datagram(local, remote, copy, clock_.now());
     after_input();
