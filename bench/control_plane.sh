@@ -7,6 +7,14 @@
 #     CONC in flight), twice: "kept" (the responder keeps every SA, its
 #     table grows to COUNT) and "churn" (tern-load deletes each IKE SA once
 #     up, the table stays near CONC);
+#   - CPU per setup: the responder's utime + stime (/proc/PID/stat, all its
+#     threads) over each run divided by the setups, for ternd and charon;
+#     setups per responder-CPU-second, charon/ternd on that basis, and the
+#     fraction of the crypto bound (openssl speed's CPU per handshake side /
+#     ternd's CPU per setup); and tern-load's own CPU per setup (when it is
+#     as large as the responder's, the generator limits setups/s). On a
+#     shared or small machine these are the fair figures: setups/s measure
+#     the machine (tern-load shares its cores with the responder);
 #   - median setup latency at concurrency 1 on an idle responder;
 #   - RSS per IKE_SA + CHILD_SA: VmRSS of the responder before and after
 #     RSS_SAS setups (ternd also up to RSS_SAS_BIG, charon as far as it gets
@@ -22,6 +30,8 @@
 #
 #   sudo bench/control_plane.sh build      # COUNT=5000 CONC=64 RSS_SAS=10000 RSS_SAS_BIG=100000
 #   PARTS=rss RSS_RESPONDERS=ternd sudo -E bench/control_plane.sh build   # only ternd's RSS per SA
+#   PARTS=rate RATE_RESPONDERS=ternd RATE_AUTHS=psk sudo -E bench/control_plane.sh build  # ~25 s: ternd PSK only
+#   PERF_DIR=/tmp/p ...   # also `perf record --call-graph dwarf` of the responder per run (CPU figures then include perf)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -37,6 +47,8 @@ RSS_SAS_BIG=${RSS_SAS_BIG:-100000}
 BENCH_BUDGET=${BENCH_BUDGET:-540}
 PARTS=${PARTS:-rate,rss}                      # which parts run: rate (setups/s, latency), rss
 RSS_RESPONDERS=${RSS_RESPONDERS:-ternd charon}  # whose RSS per SA is measured
+RATE_RESPONDERS=${RATE_RESPONDERS:-ternd charon}  # whose setups/s and CPU per setup are measured
+RATE_AUTHS=${RATE_AUTHS:-psk ecdsa}
 source "$root/tests/net/lib/netns.sh"
 source "$root/tests/net/lib/strongswan.sh"
 source "$root/tests/net/lib/ternd.sh"
@@ -163,16 +175,37 @@ EOC
 charon_stop() { sw_stop "$S" >/dev/null 2>&1 || true; rm -rf "$S/swanctl"; }
 
 # --- tern-load ------------------------------------------------------------------
+# CPU time of a process, all its threads: utime + stime from /proc/PID/stat
+# (fields 14 and 15, after the parenthesised command name), in microseconds.
+tck=$(getconf CLK_TCK)
+cpu_us() { awk -v t="$tck" '{sub(/^.*\) /, ""); printf "%.0f", ($12 + $13) * 1e6 / t}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+declare -A cpu gen_cpu  # per run OUT: responder / tern-load CPU microseconds per setup
 load() {  # OUT AUTH ARGS... — tern-load in ns_a; JSON in $NETNS_TMP/OUT.json
-  local out=$1 auth=$2
+  local out=$1 auth=$2 before after n gen
   shift 2
   local creds=(--psk "$psk")
   [[ $auth == psk ]] || creds=(--auth pubkey --cert "$pki/load.pem" --key "$pki/load.key" --cacert "$pki/ca.pem")
-  ip netns exec "$ns_a" "$LOAD" --target 198.51.100.2 --local 198.51.100.1 "${creds[@]}" \
+  local perf_pid=""
+  if [[ -n ${PERF_DIR:-} && $out != *_rss_* ]]; then  # a profile of the responder per run (CPU figures then include perf's cost)
+    perf record -q -F "${PERF_FREQ:-1999}" -g --call-graph dwarf,16384 -p "$responder_pid" -o "$PERF_DIR/$out.data" \
+      >/dev/null 2>&1 &
+    perf_pid=$!
+    sleep 0.5
+  fi
+  before=$(cpu_us "$responder_pid")
+  ip netns exec "$ns_a" /usr/bin/time -o "$NETNS_TMP/$out.time" -f '%U %S' "$LOAD" --target 198.51.100.2 \
+    --local 198.51.100.1 "${creds[@]}" \
     --local-id load.example.org --remote-id resp.example.org --local-ts 192.0.2.1/32 --remote-ts 203.0.113.1/32 \
     --timeout 10s --json "$@" >"$NETNS_TMP/$out.json" 2>"$NETNS_TMP/$out.err" || true
+  after=$(cpu_us "$responder_pid")
+  if [[ -n $perf_pid ]]; then kill -INT "$perf_pid" 2>/dev/null || true; wait "$perf_pid" 2>/dev/null || true; fi
+  n=$(get "$out" .succeeded)
+  gen=$(awk '{printf "%.0f", ($1 + $2) * 1e6}' "$NETNS_TMP/$out.time" 2>/dev/null || echo 0)
+  cpu[$out]=$(awk -v a="$after" -v b="$before" -v n="$n" 'BEGIN {printf "%.1f", (n > 0 ? (a - b) / n : 0)}')
+  gen_cpu[$out]=$(awk -v g="$gen" -v n="$n" 'BEGIN {printf "%.1f", (n > 0 ? g / n : 0)}')
   jq -c '{succeeded, failed, setups_per_second, p50: .latency_us.p50, p99: .latency_us.p99, retransmits, failures}' \
     "$NETNS_TMP/$out.json" 2>/dev/null | sed "s/^/  $out: /" || echo "  $out: no report ($(head -c 300 "$NETNS_TMP/$out.err"))"
+  echo "  $out: CPU per setup: responder ${cpu[$out]} us, tern-load ${gen_cpu[$out]} us"
 }
 get() { jq -r "$2" "$NETNS_TMP/$1.json" 2>/dev/null || echo 0; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
@@ -205,9 +238,9 @@ echo "crypto bound per core: PSK+X25519 $bound_psk handshake sides/s, ECDSA-P256
 
 # --- setups/s and latency ----------------------------------------------------------
 declare -A rate p50 churn
-for responder in ternd charon; do
+for responder in $RATE_RESPONDERS; do
   [[ ,$PARTS, == *,rate,* ]] || break
-  for auth in psk ecdsa; do
+  for auth in $RATE_AUTHS; do
     if (($(left) < 60)); then echo "  $responder/$auth: skipped (time budget)"; continue; fi
     "${responder}_start" "$auth"
     sleep 0.5
@@ -255,7 +288,7 @@ fi
 echo
 echo "summary (setups/s: IKE_SA + CHILD_SA, $COUNT setups, $CONC in flight; kept: the responder keeps every SA;"
 echo "  churn: each deleted once up; crypto bound: one core, the responder is single-threaded)"
-for auth in psk ecdsa; do
+for auth in $RATE_AUTHS; do
   t=${rate[ternd/$auth]:-0} c=${rate[charon/$auth]:-0}
   b=$([[ $auth == psk ]] && echo "$bound_psk" || echo "$bound_ecdsa")
   awk -v a="$auth" -v t="$t" -v c="$c" -v b="$b" -v lt="${p50[ternd/$auth]:-0}" -v lc="${p50[charon/$auth]:-0}" \
@@ -266,5 +299,21 @@ for auth in psk ecdsa; do
       a, tc, cc, (cc > 0 ? tc / cc : 0), (b > 0 ? 100 * tc / b : 0)
     printf "  %-6s p50 latency at concurrency 1: ternd %.3f ms, charon %.3f ms\n", a, lt / 1000, lc / 1000 }'
 done
+echo
+echo "CPU per setup (utime + stime of the responder process, all threads, over each run; churn includes the"
+echo "  delete; per CPU-second: setups per second of responder CPU; crypto bound: openssl speed's µs per"
+echo "  handshake side / the responder's µs per setup; tern-load: the generator's own CPU per setup)"
+for auth in $RATE_AUTHS; do
+  b=$([[ $auth == psk ]] && echo "$bound_psk" || echo "$bound_ecdsa")
+  for mode in rate churn; do
+    awk -v a="$auth" -v m="$([[ $mode == rate ]] && echo kept || echo churn)" -v b="$b" \
+      -v t="${cpu[ternd_${auth}_$mode]:-0}" -v c="${cpu[charon_${auth}_$mode]:-0}" \
+      -v gt="${gen_cpu[ternd_${auth}_$mode]:-0}" -v gc="${gen_cpu[charon_${auth}_$mode]:-0}" 'BEGIN {
+      printf "  %-6s %-5s ternd %6.1f us (%6.0f/CPU-s)  charon %7.1f us (%6.0f/CPU-s)  charon/ternd %5.2fx",
+        a, m, t, (t > 0 ? 1e6 / t : 0), c, (c > 0 ? 1e6 / c : 0), (t > 0 ? c / t : 0)
+      printf "  crypto bound %5.1f %%  tern-load %6.1f / %6.1f us\n", (t > 0 && b > 0 ? 100 * (1e6 / b) / t : 0), gt, gc }'
+  done
+done
 for k in "${!per_sa[@]}"; do echo "  RSS per SA $k: ${per_sa[$k]} octets"; done | sort
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "elapsed: $((SECONDS - start_time)) s"

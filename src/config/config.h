@@ -76,8 +76,9 @@ struct DaemonSettings {
   uint32_t cookie_threshold = 30;
   uint32_t cookie_threshold_ip = 3;
   // Worker threads, each with its own Endpoint; IKE SAs are sharded across
-  // them by SPI (docs/ternd.md "Workers"). nullopt: 1.
-  // 1: everything on the event loop thread, as before workers existed.
+  // them by SPI (docs/ternd.md "Workers"). nullopt (absent or "auto"): one
+  // per online CPU, counted by ternd when it starts. 1: everything on the
+  // event loop thread, as before workers existed.
   std::optional<uint32_t> workers;
 };
 // The most `workers` accepted (the shard index is the top octet of our IKE

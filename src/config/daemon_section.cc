@@ -128,12 +128,19 @@ void read_data_plane(TableReader& r, DaemonSettings& out) {
   if (auto n = r.integer("cookie_threshold_ip", 0, 1'000'000))
     out.cookie_threshold_ip = static_cast<uint32_t>(*n);
   // Worker threads, one Endpoint each, IKE SAs sharded by SPI (docs/ternd.md
-  // "Workers"); absent: 1, everything on the event loop thread.
-  if (auto n =
-          r.integer("workers", std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max())) {
+  // "Workers"); absent or "auto": one per online CPU, which ternd counts
+  // when it starts (left unset here).
+  if (r.is_string("workers")) {
+    if (const std::optional<std::string> word = r.string("workers"); word && *word != "auto") {
+      r.error("workers", fmt::format("workers must be \"auto\" (the default: one per online CPU) or "
+                                     "1..{} threads, got \"{}\"",
+                                     kMaxWorkers, *word));
+    }
+  } else if (auto n = r.integer("workers", std::numeric_limits<int64_t>::min(),
+                                std::numeric_limits<int64_t>::max())) {
     if (*n < 1 || *n > kMaxWorkers) {
-      r.error("workers", fmt::format("workers must be 1..{} threads (1, the default, runs everything "
-                                     "on the event loop thread; one per core uses every core), got {}",
+      r.error("workers", fmt::format("workers must be 1..{} threads or \"auto\" (the default: one per "
+                                     "online CPU; 1 runs everything on the event loop thread), got {}",
                                      kMaxWorkers, *n));
     } else {
       out.workers = static_cast<uint32_t>(*n);

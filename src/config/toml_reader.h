@@ -112,6 +112,12 @@ class TableReader {
     const toml::node* node = get(member);
     return node != nullptr && node->is_boolean();
   }
+  // Whether the member is present and a string (for keys that take either a
+  // number or a keyword, like workers = "auto").
+  bool is_string(std::string_view member) const {
+    const toml::node* node = get(member);
+    return node != nullptr && node->is_string();
+  }
   // An integer in [min, max].
   std::optional<int64_t> integer(std::string_view member, int64_t min, int64_t max);
   // A float, or an integer read as one.

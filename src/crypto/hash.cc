@@ -8,6 +8,14 @@ namespace {
 // Not in ossl_handles.h: hash.cc is the only user of a digest context so far.
 using MdCtx = std::unique_ptr<EVP_MD_CTX, ossl::Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
 
+// Fetched once per process and never freed: EVP_sha256() and friends make
+// EVP_DigestInit_ex look the algorithm up in the provider on every call.
+const EVP_MD* fetch_digest(const char* name) {
+  const EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+  if (md == nullptr) TERN_BUG("EVP_MD_fetch failed");
+  return md;
+}
+
 // digest(part0 | part1 | ...) into `out`, which is exactly the digest's size.
 void digest_parts(const EVP_MD* md, std::span<const ByteView> parts, std::span<uint8_t> out) {
   MdCtx ctx{EVP_MD_CTX_new()};
@@ -24,13 +32,15 @@ void digest_parts(const EVP_MD* md, std::span<const ByteView> parts, std::span<u
 
 Sha1Digest sha1(std::span<const ByteView> parts) {
   Sha1Digest digest{};
-  digest_parts(EVP_sha1(), parts, digest);
+  static const EVP_MD* const md = fetch_digest("SHA1");
+  digest_parts(md, parts, digest);
   return digest;
 }
 
 Sha256Digest sha256(std::span<const ByteView> parts) {
   Sha256Digest digest{};
-  digest_parts(EVP_sha256(), parts, digest);
+  static const EVP_MD* const md = fetch_digest("SHA2-256");
+  digest_parts(md, parts, digest);
   return digest;
 }
 

@@ -78,15 +78,40 @@ void mac_update_final(EVP_MAC_CTX* ctx, std::span<const ByteView> data, MutableB
   }
 }
 
+// One HMAC context per thread and PRF, re-keyed per call: EVP_MAC_init with a
+// key resets the context, so nothing of the previous key is used. Keeping it
+// saves duplicating the prototype (an EVP_MAC_CTX, an HMAC_CTX and three
+// digest contexts allocated and freed) on each of the ~14 HMACs per IKE SA
+// setup. The key stays in the context until the next call on this thread.
+EVP_MAC_CTX* thread_hmac_context(PrfId id) {
+  struct Contexts {
+    ossl::MacCtx sha1, sha256, sha384, sha512;
+  };
+  thread_local Contexts contexts;
+  ossl::MacCtx* slot = nullptr;
+  switch (id) {
+    case PrfId::HMAC_SHA1: slot = &contexts.sha1; break;
+    case PrfId::HMAC_SHA2_256: slot = &contexts.sha256; break;
+    case PrfId::HMAC_SHA2_384: slot = &contexts.sha384; break;
+    case PrfId::HMAC_SHA2_512: slot = &contexts.sha512; break;
+    default: TERN_BUG("thread_hmac_context: not an HMAC PRF");
+  }
+  if (!*slot) [[unlikely]] {
+    slot->reset(EVP_MAC_CTX_dup(hmac_prototype(id)));
+    if (!*slot) TERN_BUG("HMAC context setup failed");
+  }
+  return slot->get();
+}
+
 // HMAC accepts any key length (RFC 2104). An empty key is passed as a valid
 // pointer with length 0: OpenSSL treats a null key as "keep the old key".
 void hmac(PrfId id, ByteView key, std::span<const ByteView> data, MutableByteView out) {
   static constexpr uint8_t kNoKey = 0;
-  ossl::MacCtx ctx(EVP_MAC_CTX_dup(hmac_prototype(id)));
-  if (!ctx || EVP_MAC_init(ctx.get(), key.empty() ? &kNoKey : key.data(), key.size(), nullptr) != 1) {
+  EVP_MAC_CTX* ctx = thread_hmac_context(id);
+  if (EVP_MAC_init(ctx, key.empty() ? &kNoKey : key.data(), key.size(), nullptr) != 1) {
     TERN_BUG("HMAC init failed");
   }
-  mac_update_final(ctx.get(), data, out);
+  mac_update_final(ctx, data, out);
 }
 
 // AES-CMAC with a 16-octet key (RFC 4493). A keyless CMAC context cannot be

@@ -82,12 +82,13 @@ void Daemon::handle_up(io::ClientId client, const control::Request& request) {
 Result<void> Daemon::start_up(const control::Request& request) {
   Result<void> started;
   if (request.child.empty()) {
+    const bool elsewhere = peer_on_other_worker(request.connection);
     worker_for(request.connection).run([&](ike::Endpoint& e, Timestamp now) {
-      started = e.command(ike::Up{request.connection}, now);
+      started = e.command(ike::Up{request.connection, elsewhere}, now);
     });
     return started;
   }
-  const ike::UpChild up{request.connection, request.child};
+  ike::UpChild up{request.connection, request.child};
   bool any_up = false;
   run_on_all([&](ike::Endpoint& e, Timestamp now) {
     const std::vector<ike::IkeSaStatus> sas = e.status();
@@ -99,6 +100,7 @@ Result<void> Daemon::start_up(const control::Request& request) {
     if (Result<void> r = e.command(up, now); !r) started = r;
   });
   if (!any_up) {
+    up.peer_elsewhere = peer_on_other_worker(request.connection);
     worker_for(request.connection).run([&](ike::Endpoint& e, Timestamp now) {
       started = e.command(up, now);
     });
@@ -273,6 +275,9 @@ nlohmann::json Daemon::stats() {
     udp_gro_runs += s->gro_runs();
   }
   out["daemon"]["receive_errors"] = receive_errors;
+  uint64_t queue_drops = 0;  // datagrams dropped because a worker's queue was full (worker.h)
+  for (const auto& w : workers_) queue_drops += w->queue_drops();
+  out["daemon"]["worker_queue_drops"] = queue_drops;
   out["ike_sas"] = ike_sa_count();
   out["daemon"]["nat_keepalives"] = counters_.nat_keepalives;
   const DataPlaneCounters& dp = data_plane_->counters();

@@ -11,6 +11,7 @@
 #include "control/response.h"
 #include "control/stats_json.h"
 #include "daemon/shard_dispatch.h"
+#include "io/online_cpus.h"
 #include "io/socket_address.h"
 #include "wire/ts_payload.h"
 
@@ -101,7 +102,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(asio::io_context& io, config::Con
 }
 
 Daemon::Daemon(asio::io_context& io, config::Config config, std::string config_path)
-    : io_(io), config_path_(std::move(config_path)), config_(std::move(config)), timer_(io) {}
+    : io_(io), config_path_(std::move(config_path)), config_(std::move(config)) {}
 
 Daemon::~Daemon() {
   // The workers' threads first: their hooks use the sockets and the counters.
@@ -109,7 +110,8 @@ Daemon::~Daemon() {
 }
 
 void Daemon::make_workers() {
-  uint32_t count = config_.daemon.workers.value_or(1U);
+  // Absent or "auto": one per CPU we may run on.
+  uint32_t count = config_.daemon.workers.value_or(io::online_cpus());
   count = std::min(count, static_cast<uint32_t>(config::kMaxWorkers));
   const WorkerThreading threading =
       count == 1 ? WorkerThreading::inline_on_loop : WorkerThreading::own_thread;
@@ -145,6 +147,17 @@ void Daemon::make_workers() {
 
 Worker& Daemon::worker_for(const std::string& connection) {
   return *workers_[shard_for_connection(connection, static_cast<uint32_t>(workers_.size()))];
+}
+
+bool Daemon::peer_on_other_worker(const std::string& connection) {
+  if (workers_.size() <= 1) return false;
+  const Worker& own = worker_for(connection);
+  bool found = false;
+  for (const auto& w : workers_) {
+    if (w.get() == &own || found) continue;
+    w->run([&](ike::Endpoint& e, Timestamp) { found = e.has_sa_with_peer_of(connection); });
+  }
+  return found;
 }
 
 void Daemon::run_on_all(const Worker::Job& job) {
@@ -200,6 +213,11 @@ void Daemon::start() {
   for (const auto& socket : sockets_) {
     if (socket->bound().port == config_.daemon.natt_port)
       socket->set_drained([this] { data_plane_->flush_inbound(); });
+    // Answers sent while a received batch is handled go out together after it.
+    socket->set_send_error([this](const Error& e) {
+      ++counters_.send_errors;
+      TERN_LOG(LogLevel::warning, "ternd", "{}", e.detail);
+    });
     socket->start([this](const ike::Address& local, const ike::Address& remote, MutableByteView bytes) {
       on_datagram(local, remote, bytes);
     });
@@ -243,8 +261,9 @@ void Daemon::apply_start_actions(const std::vector<std::string>& names) {
     if (c.start_action != config::StartAction::start) continue;
     if (std::find(names.begin(), names.end(), c.engine->name) == names.end()) continue;
     TERN_LOG(LogLevel::info, "ternd", "start_action = start: initiating {}", c.engine->name);
+    const bool elsewhere = peer_on_other_worker(c.engine->name);
     worker_for(c.engine->name).run([&](ike::Endpoint& e, Timestamp now) {
-      (void)e.command(ike::Up{c.engine->name}, now);
+      (void)e.command(ike::Up{c.engine->name, elsewhere}, now);
     });
   }
 }
@@ -276,8 +295,9 @@ void Daemon::acquire(const std::string& connection) {
   if (stopping_) return;
   TERN_LOG(LogLevel::notice, "ternd", "traffic for {} matched its trap: initiating", connection);
   Result<void> up;
+  const bool elsewhere = peer_on_other_worker(connection);
   worker_for(connection).run([&](ike::Endpoint& e, Timestamp now) {
-    up = e.command(ike::Up{connection}, now);
+    up = e.command(ike::Up{connection, elsewhere}, now);
   });
   if (!up) {
     TERN_LOG(LogLevel::error, "ternd", "trap {}: {}", connection, up.error().detail);
@@ -358,16 +378,7 @@ void Daemon::arm_timer() {
   for (const PendingUp& p : pending_ups_) consider(p.deadline);
   if (shutdown_deadline_) consider(*shutdown_deadline_);
   if (data_plane_->has_children()) consider(next_poll_);
-  if (next == armed_for_) return;
-  armed_for_ = next;
-  timer_.cancel();
-  if (!next) return;
-  timer_.expires_at(clock_.steady(*next));
-  timer_.async_wait([this](const asio::error_code& ec) {
-    if (ec) return;  // re-armed or cancelled
-    armed_for_.reset();
-    on_timer();
-  });
+  timer_.arm(next);
 }
 
 void Daemon::on_worker_effects(uint32_t worker, std::vector<ike::Effect> effects) {
@@ -392,6 +403,8 @@ void Daemon::on_worker_effects(uint32_t worker, std::vector<ike::Effect> effects
       data_plane_->remove(*remove);
       child_worker_.erase(remove->spi_in);
       count_reason(child_teardown_reasons_, remove->reason);
+    } else if (const auto* contact = std::get_if<ike::InitialContactReceived>(&effect)) {
+      relay_initial_contact(workers_, worker, *contact);
     }
   }
   settle();
@@ -430,11 +443,13 @@ bool Daemon::send_udp(const ike::Address& local, const ike::Address& remote, Byt
 }
 
 void Daemon::on_event(const ike::Event& event) {
-  const std::string who =
-      event.ike_sa == ike::IkeSaId{0}
-          ? (event.connection.empty() ? std::string() : event.connection + ": ")
-          : fmt::format("{}[{}]: ", event.connection, static_cast<uint64_t>(event.ike_sa));
-  TERN_LOG(level_of(event.kind), "ike", "{}{}", who, event.text);
+  if (log_enabled(level_of(event.kind))) {  // no formatting for a level that is off (hot path)
+    const std::string who =
+        event.ike_sa == ike::IkeSaId{0}
+            ? (event.connection.empty() ? std::string() : event.connection + ": ")
+            : fmt::format("{}[{}]: ", event.connection, static_cast<uint64_t>(event.ike_sa));
+    log_message(level_of(event.kind), "ike", fmt::format("{}{}", who, event.text));
+  }
   if (event.kind == ike::EventKind::ike_sa_destroyed || event.kind == ike::EventKind::child_sa_failed) {
     data_plane_->trap_failed(event.connection);
   }
@@ -548,7 +563,7 @@ void Daemon::check_shutdown_done() {
       TERN_LOG(LogLevel::warning, "ternd", "exiting with {} IKE SA(s) whose Delete was not answered", left);
     TERN_LOG(LogLevel::notice, "ternd", "ternd stopped");
     shutdown_deadline_.reset();
-    timer_.cancel();
+    timer_.arm(std::nullopt);
     io_.stop();
   }
 }

@@ -53,6 +53,7 @@
 #include "io/address_monitor.h"
 #include "io/clock.h"
 #include "io/control_server.h"
+#include "io/deadline_timer.h"
 #include "io/file_append.h"
 #include "io/signals.h"
 #include "io/udp_socket.h"
@@ -105,9 +106,12 @@ class Daemon {
 
   Daemon(asio::io_context& io, config::Config config, std::string config_path);
   Result<void> open_sockets();
-  // One worker per `workers` (default 1), each with its shard of the engine.
+  // `workers` workers (default: one per CPU, io/online_cpus.h), each with its shard of the engine.
   void make_workers();
   Worker& worker_for(const std::string& connection);
+  // Whether a worker other than the connection's holds an IKE SA between its
+  // identities: then a new IKE SA of it sends no INITIAL_CONTACT (ike::Up::peer_elsewhere).
+  bool peer_on_other_worker(const std::string& connection);
   // Runs `job` on every worker in turn, waiting for each.
   void run_on_all(const Worker::Job& job);
   // Every worker's IKE SAs (by IkeSaId), and the sum of their counters.
@@ -163,8 +167,7 @@ class Daemon {
   std::unique_ptr<io::AddressMonitor> address_monitor_;
   void on_local_addresses(std::vector<ike::Address> addresses);
   std::optional<io::AppendFile> keylog_;
-  asio::steady_timer timer_;
-  std::optional<Timestamp> armed_for_;
+  io::DeadlineTimer timer_{io_, clock_, [this] { on_timer(); }};
   std::set<io::ClientId> followers_;  // `ternctl events`
   std::vector<PendingUp> pending_ups_;
   std::map<std::string, uint64_t> teardown_reasons_;        // IKE SAs, by reason headline

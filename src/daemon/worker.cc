@@ -27,7 +27,7 @@ Worker::Worker(asio::io_context& loop, WorkerThreading threading, uint32_t index
       hooks_(std::move(hooks)),
       io_(threading == WorkerThreading::own_thread ? own_io_ : loop),
       endpoint_(std::move(config), random_),
-      timer_(io_) {
+      timer_(io_, clock_, [this] { on_timer(); }) {
   endpoint_.set_wall_clock_offset(clock_.wall_offset());
 }
 
@@ -51,9 +51,9 @@ void Worker::start() {
       pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
       own_io_.run();
     });
-    asio::post(io_, [this] { arm_timer(); });
+    asio::post(io_, [this] { timer_.arm(endpoint_.next_deadline()); });
   } else {
-    arm_timer();
+    timer_.arm(endpoint_.next_deadline());
   }
 }
 
@@ -65,7 +65,14 @@ void Worker::deliver(const ike::Address& local, const ike::Address& remote, Byte
     after_input();
     return;
   }
+  // One producer (the event loop thread): the check and the increment cannot race each other.
+  if (queued_datagrams_.load(std::memory_order_relaxed) >= kMaxQueuedDatagrams) {
+    queue_drops_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  queued_datagrams_.fetch_add(1, std::memory_order_relaxed);
   asio::post(io_, [this, local, remote, copy = std::vector<uint8_t>(bytes.begin(), bytes.end())] {
+    queued_datagrams_.fetch_sub(1, std::memory_order_relaxed);
     endpoint_.set_wall_clock_offset(clock_.wall_offset());
     endpoint_.on_datagram(local, remote, copy, clock_.now());
     after_input();
@@ -119,27 +126,21 @@ void Worker::after_input() {
       hooks_.forward(index_, std::move(effects));
     }
   }
-  arm_timer();
-}
-
-void Worker::arm_timer() {
-  const std::optional<Timestamp> next = endpoint_.next_deadline();
-  if (next == armed_for_) return;
-  armed_for_ = next;
-  timer_.cancel();
-  if (!next) return;
-  timer_.expires_at(clock_.steady(*next));
-  timer_.async_wait([this](const asio::error_code& ec) {
-    if (ec) return;  // re-armed or cancelled
-    armed_for_.reset();
-    on_timer();
-  });
+  timer_.arm(endpoint_.next_deadline());
 }
 
 void Worker::on_timer() {
   endpoint_.set_wall_clock_offset(clock_.wall_offset());
   endpoint_.on_timer(clock_.now());
   after_input();
+}
+
+void relay_initial_contact(const std::vector<std::unique_ptr<Worker>>& workers, uint32_t from,
+                           const ike::InitialContactReceived& contact) {
+  for (const std::unique_ptr<Worker>& w : workers) {
+    if (w->index() == from) continue;
+    w->submit([contact](ike::Endpoint& e, Timestamp now) { e.drop_sas_of_peer(contact, now); });
+  }
 }
 
 }  // namespace tern::daemon

@@ -19,6 +19,11 @@
 // owns the data plane, the log, the keylog, `ternctl events` followers and
 // pending `ternctl up`s. An inline worker forwards everything (one thread).
 //
+// A threaded worker's queue of datagrams is bounded (kMaxQueuedDatagrams):
+// when the worker falls that far behind (a flood), deliver() drops the
+// datagram and counts it (queue_drops), as a full socket buffer would; the
+// queue's memory and the time a datagram waits in it stay bounded.
+//
 // Who owns what: the Daemon owns the workers and destroys them (joining
 // their threads) before the sockets and the clock the hooks use. How it
 // fails: nothing here fails; the Endpoint counts what it drops.
@@ -26,8 +31,9 @@
 
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
-#include <asio/steady_timer.hpp>
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -36,10 +42,15 @@
 #include "crypto/random.h"
 #include "ike/endpoint.h"
 #include "io/clock.h"
+#include "io/deadline_timer.h"
 
 namespace tern::daemon {
 
 enum class WorkerThreading : uint8_t { inline_on_loop, own_thread };
+
+// Datagrams a threaded worker may have queued (delivered, not yet handled);
+// more are dropped. About what a default UDP receive buffer holds.
+inline constexpr uint32_t kMaxQueuedDatagrams = 1024;
 
 class Worker {
  public:
@@ -64,7 +75,9 @@ class Worker {
   // Stops the thread and waits for it (own_thread; also done by the
   // destructor). Jobs and datagrams queued later are never run.
   void stop();
-  // A datagram for this shard (copied when it crosses to the worker's thread).
+  // A datagram for this shard (copied when it crosses to the worker's
+  // thread; dropped when kMaxQueuedDatagrams wait already). Only from one
+  // thread (the event loop's).
   void deliver(const ike::Address& local, const ike::Address& remote, ByteView bytes);
   // Runs `job` on the worker and waits until it and its effects' hand-over
   // are done. Only from the event loop thread, never from a worker.
@@ -73,12 +86,13 @@ class Worker {
   void submit(Job job);
 
   uint32_t index() const { return index_; }
+  // Datagrams deliver() dropped because the queue was full (any thread).
+  uint64_t queue_drops() const { return queue_drops_.load(std::memory_order_relaxed); }
   bool threaded() const { return threading_ == WorkerThreading::own_thread; }
 
  private:
   // After every input: carry out or forward the effects, re-arm the timer.
   void after_input();
-  void arm_timer();
   void on_timer();
 
   const WorkerThreading threading_;
@@ -90,9 +104,16 @@ class Worker {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_running_;
   crypto::OpenSslRandom random_;
   ike::Endpoint endpoint_;
-  asio::steady_timer timer_;
-  std::optional<Timestamp> armed_for_;
+  io::DeadlineTimer timer_;
   std::thread thread_;
+  std::atomic<uint32_t> queued_datagrams_ = 0;  // incremented by deliver()'s caller, decremented here
+  std::atomic<uint64_t> queue_drops_ = 0;
 };
+
+// INITIAL_CONTACT across workers (RFC 7296 §2.4): `contact`, which worker
+// `from` made, goes to every other worker's Endpoint (drop_sas_of_peer),
+// queued behind what each has to do. Called on the event loop thread.
+void relay_initial_contact(const std::vector<std::unique_ptr<Worker>>& workers, uint32_t from,
+                           const ike::InitialContactReceived& contact);
 
 }  // namespace tern::daemon

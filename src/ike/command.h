@@ -10,8 +10,12 @@ namespace tern::ike {
 
 // Initiate an IKE SA for the named connection: its first CHILD_SA in
 // IKE_AUTH, then each further child with its own CREATE_CHILD_SA (§1.3.1).
+// `peer_elsewhere`: ternd's workers (sharded Endpoints) — another shard
+// holds an IKE SA between this connection's identities, so the new IKE SA
+// sends no INITIAL_CONTACT (§2.4), as when this Endpoint holds one itself.
 struct Up {
   std::string connection;
+  bool peer_elsewhere = false;
 };
 
 // Bring up one child of the named connection (ternctl up CONN/CHILD): on
@@ -21,9 +25,11 @@ struct Up {
 // only this child (in IKE_AUTH); when one is being set up, the child is added
 // to what it makes. Fails for an unknown connection or child, and when the
 // child is up on every established IKE SA already.
+// `peer_elsewhere`: as for Up, when a new IKE SA is made.
 struct UpChild {
   std::string connection;
   std::string child;
+  bool peer_elsewhere = false;
 };
 // Delete every IKE SA of the named connection (INFORMATIONAL Delete, §1.4.1).
 struct Down {

@@ -11,6 +11,9 @@
 //                   (the peer's NAT mapping changed: RFC 7296 §2.23; MOBIKE, RFC 4555)
 //   Event           a human-readable record for logs and the control socket
 //   Keylog          one Wireshark ikev2_decryption_table line (see crypto/keylog.h)
+//   InitialContactReceived  (sharded Endpoints only) the peer's INITIAL_CONTACT
+//                   reached this shard: the other shards drop their older IKE SAs
+//                   between the same identities (Endpoint::drop_sas_of_peer)
 //
 // Plain data; nothing here fails.
 #pragma once
@@ -23,8 +26,10 @@
 
 #include "base/bytes.h"
 #include "base/secret_bytes.h"
+#include "base/time.h"
 #include "ike/address.h"
 #include "ike/connection_config.h"
+#include "wire/id_payload.h"
 #include "wire/ts_payload.h"
 
 namespace tern::ike {
@@ -136,6 +141,21 @@ struct Keylog {
   std::string line;  // without the newline
 };
 
-using Effect = std::variant<Send, InstallChildSa, RemoveChildSa, UpdateChildSa, Event, Keylog>;
+// Made only by a sharded Endpoint (EndpointConfig::shard_count > 1, ternd's
+// workers): IKE SA `ike_sa`, established at `established_at`, was
+// authenticated with N(INITIAL_CONTACT) (RFC 7296 §2.4). This shard has
+// deleted its other IKE SAs between `local_id` (ours) and `peer_id`; those
+// on other shards are the caller's to hand to each other shard's
+// Endpoint::drop_sas_of_peer, which deletes the ones established no later.
+struct InitialContactReceived {
+  IkeSaId ike_sa{};
+  std::string connection;
+  wire::IdPayload local_id;
+  wire::IdPayload peer_id;
+  Timestamp established_at{};
+};
+
+using Effect =
+    std::variant<Send, InstallChildSa, RemoveChildSa, UpdateChildSa, Event, Keylog, InitialContactReceived>;
 
 }  // namespace tern::ike

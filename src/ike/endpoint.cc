@@ -241,18 +241,26 @@ void Endpoint::forget_responder_sa(IkeSa& sa) {
   sas_.erase(id);
 }
 
+bool Endpoint::has_sa_between(const ConnectionConfig& connection) const {
+  // Authenticated with these identities, or not yet but to the same peer address.
+  const wire::IdPayload our_id = connection.local_id.payload();
+  return std::any_of(sas_.begin(), sas_.end(), [&](const auto& entry) {
+    const IkeSa& other = *entry.second;
+    if (other.state == IkeSaState::dead || other.config->local_id.payload() != our_id) return false;
+    return other.peer_id ? connection.remote_id.matches(*other.peer_id)
+                         : other.remote.same_ip(connection.remote);
+  });
+}
+
+bool Endpoint::has_sa_with_peer_of(std::string_view connection) const {
+  std::shared_ptr<const ConnectionConfig> config = find_connection(connection);
+  return config != nullptr && has_sa_between(*config);
+}
+
 IkeSa& Endpoint::start_initiator(std::shared_ptr<const ConnectionConfig> connection, Timestamp now,
-                                 std::vector<std::string> children) {
-  // §2.4: INITIAL_CONTACT only when no other IKE SA of ours is between these
-  // identities (authenticated, or not yet but to the same peer address).
-  const wire::IdPayload our_id = connection->local_id.payload();
-  const bool first_contact =
-      connection->initial_contact && std::none_of(sas_.begin(), sas_.end(), [&](const auto& entry) {
-        const IkeSa& other = *entry.second;
-        if (other.state == IkeSaState::dead || other.config->local_id.payload() != our_id) return false;
-        return other.peer_id ? connection->remote_id.matches(*other.peer_id)
-                             : other.remote.same_ip(connection->remote);
-      });
+                                 std::vector<std::string> children, bool peer_elsewhere) {
+  // §2.4: INITIAL_CONTACT only when no other IKE SA of ours (on any shard) is between these identities.
+  const bool first_contact = connection->initial_contact && !peer_elsewhere && !has_sa_between(*connection);
   auto id = next_sa_id();
   auto sa = std::make_unique<IkeSa>(id, Role::initiator, connection, connection->local, connection->remote);
   sa->spi_i = allocate_spi();
@@ -304,23 +312,43 @@ uint64_t peer_id_key(const wire::IdPayload& id) {
 
 void Endpoint::apply_initial_contact(IkeSa& sa) {
   const wire::IdPayload our_id = sa.config->local_id.payload();
+  replace_sas_of_peer(our_id, *sa.peer_id, sa.id, std::nullopt);
+  // The other shards may hold some too (ternd's workers): the caller tells them.
+  if (config_.shard_count > 1 && sa.established_at)
+    effects_.push_back(
+        InitialContactReceived{sa.id, sa.connection_name(), our_id, *sa.peer_id, *sa.established_at});
+}
+
+size_t Endpoint::drop_sas_of_peer(const InitialContactReceived& contact, Timestamp now) {
+  const size_t dropped =
+      replace_sas_of_peer(contact.local_id, contact.peer_id, contact.ike_sa, contact.established_at);
+  reap(now);
+  return dropped;
+}
+
+size_t Endpoint::replace_sas_of_peer(const wire::IdPayload& local_id, const wire::IdPayload& peer_id,
+                                     IkeSaId replaced_by, std::optional<Timestamp> established_by) {
   // Only the SAs authenticated with the same peer identity (by_peer_id_), not the whole table.
   std::vector<IkeSa*> same_peer;
-  auto [first, last] = by_peer_id_.equal_range(peer_id_key(*sa.peer_id));
+  auto [first, last] = by_peer_id_.equal_range(peer_id_key(peer_id));
   for (auto it = first; it != last; ++it) {
     if (IkeSa* other = lookup(it->second)) same_peer.push_back(other);
   }
   std::sort(same_peer.begin(), same_peer.end(), [](const IkeSa* x, const IkeSa* y) { return x->id < y->id; });
+  size_t dropped = 0;
   for (IkeSa* other : same_peer) {
-    if (other == &sa || other->state == IkeSaState::dead || !other->peer_id) continue;
-    if (*other->peer_id != *sa.peer_id || other->config->local_id.payload() != our_id) continue;
+    if (other->id == replaced_by || other->state == IkeSaState::dead || !other->peer_id) continue;
+    if (*other->peer_id != peer_id || other->config->local_id.payload() != local_id) continue;
+    if (established_by && (!other->established_at || *other->established_at > *established_by)) continue;
     ++counters_.initial_contact_replaced;
+    ++dropped;
     touch(*other);
     other->die(
         fmt::format("replaced: peer {} sent INITIAL_CONTACT on a new IKE SA (#{}), so it has forgotten "
                     "this one",
-                    id_text(*sa.peer_id), static_cast<uint64_t>(sa.id)));
+                    id_text(peer_id), static_cast<uint64_t>(replaced_by)));
   }
+  return dropped;
 }
 
 Result<void> Endpoint::refuse_responder_only(const ConnectionConfig& connection) {
@@ -338,7 +366,7 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
     if (!connection)
       return fail(Errc::invalid_syntax, fmt::format("no connection named '{}'", up->connection));
     if (connection->responder_only()) return refuse_responder_only(*connection);
-    start_initiator(std::move(connection), now);
+    start_initiator(std::move(connection), now, {}, up->peer_elsewhere);
     reap(now);
     return {};
   }
@@ -478,7 +506,7 @@ Result<void> Endpoint::up_child(const UpChild& up, Timestamp now) {
       auto& wanted = being_set_up->rare_mut().children_to_create;
       if (std::find(wanted.begin(), wanted.end(), up.child) == wanted.end()) wanted.push_back(up.child);
     } else {
-      start_initiator(connection, now, {up.child});
+      start_initiator(connection, now, {up.child}, up.peer_elsewhere);
     }
   } else if (started == 0 && in_progress == 0) {
     return fail(Errc::invalid_syntax,

@@ -175,6 +175,18 @@ class Endpoint : private IkeSaTable {
   // an IKE SA whose connection is gone or was changed is deleted (Delete when
   // established, at once otherwise). Returns how many IKE SAs are going.
   size_t reload(std::vector<std::shared_ptr<const ConnectionConfig>> connections, Timestamp now);
+  // Sharded Endpoints (ternd's workers): another shard accepted INITIAL_CONTACT
+  // (effects.h InitialContactReceived). Deletes locally, as for an
+  // INITIAL_CONTACT received here (same reason, Event, RemoveChildSa and
+  // counter initial_contact_replaced), every IKE SA authenticated between
+  // `contact.local_id` (ours) and `contact.peer_id` that was established no
+  // later than `contact.established_at`: a later one was made after the
+  // peer's restart. Returns how many go. Never fails.
+  size_t drop_sas_of_peer(const InitialContactReceived& contact, Timestamp now);
+  // Whether an IKE SA of this Endpoint is between the identities of
+  // `connection` (authenticated, or not yet but with its peer address): a new
+  // IKE SA of it sends no INITIAL_CONTACT (§2.4). False for an unknown name.
+  bool has_sa_with_peer_of(std::string_view connection) const;
   // The earliest time on_timer() has something to do; nullopt: nothing.
   std::optional<Timestamp> next_deadline() const;
   // The effects produced since the last call, in order.
@@ -215,12 +227,18 @@ class Endpoint : private IkeSaTable {
                           Timestamp now);
   // A new IKE SA of `connection` that makes the children named in `children`
   // (IkeSa::children_to_create); empty: every child of the connection.
+  // `peer_elsewhere`: another shard holds an IKE SA with this peer (Up::peer_elsewhere).
   IkeSa& start_initiator(std::shared_ptr<const ConnectionConfig> connection, Timestamp now,
-                         std::vector<std::string> children = {});
+                         std::vector<std::string> children = {}, bool peer_elsewhere = false);
+  bool has_sa_between(const ConnectionConfig& connection) const;
   Result<void> up_child(const UpChild& up, Timestamp now);
   Result<void> refuse_responder_only(const ConnectionConfig& connection);
   // §2.4: after `sa` was authenticated with INITIAL_CONTACT, older SAs between the same identities go.
   void apply_initial_contact(IkeSa& sa);
+  // Marks dead the IKE SAs between `local_id` and `peer_id` but `replaced_by`
+  // (established no later than `established_by`, when set); returns how many.
+  size_t replace_sas_of_peer(const wire::IdPayload& local_id, const wire::IdPayload& peer_id,
+                             IkeSaId replaced_by, std::optional<Timestamp> established_by);
   // peer_restart.cc: an unprotected N(INVALID_IKE_SPI) answer to our request on `sa`.
   static bool is_invalid_ike_spi_answer(const wire::Message& message);
   void peer_restart_hint(IkeSa& sa, const Address& remote, Timestamp now);

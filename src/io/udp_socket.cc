@@ -77,6 +77,7 @@ void UdpSocket::wait() {
 }
 
 void UdpSocket::drain() {
+  draining_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   for (int round = 0; round < kMaxRounds; ++round) {
     const size_t n = batch_.receive(descriptor_.native_handle());
     for (size_t i = 0; i < n; ++i) {
@@ -93,11 +94,21 @@ void UdpSocket::drain() {
       for_each_segment(batch_.datagram(i), segment_size,
                        [&](MutableByteView datagram) { handler_(local, *remote, datagram); });
     }
-    if (n < kBatch) return;  // drained
+    flush_held();
+    if (n < kBatch) break;  // drained
   }
+  draining_.store(std::thread::id{}, std::memory_order_relaxed);
+}
+
+void UdpSocket::flush_held() {
+  if (!held_.empty()) held_.flush(descriptor_.native_handle(), wildcard_, send_error_);
 }
 
 Result<void> UdpSocket::send(const ike::Address& local, const ike::Address& remote, ByteView bytes) {
+  if (draining_.load(std::memory_order_relaxed) == std::this_thread::get_id()) {
+    held_.add(local, remote, bytes);  // sent with the rest of this batch's answers
+    return {};
+  }
   const SockAddr to = to_sockaddr(remote);
   iovec iov{const_cast<uint8_t*>(bytes.data()), bytes.size()};
   alignas(cmsghdr) uint8_t control[kPktinfoSpace]{};

@@ -12,19 +12,28 @@
 // How it fails: open() returns an Error naming the address and the errno
 // text; send() returns one (the daemon logs and counts it); receive errors
 // are counted and the socket keeps listening.
+//
+// Sends made while the socket hands a received batch to the handler, on the
+// thread that drains it, are held and go out together with sendmmsg(2) once
+// the batch is handled (io/send_queue.h); send() then succeeds and a failure
+// shows later through the hook set_send_error installs. Sends from other
+// threads (workers) go out at once.
 #pragma once
 
 #include <asio/io_context.hpp>
 #include <asio/posix/stream_descriptor.hpp>
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <span>
+#include <thread>
 #include <vector>
 
 #include "base/bytes.h"
 #include "base/error.h"
 #include "ike/address.h"
 #include "io/recv_batch.h"
+#include "io/send_queue.h"
 
 namespace tern::io {
 
@@ -43,6 +52,8 @@ class UdpSocket {
   void set_drained(std::function<void()> drained) { drained_ = std::move(drained); }
   void start(DatagramHandler handler);
   Result<void> send(const ike::Address& local, const ike::Address& remote, ByteView bytes);
+  // Failures of held sends (see above), one call per datagram refused.
+  void set_send_error(SendQueue::ErrorHook hook) { send_error_ = std::move(hook); }
   // Several datagrams to one destination with one sendmmsg(2) (the data
   // plane's batches). Returns how many were sent; an Error only when none was.
   Result<size_t> send_batch(const ike::Address& local, const ike::Address& remote,
@@ -60,6 +71,7 @@ class UdpSocket {
   UdpSocket(asio::io_context& io, int fd, ike::Address bound);
   void wait();
   void drain();
+  void flush_held();
 
   asio::posix::stream_descriptor descriptor_;
   ike::Address bound_;
@@ -69,6 +81,10 @@ class UdpSocket {
   static constexpr int kMaxRounds = 4;  // recvmmsg calls per wake-up: fairness between sockets
   RecvBatch batch_;
   std::function<void()> drained_;
+  SendQueue held_;
+  SendQueue::ErrorHook send_error_;
+  // The thread inside drain(), or none: only its sends are held.
+  std::atomic<std::thread::id> draining_{};
   bool gso_ = true;   // cleared for good when the kernel refuses UDP_SEGMENT
   bool gro_ = false;  // UDP_GRO enabled: received datagrams may be runs
   uint64_t receive_errors_ = 0;

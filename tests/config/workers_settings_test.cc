@@ -1,6 +1,6 @@
 // [daemon] workers (docs/ternd.md "Workers"): read, bounded, refused with
-// file:line and what is allowed; absent means 1 (the
-// config keeps "not set", ternd applies the default).
+// file:line and what is allowed; absent or "auto" means one per online CPU
+// (the config keeps "not set", ternd counts the CPUs when it starts).
 #include <gtest/gtest.h>
 
 #include "config_test_support.h"
@@ -37,8 +37,23 @@ TEST(WorkersSetting, TooManyAndNegativeAreRefused) {
   EXPECT_EQ(only_problem("[daemon]\nworkers = -2\n").line, 2u);
 }
 
-TEST(WorkersSetting, NotANumberIsRefused) {
-  Problem p = only_problem("[daemon]\nworkers = \"auto\"\n");
+TEST(WorkersSetting, AutoMeansOnePerCpu) {
+  LoadResult c = load("[daemon]\nworkers = \"auto\"\n");
+  ASSERT_TRUE(c.has_value()) << texts(c.error()).front();
+  EXPECT_FALSE(c->daemon.workers.has_value());
+}
+
+TEST(WorkersSetting, AnotherWordIsRefusedWithWhatIsAllowed) {
+  Problem p = only_problem("[daemon]\n\nworkers = \"all\"\n");
+  EXPECT_EQ(p.line, 3u);
+  EXPECT_EQ(p.key, "daemon.workers");
+  EXPECT_TRUE(contains(p.message, "\"auto\""));
+  EXPECT_TRUE(contains(p.message, "1..64"));
+  EXPECT_TRUE(contains(p.message, "got \"all\""));
+}
+
+TEST(WorkersSetting, NeitherNumberNorWordIsRefused) {
+  Problem p = only_problem("[daemon]\nworkers = true\n");
   EXPECT_EQ(p.line, 2u);
   EXPECT_EQ(p.key, "daemon.workers");
   EXPECT_TRUE(contains(p.message, "integer"));

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 
 #include "ike/exchange_harness.h"
@@ -168,6 +169,35 @@ TEST(Worker, InlineWorkerRunsOnTheCallersThreadAndForwardsEverything) {
   ASSERT_FALSE(forwarded.empty());
   EXPECT_TRUE(std::any_of(forwarded.begin(), forwarded.end(),
                           [](const ike::Effect& e) { return std::holds_alternative<ike::Send>(e); }));
+}
+
+// A flood: while the worker is busy, at most kMaxQueuedDatagrams wait for it;
+// the rest are dropped and counted, as a full socket buffer would.
+TEST(Worker, AFullQueueDropsDatagramsAndCountsThem) {
+  asio::io_context loop;
+  io::Clock clock;
+  ike::EndpointConfig config;
+  config.shard_count = 2;
+  Worker::Hooks hooks;
+  hooks.send = [](const ike::Address&, const ike::Address&, ByteView) {};
+  hooks.forward = [](uint32_t, std::vector<ike::Effect>) {};
+  Worker w(loop, WorkerThreading::own_thread, 0, std::move(config), clock, std::move(hooks));
+  w.start();
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  w.submit([released](ike::Endpoint&, Timestamp) { released.wait(); });  // the worker is busy
+  const std::vector<uint8_t> junk(28, 0);  // an IKE header of zeros: its Endpoint drops it
+  for (uint32_t i = 0; i < kMaxQueuedDatagrams + 10; ++i)
+    w.deliver(ike::testing::kAddrB, ike::testing::kAddrA, junk);
+  EXPECT_EQ(w.queue_drops(), 10u);
+  release.set_value();
+  uint64_t received = 0;
+  w.run([&](ike::Endpoint& e, Timestamp) { received = e.counters().datagrams_received; });
+  EXPECT_EQ(received, kMaxQueuedDatagrams);
+  // Drained: there is room again.
+  w.deliver(ike::testing::kAddrB, ike::testing::kAddrA, junk);
+  EXPECT_EQ(w.queue_drops(), 10u);
+  w.stop();
 }
 
 }  // namespace

@@ -81,6 +81,7 @@ struct PeerLog {
   std::vector<UpdateChildSa> updated;
   std::vector<Event> events;
   std::vector<std::string> keylog;
+  std::vector<InitialContactReceived> initial_contacts;  // sharded Endpoints only
 
   bool has_event(EventKind kind, std::string_view text = {}) const {
     for (const Event& e : events) {
@@ -234,6 +235,8 @@ class TwoPeers {
         log.events.push_back(std::move(*event));
       } else if (auto* keylog = std::get_if<Keylog>(&effect)) {
         log.keylog.push_back(std::move(keylog->line));
+      } else if (auto* contact = std::get_if<InitialContactReceived>(&effect)) {
+        log.initial_contacts.push_back(std::move(*contact));
       }
     }
   }

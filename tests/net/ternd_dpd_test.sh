@@ -15,6 +15,11 @@
 #     would have run out.
 #  3. a's ternd (start_action = start) is killed and started again: its new
 #     IKE SA carries INITIAL_CONTACT and b deletes the stale one (one IKE SA left).
+#     b runs two workers (workers = 2): a's restarts are repeated until the new
+#     IKE SA has landed on the other worker than the stale one at least once
+#     (each lands on either, by a hash of its SPI; ids tell the worker: worker
+#     i of 2 numbers its IKE SAs i+1, i+3, ...), and after each restart b
+#     holds exactly one IKE SA and the ping crosses.
 #  4. dpd_action = clear: after b is killed, a removes everything and starts nothing.
 #  5. dpd_action = trap: after b is killed, a installs the trap again; once b is
 #     back, a ping matches the trap and the tunnel comes up again.
@@ -39,7 +44,8 @@ conf_a() {
 conf_b() {
   td_write_psk_conf "$B" name=to-a local_addr=198.51.100.2 remote_addr=198.51.100.1 \
     local_id=b.example.org remote_id=a.example.org psk="dpd test secret" \
-    proposal=aes128gcm16-prfsha256-x25519 local_ts=203.0.113.1/32 remote_ts=192.0.2.1/32 child=net
+    proposal=aes128gcm16-prfsha256-x25519 local_ts=203.0.113.1/32 remote_ts=192.0.2.1/32 child=net \
+    workers=2
 }
 now() { date +%s.%N; }
 since() { echo "$(now) - $1" | bc; }
@@ -109,12 +115,27 @@ td_wait_ike_count "$B" 0 "" 5 || fail "b kept a's IKE SA after a's SIGTERM"
 conf_a dpd_action=restart start_action=start
 td_start "$A" "$ns_a"
 td_wait_ike_count "$B" 1 ESTABLISHED 10 || fail "a's start_action did not bring the tunnel up"
-kill_ternd "$A"
-td_start "$A" "$ns_a"
-wait_for 10 "b to replace the stale IKE SA" grep -q "sent INITIAL_CONTACT on a new IKE SA" "$B/ternd.log" ||
-  fail "b did not act on INITIAL_CONTACT"
-td_wait_ike_count "$B" 1 ESTABLISHED 5 || fail "b should hold exactly the new IKE SA: $(td_sas "$B")"
-wait_for 5 "ping after a restarted" ping_once || fail "no ping after a restarted"
+b_worker() { td_sas "$B" | jq '.[0].id - 1 | . % 2'; }
+replaced_more_than() { (($(log_count "$B" "sent INITIAL_CONTACT on a new IKE SA") > $1)); }
+across=0
+for round in 1 2 3 4 5 6 7 8; do
+  stale_worker=$(b_worker)
+  replaced_before=$(log_count "$B" "sent INITIAL_CONTACT on a new IKE SA")
+  kill_ternd "$A"
+  td_start "$A" "$ns_a"
+  wait_for 10 "b to replace the stale IKE SA (round $round)" replaced_more_than "$replaced_before" ||
+    fail "b did not act on INITIAL_CONTACT (round $round)"
+  td_wait_ike_count "$B" 1 ESTABLISHED 5 || fail "b should hold exactly the new IKE SA: $(td_sas "$B")"
+  [[ $(td_sas "$B" | jq '[.[].children[]] | length') == 1 ]] || fail "b kept the stale CHILD_SA: $(td_sas "$B")"
+  wait_for 5 "ping after a restarted" ping_once || fail "no ping after a restarted (round $round)"
+  new_worker=$(b_worker)
+  echo "  a restarted (round $round): stale IKE SA on b's worker $stale_worker, new one on worker $new_worker"
+  if [[ $new_worker != "$stale_worker" ]]; then
+    across=1
+    break
+  fi
+done
+((across)) || fail "in 8 restarts a's new IKE SA never landed on the other worker of b"
 
 # --- 4. dpd_action = clear: everything goes, nothing restarts
 td_stop "$A"

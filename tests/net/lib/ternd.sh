@@ -66,7 +66,7 @@ td_write_psk_conf() {
   [[ -z ${c[fragment_size]:-} ]] || daemon_lines+="fragment_size = ${c[fragment_size]}"$'\n'
   [[ -z ${c[nat_keepalive]:-} ]] || daemon_lines+="keep_alive = \"${c[nat_keepalive]}\""$'\n'
   # workers=N, or TD_WORKERS=N in the environment for every ternd of a test
-  # (absent: one worker, ternd's default).
+  # (absent: ternd's default, one per CPU).
   local workers=${c[workers]:-${TD_WORKERS:-}}
   [[ -z $workers ]] || daemon_lines+="workers = $workers"$'\n'
   mkdir -p "$dir"
