@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +15,8 @@
 #include "base/bytes.h"
 #include "crypto/random.h"
 #include "esp/esp_sa.h"
+#include "esp/ip_packet.h"
+#include "esp/ip_protocol.h"
 #include "ike/effects.h"
 
 namespace tern::esp {
@@ -124,6 +127,20 @@ inline Bytes encap(OutboundSa& sa, ByteView inner) {
   EXPECT_TRUE(n.has_value()) << n.error().to_string();
   if (n) out.resize(*n);
   return out;
+}
+
+// The selector of an IPv4 packet read from TUN (ports given: TCP/UDP).
+inline PacketSelector packet4(std::array<uint8_t, 4> src, std::array<uint8_t, 4> dst,
+                              uint8_t protocol = kIpProtoTcp, uint16_t src_port = 33000,
+                              uint16_t dst_port = 443) {
+  PacketSelector p;
+  std::copy(src.begin(), src.end(), p.src.begin());
+  std::copy(dst.begin(), dst.end(), p.dst.begin());
+  p.protocol = protocol;
+  p.has_ports = true;
+  p.src_port = src_port;
+  p.dst_port = dst_port;
+  return p;
 }
 
 }  // namespace test

@@ -61,17 +61,6 @@ ike::RemoveChildSa removal(uint32_t spi_in) {
   return r;
 }
 
-PacketSelector packet4(std::array<uint8_t, 4> src, std::array<uint8_t, 4> dst, uint8_t protocol = kIpProtoTcp,
-                       uint16_t src_port = 33000, uint16_t dst_port = 443) {
-  PacketSelector p;
-  std::copy(src.begin(), src.end(), p.src.begin());
-  std::copy(dst.begin(), dst.end(), p.dst.begin());
-  p.protocol = protocol;
-  p.has_ports = true;
-  p.src_port = src_port;
-  p.dst_port = dst_port;
-  return p;
-}
 PacketSelector packet6(std::array<uint8_t, 16> src, std::array<uint8_t, 16> dst,
                        uint8_t protocol = kIpProtoTcp) {
   PacketSelector p;

@@ -44,18 +44,6 @@ ike::RemoveChildSa removal(uint32_t spi_in, uint32_t spi_out) {
   return r;
 }
 
-PacketSelector packet(std::array<uint8_t, 4> src, std::array<uint8_t, 4> dst, uint8_t protocol = kIpProtoTcp,
-                      uint16_t src_port = 33000, uint16_t dst_port = 443) {
-  PacketSelector p;
-  std::copy(src.begin(), src.end(), p.src.begin());
-  std::copy(dst.begin(), dst.end(), p.dst.begin());
-  p.protocol = protocol;
-  p.has_ports = true;
-  p.src_port = src_port;
-  p.dst_port = dst_port;
-  return p;
-}
-
 // The child name of the outbound SA chosen for `p`, or "none".
 std::string chosen(SaTable& table, const PacketSelector& p) {
   const OutboundSa* sa = table.lookup_outbound(p);
@@ -85,27 +73,27 @@ class Policy : public testing::Test {
 
 TEST_F(Policy, MostSpecificWins) {
   // 10.1.0.1 -> 10.3.0.1: only 10.0.0.0/8 covers it.
-  EXPECT_EQ(chosen(table, packet({10, 1, 0, 1}, {10, 3, 0, 1})), "wide");
+  EXPECT_EQ(chosen(table, packet4({10, 1, 0, 1}, {10, 3, 0, 1})), "wide");
   // /24 beats /8 on the destination.
-  EXPECT_EQ(chosen(table, packet({10, 1, 0, 1}, {10, 2, 0, 9})), "narrow");
+  EXPECT_EQ(chosen(table, packet4({10, 1, 0, 1}, {10, 2, 0, 9})), "narrow");
   // Same destination prefix: the longer source prefix (10.1.1.0/24) wins.
-  EXPECT_EQ(chosen(table, packet({10, 1, 1, 1}, {10, 2, 0, 9})), "from-lab");
+  EXPECT_EQ(chosen(table, packet4({10, 1, 1, 1}, {10, 2, 0, 9})), "from-lab");
   // A /32 with TCP port 443 beats every /24.
-  EXPECT_EQ(chosen(table, packet({10, 1, 1, 1}, {10, 2, 0, 5})), "https-host");
+  EXPECT_EQ(chosen(table, packet4({10, 1, 1, 1}, {10, 2, 0, 5})), "https-host");
   // ... but not for port 80, nor for UDP.
-  EXPECT_EQ(chosen(table, packet({10, 1, 0, 1}, {10, 2, 0, 5}, kIpProtoTcp, 33000, 80)), "narrow");
+  EXPECT_EQ(chosen(table, packet4({10, 1, 0, 1}, {10, 2, 0, 5}, kIpProtoTcp, 33000, 80)), "narrow");
   // Equal prefixes: a named protocol (UDP) beats "any".
-  EXPECT_EQ(chosen(table, packet({10, 1, 0, 1}, {10, 2, 0, 5}, kIpProtoUdp, 33000, 443)), "udp-only");
+  EXPECT_EQ(chosen(table, packet4({10, 1, 0, 1}, {10, 2, 0, 5}, kIpProtoUdp, 33000, 443)), "udp-only");
 }
 
 TEST_F(Policy, NoMatchIsNullptr) {
-  EXPECT_EQ(chosen(table, packet({192, 168, 0, 1}, {10, 2, 0, 1})), "none");  // source outside 10.1/16
-  EXPECT_EQ(chosen(table, packet({10, 1, 0, 1}, {11, 0, 0, 1})), "none");     // destination outside 10/8
-  PacketSelector v6 = packet({10, 1, 0, 1}, {10, 2, 0, 1});
+  EXPECT_EQ(chosen(table, packet4({192, 168, 0, 1}, {10, 2, 0, 1})), "none");  // source outside 10.1/16
+  EXPECT_EQ(chosen(table, packet4({10, 1, 0, 1}, {11, 0, 0, 1})), "none");     // destination outside 10/8
+  PacketSelector v6 = packet4({10, 1, 0, 1}, {10, 2, 0, 1});
   v6.family = ike::AddressFamily::ipv6;  // the same octets, but IPv6: no IPv6 selector
   EXPECT_EQ(chosen(table, v6), "none");
   const SaTable& const_table = table;
-  EXPECT_EQ(const_table.lookup_outbound(packet({10, 1, 0, 1}, {11, 0, 0, 1})), nullptr);
+  EXPECT_EQ(const_table.lookup_outbound(packet4({10, 1, 0, 1}, {11, 0, 0, 1})), nullptr);
 }
 
 TEST_F(Policy, RemoveTakesBothDirectionsAndItsPolicies) {
@@ -114,7 +102,7 @@ TEST_F(Policy, RemoveTakesBothDirectionsAndItsPolicies) {
   EXPECT_EQ(table.lookup_inbound(0x102), nullptr);
   EXPECT_EQ(table.find(0x102), nullptr);
   EXPECT_EQ(table.size(), 4u);
-  EXPECT_EQ(chosen(table, packet({10, 1, 0, 1}, {10, 2, 0, 9})), "wide");
+  EXPECT_EQ(chosen(table, packet4({10, 1, 0, 1}, {10, 2, 0, 9})), "wide");
   EXPECT_FALSE(table.remove(removal(0x102, 0x202))) << "already gone";
   EXPECT_FALSE(table.remove(removal(0x101, 0x999))) << "outbound SPI does not match";
   EXPECT_NE(table.lookup_inbound(0x101), nullptr);
@@ -125,11 +113,11 @@ TEST_F(Policy, ARekeyedChildTakesOverAtOnce) {
   // deleted; with the same selectors, traffic moves to the newest.
   ASSERT_TRUE(table.install(child("narrow", 0x112, 0x212, {v4({10, 1, 0, 0}, {10, 1, 255, 255})},
                                   {v4({10, 2, 0, 0}, {10, 2, 0, 255})})));
-  const OutboundSa* sa = table.lookup_outbound(packet({10, 1, 0, 1}, {10, 2, 0, 9}));
+  const OutboundSa* sa = table.lookup_outbound(packet4({10, 1, 0, 1}, {10, 2, 0, 9}));
   ASSERT_NE(sa, nullptr);
   EXPECT_EQ(sa->spi(), 0x212u);
   EXPECT_TRUE(table.remove(removal(0x102, 0x202)));
-  sa = table.lookup_outbound(packet({10, 1, 0, 1}, {10, 2, 0, 9}));
+  sa = table.lookup_outbound(packet4({10, 1, 0, 1}, {10, 2, 0, 9}));
   ASSERT_NE(sa, nullptr);
   EXPECT_EQ(sa->spi(), 0x212u);
 }
@@ -143,7 +131,7 @@ TEST_F(Policy, TheResponderOfARekeySendsOnTheNewPairOnlyOnceThePeerUsesIt) {
                                       {v4({10, 2, 0, 0}, {10, 2, 0, 255})});
   rekeyed.defer_outbound = true;
   ASSERT_TRUE(table.install(rekeyed));
-  const PacketSelector p = packet({10, 1, 0, 1}, {10, 2, 0, 9});
+  const PacketSelector p = packet4({10, 1, 0, 1}, {10, 2, 0, 9});
   EXPECT_EQ(table.lookup_outbound(p)->spi(), 0x202u);
   table.inbound_authenticated(0x102);  // ESP on the old pair changes nothing
   EXPECT_EQ(table.lookup_outbound(p)->spi(), 0x202u);
@@ -194,7 +182,7 @@ TEST(SaTable, UpdateMovesBothHalvesToTheNewAddresses) {
   EXPECT_EQ(c->outbound.params().local, moved.local);
   EXPECT_TRUE(c->outbound.params().encap);
   EXPECT_EQ(c->inbound.params().remote, moved.remote);
-  EXPECT_EQ(table.lookup_outbound(packet({10, 0, 0, 1}, {10, 0, 0, 2}))->spi(), 0x2u);
+  EXPECT_EQ(table.lookup_outbound(packet4({10, 0, 0, 1}, {10, 0, 0, 2}))->spi(), 0x2u);
   // Another pair's SPIs, or an SPI pair that does not match: nothing moves.
   moved.spi_out = 0x3;
   EXPECT_FALSE(table.update(moved));
@@ -222,7 +210,7 @@ TEST(SaTable, FailedInstallLeavesNothingBehind) {
   EXPECT_EQ(r.error().code, Errc::invalid_syntax);
   EXPECT_EQ(table.size(), 0u);
   EXPECT_EQ(table.lookup_inbound(0x1), nullptr);
-  EXPECT_EQ(table.lookup_outbound(packet({1, 1, 1, 1}, {2, 2, 2, 2})), nullptr);
+  EXPECT_EQ(table.lookup_outbound(packet4({1, 1, 1, 1}, {2, 2, 2, 2})), nullptr);
 }
 
 TEST(SaTable, ReplayWindowSizeAppliesToInboundSas) {
