@@ -287,7 +287,7 @@ fi
 # --- summary -----------------------------------------------------------------------------
 echo
 echo "summary (setups/s: IKE_SA + CHILD_SA, $COUNT setups, $CONC in flight; kept: the responder keeps every SA;"
-echo "  churn: each deleted once up; crypto bound: one core, the responder is single-threaded)"
+echo "  churn: each deleted once up; crypto bound: of one core; ternd runs its default workers, one per CPU)"
 for auth in $RATE_AUTHS; do
   t=${rate[ternd/$auth]:-0} c=${rate[charon/$auth]:-0}
   b=$([[ $auth == psk ]] && echo "$bound_psk" || echo "$bound_ecdsa")
