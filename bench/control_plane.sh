@@ -31,6 +31,7 @@
 #   sudo bench/control_plane.sh build      # COUNT=5000 CONC=64 RSS_SAS=10000 RSS_SAS_BIG=100000
 #   PARTS=rss RSS_RESPONDERS=ternd sudo -E bench/control_plane.sh build   # only ternd's RSS per SA
 #   PARTS=rate RATE_RESPONDERS=ternd RATE_AUTHS=psk sudo -E bench/control_plane.sh build  # ~25 s: ternd PSK only
+#   TERND_WORKERS=1 ...  # ternd's `workers` (default: absent, one per CPU)
 #   PERF_DIR=/tmp/p ...   # also `perf record --call-graph dwarf` of the responder per run (CPU figures then include perf)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -287,7 +288,7 @@ fi
 # --- summary -----------------------------------------------------------------------------
 echo
 echo "summary (setups/s: IKE_SA + CHILD_SA, $COUNT setups, $CONC in flight; kept: the responder keeps every SA;"
-echo "  churn: each deleted once up; crypto bound: of one core; ternd runs its default workers, one per CPU)"
+echo "  churn: each deleted once up; crypto bound: of one core; ternd runs ${TERND_WORKERS:-its default} workers, default one per CPU)"
 for auth in $RATE_AUTHS; do
   t=${rate[ternd/$auth]:-0} c=${rate[charon/$auth]:-0}
   b=$([[ $auth == psk ]] && echo "$bound_psk" || echo "$bound_ecdsa")

@@ -279,7 +279,11 @@ nlohmann::json Daemon::stats() {
   for (const auto& w : workers_) queue_drops += w->queue_drops();
   out["daemon"]["worker_queue_drops"] = queue_drops;
   out["ike_sas"] = ike_sa_count();
-  out["daemon"]["nat_keepalives"] = counters_.nat_keepalives;
+  out["daemon"]["nat_keepalives"] = counters_.nat_keepalives.load();
+  out["daemon"]["datagrams_forwarded"] = counters_.datagrams_forwarded.load();
+  out["daemon"]["steering"] = workers_.size() <= 1 ? "none (one worker)"
+                              : steering_attached_ ? "bpf"
+                                                   : "off (forwarding only)";
   const DataPlaneCounters& dp = data_plane_->counters();
   nlohmann::json& plane = out["data_plane"];
   plane["tun_packets"] = dp.tun_packets;

@@ -11,6 +11,7 @@
 #include "control/response.h"
 #include "control/stats_json.h"
 #include "daemon/shard_dispatch.h"
+#include "daemon/steering_program.h"
 #include "io/online_cpus.h"
 #include "io/socket_address.h"
 #include "wire/ts_payload.h"
@@ -71,6 +72,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(asio::io_context& io, config::Con
   std::unique_ptr<Daemon> d(new Daemon(io, std::move(config), std::move(config_path)));
   if (Result<void> opened = d->open_sockets(); !opened) return fail(opened.error());
   d->make_workers();
+  if (Result<void> opened = d->open_worker_sockets(); !opened) return fail(opened.error());
   if (d->config_.daemon.keylog) {
     Result<io::AppendFile> keylog = io::AppendFile::open(*d->config_.daemon.keylog);
     if (!keylog) return fail(keylog.error());
@@ -109,15 +111,23 @@ Daemon::~Daemon() {
   for (const auto& w : workers_) w->stop();
 }
 
-void Daemon::make_workers() {
+uint32_t Daemon::worker_count() const {
   // Absent or "auto": one per CPU we may run on.
-  uint32_t count = config_.daemon.workers.value_or(io::online_cpus());
-  count = std::min(count, static_cast<uint32_t>(config::kMaxWorkers));
+  const uint32_t count = config_.daemon.workers.value_or(io::online_cpus());
+  return std::min(count, static_cast<uint32_t>(config::kMaxWorkers));
+}
+
+void Daemon::make_workers() {
+  const uint32_t count = worker_count();
   const WorkerThreading threading =
       count == 1 ? WorkerThreading::inline_on_loop : WorkerThreading::own_thread;
   Worker::Hooks hooks;
   hooks.send = [this](const ike::Address& local, const ike::Address& remote, ByteView bytes) {
     send_udp(local, remote, bytes);
+  };
+  hooks.send_error = [this](const Error& e) {
+    ++counters_.send_errors;
+    TERN_LOG(LogLevel::warning, "ternd", "{}", e.detail);
   };
   if (threading == WorkerThreading::inline_on_loop) {
     hooks.forward = [this](uint32_t worker, std::vector<ike::Effect> effects) {
@@ -189,9 +199,11 @@ size_t Daemon::ike_sa_count() {
 
 Result<void> Daemon::open_sockets() {
   const config::DaemonSettings& d = config_.daemon;
+  const io::Sharing sharing = worker_count() > 1 ? io::Sharing::first_of_group : io::Sharing::exclusive;
   for (const ike::Address& listen : d.listen) {
     for (uint16_t port : {d.ike_port, d.natt_port}) {
-      Result<std::unique_ptr<io::UdpSocket>> socket = io::UdpSocket::open(io_, listen.with_port(port));
+      Result<std::unique_ptr<io::UdpSocket>> socket =
+          io::UdpSocket::open(io_, listen.with_port(port), sharing);
       if (!socket) return fail(socket.error());
       sockets_.push_back(std::move(*socket));
     }
@@ -207,6 +219,62 @@ Result<void> Daemon::open_sockets() {
                                               c.engine->name, local.to_string()));
   }
   return {};
+}
+
+Result<void> Daemon::open_worker_sockets() {
+  if (workers_.size() <= 1) return {};
+  const auto count = static_cast<uint32_t>(workers_.size());
+  std::string refused;
+  for (const auto& loop_socket : sockets_) {
+    // Join order is socket index: the loop's socket joined first (0), worker i joins as 1 + i.
+    for (const auto& w : workers_) {
+      Result<std::unique_ptr<io::UdpSocket>> socket =
+          io::UdpSocket::open(w->context(), loop_socket->bound(), io::Sharing::joins_group);
+      if (!socket) return fail(socket.error());
+      const uint32_t index = w->index();
+      w->add_socket(std::move(*socket), [this, index](const ike::Address& local, const ike::Address& remote,
+                                                      MutableByteView bytes) {
+        on_worker_datagram(index, local, remote, bytes);
+      });
+    }
+    const bool natt = loop_socket->bound().port == config_.daemon.natt_port;
+    if (Result<void> attached = loop_socket->attach_steering(steering_program(count, natt)); !attached)
+      refused = attached.error().detail;
+  }
+  steering_attached_ = refused.empty();
+  if (!steering_attached_)
+    TERN_LOG(LogLevel::warning, "ternd",
+             "{}: the kernel spreads datagrams over the workers' sockets by a hash and they forward each "
+             "datagram to its worker",
+             refused);
+  return {};
+}
+
+void Daemon::on_worker_datagram(uint32_t worker, const ike::Address& local, const ike::Address& remote,
+                                MutableByteView bytes) {
+  const bool natt = local.port == config_.daemon.natt_port;
+  if (natt && bytes.size() == 1 && bytes[0] == 0xff) {  // RFC 3948 §2.3 NAT keepalive
+    ++counters_.nat_keepalives;
+    return;
+  }
+  if (natt && bytes.size() >= 4 && (bytes[0] | bytes[1] | bytes[2] | bytes[3]) != 0) {
+    // ESP (RFC 3948 §2.2): the data plane's, on the loop (steered there unless the program is missing).
+    ++counters_.datagrams_forwarded;
+    asio::post(io_, [this, local, remote, copy = std::vector<uint8_t>(bytes.begin(), bytes.end())]() mutable {
+      data_plane_->on_udp_esp(local, remote, copy);
+      data_plane_->flush_inbound();
+    });
+    return;
+  }
+  // The IKE header after the non-ESP marker (the Endpoint checks the marker itself).
+  const ByteView message = natt && bytes.size() >= 4 ? ByteView(bytes).subspan(4) : ByteView(bytes);
+  const uint32_t shard = shard_for_datagram(message, static_cast<uint32_t>(workers_.size()));
+  if (shard == worker) {
+    workers_[worker]->receive(local, remote, bytes);
+    return;
+  }
+  ++counters_.datagrams_forwarded;
+  workers_[shard]->deliver(local, remote, bytes);
 }
 
 void Daemon::start() {
@@ -323,8 +391,11 @@ void Daemon::on_datagram(const ike::Address& local, const ike::Address& remote, 
   const ByteView message = local.port == config_.daemon.natt_port && bytes.size() >= 4
                                ? ByteView(bytes).subspan(4)
                                : ByteView(bytes);
-  workers_[shard_for_datagram(message, remote, static_cast<uint32_t>(workers_.size()))]->deliver(
-      local, remote, bytes);
+  // With several workers an IKE datagram belongs on a worker's socket: this
+  // one was not steered there (no program, or too short to be steered).
+  if (workers_.size() > 1) ++counters_.datagrams_forwarded;
+  workers_[shard_for_datagram(message, static_cast<uint32_t>(workers_.size()))]->deliver(local, remote,
+                                                                                         bytes);
 }
 
 void Daemon::on_local_addresses(std::vector<ike::Address> addresses) {
@@ -416,14 +487,7 @@ void Daemon::settle() {
 }
 
 io::UdpSocket* Daemon::socket_for(const ike::Address& local) {
-  io::UdpSocket* best = nullptr;
-  for (const auto& socket : sockets_) {
-    const ike::Address& b = socket->bound();
-    if (b.port != local.port || b.family != local.family) continue;
-    if (b.same_ip(local)) return socket.get();
-    if (socket->wildcard() && best == nullptr) best = socket.get();
-  }
-  return best;
+  return io::socket_for(sockets_, local);
 }
 
 bool Daemon::send_udp(const ike::Address& local, const ike::Address& remote, ByteView bytes) {

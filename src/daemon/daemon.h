@@ -6,8 +6,16 @@
 // thread; with `workers = 1` the one Endpoint runs there too (as before
 // workers existed), with more each Endpoint runs on a thread of its own.
 //
-// Flow: a datagram is routed by its IKE header (shard_dispatch.h) to its
-// worker; a control request or a signal becomes an input of one worker
+// Flow: with one worker the loop reads one socket per listen address and
+// port and hands every IKE datagram to the Endpoint inline. With more, each
+// listen address and port has an SO_REUSEPORT group: the loop's socket
+// (index 0) and one socket per worker (index 1 + worker), read on the
+// worker's thread; a classic BPF program (steering_program.h) makes the
+// kernel put each IKE datagram on its worker's socket and ESP on the loop's.
+// Whichever thread reads a datagram checks it by its IKE header
+// (shard_dispatch.h) and forwards what is not its own (counted:
+// datagrams_forwarded), so nothing depends on the program. A control request or a signal becomes an input of
+// one worker
 // (`up`: the connection's worker) or of each (list, stats, down, rekey,
 // reload: answers are merged, counters summed). The effects a worker does
 // not carry out itself come back to this thread in order
@@ -70,7 +78,10 @@ struct DaemonCounters {
   uint64_t reloads_refused = 0;
   uint64_t control_requests = 0;
   uint64_t control_bad_requests = 0;
-  uint64_t nat_keepalives = 0;  // RFC 3948 §2.3 one-octet 0xFF datagrams on the NAT-T port
+  std::atomic<uint64_t> nat_keepalives = 0;  // RFC 3948 §2.3 one-octet 0xFF datagrams on the NAT-T port
+  // Datagrams read by a thread other than their owner's (an IKE datagram on
+  // the loop's or another worker's socket, ESP on a worker's) and handed over.
+  std::atomic<uint64_t> datagrams_forwarded = 0;
 };
 
 // How long a `ternctl up` waits in the daemon for the engine's outcome
@@ -105,9 +116,18 @@ class Daemon {
   };
 
   Daemon(asio::io_context& io, config::Config config, std::string config_path);
+  // `workers` (default: one per CPU, io/online_cpus.h), at most config::kMaxWorkers.
+  uint32_t worker_count() const;
   Result<void> open_sockets();
-  // `workers` workers (default: one per CPU, io/online_cpus.h), each with its shard of the engine.
+  // `workers` workers, each with its shard of the engine.
   void make_workers();
+  // More than one worker: each worker's socket in each group of sockets_
+  // (workers in order: socket index 1 + worker), then the steering program
+  // (a warning when the kernel refuses it: forwarding still works).
+  Result<void> open_worker_sockets();
+  // A datagram read on worker `worker`'s thread from its own socket.
+  void on_worker_datagram(uint32_t worker, const ike::Address& local, const ike::Address& remote,
+                          MutableByteView bytes);
   Worker& worker_for(const std::string& connection);
   // Whether a worker other than the connection's holds an IKE SA between its
   // identities: then a new IKE SA of it sends no INITIAL_CONTACT (ike::Up::peer_elsewhere).
@@ -174,6 +194,7 @@ class Daemon {
   std::map<std::string, uint64_t> child_teardown_reasons_;  // CHILD_SAs, by reason headline
   Timestamp next_poll_{};  // of the data plane, while any CHILD_SA is installed
   DaemonCounters counters_;
+  bool steering_attached_ = false;  // the steering program is on every socket group
   bool stopping_ = false;
   std::optional<Timestamp> shutdown_deadline_;
 };

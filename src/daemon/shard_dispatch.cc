@@ -16,9 +16,7 @@ uint64_t read_u64(ByteView bytes, size_t at) {
   return v;
 }
 
-// FNV-1a, 64 bits: spreads random SPIs evenly. Not a keyed hash: a peer that
-// chooses its SPIs can aim its IKE_SA_INITs at one worker, where the cookie
-// threshold then applies as it does to a single Endpoint.
+// FNV-1a, 64 bits: spreads connection names evenly.
 struct Fnv1a {
   uint64_t h = 0xcbf29ce484222325ULL;
   void add(uint8_t octet) {
@@ -29,19 +27,19 @@ struct Fnv1a {
 
 }  // namespace
 
-uint32_t shard_for_datagram(ByteView message, const ike::Address& remote, uint32_t shards) {
+uint32_t shard_for_datagram(ByteView message, uint32_t shards) {
   if (shards <= 1 || message.size() < kIkeHeaderSize) return 0;
   const uint64_t spi_i = read_u64(message, 0);
   const uint64_t spi_r = read_u64(message, 8);
   const bool from_original_initiator = (message[kFlagsOffset] & kInitiatorFlag) != 0;
   const uint64_t ours = from_original_initiator ? spi_r : spi_i;
   if (ours != 0) return ike::shard_of_spi(ours) % shards;
-  Fnv1a hash;
-  for (size_t i = 0; i < 8; ++i) hash.add(message[i]);
-  for (uint8_t octet : remote.ip) hash.add(octet);
-  hash.add(static_cast<uint8_t>(remote.port >> 8));
-  hash.add(static_cast<uint8_t>(remote.port & 0xff));
-  return static_cast<uint32_t>(hash.h % shards);
+  // Exactly what the steering program computes (steering_program.cc): no
+  // keyed hash there, so a peer that chooses its SPIs can aim its
+  // IKE_SA_INITs at one worker, where the cookie threshold then applies as it
+  // does to a single Endpoint.
+  const auto folded = static_cast<uint32_t>(spi_i >> 32) ^ static_cast<uint32_t>(spi_i);
+  return folded % shards;
 }
 
 uint32_t shard_for_connection(std::string_view connection, uint32_t shards) {

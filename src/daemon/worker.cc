@@ -42,9 +42,27 @@ void Worker::stop() {
   thread_.join();
 }
 
+void Worker::add_socket(std::unique_ptr<io::UdpSocket> socket, io::DatagramHandler handler) {
+  socket->set_send_error(hooks_.send_error);
+  // The answers forwarded while a batch is handled go to the loop in one hand-over after it.
+  socket->set_drained([this] { flush_forward(); });
+  sockets_.push_back(std::move(socket));
+  socket_handlers_.push_back(std::move(handler));
+}
+
 void Worker::start() {
   if (threaded()) {
     keep_running_.emplace(own_io_.get_executor());
+    // Started on the worker's thread, which alone touches the sockets from now on.
+    asio::post(io_, [this] {
+      for (size_t i = 0; i < sockets_.size(); ++i) {
+        sockets_[i]->start([this, &handler = socket_handlers_[i]](
+                               const ike::Address& local, const ike::Address& remote, MutableByteView bytes) {
+          in_batch_ = true;
+          handler(local, remote, bytes);
+        });
+      }
+    });
     thread_ = std::thread([this] {
       // "tern-worker-3" in top -H, perf and /proc/PID/task/*/comm (at most 15 characters).
       const std::string name = fmt::format("tern-worker-{}", index_);
@@ -57,15 +75,22 @@ void Worker::start() {
   }
 }
 
+void Worker::handle(const ike::Address& local, const ike::Address& remote, ByteView bytes) {
+  // Certificates are checked on the wall clock (ike::Endpoint::set_wall_clock_offset).
+  endpoint_.set_wall_clock_offset(clock_.wall_offset());
+  endpoint_.on_datagram(local, remote, bytes, clock_.now());
+  after_input();
+}
+
+void Worker::receive(const ike::Address& local, const ike::Address& remote, ByteView bytes) {
+  handle(local, remote, bytes);
+}
+
 void Worker::deliver(const ike::Address& local, const ike::Address& remote, ByteView bytes) {
   if (!threaded()) {
-    // Certificates are checked on the wall clock (ike::Endpoint::set_wall_clock_offset).
-    endpoint_.set_wall_clock_offset(clock_.wall_offset());
-    endpoint_.on_datagram(local, remote, bytes, clock_.now());
-    after_input();
+    handle(local, remote, bytes);
     return;
   }
-  // One producer (the event loop thread): the check and the increment cannot race each other.
   if (queued_datagrams_.load(std::memory_order_relaxed) >= kMaxQueuedDatagrams) {
     queue_drops_.fetch_add(1, std::memory_order_relaxed);
     return;
@@ -73,9 +98,7 @@ void Worker::deliver(const ike::Address& local, const ike::Address& remote, Byte
   queued_datagrams_.fetch_add(1, std::memory_order_relaxed);
   asio::post(io_, [this, local, remote, copy = std::vector<uint8_t>(bytes.begin(), bytes.end())] {
     queued_datagrams_.fetch_sub(1, std::memory_order_relaxed);
-    endpoint_.set_wall_clock_offset(clock_.wall_offset());
-    endpoint_.on_datagram(local, remote, copy, clock_.now());
-    after_input();
+    handle(local, remote, copy);
   });
 }
 
@@ -115,18 +138,40 @@ void Worker::after_input() {
       for (ike::Effect& effect : effects) {
         const auto* send = std::get_if<ike::Send>(&effect);
         if (send != nullptr && !in_order) {
-          hooks_.send(send->local, send->remote, send->bytes);
+          this->send(send->local, send->remote, send->bytes);
           continue;
         }
         in_order = in_order || is_data_plane_effect(effect);
         forward.push_back(std::move(effect));
       }
-      if (!forward.empty()) hooks_.forward(index_, std::move(forward));
+      if (in_batch_) {
+        pending_forward_.insert(pending_forward_.end(), std::make_move_iterator(forward.begin()),
+                                std::make_move_iterator(forward.end()));
+      } else if (!forward.empty()) {
+        hooks_.forward(index_, std::move(forward));
+      }
     } else {
       hooks_.forward(index_, std::move(effects));
     }
   }
   timer_.arm(endpoint_.next_deadline());
+}
+
+void Worker::send(const ike::Address& local, const ike::Address& remote, ByteView bytes) {
+  io::UdpSocket* socket = io::socket_for(sockets_, local);
+  if (socket == nullptr) {
+    hooks_.send(local, remote, bytes);
+    return;
+  }
+  if (Result<void> sent = socket->send(local, remote, bytes); !sent) hooks_.send_error(sent.error());
+}
+
+void Worker::flush_forward() {
+  in_batch_ = false;
+  if (pending_forward_.empty()) return;
+  std::vector<ike::Effect> batch;
+  batch.swap(pending_forward_);
+  hooks_.forward(index_, std::move(batch));
 }
 
 void Worker::on_timer() {

@@ -23,16 +23,38 @@ Error errno_error(std::string_view what, const ike::Address& address) {
                fmt::format("{} {}: {}", what, address.to_string(), std::strerror(errno))};
 }
 
+// Whether a plain bind (no SO_REUSEPORT) to `bind` works, i.e. no other
+// process holds the port; the probe socket is closed again at once.
+Result<void> probe_exclusive(const ike::Address& bind) {
+  const int fd =
+      ::socket(bind.family == ike::AddressFamily::ipv4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail(errno_error("cannot create a UDP socket for", bind));
+  const int one = 1;
+  if (bind.family != ike::AddressFamily::ipv4)
+    (void)::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  const SockAddr sa = to_sockaddr(bind);
+  Result<void> out;
+  if (::bind(fd, sa.get(), sa.length) != 0) out = fail(errno_error("cannot bind", bind));
+  ::close(fd);
+  return out;
+}
+
 }  // namespace
 
-Result<std::unique_ptr<UdpSocket>> UdpSocket::open(asio::io_context& io, const ike::Address& bind) {
+Result<std::unique_ptr<UdpSocket>> UdpSocket::open(asio::io_context& io, const ike::Address& bind,
+                                                   Sharing sharing) {
+  if (sharing == Sharing::first_of_group) {
+    if (Result<void> free = probe_exclusive(bind); !free) return fail(free.error());
+  }
   const bool v4 = bind.family == ike::AddressFamily::ipv4;
   const int fd = ::socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return fail(errno_error("cannot create a UDP socket for", bind));
   const int one = 1;
   // No SO_REUSEADDR: on UDP it would let a second daemon bind the same port
-  // and silently share (steal) its datagrams.
+  // and silently share (steal) its datagrams. SO_REUSEPORT only for a group
+  // of our own sockets (Sharing).
   bool ok = true;
+  if (sharing != Sharing::exclusive) ok = ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) == 0;
   if (v4) {
     ok = ok && ::setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one) == 0;
   } else {
@@ -61,6 +83,25 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::open(asio::io_context& io, const i
 
 UdpSocket::UdpSocket(asio::io_context& io, int fd, ike::Address bound)
     : descriptor_(io, fd), bound_(bound), wildcard_(is_wildcard(bound)), batch_(kBatch) {}
+
+Result<void> UdpSocket::attach_steering(const std::vector<sock_filter>& program) {
+  sock_fprog fprog{static_cast<unsigned short>(program.size()), const_cast<sock_filter*>(program.data())};
+  if (::setsockopt(descriptor_.native_handle(), SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &fprog, sizeof fprog) !=
+      0)
+    return fail(errno_error("cannot attach the steering program (SO_ATTACH_REUSEPORT_CBPF) to", bound_));
+  return {};
+}
+
+UdpSocket* socket_for(const std::vector<std::unique_ptr<UdpSocket>>& sockets, const ike::Address& local) {
+  UdpSocket* best = nullptr;
+  for (const auto& socket : sockets) {
+    const ike::Address& b = socket->bound();
+    if (b.port != local.port || b.family != local.family) continue;
+    if (b.same_ip(local)) return socket.get();
+    if (socket->wildcard() && best == nullptr) best = socket.get();
+  }
+  return best;
+}
 
 void UdpSocket::start(DatagramHandler handler) {
   handler_ = std::move(handler);

@@ -13,12 +13,20 @@
 // text; send() returns one (the daemon logs and counts it); receive errors
 // are counted and the socket keeps listening.
 //
+// With several workers (daemon/worker.h) a listen address and port has a
+// group of sockets bound with SO_REUSEPORT: the event loop's (opened first,
+// Sharing::first_of_group) and one per worker (Sharing::joins_group, each
+// driven by its worker's own io_context); attach_steering() gives the group
+// the program that picks a socket per datagram (daemon/steering_program.h).
+//
 // Sends made while the socket hands a received batch to the handler, on the
 // thread that drains it, are held and go out together with sendmmsg(2) once
 // the batch is handled (io/send_queue.h); send() then succeeds and a failure
 // shows later through the hook set_send_error installs. Sends from other
 // threads (workers) go out at once.
 #pragma once
+
+#include <linux/filter.h>
 
 #include <asio/io_context.hpp>
 #include <asio/posix/stream_descriptor.hpp>
@@ -40,9 +48,18 @@ namespace tern::io {
 using DatagramHandler =
     std::function<void(const ike::Address& local, const ike::Address& remote, MutableByteView bytes)>;
 
+// How a socket shares its address and port.
+enum class Sharing : uint8_t {
+  exclusive,       // the only one: a second bind fails (no SO_REUSEADDR, no SO_REUSEPORT)
+  first_of_group,  // SO_REUSEPORT, but only when nobody holds the port yet: a
+                   // plain bind is tried first (a second ternd still fails to start)
+  joins_group,     // SO_REUSEPORT: joins the group a first_of_group socket made
+};
+
 class UdpSocket {
  public:
-  static Result<std::unique_ptr<UdpSocket>> open(asio::io_context& io, const ike::Address& bind);
+  static Result<std::unique_ptr<UdpSocket>> open(asio::io_context& io, const ike::Address& bind,
+                                                 Sharing sharing = Sharing::exclusive);
   UdpSocket(const UdpSocket&) = delete;
   UdpSocket& operator=(const UdpSocket&) = delete;
 
@@ -58,6 +75,11 @@ class UdpSocket {
   // plane's batches). Returns how many were sent; an Error only when none was.
   Result<size_t> send_batch(const ike::Address& local, const ike::Address& remote,
                             std::span<const ByteView> packets);
+
+  // Attaches a classic BPF program that picks the socket of the SO_REUSEPORT
+  // group for each datagram (SO_ATTACH_REUSEPORT_CBPF); an Error when the
+  // kernel refuses it (the group then spreads datagrams by a hash).
+  Result<void> attach_steering(const std::vector<sock_filter>& program);
 
   const ike::Address& bound() const { return bound_; }
   bool wildcard() const { return wildcard_; }
@@ -91,5 +113,9 @@ class UdpSocket {
   uint64_t gso_sends_ = 0;
   uint64_t gro_runs_ = 0;
 };
+
+// The socket of `sockets` to send from `local` (its port and family; its
+// address, or a wildcard socket), or none.
+UdpSocket* socket_for(const std::vector<std::unique_ptr<UdpSocket>>& sockets, const ike::Address& local);
 
 }  // namespace tern::io
