@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <asio/post.hpp>
+#include <cstdlib>
+#include <string_view>
 #include <thread>
 
 #include "base/log.h"
@@ -224,6 +226,9 @@ Result<void> Daemon::open_sockets() {
 Result<void> Daemon::open_worker_sockets() {
   if (workers_.size() <= 1) return {};
   const auto count = static_cast<uint32_t>(workers_.size());
+  // Troubleshooting (and the net tests of the forwarding path): no program, forwarding only.
+  const char* steering_env = std::getenv("TERND_STEERING");
+  const bool steering_off = steering_env != nullptr && std::string_view(steering_env) == "off";
   std::string refused;
   for (const auto& loop_socket : sockets_) {
     // Join order is socket index: the loop's socket joined first (0), worker i joins as 1 + i.
@@ -238,6 +243,10 @@ Result<void> Daemon::open_worker_sockets() {
       });
     }
     const bool natt = loop_socket->bound().port == config_.daemon.natt_port;
+    if (steering_off) {
+      refused = "TERND_STEERING=off in the environment";
+      continue;
+    }
     if (Result<void> attached = loop_socket->attach_steering(steering_program(count, natt)); !attached)
       refused = attached.error().detail;
   }

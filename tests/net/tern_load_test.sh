@@ -9,7 +9,11 @@
 #      IKE_AUTH with the CHILD_SA installed), ternd then lists 200 ESTABLISHED
 #      IKE SAs (INITIAL_CONTACT is off, so none replaced another);
 #   2. ternd, --delete: 50 more setups, each IKE SA deleted once up; ternd still
-#      lists 200 (the deleted ones are gone);
+#      lists 200 (the deleted ones are gone); with several workers the kernel's
+#      steering program put every datagram on its worker's socket (`ternctl
+#      stats`: daemon.steering "bpf", daemon.datagrams_forwarded 0); with
+#      TERND_STEERING=off (no program: the kernel hashes, the threads forward)
+#      every setup still succeeds and datagrams_forwarded counts the hops;
 #   3. strongSwan responds (it floats to UDP 4500 as behind a NAT): 200 setups,
 #      20 in flight, every one succeeds, charon lists 200 IKE_SAs; then 50 with --delete.
 # Needs root; every namespace and process is removed at exit.
@@ -65,6 +69,18 @@ expect ternd_delete succeeded 50
 expect ternd_delete deleted 50
 expect ternd_delete failed 0
 td_wait_ike_count "$B" 200 ESTABLISHED 5 || fail "after --delete ternd lists $(td_ike_count "$B"), want 200"
+stats=$(td_ctl "$B" stats --json | jq -c '.daemon | {workers, steering, datagrams_forwarded}')
+echo "ternd stats: $stats"
+if [[ $(jq -r .workers <<<"$stats") == 1 ]]; then
+  want=$(jq -c '{workers, steering: "none (one worker)", datagrams_forwarded: 0}' <<<"$stats")
+elif [[ ${TERND_STEERING:-} == off ]]; then
+  # One source address and port: the kernel's hash puts everything on one socket of three.
+  want=$(jq -c '{workers, steering: "off (forwarding only)", datagrams_forwarded}' <<<"$stats")
+  (($(jq -r .datagrams_forwarded <<<"$stats") > 0)) || fail "no datagram forwarded without the steering program"
+else
+  want=$(jq -c '{workers, steering: "bpf", datagrams_forwarded: 0}' <<<"$stats")
+fi
+[[ $stats == "$want" ]] || fail "ternd stats $stats, want $want"
 td_stop "$B" 5
 
 # 3. strongSwan
