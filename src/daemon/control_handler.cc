@@ -269,11 +269,16 @@ nlohmann::json Daemon::stats() {
                    {"control_requests", counters_.control_requests},
                    {"control_bad_requests", counters_.control_bad_requests}};
   uint64_t receive_errors = 0, udp_gso_sends = 0, udp_gro_runs = 0;
-  for (const auto& s : sockets_) {
-    receive_errors += s->receive_errors();
-    udp_gso_sends += s->gso_sends();
-    udp_gro_runs += s->gro_runs();
-  }
+  auto add = [&](const std::vector<std::unique_ptr<io::UdpSocket>>& sockets) {
+    for (const auto& s : sockets) {
+      receive_errors += s->receive_errors();
+      udp_gso_sends += s->gso_sends();
+      udp_gro_runs += s->gro_runs();
+    }
+  };
+  add(sockets_);
+  // The workers' own sockets, read on their threads.
+  for (const auto& w : workers_) w->run([&](ike::Endpoint&, Timestamp) { add(w->sockets()); });
   out["daemon"]["receive_errors"] = receive_errors;
   uint64_t queue_drops = 0;  // datagrams dropped because a worker's queue was full (worker.h)
   for (const auto& w : workers_) queue_drops += w->queue_drops();

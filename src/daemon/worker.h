@@ -86,6 +86,9 @@ class Worker {
   // and calls receive() for the worker's own ones.
   void add_socket(std::unique_ptr<io::UdpSocket> socket, io::DatagramHandler handler);
   asio::io_context& context() { return io_; }
+  // The worker's own sockets (their counters); on the worker's thread only:
+  // inside a run() job.
+  const std::vector<std::unique_ptr<io::UdpSocket>>& sockets() const { return sockets_; }
   // Starts the thread (own_thread), the sockets and the Endpoint's timer.
   void start();
   // Stops the thread and waits for it (own_thread; also done by the
