@@ -45,8 +45,8 @@ Bytes ike_header(uint64_t spi_i, uint64_t spi_r, uint8_t exchange, uint8_t flags
 
 // On port 4500: the non-ESP marker, then the IKE message (RFC 3948 §2.2).
 Bytes with_marker(const Bytes& ike) {
-  Bytes b(4, 0);
-  b.insert(b.end(), ike.begin(), ike.end());
+  Bytes b(4 + ike.size(), 0);
+  for (size_t i = 0; i < ike.size(); ++i) b[4 + i] = ike[i];
   return b;
 }
 
