@@ -199,11 +199,7 @@ int main(int argc, char** argv) {
   weigh("SK_d", [](IkeSa& sa) { sa.sk_d = SecretBytes{}; });
   weigh("setup block (Ni, Nr, IKE_SA_INIT messages, SK_p, KE, CERTREQ)",
         [](IkeSa& sa) { sa.release_setup(); });
-  weigh("peer ID, auth method strings", [](IkeSa& sa) {
-    sa.peer_id.reset();
-    sa.our_auth_method = std::string{};
-    sa.peer_auth_method = std::string{};
-  });
+  weigh("peer ID", [](IkeSa& sa) { sa.peer_id.reset(); });
   weigh("CHILD_SA state in the engine (ChildSa, selectors)",
         [](IkeSa& sa) { sa.children = std::vector<ike::ChildSa>{}; });
   {

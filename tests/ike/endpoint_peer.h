@@ -36,9 +36,9 @@ class EndpointPeer {
   // The inbound ESP SPI index (Endpoint::child_spis_): the IKE SA a CHILD_SA's
   // SPI is filed under, and a fresh SPI as tasks get it.
   static std::optional<IkeSaId> child_spi_owner(const Endpoint& e, uint32_t spi_in) {
-    auto it = e.child_spis_.find(spi_in);
-    if (it == e.child_spis_.end()) return std::nullopt;
-    return it->second;
+    const Endpoint::ChildSpi* entry = e.child_spis_.find(spi_in);
+    if (entry == nullptr) return std::nullopt;
+    return entry->owner;
   }
   static void file_child_spi(Endpoint& e, uint32_t spi_in, IkeSaId owner) { e.child_owned(spi_in, owner); }
   static uint32_t allocate_esp_spi(Endpoint& e) { return e.allocate_esp_spi(); }
@@ -46,7 +46,7 @@ class EndpointPeer {
   // Every IKE SA of `e`, writable: for bench/sa_memory_bench.cc, which takes
   // the SAs apart piece by piece to weigh each piece.
   static void for_each_sa(Endpoint& e, const std::function<void(IkeSa&)>& f) {
-    for (auto& entry : e.sas_) f(*entry.second);
+    for (IkeSa* sa : e.sas_.in_id_order()) f(*sa);
   }
   // How many IKE SAs the last reap (the end of each input) looked at: the
   // ones the input touched, not the whole table.
