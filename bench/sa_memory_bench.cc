@@ -190,6 +190,16 @@ int main(int argc, char** argv) {
     });
     std::printf("IKE SAs holding a rare block: %ld, a setup block: %ld\n", with_rare, with_setup);
   }
+  {
+    long total = 0;
+    std::printf("\nthe Endpoint's per-SA tables (entries, octets per SA):\n");
+    for (const ike::EndpointPeer::TableOctets& t : ike::EndpointPeer::table_octets(*b)) {
+      std::printf("  %-50s %8zu %6.1f\n", t.name, t.entries,
+                  static_cast<double>(t.octets) / static_cast<double>(n));
+      total += static_cast<long>(t.octets);
+    }
+    std::printf("  %-50s %8s %6.1f\n\n", "total", "", static_cast<double>(total) / static_cast<double>(n));
+  }
   weigh("TaskManager (tasks, response cache, windows)", [](IkeSa& sa) { sa.tasks = ike::TaskManager{}; });
   weigh("SK ciphers (SK_e/SK_a, both directions)", [](IkeSa& sa) {
     sa.sk_in.reset();

@@ -39,6 +39,8 @@ class DeadlineQueue {
   size_t size() const { return armed_.size(); }
   // Entries in the heap, stale ones included (tests: the heap stays bounded).
   size_t heap_size() const { return heap_.size(); }
+  // Octets allocated: the heap's capacity and the armed table's slots (bench/sa_memory_bench.cc).
+  size_t octets() const { return heap_.capacity() * sizeof(Entry) + armed_.capacity() * sizeof(Armed); }
 
  private:
   struct Entry {

@@ -32,6 +32,7 @@
 #include "ike/rekey_collision.h"
 #include "ike/task.h"
 #include "ike/task_manager.h"
+#include "ike/ts_list.h"
 #include "wire/id_payload.h"
 
 namespace tern::ike {
@@ -52,7 +53,7 @@ struct NoIkeSaId {
 };
 using OptionalIkeSaId = SentinelOptional<IkeSaId, NoIkeSaId>;
 
-// sizeof 152 (docs/benchmarks.md "Memory per SA": the engine's share).
+// sizeof 192 with both selector lists inline (docs/benchmarks.md "Memory per SA").
 struct ChildSa {
   std::string name;
   uint32_t spi_in = 0;
@@ -60,21 +61,21 @@ struct ChildSa {
   EspSuite suite;
   ChildMode mode = ChildMode::tunnel;
   bool encap = false;
-  std::vector<wire::TrafficSelector> local_ts;
-  std::vector<wire::TrafficSelector> remote_ts;
+  TsList local_ts;  // one selector inline (ts_list.h)
+  TsList remote_ts;
   bool deleting = false;             // our D(ESP) for it is in flight (child_delete)
   bool closing = false;              // we delete it (our D(ESP) for it is queued or in flight)
   bool soft_limit_reported = false;  // its soft lifetime limit started a rekey (dataplane_input.cc), once
   bool hard_limit_reached = false;   // its hard lifetime limit started its deletion, once
   bool rekeying = false;             // our CREATE_CHILD_SA rekeying it is queued or in flight (child_rekey)
   bool rekeyed = false;              // replaced by a new CHILD_SA (or redundant); its Delete is coming
+  uint8_t pfs_refusals = 0;          // our rekeys of it the peer refused over PFS (the first is logged)
   OptionalTimestamp rekey_at;        // rekey_time (minus jitter) after it was installed; nullopt: never
   // life_time after it was installed: deleted then unless replaced (child_expiry.cc); nullopt: never.
   OptionalTimestamp expire_at;
   // Why its rekeys cannot succeed, in plain words, when known: the peers
   // disagree about PFS (pfs_diagnosis.h). Shown by ternctl status / list-sas.
   RareString rekey_problem;
-  uint8_t pfs_refusals = 0;  // our rekeys of it the peer refused over PFS (the first is logged)
   // The peer's rekey of it that we answered while ours was under way: a
   // simultaneous rekey (RFC 7296 §2.8.1), decided when ours completes (child_rekey).
   Boxed<RekeyExchange> peer_rekey;  // on the heap: rare, and 64 octets inline

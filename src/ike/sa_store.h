@@ -31,6 +31,9 @@ namespace tern::ike {
 class SaStore {
  public:
   size_t size() const { return by_id_.size(); }
+  // Octets of the two tables' slots (bench/sa_memory_bench.cc).
+  size_t id_table_octets() const { return by_id_.capacity() * sizeof(std::unique_ptr<IkeSa>); }
+  size_t spi_table_octets() const { return by_spi_.capacity() * sizeof(IkeSa*); }
 
   IkeSa* find(IkeSaId id) const {
     const std::unique_ptr<IkeSa>* sa = by_id_.find(id);

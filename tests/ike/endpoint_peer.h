@@ -48,6 +48,28 @@ class EndpointPeer {
   static void for_each_sa(Endpoint& e, const std::function<void(IkeSa&)>& f) {
     for (IkeSa* sa : e.sas_.in_id_order()) f(*sa);
   }
+  // The Endpoint's per-SA tables and what they allocated (slots, nodes and
+  // buckets; a node counted as the 32-octet malloc chunk of a std::
+  // unordered_map node of two 8-octet values): bench/sa_memory_bench.cc.
+  struct TableOctets {
+    const char* name;
+    size_t entries;
+    size_t octets;
+  };
+  static std::vector<TableOctets> table_octets(const Endpoint& e) {
+    return {
+        {"IKE SAs by id (SaStore)", e.sas_.size(), e.sas_.id_table_octets()},
+        {"IKE SAs by our SPI (SaStore)", e.sas_.size(), e.sas_.spi_table_octets()},
+        {"inbound ESP SPI -> IKE SA (child_spis_)", e.child_spis_.size(),
+         e.child_spis_.capacity() * sizeof(Endpoint::ChildSpi)},
+        {"deadline queue (heap + armed)", e.deadlines_.size(), e.deadlines_.octets()},
+        {"certificate deadline queue", e.cert_deadlines_.size(), e.cert_deadlines_.octets()},
+        {"peer identity index (by_peer_id_)", e.by_peer_id_.size(),
+         e.by_peer_id_.size() * 32 + e.by_peer_id_.bucket_count() * sizeof(void*)},
+        {"half-open entries (half_open_, responders_)", e.half_open_.size() + e.responders_.size(),
+         e.half_open_.size() * 80 + e.responders_.size() * 96},
+    };
+  }
   // How many IKE SAs the last reap (the end of each input) looked at: the
   // ones the input touched, not the whole table.
   static size_t last_reap_visits(const Endpoint& e) { return e.last_reap_visits_; }
