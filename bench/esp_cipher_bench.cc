@@ -6,6 +6,9 @@
 //   Hmac/<impl>/<octets>        HMAC-SHA2-256 per packet: the two EspHmac implementations
 //                               and EVP_MAC_CTX_dup of a keyed template (esp_hmac.h)
 //   CbcIv/<source>              one 16-octet CBC IV: CbcIvSource vs RAND_bytes (esp_iv.h)
+//   SkCipher/<algorithm>/<octets>  one IKE message (RFC 7296 §3.14) sealed and opened
+//                               again with crypto/SkCipher (sk_cipher.h): the per-message
+//                               cost of keying a context for each call
 //
 // bytes_per_second counts the payload (the inner packet), not the ESP
 // overhead. The allocs/pkt counter is the number of heap allocations per
@@ -27,6 +30,7 @@
 #include "crypto/esp_hmac.h"
 #include "crypto/esp_iv.h"
 #include "crypto/random.h"
+#include "crypto/sk_cipher.h"
 #include "crypto/suite.h"
 
 namespace {
@@ -200,6 +204,29 @@ void rand_bytes_bench(benchmark::State& state) {
   allocations.report(state);
 }
 
+// One IKE message through SkCipher: seal, then open what was sealed.
+void sk_cipher_bench(benchmark::State& state, Algorithm a, size_t octets) {
+  OpenSslRandom random;
+  const size_t encr_size = *encr_key_size(a.encr, a.bits);
+  const size_t integ_size = *integ_key_size(a.integ);
+  const Bytes encr_key = random.bytes(encr_size);
+  const Bytes integ_key = random.bytes(integ_size);
+  auto cipher = SkCipher::create(a.encr, a.bits, a.integ, encr_key, integ_key);
+  if (!cipher) return state.SkipWithError(cipher.error().detail.c_str());
+  const Bytes associated(32, 0x11);  // IKE header + SK payload header
+  const Bytes iv((*cipher)->iv_size(), 0x22);
+  const Bytes plaintext(octets, 0x5a);  // a multiple of 16: no padding needed
+  AllocationCounter allocations;
+  for (auto _ : state) {
+    Bytes sealed = (*cipher)->seal(associated, iv, plaintext);
+    Result<Bytes> opened = (*cipher)->open(associated, iv, sealed);
+    if (!opened) return state.SkipWithError("open failed");
+    benchmark::DoNotOptimize(opened->data());
+  }
+  allocations.report(state);
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(octets));
+}
+
 void register_all() {
   for (const Algorithm& a : kAlgorithms) {
     for (size_t payload : kPayloads) {
@@ -216,6 +243,12 @@ void register_all() {
                                  HmacImpl::evp_mac, octets);
     benchmark::RegisterBenchmark(("Hmac/evp_mac_ctx_dup/" + std::to_string(octets)).c_str(), hmac_dup_bench,
                                  octets);
+  }
+  for (const Algorithm& a : kAlgorithms) {
+    for (size_t octets : {size_t{64}, size_t{256}}) {
+      benchmark::RegisterBenchmark(("SkCipher/" + std::string(a.name) + "/" + std::to_string(octets)).c_str(),
+                                   sk_cipher_bench, a, octets);
+    }
   }
   benchmark::RegisterBenchmark("CbcIv/CbcIvSource", iv_source_bench);
   benchmark::RegisterBenchmark("CbcIv/RAND_bytes", rand_bytes_bench);

@@ -190,6 +190,16 @@ int main(int argc, char** argv) {
     });
     std::printf("IKE SAs holding a rare block: %ld, a setup block: %ld\n", with_rare, with_setup);
   }
+  {
+    long total = 0;
+    std::printf("\nthe Endpoint's per-SA tables (entries, octets per SA):\n");
+    for (const ike::EndpointPeer::TableOctets& t : ike::EndpointPeer::table_octets(*b)) {
+      std::printf("  %-50s %8zu %6.1f\n", t.name, t.entries,
+                  static_cast<double>(t.octets) / static_cast<double>(n));
+      total += static_cast<long>(t.octets);
+    }
+    std::printf("  %-50s %8s %6.1f\n\n", "total", "", static_cast<double>(total) / static_cast<double>(n));
+  }
   weigh("TaskManager (tasks, response cache, windows)", [](IkeSa& sa) { sa.tasks = ike::TaskManager{}; });
   weigh("SK ciphers (SK_e/SK_a, both directions)", [](IkeSa& sa) {
     sa.sk_in.reset();
@@ -199,11 +209,7 @@ int main(int argc, char** argv) {
   weigh("SK_d", [](IkeSa& sa) { sa.sk_d = SecretBytes{}; });
   weigh("setup block (Ni, Nr, IKE_SA_INIT messages, SK_p, KE, CERTREQ)",
         [](IkeSa& sa) { sa.release_setup(); });
-  weigh("peer ID, auth method strings", [](IkeSa& sa) {
-    sa.peer_id.reset();
-    sa.our_auth_method = std::string{};
-    sa.peer_auth_method = std::string{};
-  });
+  weigh("peer ID", [](IkeSa& sa) { sa.peer_id.reset(); });
   weigh("CHILD_SA state in the engine (ChildSa, selectors)",
         [](IkeSa& sa) { sa.children = std::vector<ike::ChildSa>{}; });
   {

@@ -1,6 +1,15 @@
+// The AEAD SK ciphers (see aead.h). Memory and cost per message: an IKE SA
+// keeps only its raw key and salt (36 octets at most, wiped when it goes);
+// no OpenSSL context lives with it. Each call keys a per-thread context for
+// the cipher (sk_context.h), so an established IKE SA that exchanges a
+// liveness check every few seconds holds no ~1 KB keyed context
+// (docs/benchmarks.md "Memory per SA"); keying AES-GCM costs well under a
+// microsecond per message, no allocation (bench/esp_cipher_bench.cc,
+// SkCipher/*).
 #include "crypto/aead.h"
 
 #include <fmt/format.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
@@ -8,14 +17,14 @@
 #include <climits>
 #include <cstring>
 
-#include "base/secret_bytes.h"
-#include "crypto/ossl_handles.h"
+#include "crypto/sk_context.h"
 #include "crypto/suite.h"
 
 namespace tern::crypto {
 namespace {
 
 using Nonce = std::array<uint8_t, kAeadSaltSize + kAeadIvSize>;
+constexpr size_t kMaxKeySize = 32;  // AES-256, ChaCha20
 
 // Fetched once per process and never freed (a provider lookup per call would
 // dominate the cost of sealing a small message).
@@ -40,8 +49,16 @@ int to_int(size_t n) {
 
 class AeadCipher final : public SkCipher {
  public:
-  AeadCipher(const EVP_CIPHER* cipher, SecretBytes key, SecretBytes salt)
-      : cipher_(cipher), key_(std::move(key)), salt_(std::move(salt)) {}
+  AeadCipher(const EVP_CIPHER* cipher, ByteView key, ByteView salt)
+      : cipher_(cipher), key_size_(static_cast<uint8_t>(key.size())) {
+    TERN_ASSERT(key.size() <= sizeof key_ && salt.size() == sizeof salt_);
+    std::memcpy(key_, key.data(), key.size());
+    std::memcpy(salt_, salt.data(), sizeof salt_);
+  }
+  ~AeadCipher() override {
+    OPENSSL_cleanse(key_, sizeof key_);
+    OPENSSL_cleanse(salt_, sizeof salt_);
+  }
 
   size_t iv_size() const override { return kAeadIvSize; }
   size_t block_size() const override { return 1; }
@@ -51,20 +68,18 @@ class AeadCipher final : public SkCipher {
     if (iv.size() != kAeadIvSize) TERN_BUG("AEAD seal: the IV must be 8 octets");
     Nonce nonce = make_nonce(iv);
     Bytes out(plaintext.size() + kAeadTagSize);
-    // A keyed EVP_CIPHER_CTX template copied per call (EVP_CIPHER_CTX_copy)
-    // would save the key schedule here, if profiling ever says so.
-    ossl::CipherCtx ctx{EVP_CIPHER_CTX_new()};
+    EVP_CIPHER_CTX* ctx = keyed_context(cipher_, key(), nonce.data(), ContextDirection::encrypt);
     int len = 0;
     int final_len = 0;
-    bool ok = ctx && EVP_EncryptInit_ex2(ctx.get(), cipher_, key_.data(), nonce.data(), nullptr) == 1 &&
-              (associated.empty() || EVP_EncryptUpdate(ctx.get(), nullptr, &len, associated.data(),
-                                                       to_int(associated.size())) == 1);
+    bool ok = ctx != nullptr &&
+              (associated.empty() ||
+               EVP_EncryptUpdate(ctx, nullptr, &len, associated.data(), to_int(associated.size())) == 1);
     len = 0;
-    ok = ok && (plaintext.empty() || EVP_EncryptUpdate(ctx.get(), out.data(), &len, plaintext.data(),
-                                                       to_int(plaintext.size())) == 1);
-    ok = ok && EVP_EncryptFinal_ex(ctx.get(), out.data() + len, &final_len) == 1 &&
+    ok = ok && (plaintext.empty() ||
+                EVP_EncryptUpdate(ctx, out.data(), &len, plaintext.data(), to_int(plaintext.size())) == 1);
+    ok = ok && EVP_EncryptFinal_ex(ctx, out.data() + len, &final_len) == 1 &&
          static_cast<size_t>(len + final_len) == plaintext.size() &&
-         EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_GET_TAG, static_cast<int>(kAeadTagSize),
+         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, static_cast<int>(kAeadTagSize),
                              out.data() + plaintext.size()) == 1;
     if (!ok) TERN_BUG("AEAD seal: OpenSSL failed to encrypt with a valid key");
     return out;
@@ -83,23 +98,22 @@ class AeadCipher final : public SkCipher {
     std::memcpy(tag, sealed.data() + n, kAeadTagSize);
     Nonce nonce = make_nonce(iv);
     Bytes out(n);
-    ossl::CipherCtx ctx{EVP_CIPHER_CTX_new()};
+    EVP_CIPHER_CTX* ctx = keyed_context(cipher_, key(), nonce.data(), ContextDirection::decrypt);
     int len = 0;
     int final_len = 0;
-    bool ok = ctx && EVP_DecryptInit_ex2(ctx.get(), cipher_, key_.data(), nonce.data(), nullptr) == 1 &&
-              (associated.empty() || EVP_DecryptUpdate(ctx.get(), nullptr, &len, associated.data(),
-                                                       static_cast<int>(associated.size())) == 1);
+    bool ok =
+        ctx != nullptr && (associated.empty() || EVP_DecryptUpdate(ctx, nullptr, &len, associated.data(),
+                                                                   static_cast<int>(associated.size())) == 1);
     len = 0;
-    ok =
-        ok &&
-        (n == 0 || EVP_DecryptUpdate(ctx.get(), out.data(), &len, sealed.data(), static_cast<int>(n)) == 1) &&
-        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_SET_TAG, static_cast<int>(kAeadTagSize), tag) == 1;
+    ok = ok &&
+         (n == 0 || EVP_DecryptUpdate(ctx, out.data(), &len, sealed.data(), static_cast<int>(n)) == 1) &&
+         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, static_cast<int>(kAeadTagSize), tag) == 1;
     if (!ok) {
       ERR_clear_error();
       return fail(Errc::crypto_failure, "AEAD: OpenSSL failed to start decryption");
     }
     // The tag is checked here; nothing decrypted leaves this function unless it matches.
-    if (EVP_DecryptFinal_ex(ctx.get(), out.data() + len, &final_len) != 1) {
+    if (EVP_DecryptFinal_ex(ctx, out.data() + len, &final_len) != 1) {
       ERR_clear_error();
       return fail(Errc::integrity_check_failed, "AEAD: ICV mismatch");
     }
@@ -109,14 +123,17 @@ class AeadCipher final : public SkCipher {
  private:
   Nonce make_nonce(ByteView iv) const {
     Nonce nonce;
-    std::memcpy(nonce.data(), salt_.data(), kAeadSaltSize);
+    std::memcpy(nonce.data(), salt_, kAeadSaltSize);
     std::memcpy(nonce.data() + kAeadSaltSize, iv.data(), kAeadIvSize);
     return nonce;
   }
 
   const EVP_CIPHER* cipher_;  // process-wide, see fetch_cipher
-  SecretBytes key_;
-  SecretBytes salt_;
+  uint8_t key_size_;
+  uint8_t salt_[kAeadSaltSize];
+  uint8_t key_[kMaxKeySize];
+
+  ByteView key() const { return {key_, key_size_}; }
 };
 
 }  // namespace
@@ -131,13 +148,13 @@ Result<std::unique_ptr<SkCipher>> make_aead_cipher(wire::EncrId encr, uint16_t k
                                            wire::to_string(encr), encr_key.size(), *need));
   const size_t key_size = *need - kAeadSaltSize;
   const EVP_CIPHER* cipher = fetch_cipher(encr, key_size);
-  if (cipher == nullptr) {
+  if (cipher == nullptr || key_size > kMaxKeySize) {
     ERR_clear_error();
     return fail(Errc::crypto_failure,
                 fmt::format("{}: cipher not available from OpenSSL", wire::to_string(encr)));
   }
   return std::unique_ptr<SkCipher>(
-      new AeadCipher(cipher, SecretBytes(encr_key.first(key_size)), SecretBytes(encr_key.subspan(key_size))));
+      new AeadCipher(cipher, encr_key.first(key_size), encr_key.subspan(key_size)));
 }
 
 }  // namespace tern::crypto

@@ -1,17 +1,16 @@
 #include "crypto/cbc_hmac.h"
 
 #include <fmt/format.h>
-#include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
 
 #include <algorithm>
 #include <climits>
+#include <cstring>
 
-#include "base/secret_bytes.h"
 #include "crypto/constant_time.h"
-#include "crypto/ossl_handles.h"
+#include "crypto/sk_context.h"
 #include "crypto/suite.h"
 
 namespace tern::crypto {
@@ -30,10 +29,8 @@ const EVP_CIPHER* fetch_aes_cbc(size_t key_size) {
   }
 }
 
-EVP_MAC* fetch_hmac() {
-  static EVP_MAC* const hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  return hmac;
-}
+constexpr size_t kMaxEncrKeySize = 32;   // AES-256
+constexpr size_t kMaxIntegKeySize = 64;  // HMAC-SHA2-512-256
 
 // RFC 4868 §2 (and RFC 2404 for the SHA-1 variant): the digest and the
 // truncated ICV length of each integrity transform.
@@ -54,8 +51,21 @@ int to_int(size_t n) {
 
 class CbcHmacCipher final : public SkCipher {
  public:
-  CbcHmacCipher(const EVP_CIPHER* cipher, SecretBytes key, ossl::MacCtx hmac, size_t icv_size)
-      : cipher_(cipher), key_(std::move(key)), hmac_(std::move(hmac)), icv_size_(icv_size) {}
+  CbcHmacCipher(const EVP_CIPHER* cipher, ByteView key, const char* digest, ByteView integ_key,
+                size_t icv_size)
+      : cipher_(cipher),
+        digest_(digest),
+        key_size_(static_cast<uint8_t>(key.size())),
+        integ_key_size_(static_cast<uint8_t>(integ_key.size())),
+        icv_size_(static_cast<uint8_t>(icv_size)) {
+    TERN_ASSERT(key.size() <= sizeof key_ && integ_key.size() <= sizeof integ_key_ && icv_size <= 64);
+    std::memcpy(key_, key.data(), key.size());
+    std::memcpy(integ_key_, integ_key.data(), integ_key.size());
+  }
+  ~CbcHmacCipher() override {
+    OPENSSL_cleanse(key_, sizeof key_);
+    OPENSSL_cleanse(integ_key_, sizeof integ_key_);
+  }
 
   size_t iv_size() const override { return kAesBlockSize; }
   size_t block_size() const override { return kAesBlockSize; }
@@ -66,7 +76,7 @@ class CbcHmacCipher final : public SkCipher {
     if (plaintext.size() % kAesBlockSize != 0)
       TERN_BUG("AES-CBC seal: plaintext not padded to the block size");
     Bytes out(plaintext.size() + icv_size_);
-    if (!crypt(Direction::encrypt, iv, plaintext, out.data()))
+    if (!crypt(ContextDirection::encrypt, iv, plaintext, out.data()))
       TERN_BUG("AES-CBC seal: OpenSSL failed to encrypt");
     ByteView ciphertext{out.data(), plaintext.size()};
     uint8_t mac[EVP_MAX_MD_SIZE];
@@ -98,7 +108,7 @@ class CbcHmacCipher final : public SkCipher {
     if (!constant_time_equal(ByteView(mac, icv_size_), icv))
       return fail(Errc::integrity_check_failed, "ICV mismatch");
     Bytes out(ciphertext.size());
-    if (!crypt(Direction::decrypt, iv, ciphertext, out.data())) {
+    if (!crypt(ContextDirection::decrypt, iv, ciphertext, out.data())) {
       ERR_clear_error();
       return fail(Errc::crypto_failure, "AES-CBC: OpenSSL failed to decrypt");
     }
@@ -106,40 +116,37 @@ class CbcHmacCipher final : public SkCipher {
   }
 
  private:
-  enum class Direction { encrypt, decrypt };
-
   // in.size() is a whole number of blocks; out has room for as many octets.
-  bool crypt(Direction dir, ByteView iv, ByteView in, uint8_t* out) const {
-    // An EVP_CIPHER_CTX per call; a keyed template copied with
-    // EVP_CIPHER_CTX_copy would skip the key schedule if profiling asks.
-    ossl::CipherCtx ctx{EVP_CIPHER_CTX_new()};
-    const int enc = dir == Direction::encrypt ? 1 : 0;
+  bool crypt(ContextDirection direction, ByteView iv, ByteView in, uint8_t* out) const {
+    // The thread's context for this cipher, keyed for this message (sk_context.h).
+    EVP_CIPHER_CTX* ctx = keyed_context(cipher_, {key_, key_size_}, iv.data(), direction);
     int len = 0;
     int final_len = 0;
-    return ctx && EVP_CipherInit_ex2(ctx.get(), cipher_, key_.data(), iv.data(), enc, nullptr) == 1 &&
-           EVP_CIPHER_CTX_set_padding(ctx.get(), 0) == 1 &&
-           (in.empty() || EVP_CipherUpdate(ctx.get(), out, &len, in.data(), to_int(in.size())) == 1) &&
-           EVP_CipherFinal_ex(ctx.get(), out + len, &final_len) == 1 &&
+    return ctx != nullptr &&
+           (in.empty() || EVP_CipherUpdate(ctx, out, &len, in.data(), to_int(in.size())) == 1) &&
+           EVP_CipherFinal_ex(ctx, out + len, &final_len) == 1 &&
            static_cast<size_t>(len + final_len) == in.size();
   }
 
   // Full-length HMAC(SK_a, associated || iv || ciphertext) into mac[EVP_MAX_MD_SIZE].
   bool compute_mac(ByteView associated, ByteView iv, ByteView ciphertext, uint8_t* mac) const {
-    // The keyed template already holds the inner and outer pads; a copy per
-    // call costs two digest states, not a key setup.
-    ossl::MacCtx ctx{EVP_MAC_CTX_dup(hmac_.get())};
+    // The thread's HMAC context for this digest, keyed with SK_a for this message.
+    EVP_MAC_CTX* ctx = keyed_hmac(digest_, {integ_key_, integ_key_size_});
     size_t len = 0;
-    return ctx &&
-           (associated.empty() || EVP_MAC_update(ctx.get(), associated.data(), associated.size()) == 1) &&
-           EVP_MAC_update(ctx.get(), iv.data(), iv.size()) == 1 &&
-           (ciphertext.empty() || EVP_MAC_update(ctx.get(), ciphertext.data(), ciphertext.size()) == 1) &&
-           EVP_MAC_final(ctx.get(), mac, &len, EVP_MAX_MD_SIZE) == 1 && len >= icv_size_;
+    return ctx != nullptr &&
+           (associated.empty() || EVP_MAC_update(ctx, associated.data(), associated.size()) == 1) &&
+           EVP_MAC_update(ctx, iv.data(), iv.size()) == 1 &&
+           (ciphertext.empty() || EVP_MAC_update(ctx, ciphertext.data(), ciphertext.size()) == 1) &&
+           EVP_MAC_final(ctx, mac, &len, EVP_MAX_MD_SIZE) == 1 && len >= icv_size_;
   }
 
   const EVP_CIPHER* cipher_;  // process-wide, see fetch_aes_cbc
-  SecretBytes key_;
-  ossl::MacCtx hmac_;  // keyed with SK_a at creation; only ever duplicated
-  size_t icv_size_;
+  const char* digest_;        // hmac_digest's literal
+  uint8_t key_size_;
+  uint8_t integ_key_size_;
+  uint8_t icv_size_;
+  uint8_t key_[kMaxEncrKeySize];
+  uint8_t integ_key_[kMaxIntegKeySize];
 };
 
 }  // namespace
@@ -162,23 +169,11 @@ Result<std::unique_ptr<SkCipher>> make_cbc_hmac_cipher(uint16_t key_bits, wire::
     return fail(Errc::bad_key, fmt::format("{}: key of {} octets, need {}", wire::to_string(integ),
                                            integ_key.size(), *integ_size));
   const EVP_CIPHER* cipher = fetch_aes_cbc(*key_size);
-  EVP_MAC* hmac = fetch_hmac();
-  if (cipher == nullptr || hmac == nullptr) {
+  if (cipher == nullptr || *key_size > kMaxEncrKeySize || *integ_size > kMaxIntegKeySize) {
     ERR_clear_error();
     return fail(Errc::crypto_failure, "AES-CBC/HMAC not available from OpenSSL");
   }
-  ossl::MacCtx mac{EVP_MAC_CTX_new(hmac)};
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
-      OSSL_PARAM_construct_end(),
-  };
-  if (!mac || EVP_MAC_init(mac.get(), integ_key.data(), integ_key.size(), params) != 1) {
-    ERR_clear_error();
-    return fail(Errc::crypto_failure,
-                fmt::format("{}: OpenSSL failed to key the HMAC", wire::to_string(integ)));
-  }
-  return std::unique_ptr<SkCipher>(
-      new CbcHmacCipher(cipher, SecretBytes(encr_key), std::move(mac), *icv_size));
+  return std::unique_ptr<SkCipher>(new CbcHmacCipher(cipher, encr_key, digest, integ_key, *icv_size));
 }
 
 }  // namespace tern::crypto

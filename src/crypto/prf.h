@@ -44,11 +44,13 @@ class Prf {
 
  private:
   enum class Kind : uint8_t { hmac, aes_cmac, aes_xcbc };
-  Prf(wire::PrfId id, Kind kind, size_t output_size) : id_(id), kind_(kind), output_size_(output_size) {}
+  Prf(wire::PrfId id, Kind kind, size_t output_size)
+      : id_(id), kind_(kind), output_size_(static_cast<uint8_t>(output_size)) {}
 
+  // 4 octets: every IKE SA keeps one (docs/benchmarks.md "Memory per SA").
   wire::PrfId id_;
   Kind kind_;
-  size_t output_size_;
+  uint8_t output_size_;  // at most 64
 };
 
 }  // namespace tern::crypto

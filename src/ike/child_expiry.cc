@@ -48,7 +48,7 @@ void Endpoint::expire_children(IkeSa& sa, Timestamp now) {
     const std::string what = fmt::format(
         "life_time = {}", format_duration(sa.config->child_or_first(child->name).limits.life_time));
     std::string reason = fmt::format("CHILD_SA lifetime reached ({})", what);
-    if (!child->rekey_problem.empty()) reason += ", not rekeyed: " + child->rekey_problem;
+    if (!child->rekey_problem.empty()) reason += ", not rekeyed: " + child->rekey_problem.str();
     effects_.push_back(Event{EventKind::child_sa_limit, sa.id, sa.connection_name(),
                              fmt::format("CHILD_SA {}/{} (SPI in 0x{:08x}) reached its hard limit ({}){}: "
                                          "deleting it",

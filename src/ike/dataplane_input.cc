@@ -52,8 +52,8 @@ std::string what_was_reached(const ChildLimitReached& limit, const ChildLimits& 
 }  // namespace
 
 IkeSa* Endpoint::find_sa_of_child(uint32_t spi_in) {
-  if (auto it = child_spis_.find(spi_in); it != child_spis_.end()) {
-    if (IkeSa* sa = lookup(it->second);
+  if (const ChildSpi* entry = child_spis_.find(spi_in)) {
+    if (IkeSa* sa = lookup(entry->owner);
         sa != nullptr && sa->state != IkeSaState::dead && sa->find_child_by_spi_in(spi_in) != nullptr) {
       touch(*sa);
       return sa;
@@ -61,10 +61,10 @@ IkeSa* Endpoint::find_sa_of_child(uint32_t spi_in) {
   }
   // Not in the index (it is kept where CHILD_SAs are installed, moved and
   // removed): the walk stays as the safety net.
-  for (auto& [id, sa] : sas_) {
+  for (IkeSa* sa : sas_.in_id_order()) {
     if (sa->state != IkeSaState::dead && sa->find_child_by_spi_in(spi_in) != nullptr) {
       touch(*sa);
-      return sa.get();
+      return sa;
     }
   }
   return nullptr;

@@ -6,8 +6,8 @@
 namespace tern::ike {
 
 bool DeadlineQueue::live(const Entry& e) const {
-  auto it = armed_.find(e.id);
-  return it != armed_.end() && it->second == e.when;
+  const Armed* armed = armed_.find(e.id);
+  return armed != nullptr && armed->when == e.when;
 }
 
 void DeadlineQueue::drop_stale_top() {
@@ -18,22 +18,26 @@ void DeadlineQueue::drop_stale_top() {
 }
 
 void DeadlineQueue::compact_if_needed() {
-  if (heap_.size() <= 2 * armed_.size() + 64) return;
-  heap_.clear();
-  heap_.reserve(armed_.size());
-  for (const auto& [id, when] : armed_) heap_.push_back(Entry{when, id});
-  std::make_heap(heap_.begin(), heap_.end(), later);
+  if (heap_.size() <= armed_.size() + armed_.size() / 2 + 64) return;
+  std::vector<Entry> live;  // exactly sized: the old vector's capacity goes with it
+  live.reserve(armed_.size());
+  armed_.for_each([&](const Armed& a) { live.push_back(Entry{a.when, a.id}); });
+  // By id first: the table's slot order must not decide the order of equal times.
+  std::sort(live.begin(), live.end(), [](const Entry& a, const Entry& b) { return a.id < b.id; });
+  std::make_heap(live.begin(), live.end(), later);
+  heap_ = std::move(live);
 }
 
 void DeadlineQueue::set(IkeSaId id, std::optional<Timestamp> when) {
   if (!when) {
-    if (armed_.erase(id) > 0) drop_stale_top();
+    if (armed_.erase(id)) drop_stale_top();
     return;
   }
-  auto [it, inserted] = armed_.try_emplace(id, *when);
-  if (!inserted) {
-    if (it->second == *when) return;  // already armed for it: no new entry
-    it->second = *when;
+  if (Armed* armed = armed_.find(id)) {
+    if (armed->when == *when) return;  // already armed for it: no new entry
+    armed->when = *when;
+  } else {
+    armed_.insert(Armed{id, *when});
   }
   heap_.push_back(Entry{*when, id});
   std::push_heap(heap_.begin(), heap_.end(), later);
@@ -47,9 +51,9 @@ std::optional<Timestamp> DeadlineQueue::next() const {
 }
 
 std::optional<Timestamp> DeadlineQueue::armed(IkeSaId id) const {
-  auto it = armed_.find(id);
-  if (it == armed_.end()) return std::nullopt;
-  return it->second;
+  const Armed* armed = armed_.find(id);
+  if (armed == nullptr) return std::nullopt;
+  return armed->when;
 }
 
 std::vector<IkeSaId> DeadlineQueue::take_due(Timestamp now) {

@@ -8,16 +8,19 @@
 //   next()          O(1)       the earliest armed time
 //   take_due(now)   O(k log n) the k SAs due at `now`, disarmed
 //
-// Stale entries never outnumber live ones by more than a constant: the heap
-// is rebuilt from `armed_` when they do. The queue knows nothing of IKE; the
-// Endpoint computes each SA's deadline after an input touched it.
+// Stale entries never outnumber live ones by more than half (plus a
+// constant): the heap is rebuilt from `armed_`, exactly sized, when they do.
+// Memory per armed SA: its slot in `armed_` (an open-addressing table,
+// base/flat_table.h: 16 octets at a load of 3/8 to 3/4) and 16 to 24 octets
+// of heap entries, plus the vector's spare capacity. The queue knows nothing
+// of IKE; the Endpoint computes each SA's deadline after an input touched it.
 #pragma once
 
 #include <cstddef>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
+#include "base/flat_table.h"
 #include "base/time.h"
 #include "ike/effects.h"
 
@@ -36,6 +39,8 @@ class DeadlineQueue {
   size_t size() const { return armed_.size(); }
   // Entries in the heap, stale ones included (tests: the heap stays bounded).
   size_t heap_size() const { return heap_.size(); }
+  // Octets allocated: the heap's capacity and the armed table's slots (bench/sa_memory_bench.cc).
+  size_t octets() const { return heap_.capacity() * sizeof(Entry) + armed_.capacity() * sizeof(Armed); }
 
  private:
   struct Entry {
@@ -48,8 +53,20 @@ class DeadlineQueue {
   void drop_stale_top();
   void compact_if_needed();
 
+  // The time each SA is armed for (id 0: an empty slot; IkeSaIds start at 1).
+  struct Armed {
+    IkeSaId id{};
+    Timestamp when;
+  };
+  struct ArmedTraits {
+    using Key = IkeSaId;
+    static Key key(const Armed& a) { return a.id; }
+    static bool is_empty(const Armed& a) { return a.id == IkeSaId{}; }
+    static uint64_t hash(Key id) { return mix_hash(static_cast<uint64_t>(id)); }
+  };
+
   std::vector<Entry> heap_;
-  std::unordered_map<IkeSaId, Timestamp> armed_;
+  FlatTable<Armed, ArmedTraits> armed_;
 };
 
 }  // namespace tern::ike

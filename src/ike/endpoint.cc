@@ -185,9 +185,9 @@ IkeSa* Endpoint::find_sa_for(const wire::IkeHeader& header, const Address& remot
     if (it == half_open_.end()) return nullptr;
     id = it->second;
   } else {
-    auto it = by_spi_.find(we_are_responder ? header.spi_r : header.spi_i);
-    if (it == by_spi_.end()) return nullptr;
-    id = it->second;
+    IkeSa* by_spi = sas_.find_by_spi(we_are_responder ? header.spi_r : header.spi_i);
+    if (by_spi == nullptr) return nullptr;
+    id = by_spi->id;
   }
   IkeSa* sa = lookup(id);
   if (sa == nullptr) return nullptr;
@@ -216,14 +216,12 @@ IkeSa* Endpoint::create_responder_sa(const Address& local, const Address& remote
   sa->setup_deadline = now + config_.half_open_timeout;
   sa->last_received = now;
   sa->tasks.adopt_setup_tasks(ike_sa_setup_tasks(Role::responder));
-  by_spi_[sa->spi_r] = id;
   const HalfOpenKey key{header.spi_i, remote.ip, remote.port};
   half_open_[key] = id;
   responders_.emplace(id, ResponderEntry{key, std::nullopt});
-  IkeSa* raw = sa.get();
-  sas_.emplace(id, std::move(sa));
-  touch(*raw);
-  return raw;
+  IkeSa& ref = sas_.insert(std::move(sa));
+  touch(ref);
+  return &ref;
 }
 
 uint64_t Endpoint::octets_sent_since(size_t first) const {
@@ -236,7 +234,6 @@ uint64_t Endpoint::octets_sent_since(size_t first) const {
 
 void Endpoint::forget_responder_sa(IkeSa& sa) {
   const IkeSaId id = sa.id;
-  by_spi_.erase(sa.spi_r);
   forget_bookkeeping(sa);
   sas_.erase(id);
 }
@@ -244,8 +241,7 @@ void Endpoint::forget_responder_sa(IkeSa& sa) {
 bool Endpoint::has_sa_between(const ConnectionConfig& connection) const {
   // Authenticated with these identities, or not yet but to the same peer address.
   const wire::IdPayload our_id = connection.local_id.payload();
-  return std::any_of(sas_.begin(), sas_.end(), [&](const auto& entry) {
-    const IkeSa& other = *entry.second;
+  return sas_.any_of([&](const IkeSa& other) {
     if (other.state == IkeSaState::dead || other.config->local_id.payload() != our_id) return false;
     return other.peer_id ? connection.remote_id.matches(*other.peer_id)
                          : other.remote.same_ip(connection.remote);
@@ -271,9 +267,7 @@ IkeSa& Endpoint::start_initiator(std::shared_ptr<const ConnectionConfig> connect
   }
   if (!children.empty()) sa->rare_mut().children_to_create = std::move(children);
   for (std::unique_ptr<Task>& task : ike_sa_setup_tasks(Role::initiator)) sa->tasks.queue(std::move(task));
-  by_spi_[sa->spi_i] = id;
-  IkeSa& ref = *sa;
-  sas_.emplace(id, std::move(sa));
+  IkeSa& ref = sas_.insert(std::move(sa));
   touch(ref);
   TaskContext ctx = context(ref, now);
   ref.tasks.initiate(ctx);
@@ -378,7 +372,7 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
     if (connection->find_child(down_child->child) == nullptr)
       return fail(Errc::invalid_syntax, fmt::format("connection '{}' has no child named '{}'",
                                                     down_child->connection, down_child->child));
-    for (auto& [id, sa] : sas_) {
+    for (IkeSa* sa : sas_.in_id_order()) {
       if (sa->connection_name() != down_child->connection || sa->state != IkeSaState::established) continue;
       std::vector<uint32_t> spis;
       for (ChildSa& child : sa->children) {
@@ -397,7 +391,7 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
       return fail(Errc::invalid_syntax, fmt::format("no connection named '{}'", rekey->connection));
     if (rekey->child.empty()) {
       size_t started = 0;
-      for (auto& [id, sa] : sas_) {
+      for (IkeSa* sa : sas_.in_id_order()) {
         if (sa->connection_name() != rekey->connection || sa->state != IkeSaState::established ||
             sa->ike_rekeying || sa->successor || sa->replacement_pending)
           continue;
@@ -416,7 +410,7 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
       return fail(Errc::invalid_syntax,
                   fmt::format("connection '{}' has no child named '{}'", rekey->connection, rekey->child));
     size_t started = 0;
-    for (auto& [id, sa] : sas_) {
+    for (IkeSa* sa : sas_.in_id_order()) {
       if (sa->connection_name() != rekey->connection || sa->state != IkeSaState::established) continue;
       std::vector<uint32_t> spis;
       for (const ChildSa& child : sa->children) {
@@ -439,10 +433,10 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
     if (!find_connection(reauth->connection))
       return fail(Errc::invalid_syntax, fmt::format("no connection named '{}'", reauth->connection));
     std::vector<IkeSa*> due;
-    for (auto& [id, sa] : sas_) {
+    for (IkeSa* sa : sas_.in_id_order()) {
       if (sa->connection_name() == reauth->connection && sa->state == IkeSaState::established &&
           !sa->successor && !sa->replacement_pending)
-        due.push_back(sa.get());
+        due.push_back(sa);
     }
     for (IkeSa* sa : due) start_reauth(*sa, "by local request", now);
     reap(now);
@@ -457,7 +451,7 @@ Result<void> Endpoint::command(const Command& cmd, Timestamp now) {
   if (!find_connection(down.connection)) {
     return fail(Errc::invalid_syntax, fmt::format("no connection named '{}'", down.connection));
   }
-  for (auto& [id, sa] : sas_) {
+  for (IkeSa* sa : sas_.in_id_order()) {
     if (sa->connection_name() != down.connection || sa->state == IkeSaState::dead) continue;
     if (sa->state == IkeSaState::established) {
       start_task(*sa, std::make_unique<IkeDelete>(Role::initiator), now);
@@ -485,11 +479,11 @@ Result<void> Endpoint::up_child(const UpChild& up, Timestamp now) {
     const auto* create = dynamic_cast<const ChildCreateAdditional*>(&t);
     return create != nullptr && create->child_name() == up.child;
   };
-  for (auto& [id, sa] : sas_) {
+  for (IkeSa* sa : sas_.in_id_order()) {
     if (sa->connection_name() != up.connection) continue;
     if ((sa->state == IkeSaState::created || sa->state == IkeSaState::init_done) && sa->is_initiator() &&
         !sa->rare().children_to_create.empty())
-      being_set_up = sa.get();
+      being_set_up = sa;
     if (sa->state != IkeSaState::established || sa->successor || sa->replacement_pending) continue;
     ++established;
     if (sa->child_up(up.child)) continue;
@@ -525,7 +519,7 @@ size_t Endpoint::reload(std::vector<std::shared_ptr<const ConnectionConfig>> con
            config_.connections.end();
   };
   size_t going = 0;
-  for (auto& [id, sa] : sas_) {
+  for (IkeSa* sa : sas_.in_id_order()) {
     if (sa->state == IkeSaState::dead || kept(*sa)) continue;
     ++going;
     if (sa->state == IkeSaState::established) {
@@ -624,8 +618,8 @@ void Endpoint::rearm(IkeSa& sa) {
 
 void Endpoint::forget_bookkeeping(const IkeSa& sa) {
   for (const ChildSa& child : sa.children) {
-    if (auto it = child_spis_.find(child.spi_in); it != child_spis_.end() && it->second == sa.id)
-      child_spis_.erase(it);
+    if (const ChildSpi* entry = child_spis_.find(child.spi_in); entry != nullptr && entry->owner == sa.id)
+      child_spis_.erase(child.spi_in);
   }
   deadlines_.cancel(sa.id);
   cert_deadlines_.cancel(sa.id);
@@ -649,7 +643,7 @@ void Endpoint::count_half_open(const IkeSa& sa) {
     // Authenticated: its IKE_AUTH request showed that the initiator has our
     // IKE_SA_INIT answer, so it sends no more IKE_SA_INIT requests (a late
     // duplicate starts a half-open SA of its own). Its messages find it by
-    // our SPI (by_spi_); the half-open entries would only cost memory.
+    // our SPI (sas_); the half-open entries would only cost memory.
     forget_responder_entry(sa.id);
     return;
   }
@@ -686,15 +680,14 @@ void Endpoint::forget_responder_entry(IkeSaId id) {
 }
 
 IkeSa* Endpoint::lookup(IkeSaId id) {
-  auto it = sas_.find(id);
-  return it == sas_.end() ? nullptr : it->second.get();
+  return sas_.find(id);
 }
 
 std::vector<IkeSaStatus> Endpoint::status() const {
   std::vector<IkeSaStatus> out;
-  for (const auto& [id, sa] : sas_) {
-    out.push_back(IkeSaStatus{id, sa->connection_name(), sa->state, sa->is_initiator(), sa->spi_i, sa->spi_r,
-                              sa->local, sa->remote, sa->suite, sa->nat_detected(), sa->children,
+  for (const IkeSa* sa : sas_.in_id_order()) {
+    out.push_back(IkeSaStatus{sa->id, sa->connection_name(), sa->state, sa->is_initiator(), sa->spi_i,
+                              sa->spi_r, sa->local, sa->remote, sa->suite, sa->nat_detected(), sa->children,
                               sa->established_at, sa->config->local_id.to_string(),
                               sa->peer_id ? id_text(*sa->peer_id) : std::string()});
   }
@@ -718,7 +711,7 @@ uint64_t Endpoint::allocate_spi() {
   for (;;) {
     uint64_t spi = random_.u64();
     if (config_.shard_count > 1) spi = shard_spi(spi, config_.shard_index);
-    if (spi != 0 && !by_spi_.contains(spi)) return spi;
+    if (spi != 0 && !sas_.spi_taken(spi)) return spi;
   }
 }
 
@@ -736,7 +729,7 @@ void Endpoint::reap(Timestamp now) {
   std::vector<IkeSaId> ids;
   if (touched_all_) {
     ids.reserve(sas_.size());
-    for (const auto& [id, sa] : sas_) ids.push_back(id);
+    for (const IkeSa* sa : sas_.in_id_order()) ids.push_back(sa->id);
   } else {
     ids = std::move(touched_);
     std::sort(ids.begin(), ids.end());
@@ -747,9 +740,9 @@ void Endpoint::reap(Timestamp now) {
   last_reap_visits_ = ids.size();
   std::vector<std::shared_ptr<const ConnectionConfig>> restart;
   for (IkeSaId sa_id : ids) {
-    auto it = sas_.find(sa_id);
-    if (it == sas_.end()) continue;
-    IkeSa& sa = *it->second;
+    IkeSa* found = sas_.find(sa_id);
+    if (found == nullptr) continue;
+    IkeSa& sa = *found;
     if (sa.state != IkeSaState::dead) {
       rearm(sa);
       continue;
@@ -790,10 +783,9 @@ void Endpoint::reap(Timestamp now) {
       }
       effects_.push_back(Event{EventKind::dpd_action, sa.id, sa.connection_name(), std::move(text)});
     }
-    by_spi_.erase(sa.my_spi());
     if (sa.rekey_spi != 0) release_spi(sa.rekey_spi);
     forget_bookkeeping(sa);
-    sas_.erase(it);
+    sas_.erase(sa_id);
   }
   for (auto& connection : restart) {
     ++counters_.dpd_restarts;

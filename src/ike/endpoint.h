@@ -121,6 +121,7 @@
 #include "ike/ike_sa.h"
 #include "ike/ike_sa_table.h"
 #include "ike/invalid_ike_spi.h"
+#include "ike/sa_store.h"
 #include "ike/shard_spi.h"
 
 namespace tern::ike {
@@ -291,7 +292,13 @@ class Endpoint : private IkeSaTable {
   IkeSa* find(IkeSaId id) override;
   void initiate_later(IkeSaId id) override { created_.push_back(id); }
   uint32_t allocate_esp_spi() override;
-  void child_owned(uint32_t spi_in, IkeSaId owner) override { child_spis_[spi_in] = owner; }
+  void child_owned(uint32_t spi_in, IkeSaId owner) override {
+    if (ChildSpi* entry = child_spis_.find(spi_in)) {
+      entry->owner = owner;
+    } else {
+      child_spis_.insert(ChildSpi{spi_in, owner});
+    }
+  }
   void child_gone(uint32_t spi_in) override { child_spis_.erase(spi_in); }
   // ike_renewal.cc
   void start_ike_rekey(IkeSa& sa, std::string_view why, Timestamp now);
@@ -332,9 +339,20 @@ class Endpoint : private IkeSaTable {
   std::vector<Effect> effects_;
   EndpointCounters counters_;
   uint64_t next_id_ = 1;
-  std::map<IkeSaId, std::unique_ptr<IkeSa>> sas_;
-  std::unordered_map<uint64_t, IkeSaId> by_spi_;      // our SPI (SPIi as initiator, SPIr as responder)
-  std::unordered_map<uint32_t, IkeSaId> child_spis_;  // inbound ESP SPI of each CHILD_SA -> its IKE SA
+  // The IKE SAs, by id and by our SPI (SPIi as initiator, SPIr as responder).
+  SaStore sas_;
+  // Inbound ESP SPI of each CHILD_SA -> its IKE SA (spi 0: an empty slot; ours are >= 256).
+  struct ChildSpi {
+    uint32_t spi = 0;
+    IkeSaId owner{};
+  };
+  struct ChildSpiTraits {
+    using Key = uint32_t;
+    static Key key(const ChildSpi& e) { return e.spi; }
+    static bool is_empty(const ChildSpi& e) { return e.spi == 0; }
+    static uint64_t hash(Key spi) { return mix_hash(spi); }
+  };
+  FlatTable<ChildSpi, ChildSpiTraits> child_spis_;
   std::map<HalfOpenKey, IkeSaId> half_open_;  // half-open responder SAs by the initiator's SPI and address
   std::vector<IkeSaId> created_;  // made or handed tasks by tasks during this input: initiate after it
   std::vector<IkeSaId> reauthenticating_;  // established IKE SAs whose successor is being set up

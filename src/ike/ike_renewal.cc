@@ -19,13 +19,12 @@ constexpr Duration kReauthRetry = seconds(60);
 
 uint64_t Endpoint::reserve_spi() {
   const uint64_t spi = allocate_spi();
-  by_spi_[spi] = IkeSaId{0};  // reserved: finds no SA until create() takes it
+  sas_.reserve_spi(spi);  // finds no SA until create() takes it
   return spi;
 }
 
 void Endpoint::release_spi(uint64_t spi) {
-  auto it = by_spi_.find(spi);
-  if (it != by_spi_.end() && it->second == IkeSaId{0}) by_spi_.erase(it);
+  sas_.release_spi(spi);  // reserved and not taken by create(): free again
 }
 
 IkeSa& Endpoint::create(Role role, std::shared_ptr<const ConnectionConfig> config, const Address& local,
@@ -34,9 +33,7 @@ IkeSa& Endpoint::create(Role role, std::shared_ptr<const ConnectionConfig> confi
   auto sa = std::make_unique<IkeSa>(id, role, std::move(config), local, remote);
   sa->spi_i = spi_i;
   sa->spi_r = spi_r;
-  by_spi_[sa->my_spi()] = id;
-  IkeSa& ref = *sa;
-  sas_.emplace(id, std::move(sa));
+  IkeSa& ref = sas_.insert(std::move(sa));
   created_.push_back(id);
   touch(ref);
   return ref;

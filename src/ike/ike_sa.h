@@ -16,7 +16,9 @@
 
 #include "base/boxed.h"
 #include "base/bytes.h"
+#include "base/rare_string.h"
 #include "base/secret_bytes.h"
+#include "base/sentinel_optional.h"
 #include "base/time.h"
 #include "crypto/key_derivation.h"
 #include "crypto/key_exchange.h"
@@ -30,6 +32,7 @@
 #include "ike/rekey_collision.h"
 #include "ike/task.h"
 #include "ike/task_manager.h"
+#include "ike/ts_list.h"
 #include "wire/id_payload.h"
 
 namespace tern::ike {
@@ -44,6 +47,13 @@ enum class IkeSaState : uint8_t {
 };
 std::string_view to_string(IkeSaState state);
 
+// IkeSaId 0 is no IKE SA (Event::ike_sa of an event about none).
+struct NoIkeSaId {
+  static constexpr IkeSaId value() { return IkeSaId{0}; }
+};
+using OptionalIkeSaId = SentinelOptional<IkeSaId, NoIkeSaId>;
+
+// sizeof 192 with both selector lists inline (docs/benchmarks.md "Memory per SA").
 struct ChildSa {
   std::string name;
   uint32_t spi_in = 0;
@@ -51,21 +61,21 @@ struct ChildSa {
   EspSuite suite;
   ChildMode mode = ChildMode::tunnel;
   bool encap = false;
-  std::vector<wire::TrafficSelector> local_ts;
-  std::vector<wire::TrafficSelector> remote_ts;
-  bool deleting = false;              // our D(ESP) for it is in flight (child_delete)
-  bool closing = false;               // we delete it (our D(ESP) for it is queued or in flight)
-  bool soft_limit_reported = false;   // its soft lifetime limit started a rekey (dataplane_input.cc), once
-  bool hard_limit_reached = false;    // its hard lifetime limit started its deletion, once
-  bool rekeying = false;              // our CREATE_CHILD_SA rekeying it is queued or in flight (child_rekey)
-  bool rekeyed = false;               // replaced by a new CHILD_SA (or redundant); its Delete is coming
-  std::optional<Timestamp> rekey_at;  // rekey_time (minus jitter) after it was installed; nullopt: never
+  TsList local_ts;  // one selector inline (ts_list.h)
+  TsList remote_ts;
+  bool deleting = false;             // our D(ESP) for it is in flight (child_delete)
+  bool closing = false;              // we delete it (our D(ESP) for it is queued or in flight)
+  bool soft_limit_reported = false;  // its soft lifetime limit started a rekey (dataplane_input.cc), once
+  bool hard_limit_reached = false;   // its hard lifetime limit started its deletion, once
+  bool rekeying = false;             // our CREATE_CHILD_SA rekeying it is queued or in flight (child_rekey)
+  bool rekeyed = false;              // replaced by a new CHILD_SA (or redundant); its Delete is coming
+  uint8_t pfs_refusals = 0;          // our rekeys of it the peer refused over PFS (the first is logged)
+  OptionalTimestamp rekey_at;        // rekey_time (minus jitter) after it was installed; nullopt: never
   // life_time after it was installed: deleted then unless replaced (child_expiry.cc); nullopt: never.
-  std::optional<Timestamp> expire_at;
+  OptionalTimestamp expire_at;
   // Why its rekeys cannot succeed, in plain words, when known: the peers
   // disagree about PFS (pfs_diagnosis.h). Shown by ternctl status / list-sas.
-  std::string rekey_problem;
-  uint8_t pfs_refusals = 0;  // our rekeys of it the peer refused over PFS (the first is logged)
+  RareString rekey_problem;
   // The peer's rekey of it that we answered while ours was under way: a
   // simultaneous rekey (RFC 7296 §2.8.1), decided when ours completes (child_rekey).
   Boxed<RekeyExchange> peer_rekey;  // on the heap: rare, and 64 octets inline
@@ -94,6 +104,10 @@ struct IkeSaSetup {
   std::optional<std::vector<wire::HashAlgorithm>> peer_signature_hashes;
   // The SHA-1 SPKI hashes of the CAs the peer asked for in CERTREQ (§3.7).
   std::vector<Bytes> peer_ca_hashes;
+  // The AUTH methods of IKE_AUTH, as describe_auth() says them (for the
+  // ike_sa_established Event; tests).
+  std::string our_auth_method;
+  std::string peer_auth_method;
 };
 
 // What few IKE SAs ever hold, kept out of IkeSa so that the common one (an
@@ -144,6 +158,23 @@ class IkeSa {
 
   const IkeSaId id;
   const Role role;  // original initiator or responder (the I flag, §3.1)
+  IkeSaState state = IkeSaState::created;
+  // (The flags are kept together, after the 1-octet members: no padding
+  // between them; docs/benchmarks.md "Memory per SA".)
+  // Our rekey of this IKE SA (tasks/ike_rekey.h) is queued or in flight.
+  bool ike_rekeying = false;
+  // Set with die() when an established SA's peer stopped answering (retransmit
+  // budget spent): the Endpoint then applies the connection's dpd_action.
+  bool peer_not_responding = false;
+  // Started by dpd_action = restart: while the peer does not answer, the
+  // connection is initiated again each time this SA gives up (reap).
+  bool dpd_restart = false;
+  // No answer to a request of ours within the retransmit budget (any state).
+  bool gave_up = false;
+  // The peer answered a request of ours with INVALID_IKE_SPI (peer_restart.cc), once.
+  bool restart_suspected = false;
+  // The Endpoint's bookkeeping: listed under peer_id in its index of peer identities.
+  bool in_peer_id_index = false;
   // The connection this SA runs. A responder picks it by addresses at
   // IKE_SA_INIT and may switch to a better match by identities in IKE_AUTH
   // (connection_select.h), before anything of it is used for authentication.
@@ -153,20 +184,18 @@ class IkeSa {
   Address remote;
   uint64_t spi_i = 0;
   uint64_t spi_r = 0;
-  IkeSaState state = IkeSaState::created;
-  std::optional<Timestamp> setup_deadline;  // destroyed if not established by then
-  std::optional<Timestamp> established_at;  // when IKE_AUTH completed, or the rekey that made this SA
+  OptionalTimestamp setup_deadline;  // destroyed if not established by then
+  OptionalTimestamp established_at;  // when IKE_AUTH completed, or the rekey that made this SA
   // When the peer last proved its identity (IKE_AUTH): an IKE SA made by a
   // rekey inherits it, so reauth_time counts from the authentication.
-  std::optional<Timestamp> authenticated_at;
+  OptionalTimestamp authenticated_at;
 
   // Renewal (ike_lifetime.h): when to rekey, reauthenticate and give up.
-  std::optional<Timestamp> rekey_at;
-  std::optional<Timestamp> reauth_at;
-  std::optional<Timestamp> expire_at;  // hard: deleted unless replaced first (over_time)
-  // Our rekey of this IKE SA (tasks/ike_rekey.h) is queued or in flight.
-  bool ike_rekeying = false;
-  // The SPI reserved for our side of that rekey's new IKE SA while its
+  OptionalTimestamp rekey_at;
+  OptionalTimestamp reauth_at;
+  OptionalTimestamp expire_at;  // hard: deleted unless replaced first (over_time)
+  // The SPI reserved for our side of the new IKE SA of our rekey
+  // (ike_rekeying) while its
   // request is out (0: none); released if this SA dies before the answer.
   uint64_t rekey_spi = 0;
   // §2.8.2: the peer's rekey of this IKE SA that we answered while ours was
@@ -181,11 +210,11 @@ class IkeSa {
   // survives, so nothing of ours starts on it (no rekey, no reauthentication),
   // the peer's rekeys on it are answered TEMPORARY_FAILURE, and a Delete of a
   // CHILD_SA that arrives on it finds the CHILD_SAs still on the old one.
-  std::optional<IkeSaId> replacement_pending;
+  OptionalIkeSaId replacement_pending;
   // The IKE SA that replaces this one: made by a rekey (state rekeyed), or
   // being set up by a reauthentication (this one stays established until
   // the successor is, then it is deleted: make-before-break).
-  std::optional<IkeSaId> successor;
+  OptionalIkeSaId successor;
   // When the last authenticated message (request or response) came from the
   // peer: dead peer detection counts from here (liveness_deadline()).
   Timestamp last_received{};
@@ -222,6 +251,9 @@ class IkeSa {
   bool holds_rare_state() const { return rare_ != nullptr; }
   void trim_rare();
 
+  // IKE_AUTH (ike_auth); its flags are below.
+  std::optional<wire::IdPayload> peer_id;
+
   // NAT detection (ike_natd, §2.23)
   bool local_behind_nat = false;
   bool remote_behind_nat = false;
@@ -238,7 +270,6 @@ class IkeSa {
   bool mobike = false;
 
   // IKE_AUTH (ike_auth)
-  std::optional<wire::IdPayload> peer_id;
   bool send_initial_contact = false;  // initiator: no other IKE SA with these identities (§2.4)
   bool initial_contact_received =
       false;  // the peer's IKE_AUTH carried INITIAL_CONTACT; the Endpoint acts on it
@@ -246,33 +277,17 @@ class IkeSa {
   // AUTH); before the SA dies the responder is told with an INFORMATIONAL
   // N(AUTHENTICATION_FAILED) (§2.21.2; TaskManager::process_response).
   bool notify_authentication_failed = false;
-  // The certificate and key we authenticated with (one of the connection's
-  // credentials, credential_choice.h); kept by IKE rekeys.
-  std::shared_ptr<const LocalCredential> local_credential;
   // The certificate-expiry watch fired for it (cert_expiry.cc): it is being
   // reauthenticated, and if that fails it is deleted, not kept.
   bool cert_expired = false;
-  // The AUTH methods of IKE_AUTH, as describe_auth() says them (logs, tests).
-  std::string our_auth_method;
-  std::string peer_auth_method;
-
+  // The certificate and key we authenticated with (one of the connection's
+  // credentials, credential_choice.h); kept by IKE rekeys.
+  std::shared_ptr<const LocalCredential> local_credential;
   std::vector<ChildSa> children;
   // Is a CHILD_SA of this name installed and not being deleted or replaced?
   bool child_up(std::string_view name) const;
   TaskManager tasks;
 
-  // Set with die() when an established SA's peer stopped answering (retransmit
-  // budget spent): the Endpoint then applies the connection's dpd_action.
-  bool peer_not_responding = false;
-  // Started by dpd_action = restart: while the peer does not answer, the
-  // connection is initiated again each time this SA gives up (reap).
-  bool dpd_restart = false;
-  // No answer to a request of ours within the retransmit budget (any state).
-  bool gave_up = false;
-  // The peer answered a request of ours with INVALID_IKE_SPI (peer_restart.cc), once.
-  bool restart_suspected = false;
-  // The Endpoint's bookkeeping: listed under peer_id in its index of peer identities.
-  bool in_peer_id_index = false;
   void die(std::string reason) {
     if (state != IkeSaState::dead) rare_mut().death_reason = std::move(reason);
     state = IkeSaState::dead;

@@ -21,7 +21,7 @@ std::optional<Address> Endpoint::pick_local_address(const IkeSa& sa) const {
 void Endpoint::on_local_addresses(std::vector<Address> addresses, Timestamp now) {
   local_addresses_ = std::move(addresses);
   touch_all();  // walks the table anyway; rare (address changes)
-  for (auto& [id, owned] : sas_) {
+  for (IkeSa* owned : sas_.in_id_order()) {
     IkeSa& sa = *owned;
     if (!sa.is_initiator() || !sa.mobike || sa.state != IkeSaState::established) continue;
     const bool still_there = std::any_of(local_addresses_->begin(), local_addresses_->end(),

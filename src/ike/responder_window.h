@@ -26,11 +26,14 @@
 // Memory: each cached answer keeps the SHA-256 of its request, not the
 // request itself ("byte-identical" is checked on the digests): an established
 // IKE SA holds its IKE_AUTH answer until the next request, and the request
-// was the bigger half (docs/benchmarks.md "Memory per SA").
+// was the bigger half (docs/benchmarks.md "Memory per SA"). The answers are
+// one vector (at most W, sorted by Message ID; with W = 1 it never grows past
+// one entry), each with its first datagram exactly sized and any further
+// SKF fragments in a vector of their own.
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <optional>
 #include <vector>
 
 #include "base/bytes.h"
@@ -49,13 +52,12 @@ class ResponderWindow {
 
   Verdict classify(uint32_t message_id, ByteView request, uint32_t window) const;
   // Whether `message_id` is in the cache (answered, not yet forgotten).
-  bool is_cached(uint32_t message_id) const { return answered_.contains(message_id); }
+  bool is_cached(uint32_t message_id) const { return find(message_id) != nullptr; }
   // The cached response for `message_id` (after Verdict::resend_cached): its
-  // datagrams (one message, or its SKF fragments); cached_response() is the first.
-  const std::vector<Bytes>& cached_datagrams(uint32_t message_id) const {
-    return answered_.at(message_id).response;
-  }
-  const Bytes& cached_response(uint32_t message_id) const { return cached_datagrams(message_id).front(); }
+  // datagrams (one message, or its SKF fragments), copied for sending (a
+  // retransmitted request is rare); cached_response() is the first.
+  std::vector<Bytes> cached_datagrams(uint32_t message_id) const;
+  const Bytes& cached_response(uint32_t message_id) const;
   // We answered `message_id` (`request`: the request, or its fragment 1)
   // with `response`: cache it, slide the window.
   void answered(uint32_t message_id, ByteView request, std::vector<Bytes> response, uint32_t window);
@@ -71,10 +73,17 @@ class ResponderWindow {
 
  private:
   struct Answer {
-    crypto::Sha256Digest request;  // of the request (or its fragment 1)
-    std::vector<Bytes> response;
+    uint32_t message_id = 0;
+    crypto::Sha256Digest request{};  // of the request (or its fragment 1)
+    Bytes response;                  // the answer, or its first SKF fragment
+    std::vector<Bytes> fragments;    // its other SKF fragments (RFC 7383), if any
   };
-  std::map<uint32_t, Answer> answered_;  // the cache, also holding answers above next_
+  const Answer* find(uint32_t message_id) const;
+  // Forgets the answers whose Message ID plus `window` is at most `highest`,
+  // but for `keep` (§2.3).
+  void forget_old(uint32_t highest, uint32_t window, std::optional<uint32_t> keep);
+
+  std::vector<Answer> answered_;  // the cache, by Message ID, also holding answers above next_
   uint32_t next_ = 0;
   uint32_t highest_ = 0;  // the highest Message ID answered (valid when answered_ is not empty)
 };

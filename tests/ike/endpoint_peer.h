@@ -36,9 +36,9 @@ class EndpointPeer {
   // The inbound ESP SPI index (Endpoint::child_spis_): the IKE SA a CHILD_SA's
   // SPI is filed under, and a fresh SPI as tasks get it.
   static std::optional<IkeSaId> child_spi_owner(const Endpoint& e, uint32_t spi_in) {
-    auto it = e.child_spis_.find(spi_in);
-    if (it == e.child_spis_.end()) return std::nullopt;
-    return it->second;
+    const Endpoint::ChildSpi* entry = e.child_spis_.find(spi_in);
+    if (entry == nullptr) return std::nullopt;
+    return entry->owner;
   }
   static void file_child_spi(Endpoint& e, uint32_t spi_in, IkeSaId owner) { e.child_owned(spi_in, owner); }
   static uint32_t allocate_esp_spi(Endpoint& e) { return e.allocate_esp_spi(); }
@@ -46,7 +46,29 @@ class EndpointPeer {
   // Every IKE SA of `e`, writable: for bench/sa_memory_bench.cc, which takes
   // the SAs apart piece by piece to weigh each piece.
   static void for_each_sa(Endpoint& e, const std::function<void(IkeSa&)>& f) {
-    for (auto& entry : e.sas_) f(*entry.second);
+    for (IkeSa* sa : e.sas_.in_id_order()) f(*sa);
+  }
+  // The Endpoint's per-SA tables and what they allocated (slots, nodes and
+  // buckets; a node counted as the 32-octet malloc chunk of a std::
+  // unordered_map node of two 8-octet values): bench/sa_memory_bench.cc.
+  struct TableOctets {
+    const char* name;
+    size_t entries;
+    size_t octets;
+  };
+  static std::vector<TableOctets> table_octets(const Endpoint& e) {
+    return {
+        {"IKE SAs by id (SaStore)", e.sas_.size(), e.sas_.id_table_octets()},
+        {"IKE SAs by our SPI (SaStore)", e.sas_.size(), e.sas_.spi_table_octets()},
+        {"inbound ESP SPI -> IKE SA (child_spis_)", e.child_spis_.size(),
+         e.child_spis_.capacity() * sizeof(Endpoint::ChildSpi)},
+        {"deadline queue (heap + armed)", e.deadlines_.size(), e.deadlines_.octets()},
+        {"certificate deadline queue", e.cert_deadlines_.size(), e.cert_deadlines_.octets()},
+        {"peer identity index (by_peer_id_)", e.by_peer_id_.size(),
+         e.by_peer_id_.size() * 32 + e.by_peer_id_.bucket_count() * sizeof(void*)},
+        {"half-open entries (half_open_, responders_)", e.half_open_.size() + e.responders_.size(),
+         e.half_open_.size() * 80 + e.responders_.size() * 96},
+    };
   }
   // How many IKE SAs the last reap (the end of each input) looked at: the
   // ones the input touched, not the whole table.

@@ -100,7 +100,7 @@ void established(TaskContext& ctx) {
                         ? std::string(to_string(c.local_auth))
                         : fmt::format("{}/{}", to_string(c.local_auth), to_string(c.remote_auth));
   if (c.local_auth == AuthKind::pubkey || c.remote_auth == AuthKind::pubkey)
-    how += fmt::format(" (sent {}, received {})", sa.our_auth_method, sa.peer_auth_method);
+    how += fmt::format(" (sent {}, received {})", sa.setup().our_auth_method, sa.setup().peer_auth_method);
   if (c.credentials.size() > 1 && sa.local_credential)
     how += fmt::format(", our certificate {} ({})", sa.local_credential->chain.front().subject(),
                        sa.local_credential->cert_file);
@@ -184,7 +184,7 @@ TaskStatus IkeAuth::build(TaskContext& ctx, IkeMessage& msg) {
   if (initiator() && config.remote_auth == AuthKind::pubkey && config.trust)
     msg.add(PayloadType::CERTREQ, certreq_for(*config.trust));
   if (initiator() && !config.remote_id.any) msg.add(PayloadType::IDr, config.remote_id.payload());
-  sa.our_auth_method = describe_auth(*auth);
+  sa.setup().our_auth_method = describe_auth(*auth);
   msg.add(PayloadType::AUTH, std::move(*auth));
   // §2.4: only in the first IKE_AUTH request; the Endpoint decided whether
   // this is the only IKE SA between the two identities.
@@ -241,7 +241,7 @@ TaskStatus IkeAuth::process(TaskContext& ctx, const IkeMessage& msg) {
     return initiator() ? TaskStatus::failed : TaskStatus::need_more;
   }
   sa.peer_id = *peer_id;
-  sa.peer_auth_method = describe_auth(*auth);
+  sa.setup().peer_auth_method = describe_auth(*auth);
   sa.initial_contact_received = msg.find_notify(NotifyType::INITIAL_CONTACT) != nullptr;
   if (initiator()) {
     established(ctx);
