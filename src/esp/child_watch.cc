@@ -31,12 +31,21 @@ ChildSample sample(const InboundSa& inbound, const OutboundSa& outbound) {
       in.packets, in.bytes, out.packets, out.bytes, outbound.needs_rekey(), outbound.seq_exhausted()};
 }
 
+ChildWatch::ChildWatch(uint32_t spi_in, const ike::ChildLimits& limits) : spi_in_(spi_in) {
+  if (limits.rekey_bytes != 0 || limits.life_bytes != 0 || limits.rekey_packets != 0 ||
+      limits.life_packets != 0)
+    limits_ = std::make_unique<const VolumeLimits>(
+        VolumeLimits{limits.rekey_bytes, limits.life_bytes, limits.rekey_packets, limits.life_packets});
+}
+
 void ChildWatch::poll(const ChildSample& now, std::vector<ike::DataplaneEvent>& out) {
+  static constexpr VolumeLimits kNone{};
+  const VolumeLimits& limits = limits_ ? *limits_ : kNone;
   if (now.packets_in > packets_in_at_last_poll_) out.push_back(ike::ChildTrafficSeen{spi_in_});
   packets_in_at_last_poll_ = now.packets_in;
   if (hard_reported_) return;
   if (std::optional<Cause> hard =
-          reached_cause(now, now.seq_exhausted, limits_.life_bytes, limits_.life_packets)) {
+          reached_cause(now, now.seq_exhausted, limits.life_bytes, limits.life_packets)) {
     hard_reported_ = true;
     soft_reported_ = true;
     out.push_back(ike::ChildLimitReached{spi_in_, Limit::hard, *hard});
@@ -44,7 +53,7 @@ void ChildWatch::poll(const ChildSample& now, std::vector<ike::DataplaneEvent>& 
   }
   if (soft_reported_) return;
   if (std::optional<Cause> soft =
-          reached_cause(now, now.seq_needs_rekey, limits_.rekey_bytes, limits_.rekey_packets)) {
+          reached_cause(now, now.seq_needs_rekey, limits.rekey_bytes, limits.rekey_packets)) {
     soft_reported_ = true;
     out.push_back(ike::ChildLimitReached{spi_in_, Limit::soft, *soft});
   }

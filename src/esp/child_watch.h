@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "esp/esp_sa.h"
@@ -41,9 +42,7 @@ ChildSample sample(const InboundSa& inbound, const OutboundSa& outbound);
 
 class ChildWatch {
  public:
-  ChildWatch(uint32_t spi_in, const ike::ChildLimits& limits)
-      : spi_in_(spi_in),
-        limits_{limits.rekey_bytes, limits.life_bytes, limits.rekey_packets, limits.life_packets} {}
+  ChildWatch(uint32_t spi_in, const ike::ChildLimits& limits);
 
   // Appends to `out` what `now` shows that was not reported before.
   void poll(const ChildSample& now, std::vector<ike::DataplaneEvent>& out);
@@ -52,12 +51,13 @@ class ChildWatch {
 
  private:
   // The volume limits of ike::ChildLimits (its times are the engine's).
+  // Kept on the heap only when one is set (one per CHILD_SA: most have none).
   struct VolumeLimits {
-    uint64_t rekey_bytes, life_bytes, rekey_packets, life_packets;
+    uint64_t rekey_bytes = 0, life_bytes = 0, rekey_packets = 0, life_packets = 0;
   };
-  uint32_t spi_in_;
-  VolumeLimits limits_;
+  std::unique_ptr<const VolumeLimits> limits_;  // nullptr: no volume limit
   uint64_t packets_in_at_last_poll_ = 0;
+  uint32_t spi_in_;
   bool soft_reported_ = false;
   bool hard_reported_ = false;
 };
