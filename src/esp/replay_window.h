@@ -62,12 +62,13 @@ class ReplayWindow {
   static constexpr size_t kInlineBlocks = 4;
   uint64_t* bitmap() { return heap_ ? heap_.get() : inline_.data(); }
   const uint64_t* bitmap() const { return heap_ ? heap_.get() : inline_.data(); }
-  uint64_t& block(uint64_t seq) { return bitmap()[(seq >> 6) & block_mask_]; }
-  uint64_t block(uint64_t seq) const { return bitmap()[(seq >> 6) & block_mask_]; }
+  uint64_t block_mask() const { return (uint64_t{1} << block_shift_) - 1; }
+  uint64_t& block(uint64_t seq) { return bitmap()[(seq >> 6) & block_mask()]; }
+  uint64_t block(uint64_t seq) const { return bitmap()[(seq >> 6) & block_mask()]; }
 
   uint64_t top_ = 0;
   uint32_t size_;
-  uint32_t block_mask_ = 0;
+  uint8_t block_shift_ = 0;  // the ring holds 2^block_shift_ blocks
   bool esn_;
   std::array<uint64_t, kInlineBlocks> inline_{};  // the bitmap, when it fits
   std::unique_ptr<uint64_t[]> heap_;              // else the bitmap (zeroed)

@@ -34,8 +34,8 @@ Result<void> SaTable::install(const ike::InstallChildSa& sa) {
   if (!out) return fail(out.error());
 
   auto [it, inserted] = by_spi_in_.try_emplace(
-      sa.spi_in, ChildSa{std::move(*in), std::move(*out), ChildWatch(sa.spi_in, sa.limits), ++installs_,
-                         sa.local, sa.remote, sa.encap, sa.defer_outbound, false});
+      sa.spi_in, ChildSa{std::move(*in), std::move(*out), ChildWatch(sa.limits), ++installs_, sa.local,
+                         sa.remote, sa.encap, sa.defer_outbound, false});
   TERN_ASSERT(inserted);
   ChildSa* c = &it->second;
   if (c->outbound_deferred) ++deferred_;
