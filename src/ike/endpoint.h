@@ -166,8 +166,10 @@ class Endpoint : private IkeSaTable {
   // in the list moves to the first address of the peer's family that is not
   // inside its children's local traffic selectors, with UPDATE_SA_ADDRESSES
   // (tasks/mobike_update.h); when there is none it waits for the next list.
-  // The list is also what MOBIKE announces as our additional addresses.
-  // Never fails.
+  // One whose address is still there but whose UPDATE_SA_ADDRESSES is in
+  // flight sends it again at once (io/ reports route changes too: the path
+  // may work now). The list is also what MOBIKE announces as our additional
+  // addresses. Never fails.
   void on_local_addresses(std::vector<Address> addresses, Timestamp now);
   // Reload (ternd: SIGHUP, `ternctl reload`): `connections` replaces the
   // connection list. The caller passes the very same shared_ptr for a

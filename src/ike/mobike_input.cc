@@ -26,7 +26,18 @@ void Endpoint::on_local_addresses(std::vector<Address> addresses, Timestamp now)
     if (!sa.is_initiator() || !sa.mobike || sa.state != IkeSaState::established) continue;
     const bool still_there = std::any_of(local_addresses_->begin(), local_addresses_->end(),
                                          [&](const Address& a) { return a.same_ip(sa.local); });
-    if (still_there) continue;
+    if (still_there) {
+      // Routes (or other addresses) changed: an UPDATE_SA_ADDRESSES that could
+      // not leave or was lost on the way (say the route to the peer came a
+      // moment after our new address) goes again now, not at its next
+      // retransmission a second or more later.
+      TaskContext ctx = context(sa, now);
+      if (sa.tasks.resend_now(ctx, TaskType::mobike_update)) {
+        effects_.push_back(Event{EventKind::retransmit, sa.id, sa.connection_name(),
+                                 "our addresses or routes changed: UPDATE_SA_ADDRESSES sent again at once"});
+      }
+      continue;
+    }
     std::optional<Address> next = pick_local_address(sa);
     if (!next) {
       effects_.push_back(Event{

@@ -513,6 +513,16 @@ void TaskManager::on_timer(TaskContext& ctx) {
   }
 }
 
+bool TaskManager::resend_now(TaskContext& ctx, TaskType type) {
+  for (auto& [message_id, request] : outstanding_) {
+    if (request.tasks.empty() || request.tasks.front()->type() != type) continue;
+    ++ctx.counters.retransmits_sent;
+    send_on_sa(ctx, request.datagrams);
+    return true;
+  }
+  return false;
+}
+
 void TaskManager::rebuild_request(TaskContext& ctx, uint32_t message_id, Outstanding& request) {
   IkeMessage msg;
   msg.exchange = request.exchange;

@@ -98,6 +98,12 @@ class TaskManager {
                   const wire::Message& parsed);
   // Retransmits or gives up when the deadline has passed.
   void on_timer(TaskContext& ctx);
+  // Sends our outstanding request made by a task of `type` again at once, as
+  // it was (same Message ID, same datagrams), leaving its retransmit count
+  // and timer alone: for when the path it could not take may work now (our
+  // routes or addresses changed while an UPDATE_SA_ADDRESSES was in flight).
+  // False when no such request is outstanding.
+  bool resend_now(TaskContext& ctx, TaskType type);
   std::optional<Timestamp> next_deadline() const;
 
   bool request_outstanding() const { return !outstanding_.empty(); }

@@ -487,5 +487,42 @@ TEST(Mobike, WithNoOtherAddressPairAnUnansweredLivenessCheckDeclaresThePeerDead)
   EXPECT_FALSE(net.log_a.has_event(EventKind::ike_sa_moved));
 }
 
+// The route to the peer comes a moment after our new address: the first
+// UPDATE_SA_ADDRESSES cannot get there. When our addresses or routes change
+// again (io/ reports the same list after a route event), the request goes out
+// once more at once rather than a retransmit interval later.
+TEST(Mobike, ARouteChangeWhileTheUpdateIsInFlightSendsItAgainAtOnce) {
+  TwoPeers net(config_a(), config_b());
+  establish_one_child(net);
+  net.a.on_local_addresses({kAddrA2.with_port(0)}, net.now);
+  net.collect();
+  //   HDR(Message ID m), SK {N(UPDATE_SA_ADDRESSES), ...}  -->  (lost: no route yet)
+  ASSERT_EQ(net.wire.size(), 1u);
+  const IkeMessage first = open_at(net.b, net.wire.front());
+  const Bytes first_bytes = net.wire.front().bytes;
+  net.wire.clear();
+  const uint64_t retransmits = net.a.counters().retransmits_sent;
+
+  net.now += std::chrono::milliseconds(300);  // well before the first retransmission is due
+  net.a.on_local_addresses({kAddrA2.with_port(0)}, net.now);
+  net.collect();
+  //   HDR(Message ID m), SK {N(UPDATE_SA_ADDRESSES), ...}  -->  (the same request, now)
+  ASSERT_EQ(net.wire.size(), 1u);
+  EXPECT_EQ(net.wire.front().bytes, first_bytes) << "the request as it was sent";
+  EXPECT_EQ(open_at(net.b, net.wire.front()).message_id, first.message_id);
+  EXPECT_EQ(net.a.counters().retransmits_sent, retransmits + 1);
+  EXPECT_TRUE(net.log_a.has_event(EventKind::retransmit, "UPDATE_SA_ADDRESSES sent again at once"))
+      << net.dump_events();
+  net.deliver_all();
+  EXPECT_EQ(net.a.counters().mobike_updates_completed, 1u);
+  ASSERT_EQ(net.log_b.updated.size(), 1u);
+  EXPECT_TRUE(net.log_b.updated[0].remote.same_ip(kAddrA2));
+
+  // Nothing in flight: the same list again sends nothing.
+  net.a.on_local_addresses({kAddrA2.with_port(0)}, net.now);
+  net.collect();
+  EXPECT_TRUE(net.wire.empty());
+}
+
 }  // namespace
 }  // namespace tern::ike::testing
