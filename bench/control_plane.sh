@@ -210,6 +210,17 @@ load() {  # OUT AUTH ARGS... — tern-load in ns_a; JSON in $NETNS_TMP/OUT.json
 }
 get() { jq -r "$2" "$NETNS_TMP/$1.json" 2>/dev/null || echo 0; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# RSS_DETAIL=1: where the resident memory is (/proc/PID/smaps): the main
+# thread's heap (glibc's main arena: ternd's loop thread, the data plane),
+# other anonymous mappings (the worker threads' malloc arenas, 64 MB
+# reservations each, thread stacks, large mmapped blocks), files.
+rss_where() {
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { name = NF >= 6 ? $6 : "anon"; next }
+       /^Rss:/ { if (name == "[heap]") h += $2; else if (name == "anon") { a += $2; if ($2 > 1024) n++ }
+                 else f += $2 }
+       END { printf "[heap] %d kB, anonymous %d kB (%d mappings over 1 MB: arenas), files and the rest %d kB", h, a, n, f }' \
+    "/proc/$1/smaps"
+}
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(uname -r)"
 echo "versions: strongSwan $(dpkg-query -W -f='${Version}' charon-systemd 2>/dev/null || echo '?'), tern $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?')"
@@ -266,6 +277,7 @@ rss_run() {  # RESPONDER TARGET_SAS RESERVE_S (time left for what follows)
   "${responder}_start" psk
   sleep 1
   before=$(rss_kb "$responder_pid")
+  [[ -z ${RSS_DETAIL:-} ]] || echo "  $responder at start: $(rss_where "$responder_pid")"
   for step in "$RSS_SAS" "$want"; do
     ((step > made)) || continue
     budget=$(($(left) - 30 - reserve))
@@ -276,6 +288,7 @@ rss_run() {  # RESPONDER TARGET_SAS RESERVE_S (time left for what follows)
     after=$(rss_kb "$responder_pid")
     per_sa[$responder/$made]=$(awk -v a="$after" -v b="$before" -v n="$made" 'BEGIN {printf "%.0f", (a - b) * 1024 / n}')
     echo "  $responder: $made SAs, VmRSS ${before} kB -> ${after} kB: ${per_sa[$responder/$made]} octets per IKE_SA + CHILD_SA"
+    [[ -z ${RSS_DETAIL:-} ]] || echo "    where: $(rss_where "$responder_pid")"
   done
   "${responder}_stop"
 }

@@ -3,9 +3,13 @@
 // SkCipher does) ~680 ns and 2 mallocs; one context re-keyed per packet
 // ~500 ns; one context keyed at creation and re-initialised with the nonce
 // only ~300 ns, no malloc. Reading the tag with EVP_CIPHER_CTX_get_params
-// instead of EVP_CIPHER_CTX_ctrl saves another ~35 ns. Each context is keyed
-// on its first use (lazy_cipher_ctx.h: an SA direction needs only one, an idle
-// CHILD_SA none; ~1 KB of heap each), then re-initialised with the nonce only.
+// instead of EVP_CIPHER_CTX_ctrl saves another ~35 ns. One context serves
+// both directions (GCM and ChaCha20-Poly1305 use the same key schedule to
+// seal and to open; each packet's re-initialisation with the nonce sets the
+// direction), keyed on its first use (an idle CHILD_SA holds none; ~1 KB of
+// heap once keyed). The object itself is 56 octets (a 64-octet heap chunk,
+// two per CHILD_SA): the cipher is fetched again from the key size when the
+// context is keyed instead of being kept.
 #include "crypto/esp_aead.h"
 
 #include <fmt/format.h>
@@ -18,7 +22,6 @@
 #include <climits>
 #include <cstring>
 
-#include "crypto/lazy_cipher_ctx.h"
 #include "crypto/ossl_handles.h"
 #include "crypto/suite.h"
 
@@ -75,11 +78,9 @@ Aad make_aad(const uint8_t* esp_header, std::optional<uint32_t> esn_high) {
 
 class EspAeadCipher final : public EspCipher {
  public:
-  // `key` is the cipher key without the salt.
-  EspAeadCipher(const EVP_CIPHER* cipher, ByteView key, ByteView salt)
-      : seal_ctx_(cipher, LazyCipherCtx::Direction::seal),
-        open_ctx_(cipher, LazyCipherCtx::Direction::open),
-        key_size_(static_cast<uint8_t>(key.size())) {
+  // `key` is the cipher key without the salt (fetch_cipher gives a cipher for it).
+  EspAeadCipher(wire::EncrId encr, ByteView key, ByteView salt)
+      : key_size_(static_cast<uint8_t>(key.size())), chacha_(encr == wire::EncrId::CHACHA20_POLY1305) {
     TERN_ASSERT(key.size() <= sizeof key_);
     std::memcpy(key_, key.data(), key.size());
     std::memcpy(salt_, salt.data(), kSaltSize);
@@ -111,7 +112,7 @@ class EspAeadCipher final : public EspCipher {
     std::memcpy(nonce + kSaltSize, iv, kIvSize);
     const Aad aad = make_aad(p, esn_high);
 
-    EVP_CIPHER_CTX* ctx = seal_ctx_.get(key());
+    EVP_CIPHER_CTX* ctx = context();
     int len = 0;
     int final_len = 0;
     OSSL_PARAM tag[] = {OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, icv, kIcvSize),
@@ -142,7 +143,7 @@ class EspAeadCipher final : public EspCipher {
     std::memcpy(nonce + kSaltSize, iv, kIvSize);
     const Aad aad = make_aad(p, esn_high);
 
-    EVP_CIPHER_CTX* ctx = open_ctx_.get(key());
+    EVP_CIPHER_CTX* ctx = context();
     int len = 0;
     int final_len = 0;
     OSSL_PARAM tag[] = {OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, icv, kIcvSize),
@@ -168,13 +169,25 @@ class EspAeadCipher final : public EspCipher {
   }
 
  private:
-  ByteView key() const { return {key_, key_size_}; }
+  // The context, keyed on the first call; per packet only the nonce and the
+  // direction change (EVP_CipherInit_ex without a key keeps the key schedule).
+  EVP_CIPHER_CTX* context() {
+    if (!ctx_) [[unlikely]] {
+      const EVP_CIPHER* cipher =
+          fetch_cipher(chacha_ ? wire::EncrId::CHACHA20_POLY1305 : wire::EncrId::AES_GCM_16, key_size_);
+      ossl::CipherCtx ctx{EVP_CIPHER_CTX_new()};
+      if (cipher == nullptr || !ctx || EVP_CipherInit_ex2(ctx.get(), cipher, key_, nullptr, 1, nullptr) != 1)
+        TERN_BUG("OpenSSL cannot make an ESP cipher context (out of memory?)");
+      ctx_ = std::move(ctx);
+    }
+    return ctx_.get();
+  }
 
-  LazyCipherCtx seal_ctx_;  // keyed for encryption on the first seal; per packet only the nonce changes
-  LazyCipherCtx open_ctx_;  // keyed for decryption on the first open
+  ossl::CipherCtx ctx_;  // nullptr until the first seal or open
   uint8_t key_[32] = {};
-  uint8_t key_size_;
   uint8_t salt_[kSaltSize] = {};
+  uint8_t key_size_;
+  bool chacha_;
 };
 
 }  // namespace
@@ -194,7 +207,7 @@ Result<std::unique_ptr<EspCipher>> make_esp_aead(wire::EncrId encr, uint16_t key
                 fmt::format("ESP {}: OpenSSL does not provide the cipher", wire::to_string(encr)));
   // The contexts are keyed on first use (lazy_cipher_ctx.h).
   return std::unique_ptr<EspCipher>(
-      new EspAeadCipher(cipher, encr_key.first(key_size), encr_key.subspan(key_size)));
+      new EspAeadCipher(encr, encr_key.first(key_size), encr_key.subspan(key_size)));
 }
 
 }  // namespace tern::crypto

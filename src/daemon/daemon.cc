@@ -417,6 +417,13 @@ void Daemon::on_local_addresses(std::vector<ike::Address> addresses) {
   }
 }
 
+uint32_t Daemon::worker_of_child(uint32_t spi_in) const {
+  // With several workers each Endpoint puts its shard index (= worker index)
+  // in the top octet of the inbound SPIs it allocates (ike::shard_esp_spi);
+  // with one, the octet is random.
+  return workers_.size() > 1 ? spi_in >> 24 : 0;
+}
+
 void Daemon::poll_data_plane(Timestamp now) {
   next_poll_ = now + kDataPlanePoll;
   // Each event to the worker whose Endpoint installed the CHILD_SA; one
@@ -424,8 +431,8 @@ void Daemon::poll_data_plane(Timestamp now) {
   std::vector<std::vector<ike::DataplaneEvent>> batches(workers_.size());
   for (ike::DataplaneEvent& event : data_plane_->poll_events()) {
     const uint32_t spi_in = std::visit([](const auto& e) { return e.spi_in; }, event);
-    auto it = child_worker_.find(spi_in);
-    if (it != child_worker_.end()) batches[it->second].push_back(std::move(event));
+    if (const uint32_t worker = worker_of_child(spi_in); worker < batches.size())
+      batches[worker].push_back(std::move(event));
   }
   for (size_t i = 0; i < batches.size(); ++i) {
     if (batches[i].empty()) continue;
@@ -475,13 +482,11 @@ void Daemon::on_worker_effects(uint32_t worker, std::vector<ike::Effect> effects
         }
       }
     } else if (const auto* install = std::get_if<ike::InstallChildSa>(&effect)) {
-      data_plane_->install(*install);
-      child_worker_[install->spi_in] = worker;
+      data_plane_->install(*install);  // its worker: worker_of_child(spi_in)
     } else if (const auto* update = std::get_if<ike::UpdateChildSa>(&effect)) {
       data_plane_->update(*update);
     } else if (const auto* remove = std::get_if<ike::RemoveChildSa>(&effect)) {
       data_plane_->remove(*remove);
-      child_worker_.erase(remove->spi_in);
       count_reason(child_teardown_reasons_, remove->reason);
     } else if (const auto* contact = std::get_if<ike::InitialContactReceived>(&effect)) {
       relay_initial_contact(workers_, worker, *contact);

@@ -180,7 +180,9 @@ class Daemon {
   // After the sockets, the clock and the data plane: destroyed (threads
   // joined) before what their hooks use.
   std::vector<std::unique_ptr<Worker>> workers_;
-  std::unordered_map<uint32_t, uint32_t> child_worker_;  // installed CHILD_SA's inbound SPI -> its worker
+  // The worker whose Endpoint installed a CHILD_SA: the shard index its
+  // inbound SPI carries (ike::shard_esp_spi), no table per CHILD_SA.
+  uint32_t worker_of_child(uint32_t spi_in) const;
   std::unique_ptr<io::Signals> signals_;
   // MOBIKE: the host's addresses and routes, reported to the engine
   // (Endpoint::on_local_addresses) at start and after each change.

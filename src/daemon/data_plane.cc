@@ -159,8 +159,7 @@ std::vector<io::netlink::Route> DataPlane::routes_for(const std::vector<wire::Tr
 }
 
 std::vector<io::netlink::Route> DataPlane::routes_of(const esp::ChildSa& child) {
-  const esp::EspSaParams& p = child.inbound.params();
-  return routes_for(esp::to_wire(p.remote_ts), p.remote, p.mode, nullptr);
+  return routes_for(esp::to_wire(child.inbound.remote_ts()), child.remote, child.inbound.mode(), nullptr);
 }
 
 void DataPlane::add_trap(const std::string& connection, const std::vector<wire::TrafficSelector>& local_ts,
@@ -240,10 +239,11 @@ bool DataPlane::encap_super_packet(ByteView packet, const io::VnetHeader& header
   // the per-segment path).
   Result<esp::IpPacket> ip = esp::read_ip_packet(packet);
   if (!ip) return false;
-  esp::OutboundSa* sa = table_.lookup_outbound(ip->selector);
-  if (sa == nullptr || sa->params().mode != ike::ChildMode::tunnel) return false;
-  if (sa != batch_sa_) flush();
-  batch_sa_ = sa;
+  esp::ChildSa* child = table_.lookup_outbound_child(ip->selector);
+  if (child == nullptr || child->outbound.mode() != ike::ChildMode::tunnel) return false;
+  if (child != batch_sa_) flush();
+  batch_sa_ = child;
+  esp::OutboundSa* sa = &child->outbound;
   const size_t offset = sa->payload_offset();
   Result<void> cut = io::segment_into(
       packet, header,
@@ -271,8 +271,8 @@ void DataPlane::encap_one(ByteView packet) {
     ++counters_.unparsable_inner;
     return;
   }
-  esp::OutboundSa* sa = table_.lookup_outbound(ip->selector);
-  if (sa == nullptr) {
+  esp::ChildSa* child = table_.lookup_outbound_child(ip->selector);
+  if (child == nullptr) {
     Trap* trap = traps_.match(ip->selector);
     if (trap == nullptr) {
       ++counters_.no_policy;
@@ -284,8 +284,9 @@ void DataPlane::encap_one(ByteView packet) {
   }
   // Transport mode: ESP carries the upper-layer payload; the kernel writes
   // the outer IP header, between the same two hosts.
+  esp::OutboundSa* sa = &child->outbound;
   std::optional<esp::TransportSplit> split;
-  if (sa->params().mode == ike::ChildMode::transport) {
+  if (sa->mode() == ike::ChildMode::transport) {
     Result<esp::TransportSplit> s = esp::split_transport_packet(packet);
     if (!s) {
       ++counters_.transport_refused;
@@ -293,8 +294,8 @@ void DataPlane::encap_one(ByteView packet) {
     }
     split = *s;
   }
-  if (sa != batch_sa_ || batch_.size() == kBatch) flush();
-  batch_sa_ = sa;
+  if (child != batch_sa_ || batch_.size() == kBatch) flush();
+  batch_sa_ = child;
   const MutableByteView slot(slots_.data() + batch_.size() * slot_size_, slot_size_);
   Result<size_t> size = split ? sa->encap(esp::TransportPayload{split->payload, split->next_header}, slot)
                               : sa->encap(packet, slot);
@@ -307,7 +308,7 @@ void DataPlane::encap_one(ByteView packet) {
 
 void DataPlane::flush() {
   if (batch_.empty()) return;
-  const esp::EspSaParams& p = batch_sa_->params();
+  const esp::ChildSa& p = *batch_sa_;
   size_t sent = 0;
   if (p.encap) {
     sent = udp_send_(p.local, p.remote, batch_);
@@ -332,9 +333,8 @@ void DataPlane::update(const ike::UpdateChildSa& sa) {
   ++counters_.peer_moves;
   if (!sa.encap) open_esp_socket(sa.remote.family);
   // Add before remove: a route both need keeps its reference count above zero.
-  const esp::EspSaParams& p = child->inbound.params();
-  (void)add_routes(sa.connection + "/" + sa.child, esp::to_wire(p.local_ts), esp::to_wire(p.remote_ts),
-                   sa.remote, p.mode);
+  (void)add_routes(sa.connection + "/" + sa.child, esp::to_wire(child->inbound.local_ts()),
+                   esp::to_wire(child->inbound.remote_ts()), sa.remote, child->inbound.mode());
   remove_routes(old);
   TERN_LOG(LogLevel::notice, "esp", "CHILD_SA {}/{} (SPIs in {:08x} out {:08x}) moved: {} to {}",
            sa.connection, sa.child, sa.spi_in, sa.spi_out, sa.encap ? "UDP-encapsulated" : "ESP",
@@ -342,15 +342,15 @@ void DataPlane::update(const ike::UpdateChildSa& sa) {
 }
 
 void DataPlane::on_udp_esp(const ike::Address&, const ike::Address& remote, MutableByteView esp) {
-  const esp::InboundSa* sa = on_esp(esp);
-  if (sa == nullptr || !sa->params().encap || sa->params().remote == remote) return;
+  const esp::ChildSa* child = on_esp(esp);
+  if (child == nullptr || !child->encap || child->remote == remote) return;
   // RFC 7296 §2.23: authenticated, but ESP alone does not move the SA; the engine checks.
-  SourceChange& change = source_changes_[sa->spi()];
+  SourceChange& change = source_changes_[child->inbound.spi()];
   if (change.source == remote && change.reported) return;
   change = SourceChange{remote, false};
 }
 
-const esp::InboundSa* DataPlane::on_esp(MutableByteView esp) {
+const esp::ChildSa* DataPlane::on_esp(MutableByteView esp) {
   ++counters_.esp_received;
   if (esp.size() < 8) {
     ++counters_.decap_failed;
@@ -358,27 +358,26 @@ const esp::InboundSa* DataPlane::on_esp(MutableByteView esp) {
   }
   const uint32_t spi = static_cast<uint32_t>(esp[0]) << 24 | static_cast<uint32_t>(esp[1]) << 16 |
                        static_cast<uint32_t>(esp[2]) << 8 | esp[3];
-  esp::InboundSa* sa = table_.lookup_inbound(spi);
-  if (sa == nullptr) {
+  esp::ChildSa* child = table_.lookup_child(spi);
+  if (child == nullptr) {
     ++counters_.unknown_spi;
     return nullptr;
   }
-  Result<esp::Decapped> inner = sa->decap(esp);
+  Result<esp::Decapped> inner = child->inbound.decap(esp);
   if (!inner) {
     ++counters_.decap_failed;
     return nullptr;
   }
   table_.inbound_authenticated(spi);
-  if (sa->params().mode == ike::ChildMode::transport) {
-    if (const std::optional<ByteView> packet = rebuild_transport(*sa, *inner)) gro_.add(*packet);
-    return sa;
+  if (child->inbound.mode() == ike::ChildMode::transport) {
+    if (const std::optional<ByteView> packet = rebuild_transport(*child, *inner)) gro_.add(*packet);
+    return child;
   }
   gro_.add(inner->payload);
-  return sa;
+  return child;
 }
 
-std::optional<ByteView> DataPlane::rebuild_transport(const esp::InboundSa& sa, const esp::Decapped& inner) {
-  const esp::EspSaParams& p = sa.params();
+std::optional<ByteView> DataPlane::rebuild_transport(const esp::ChildSa& p, const esp::Decapped& inner) {
   // The addresses are the outer ones: the peer's and ours. With UDP
   // encapsulation a NAT may have changed what the sender's TCP/UDP checksum
   // covers, so it is computed anew (RFC 3948 §3.1.2).
@@ -392,8 +391,8 @@ std::optional<ByteView> DataPlane::rebuild_transport(const esp::InboundSa& sa, c
   // As decap checks tunnel-mode inner packets (RFC 4301 §5.2): source within
   // remote_ts, destination within local_ts, protocol and ports included.
   Result<esp::IpPacket> ip = esp::read_ip_packet(*packet);
-  if (!ip || !esp::any_matches_source(p.remote_ts, ip->selector) ||
-      !esp::any_matches_destination(p.local_ts, ip->selector)) {
+  if (!ip || !esp::any_matches_source(p.inbound.remote_ts(), ip->selector) ||
+      !esp::any_matches_destination(p.inbound.local_ts(), ip->selector)) {
     ++counters_.transport_mismatches;
     return std::nullopt;
   }

@@ -164,11 +164,11 @@ class DataPlane {
   // passes each to encap_one.
   bool encap_super_packet(ByteView packet, const io::VnetHeader& header);
   void flush();
-  // The SA the packet authenticated on, or nullptr.
-  const esp::InboundSa* on_esp(MutableByteView esp);
+  // The CHILD_SA whose inbound SA the packet authenticated on, or nullptr.
+  const esp::ChildSa* on_esp(MutableByteView esp);
   // Transport mode, inbound: the IP packet for the TUN device (in
   // transport_packet_), or nullopt when it is dropped (counted).
-  std::optional<ByteView> rebuild_transport(const esp::InboundSa& sa, const esp::Decapped& inner);
+  std::optional<ByteView> rebuild_transport(const esp::ChildSa& child, const esp::Decapped& inner);
   void open_esp_socket(ike::AddressFamily family);
   // Routes for `remote_ts` with our address inside `local_ts` as the
   // preferred source. Tunnel mode: in the main table, skipping any that would
@@ -202,8 +202,8 @@ class DataPlane {
   size_t slot_size_;
   std::vector<uint8_t> slots_;
   std::vector<ByteView> batch_;
-  esp::OutboundSa* batch_sa_ = nullptr;
-  std::vector<uint8_t> segments_;  // a TSO super-packet cut into MTU-sized packets
+  esp::ChildSa* batch_sa_ = nullptr;  // whose outbound SA sealed the batch
+  std::vector<uint8_t> segments_;     // a TSO super-packet cut into MTU-sized packets
   std::map<std::string, std::pair<io::netlink::Route, int>> routes_;    // by route text: route, users
   std::map<std::string, std::vector<io::netlink::Route>> trap_routes_;  // by connection
   std::array<int, 2> transport_routes_{};  // per family (IPv4, IPv6): routes in the transport table

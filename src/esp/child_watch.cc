@@ -28,25 +28,36 @@ ChildSample sample(const InboundSa& inbound, const OutboundSa& outbound) {
   const InboundCounters& in = inbound.counters();
   const OutboundCounters& out = outbound.counters();
   return ChildSample{
-      in.packets, in.bytes, out.packets, out.bytes, outbound.needs_rekey(), outbound.seq_exhausted()};
+      in.packets,   in.bytes, out.packets, out.bytes, outbound.needs_rekey(), outbound.seq_exhausted(),
+      inbound.spi()};
+}
+
+ChildWatch::ChildWatch(const ike::ChildLimits& limits) {
+  if (limits.rekey_bytes != 0 || limits.life_bytes != 0 || limits.rekey_packets != 0 ||
+      limits.life_packets != 0)
+    limits_ = std::make_unique<const VolumeLimits>(
+        VolumeLimits{limits.rekey_bytes, limits.life_bytes, limits.rekey_packets, limits.life_packets});
 }
 
 void ChildWatch::poll(const ChildSample& now, std::vector<ike::DataplaneEvent>& out) {
-  if (now.packets_in > packets_in_at_last_poll_) out.push_back(ike::ChildTrafficSeen{spi_in_});
-  packets_in_at_last_poll_ = now.packets_in;
+  static constexpr VolumeLimits kNone{};
+  const VolumeLimits& limits = limits_ ? *limits_ : kNone;
+  const auto packets_in = static_cast<uint32_t>(now.packets_in);
+  if (packets_in != packets_in_at_last_poll_) out.push_back(ike::ChildTrafficSeen{now.spi_in});
+  packets_in_at_last_poll_ = packets_in;
   if (hard_reported_) return;
   if (std::optional<Cause> hard =
-          reached_cause(now, now.seq_exhausted, limits_.life_bytes, limits_.life_packets)) {
+          reached_cause(now, now.seq_exhausted, limits.life_bytes, limits.life_packets)) {
     hard_reported_ = true;
     soft_reported_ = true;
-    out.push_back(ike::ChildLimitReached{spi_in_, Limit::hard, *hard});
+    out.push_back(ike::ChildLimitReached{now.spi_in, Limit::hard, *hard});
     return;
   }
   if (soft_reported_) return;
   if (std::optional<Cause> soft =
-          reached_cause(now, now.seq_needs_rekey, limits_.rekey_bytes, limits_.rekey_packets)) {
+          reached_cause(now, now.seq_needs_rekey, limits.rekey_bytes, limits.rekey_packets)) {
     soft_reported_ = true;
-    out.push_back(ike::ChildLimitReached{spi_in_, Limit::soft, *soft});
+    out.push_back(ike::ChildLimitReached{now.spi_in, Limit::soft, *soft});
   }
 }
 

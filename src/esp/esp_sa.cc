@@ -63,24 +63,24 @@ Result<EspSaParams> outbound_params(const ike::InstallChildSa& sa) {
 // ---------------------------------------------------------------------------
 // OutboundSa
 
-Result<OutboundSa> OutboundSa::create(EspSaParams params, crypto::Random& random) {
+Result<OutboundSa> OutboundSa::create(const EspSaParams& params, crypto::Random& random) {
   Result<std::unique_ptr<crypto::EspCipher>> cipher =
       crypto::EspCipher::create(params.suite.encr, params.suite.encr_key_bits, params.suite.integ,
                                 params.encr_key.view(), params.integ_key.view(), random);
   if (!cipher) return fail(cipher.error());
-  params.encr_key = SecretBytes{};
-  params.integ_key = SecretBytes{};
-  return OutboundSa(std::move(params), std::move(*cipher));
+  return OutboundSa(params, std::move(*cipher));
 }
 
-OutboundSa::OutboundSa(EspSaParams params, std::unique_ptr<crypto::EspCipher> cipher)
-    : params_(std::move(params)),
-      cipher_(std::move(cipher)),
-      iv_size_(cipher_->iv_size()),
-      icv_size_(cipher_->icv_size()),
-      block_size_(cipher_->block_size()),
-      last_seq_(params_.esn() ? std::numeric_limits<uint64_t>::max() : std::numeric_limits<uint32_t>::max()) {
-  TERN_ASSERT(block_size_ >= kMinAlignment && block_size_ <= kMaxPadLength);
+OutboundSa::OutboundSa(const EspSaParams& params, std::unique_ptr<crypto::EspCipher> cipher)
+    : cipher_(std::move(cipher)),
+      spi_(params.spi),
+      iv_size_(static_cast<uint8_t>(cipher_->iv_size())),
+      icv_size_(static_cast<uint8_t>(cipher_->icv_size())),
+      block_size_(static_cast<uint8_t>(cipher_->block_size())),
+      mode_(params.mode),
+      esn_(params.esn()) {
+  TERN_ASSERT(cipher_->iv_size() <= 255 && cipher_->icv_size() <= 255);
+  TERN_ASSERT(block_size_ >= kMinAlignment && cipher_->block_size() <= kMaxPadLength);
 }
 
 size_t OutboundSa::encapsulated_size(size_t payload_size) const {
@@ -90,7 +90,7 @@ size_t OutboundSa::encapsulated_size(size_t payload_size) const {
 }
 
 Result<size_t> OutboundSa::encap(ByteView inner, MutableByteView out) {
-  if (params_.mode != ike::ChildMode::tunnel) {
+  if (mode_ != ike::ChildMode::tunnel) {
     ++counters_.bad_payload;
     return fail(Errc::unsupported, "ESP encap: an IP packet for a transport-mode SA");
   }
@@ -108,7 +108,7 @@ Result<size_t> OutboundSa::encap(ByteView inner, MutableByteView out) {
 }
 
 Result<size_t> OutboundSa::encap(TransportPayload payload, MutableByteView out) {
-  if (params_.mode != ike::ChildMode::transport) {
+  if (mode_ != ike::ChildMode::transport) {
     ++counters_.bad_payload;
     return fail(Errc::unsupported, "ESP encap: a transport payload for a tunnel-mode SA");
   }
@@ -127,11 +127,11 @@ Result<size_t> OutboundSa::frame_and_seal(ByteView payload, uint8_t next_header,
     ++counters_.seq_exhausted;
     return fail(Errc::too_many, fmt::format("ESP encap: SPI {:08x} has used its last sequence number {}: "
                                             "it must be rekeyed (RFC 4303 §3.3.3)",
-                                            params_.spi, last_seq_));
+                                            spi_, last_seq()));
   }
   const uint64_t seq = ++sent_;
   uint8_t* p = out.data();
-  store_be32(p, params_.spi);
+  store_be32(p, spi_);
   store_be32(p + kSpiSize, static_cast<uint32_t>(seq));
 
   uint8_t* body = p + payload_offset();
@@ -143,7 +143,7 @@ Result<size_t> OutboundSa::frame_and_seal(ByteView payload, uint8_t next_header,
   trailer[pad + 1] = next_header;
 
   std::optional<uint32_t> esn_high;
-  if (params_.esn()) esn_high = static_cast<uint32_t>(seq >> 32);
+  if (esn_) esn_high = static_cast<uint32_t>(seq >> 32);
   cipher_->seal(out.first(total), esn_high);
   ++counters_.packets;
   counters_.bytes += payload.size();

@@ -41,8 +41,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "base/bytes.h"
@@ -59,7 +61,11 @@
 
 namespace tern::esp {
 
-// One direction of a CHILD_SA, as the data plane needs it.
+// One direction of a CHILD_SA, as the engine's InstallChildSa gives it: the
+// input of OutboundSa::create and InboundSa::create, not kept. Each SA keeps
+// only what its direction needs per packet (the cipher holds the keys; the
+// inbound SA the selectors; the outer addresses are the SaTable's, once per
+// CHILD_SA).
 struct EspSaParams {
   uint32_t spi = 0;  // inbound: ours (spi_in); outbound: the peer's (spi_out)
   ike::EspSuite suite;
@@ -83,12 +89,14 @@ struct EspSaParams {
 Result<EspSaParams> inbound_params(const ike::InstallChildSa& sa);
 Result<EspSaParams> outbound_params(const ike::InstallChildSa& sa);
 
+// Traffic in 64 bits; refusals, which a well-behaved caller never causes,
+// in 32 (they wrap after 2^32: a count to notice, not an account).
 struct OutboundCounters {
   uint64_t packets = 0;
   uint64_t bytes = 0;             // payload octets (tunnel: inner IP packets)
-  uint64_t seq_exhausted = 0;     // packets refused: no sequence number left
-  uint64_t buffer_too_small = 0;  // packets refused: `out` could not hold them
-  uint64_t bad_payload = 0;       // packets refused: tunnel payload not IPv4/IPv6, or wrong mode
+  uint32_t seq_exhausted = 0;     // packets refused: no sequence number left
+  uint32_t buffer_too_small = 0;  // packets refused: `out` could not hold them
+  uint32_t bad_payload = 0;       // packets refused: tunnel payload not IPv4/IPv6, or wrong mode
 };
 
 // Transport mode: the upper-layer payload and its protocol (RFC 4303 §3.1.1).
@@ -102,9 +110,9 @@ class OutboundSa {
   // needs_rekey() turns true this many sequence numbers before the last one.
   static constexpr uint64_t kRekeyMargin = uint64_t{1} << 20;
 
-  // Keys the cipher; the key copies in `params` are wiped. `random` must
+  // Keys the cipher (the SA keeps no other copy of the keys). `random` must
   // outlive the SA (CBC IVs).
-  static Result<OutboundSa> create(EspSaParams params, crypto::Random& random);
+  static Result<OutboundSa> create(const EspSaParams& params, crypto::Random& random);
 
   // Tunnel mode: `inner` is an IPv4 or IPv6 packet. Writes the ESP packet to
   // the front of `out` and returns its length. `inner` may already sit at
@@ -119,59 +127,53 @@ class OutboundSa {
   size_t encapsulated_size(size_t payload_size) const;
 
   // The last sequence number this SA may use (2^32 - 1, or 2^64 - 1 with ESN).
-  uint64_t last_seq() const { return last_seq_; }
+  uint64_t last_seq() const {
+    return esn_ ? std::numeric_limits<uint64_t>::max() : std::numeric_limits<uint32_t>::max();
+  }
   // The sequence number the next packet will carry.
   uint64_t next_seq() const { return sent_ + 1; }
-  bool needs_rekey() const { return sent_ >= last_seq_ - kRekeyMargin; }
-  bool seq_exhausted() const { return sent_ >= last_seq_; }
+  bool needs_rekey() const { return sent_ >= last_seq() - kRekeyMargin; }
+  bool seq_exhausted() const { return sent_ >= last_seq(); }
 
-  const EspSaParams& params() const { return params_; }
-  uint32_t spi() const { return params_.spi; }
+  uint32_t spi() const { return spi_; }
+  ike::ChildMode mode() const { return mode_; }
+  bool esn() const { return esn_; }
   const OutboundCounters& counters() const { return counters_; }
-  // The peer moved (ike::UpdateChildSa): the outer addresses from now on.
-  void set_addresses(const ike::Address& local, const ike::Address& remote, bool encap) {
-    params_.local = local;
-    params_.remote = remote;
-    params_.encap = encap;
-  }
-  // The SaTable copies the selectors into its policies when it installs the
-  // SA; then it drops these copies (params().local_ts and remote_ts are empty
-  // afterwards), which encap() never reads: ~110 octets per CHILD_SA.
-  void forget_selectors() {
-    params_.local_ts = std::vector<Selector>();  // (`= {}` would keep the capacity)
-    params_.remote_ts = std::vector<Selector>();
-  }
 
  private:
   friend class OutboundSaPeer;  // tests: set the sequence counter
-  OutboundSa(EspSaParams params, std::unique_ptr<crypto::EspCipher> cipher);
+  OutboundSa(const EspSaParams& params, std::unique_ptr<crypto::EspCipher> cipher);
   Result<size_t> frame_and_seal(ByteView payload, uint8_t next_header, MutableByteView out);
 
-  EspSaParams params_;
+  // Compact (one per CHILD_SA, docs/benchmarks.md "Memory per SA"): no
+  // selectors (the SaTable's policies use the inbound SA's), no addresses.
   std::unique_ptr<crypto::EspCipher> cipher_;
-  size_t iv_size_;
-  size_t icv_size_;
-  size_t block_size_;
   uint64_t sent_ = 0;  // the last sequence number used; 0: none yet
-  uint64_t last_seq_;
   OutboundCounters counters_;
+  uint32_t spi_;
+  uint8_t iv_size_;
+  uint8_t icv_size_;
+  uint8_t block_size_;
+  ike::ChildMode mode_;
+  bool esn_;
 };
 
+// Traffic in 64 bits, drops in 32 (as OutboundCounters).
 struct InboundCounters {
   uint64_t packets = 0;
   uint64_t bytes = 0;  // payload octets delivered (tunnel: inner IP packets)
-  uint64_t malformed = 0;
-  uint64_t wrong_spi = 0;
-  uint64_t replay_drops = 0;
-  uint64_t auth_failures = 0;
-  uint64_t bad_padding = 0;
-  uint64_t bad_next_header = 0;
-  uint64_t dummy_packets = 0;
-  uint64_t bad_inner_packet = 0;
-  uint64_t selector_mismatches = 0;
+  uint32_t malformed = 0;
+  uint32_t wrong_spi = 0;
+  uint32_t replay_drops = 0;
+  uint32_t auth_failures = 0;
+  uint32_t bad_padding = 0;
+  uint32_t bad_next_header = 0;
+  uint32_t dummy_packets = 0;
+  uint32_t bad_inner_packet = 0;
+  uint32_t selector_mismatches = 0;
 
   uint64_t dropped() const {
-    return malformed + wrong_spi + replay_drops + auth_failures + bad_padding + bad_next_header +
+    return uint64_t{malformed} + wrong_spi + replay_drops + auth_failures + bad_padding + bad_next_header +
            dummy_packets + bad_inner_packet + selector_mismatches;
   }
 };
@@ -183,33 +185,38 @@ struct Decapped {
 
 class InboundSa {
  public:
-  static Result<InboundSa> create(EspSaParams params, crypto::Random& random);
+  static Result<InboundSa> create(const EspSaParams& params, crypto::Random& random);
 
   // `esp_packet` starts at the SPI (no outer IP or UDP header). Decrypted in
   // place; on success the payload points into it.
   Result<Decapped> decap(MutableByteView esp_packet);
 
-  const EspSaParams& params() const { return params_; }
-  uint32_t spi() const { return params_.spi; }
+  uint32_t spi() const { return spi_; }
+  ike::ChildMode mode() const { return mode_; }
+  bool esn() const { return replay_.esn(); }
+  // The CHILD_SA's traffic selectors (decap checks tunnel-mode inner packets
+  // against them; the SaTable's policies point into them). Never change.
+  std::span<const Selector> local_ts() const { return {selectors_.get(), local_count_}; }
+  std::span<const Selector> remote_ts() const { return {selectors_.get() + local_count_, remote_count_}; }
   const InboundCounters& counters() const { return counters_; }
-  // The peer moved (ike::UpdateChildSa): the outer addresses from now on.
-  void set_addresses(const ike::Address& local, const ike::Address& remote, bool encap) {
-    params_.local = local;
-    params_.remote = remote;
-    params_.encap = encap;
-  }
   const ReplayWindow& replay_window() const { return replay_; }
 
  private:
   friend class InboundSaPeer;  // tests: reach the replay window
-  InboundSa(EspSaParams params, std::unique_ptr<crypto::EspCipher> cipher);
+  InboundSa(const EspSaParams& params, std::unique_ptr<crypto::EspCipher> cipher);
 
-  EspSaParams params_;
+  // Compact (one per CHILD_SA, docs/benchmarks.md "Memory per SA"): both
+  // selector lists in one heap block, no keys, no addresses.
   std::unique_ptr<crypto::EspCipher> cipher_;
-  size_t iv_size_;
-  size_t icv_size_;
+  std::unique_ptr<Selector[]> selectors_;  // local_ts, then remote_ts
   ReplayWindow replay_;
   InboundCounters counters_;
+  uint32_t spi_;
+  uint8_t iv_size_;
+  uint8_t icv_size_;
+  uint8_t local_count_;  // a TS payload holds at most 255 selectors (RFC 7296 §3.13)
+  uint8_t remote_count_;
+  ike::ChildMode mode_;
 };
 
 }  // namespace tern::esp

@@ -3,6 +3,8 @@
 // packet, replay commit, selectors).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "esp/esp_packet.h"
 #include "esp/esp_sa.h"
 #include "esp/ip_packet.h"
@@ -23,26 +25,39 @@ std::string describe(const PacketSelector& p) {
 
 }  // namespace
 
-Result<InboundSa> InboundSa::create(EspSaParams params, crypto::Random& random) {
+Result<InboundSa> InboundSa::create(const EspSaParams& params, crypto::Random& random) {
   if (!ReplayWindow::valid_size(params.replay_window))
     return fail(
         Errc::invalid_syntax,
         fmt::format("ESP SA: replay window {} is neither 0 nor a multiple of 64", params.replay_window));
+  if (params.local_ts.size() > 255 || params.remote_ts.size() > 255)
+    return fail(
+        Errc::invalid_syntax,
+        fmt::format("ESP SA: {} local and {} remote traffic selectors; a TS payload holds at most 255",
+                    params.local_ts.size(), params.remote_ts.size()));
   Result<std::unique_ptr<crypto::EspCipher>> cipher =
       crypto::EspCipher::create(params.suite.encr, params.suite.encr_key_bits, params.suite.integ,
                                 params.encr_key.view(), params.integ_key.view(), random);
   if (!cipher) return fail(cipher.error());
-  params.encr_key = SecretBytes{};
-  params.integ_key = SecretBytes{};
-  return InboundSa(std::move(params), std::move(*cipher));
+  return InboundSa(params, std::move(*cipher));
 }
 
-InboundSa::InboundSa(EspSaParams params, std::unique_ptr<crypto::EspCipher> cipher)
-    : params_(std::move(params)),
-      cipher_(std::move(cipher)),
-      iv_size_(cipher_->iv_size()),
-      icv_size_(cipher_->icv_size()),
-      replay_(params_.replay_window, params_.suite.esn) {}
+InboundSa::InboundSa(const EspSaParams& params, std::unique_ptr<crypto::EspCipher> cipher)
+    : cipher_(std::move(cipher)),
+      replay_(params.replay_window, params.suite.esn),
+      spi_(params.spi),
+      iv_size_(static_cast<uint8_t>(cipher_->iv_size())),
+      icv_size_(static_cast<uint8_t>(cipher_->icv_size())),
+      local_count_(static_cast<uint8_t>(params.local_ts.size())),
+      remote_count_(static_cast<uint8_t>(params.remote_ts.size())),
+      mode_(params.mode) {
+  TERN_ASSERT(cipher_->iv_size() <= 255 && cipher_->icv_size() <= 255);
+  const size_t n = params.local_ts.size() + params.remote_ts.size();
+  if (n == 0) return;
+  selectors_ = std::make_unique<Selector[]>(n);
+  std::copy(params.local_ts.begin(), params.local_ts.end(), selectors_.get());
+  std::copy(params.remote_ts.begin(), params.remote_ts.end(), selectors_.get() + local_count_);
+}
 
 Result<Decapped> InboundSa::decap(MutableByteView packet) {
   // 1. Length: bounds before anything is read.
@@ -54,10 +69,10 @@ Result<Decapped> InboundSa::decap(MutableByteView packet) {
   }
   // 2. SPI.
   const uint32_t spi = load_be32(packet.data());
-  if (spi != params_.spi) {
+  if (spi != spi_) {
     ++counters_.wrong_spi;
     return fail(Errc::bad_spi,
-                fmt::format("ESP packet: SPI {:08x} given to the SA of SPI {:08x}", spi, params_.spi));
+                fmt::format("ESP packet: SPI {:08x} given to the SA of SPI {:08x}", spi, spi_));
   }
   // 3. Replay check, before authentication: changes nothing.
   const uint32_t seq_low = load_be32(packet.data() + kSpiSize);
@@ -71,7 +86,7 @@ Result<Decapped> InboundSa::decap(MutableByteView packet) {
   }
   // 4. ICV, then decryption in place.
   std::optional<uint32_t> esn_high;
-  if (params_.esn()) esn_high = static_cast<uint32_t>(*seq >> 32);
+  if (replay_.esn()) esn_high = static_cast<uint32_t>(*seq >> 32);
   Result<void> opened = cipher_->open(packet, esn_high);
   if (!opened) {
     if (opened.error().code == Errc::integrity_check_failed) {
@@ -106,7 +121,7 @@ Result<Decapped> InboundSa::decap(MutableByteView packet) {
     return fail(Errc::unexpected_payload,
                 "ESP packet: Next Header 59, a dummy packet (RFC 4303 §2.6): dropped");
   }
-  if (params_.mode == ike::ChildMode::transport) {
+  if (mode_ == ike::ChildMode::transport) {
     replay_.commit(*seq);  // 8.
     ++counters_.packets;
     counters_.bytes += payload.size();
@@ -134,8 +149,8 @@ Result<Decapped> InboundSa::decap(MutableByteView packet) {
   // 8. Authenticated and well-formed: the window remembers it.
   replay_.commit(*seq);
   // 9. Selectors (RFC 4301 §5.2): the inner packet must be one this SA carries.
-  if (!any_matches_source(params_.remote_ts, inner->selector) ||
-      !any_matches_destination(params_.local_ts, inner->selector)) {
+  if (!any_matches_source(remote_ts(), inner->selector) ||
+      !any_matches_destination(local_ts(), inner->selector)) {
     ++counters_.selector_mismatches;
     return fail(
         Errc::invalid_syntax,

@@ -19,9 +19,9 @@ constexpr uint64_t kInferenceWindowWhenOff = uint64_t{1} << 31;
 ReplayWindow::ReplayWindow(uint32_t size, wire::EsnId esn) : size_(size), esn_(esn == wire::EsnId::ESN) {
   TERN_ASSERT(valid_size(size));
   if (size_ == 0) return;
-  const uint64_t blocks = std::bit_ceil(uint64_t{size_} / 64 + 1);
-  block_mask_ = blocks - 1;
-  bitmap_.assign(blocks, 0);
+  const uint32_t blocks = std::bit_ceil(size_ / 64 + 1);
+  block_shift_ = static_cast<uint8_t>(std::countr_zero(blocks));
+  if (blocks > kInlineBlocks) heap_ = std::make_unique<uint64_t[]>(blocks);  // value-initialised: zeros
 }
 
 // RFC 4303 Appendix A2.2: T = top_ (Th:Tl), W = window size, Seql on the wire.
@@ -75,8 +75,10 @@ void ReplayWindow::commit(uint64_t seq) {
     // Slide: clear the blocks the window moves into (all of them, at most).
     const uint64_t old_block = top_ >> 6;
     uint64_t moved = (seq >> 6) - old_block;
-    if (moved > block_mask_ + 1) moved = block_mask_ + 1;
-    for (uint64_t i = 1; i <= moved; ++i) bitmap_[(old_block + i) & block_mask_] = 0;
+    const uint64_t mask = block_mask();
+    if (moved > mask + 1) moved = mask + 1;
+    uint64_t* const bits = bitmap();
+    for (uint64_t i = 1; i <= moved; ++i) bits[(old_block + i) & mask] = 0;
     top_ = seq;
   } else if (top_ - seq >= size_) {
     return;  // left the window since check(): nothing to remember

@@ -14,7 +14,9 @@
 // Window size: 0 turns the replay check off (the high bits of ESNs are still
 // inferred, assuming the packet is within 2^31 of the highest one seen);
 // otherwise a multiple of 64, at least 64. The bitmap holds the next power of
-// two of (size/64 + 1) blocks, allocated once here.
+// two of (size/64 + 1) blocks: inside the object up to 4 blocks (a window of
+// up to 192 packets, the default 128 included: no heap block per inbound SA),
+// else allocated once here.
 //
 // How it fails: check() returns nullopt for a replayed sequence number, one
 // that is too old (at or below highest() - size), sequence number 0 (never
@@ -23,9 +25,10 @@
 // multiple of 64 is our bug (config/ validates it with valid_size()).
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
-#include <vector>
 
 #include "wire/iana.h"
 
@@ -56,14 +59,19 @@ class ReplayWindow {
 
  private:
   std::optional<uint64_t> infer(uint32_t seq_low) const;  // RFC 4303 Appendix A2.2
-  uint64_t& block(uint64_t seq) { return bitmap_[(seq >> 6) & block_mask_]; }
-  uint64_t block(uint64_t seq) const { return bitmap_[(seq >> 6) & block_mask_]; }
+  static constexpr size_t kInlineBlocks = 4;
+  uint64_t* bitmap() { return heap_ ? heap_.get() : inline_.data(); }
+  const uint64_t* bitmap() const { return heap_ ? heap_.get() : inline_.data(); }
+  uint64_t block_mask() const { return (uint64_t{1} << block_shift_) - 1; }
+  uint64_t& block(uint64_t seq) { return bitmap()[(seq >> 6) & block_mask()]; }
+  uint64_t block(uint64_t seq) const { return bitmap()[(seq >> 6) & block_mask()]; }
 
-  uint32_t size_;
-  bool esn_;
   uint64_t top_ = 0;
-  uint64_t block_mask_ = 0;
-  std::vector<uint64_t> bitmap_;
+  uint32_t size_;
+  uint8_t block_shift_ = 0;  // the ring holds 2^block_shift_ blocks
+  bool esn_;
+  std::array<uint64_t, kInlineBlocks> inline_{};  // the bitmap, when it fits
+  std::unique_ptr<uint64_t[]> heap_;              // else the bitmap (zeroed)
 };
 
 }  // namespace tern::esp

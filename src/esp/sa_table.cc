@@ -22,34 +22,37 @@ Result<void> SaTable::install(const ike::InstallChildSa& sa) {
   Result<EspSaParams> in_params = inbound_params(sa);
   if (!in_params) return fail(in_params.error());
   in_params->replay_window = replay_window_;
-  Result<EspSaParams> out_params = outbound_params(sa);
-  if (!out_params) return fail(out_params.error());
-  Result<InboundSa> in = InboundSa::create(std::move(*in_params), random_);
+  Result<InboundSa> in = InboundSa::create(*in_params, random_);
   if (!in) return fail(in.error());
-  Result<OutboundSa> out = OutboundSa::create(std::move(*out_params), random_);
+  EspSaParams out_params;  // the outbound half needs no selectors
+  out_params.spi = sa.spi_out;
+  out_params.suite = sa.suite;
+  out_params.mode = sa.mode;
+  out_params.encr_key = sa.encr_out;
+  out_params.integ_key = sa.integ_out;
+  Result<OutboundSa> out = OutboundSa::create(out_params, random_);
   if (!out) return fail(out.error());
-  out->forget_selectors();  // the policies use the inbound SA's
 
-  auto child = std::unique_ptr<ChildSa>(new ChildSa{sa.ike_sa, sa.connection, sa.child, std::move(*in),
-                                                    std::move(*out), ChildWatch(sa.spi_in, sa.limits),
-                                                    sa.defer_outbound, false, ++installs_});
-  ChildSa* c = child.get();
+  auto [it, inserted] = by_spi_in_.try_emplace(
+      sa.spi_in, ChildSa{std::move(*in), std::move(*out), ChildWatch(sa.limits), ++installs_, sa.local,
+                         sa.remote, sa.encap, sa.defer_outbound, false});
+  TERN_ASSERT(inserted);
+  ChildSa* c = &it->second;
   if (c->outbound_deferred) ++deferred_;
   // Each new policy goes where it ranks in its tree: O(log n) (docs/benchmarks.md:
   // a sorted vector's insert cost O(n)).
-  for (const Selector& local : c->inbound.params().local_ts)
-    for (const Selector& remote : c->inbound.params().remote_ts) add_policy(Policy{&local, &remote, c});
-  by_spi_in_.emplace(sa.spi_in, std::move(child));
+  for (const Selector& local : c->inbound.local_ts())
+    for (const Selector& remote : c->inbound.remote_ts()) add_policy(Policy{&local, &remote, c});
   return {};
 }
 
 bool SaTable::remove(const ike::RemoveChildSa& sa) {
   auto it = by_spi_in_.find(sa.spi_in);
-  if (it == by_spi_in_.end() || it->second->outbound.spi() != sa.spi_out) return false;
-  ChildSa* c = it->second.get();
+  if (it == by_spi_in_.end() || it->second.outbound.spi() != sa.spi_out) return false;
+  ChildSa* c = &it->second;
   if (c->outbound_deferred) --deferred_;
-  for (const Selector& local : c->inbound.params().local_ts)  // the policies install() made
-    for (const Selector& remote : c->inbound.params().remote_ts) remove_policy(Policy{&local, &remote, c});
+  for (const Selector& local : c->inbound.local_ts())  // the policies install() made
+    for (const Selector& remote : c->inbound.remote_ts()) remove_policy(Policy{&local, &remote, c});
   if (c->active) std::erase(active_, c);
   by_spi_in_.erase(it);
   return true;
@@ -112,10 +115,9 @@ void SaTable::remove_policy(const Policy& p) {
 bool SaTable::more_specific(const Policy& a, const Policy& b) {
   auto key = [](const Policy& p) {
     const bool names_protocol = p.local->protocol != 0 || p.remote->protocol != 0;
-    const EspSaParams& params = p.child->inbound.params();
-    const auto pair =
-        (p.local - params.local_ts.data()) * static_cast<std::ptrdiff_t>(params.remote_ts.size()) +
-        (p.remote - params.remote_ts.data());
+    const InboundSa& in = p.child->inbound;
+    const auto pair = (p.local - in.local_ts().data()) * static_cast<std::ptrdiff_t>(in.remote_ts().size()) +
+                      (p.remote - in.remote_ts().data());
     return std::make_tuple(p.remote->prefix_length(), p.local->prefix_length(), names_protocol,
                            -static_cast<int64_t>(p.remote->port_count()),
                            -static_cast<int64_t>(p.local->port_count()), p.child->order,
@@ -189,7 +191,7 @@ ChildSa* SaTable::mark(ChildSa* c) {
 
 ChildSa* SaTable::lookup_child(uint32_t spi_in) {
   auto it = by_spi_in_.find(spi_in);
-  return it == by_spi_in_.end() ? nullptr : mark(it->second.get());
+  return it == by_spi_in_.end() ? nullptr : mark(&it->second);
 }
 
 ChildSa* SaTable::lookup_outbound_child(const PacketSelector& packet) {
@@ -221,21 +223,22 @@ void SaTable::poll_watches(std::vector<ike::DataplaneEvent>& out) {
 
 void SaTable::activate(uint32_t spi) {
   auto it = by_spi_in_.find(spi);
-  if (it == by_spi_in_.end() || !it->second->outbound_deferred) return;
-  it->second->outbound_deferred = false;
+  if (it == by_spi_in_.end() || !it->second.outbound_deferred) return;
+  it->second.outbound_deferred = false;
   --deferred_;
 }
 
 const ChildSa* SaTable::find(uint32_t spi_in) const {
   auto it = by_spi_in_.find(spi_in);
-  return it == by_spi_in_.end() ? nullptr : it->second.get();
+  return it == by_spi_in_.end() ? nullptr : &it->second;
 }
 
 bool SaTable::update(const ike::UpdateChildSa& sa) {
   auto it = by_spi_in_.find(sa.spi_in);
-  if (it == by_spi_in_.end() || it->second->outbound.spi() != sa.spi_out) return false;
-  it->second->inbound.set_addresses(sa.local, sa.remote, sa.encap);
-  it->second->outbound.set_addresses(sa.local, sa.remote, sa.encap);
+  if (it == by_spi_in_.end() || it->second.outbound.spi() != sa.spi_out) return false;
+  it->second.local = sa.local;
+  it->second.remote = sa.remote;
+  it->second.encap = sa.encap;
   return true;
 }
 

@@ -66,17 +66,22 @@
 
 namespace tern::esp {
 
-// One installed CHILD_SA: both directions and the names the engine gave it.
+// One installed CHILD_SA: both directions and where its packets go. What
+// the packet path and the poll need, nothing else (the engine has the
+// names; docs/benchmarks.md "Memory per SA"): ~280 octets and, on the heap,
+// the selectors and the two ciphers.
 struct ChildSa {
-  ike::IkeSaId ike_sa{};
-  std::string connection;
-  std::string child;
   InboundSa inbound;
   OutboundSa outbound;
-  ChildWatch watch;                // its volume limits and what was reported
+  ChildWatch watch;    // its volume limits and what was reported
+  uint64_t order = 0;  // install order (SaTable's policies rank newer first among equals)
+  // The outer addresses of both directions (ike::UpdateChildSa moves them):
+  // io/'s outer header, and the peer NAT-T's port with encap.
+  ike::Address local;
+  ike::Address remote;
+  bool encap = false;
   bool outbound_deferred = false;  // ike::InstallChildSa::defer_outbound, until activated
   bool active = false;             // on the table's active list (looked up since the last poll)
-  uint64_t order = 0;              // install order (SaTable's policies rank newer first among equals)
 };
 
 class SaTable {
@@ -109,7 +114,7 @@ class SaTable {
 
   const ChildSa* find(uint32_t spi_in) const;
   // Every installed CHILD_SA, by inbound SPI (no particular order).
-  const std::unordered_map<uint32_t, std::unique_ptr<ChildSa>>& children() const { return by_spi_in_; }
+  const std::unordered_map<uint32_t, ChildSa>& children() const { return by_spi_in_; }
   size_t size() const { return by_spi_in_.size(); }
 
   // Appends what the ChildWatch of each CHILD_SA marked active since the last
@@ -156,9 +161,11 @@ class SaTable {
   crypto::Random& random_;
   uint32_t replay_window_;
   uint64_t installs_ = 0;
-  std::unordered_map<uint32_t, std::unique_ptr<ChildSa>> by_spi_in_;  // owns the CHILD_SAs
-  std::set<Policy, HostsThenRank> hosts_;                             // host policies
-  std::set<Policy, Ranked> ranges_;                                   // the other policies, ranked
+  // Owns the CHILD_SAs, in its nodes (one heap block per CHILD_SA; a node
+  // never moves, so the policies' and active_'s pointers stay valid).
+  std::unordered_map<uint32_t, ChildSa> by_spi_in_;
+  std::set<Policy, HostsThenRank> hosts_;  // host policies
+  std::set<Policy, Ranked> ranges_;        // the other policies, ranked
   // The range policies as one contiguous array with their selectors copied
   // in, for the linear scan a packet needs (a tree walk that follows the
   // selector pointers costs a few cache misses per policy). Made on the

@@ -270,6 +270,17 @@ TEST(EspAead, SealUsesTheSequenceNumberAsIv) {
     EXPECT_EQ(to_hex(packet), tc.packet);
     ASSERT_TRUE(cipher->open(packet, tc.esn_high).has_value());
     EXPECT_EQ(to_hex(ByteView(packet).subspan(16, packet.size() - 32)), tc.plaintext);
+    // One context serves both directions: sealing after an open gives the
+    // same packet, and a fresh cipher that opens first opens it.
+    Bytes again = frame(*cipher, h(tc.spi_seq), h(tc.plaintext));
+    cipher->seal(again, tc.esn_high);
+    EXPECT_EQ(to_hex(again), tc.packet);
+    auto opener = make(tc.encr, tc.bits, IntegId::NONE, h(tc.keymat));
+    ASSERT_NE(opener, nullptr);
+    ASSERT_TRUE(opener->open(again, tc.esn_high).has_value());
+    Bytes sealed_after_open = frame(*opener, h(tc.spi_seq), h(tc.plaintext));
+    opener->seal(sealed_after_open, tc.esn_high);
+    EXPECT_EQ(to_hex(sealed_after_open), tc.packet);
   }
 }
 

@@ -22,7 +22,9 @@ constexpr uint32_t kSpi = 0xc0ffee01;
 // rekey_bytes 1000, life_bytes 2000, rekey_packets 10, life_packets 20
 constexpr ike::ChildLimits kLimits{1000, 2000, 10, 20};
 
-std::vector<DataplaneEvent> poll(ChildWatch& w, const ChildSample& s) {
+// The samples written out here name no SPI: kSpi then (sample() names the SA's).
+std::vector<DataplaneEvent> poll(ChildWatch& w, ChildSample s) {
+  if (s.spi_in == 0) s.spi_in = kSpi;
   std::vector<DataplaneEvent> out;
   w.poll(s, out);
   return out;
@@ -37,7 +39,7 @@ DataplaneEvent hard(Cause c) {
 const DataplaneEvent kSeen = ChildTrafficSeen{kSpi};
 
 TEST(ChildWatch, OnePollAfterAnother) {
-  ChildWatch w(kSpi, kLimits);
+  ChildWatch w(kLimits);
   using V = std::vector<DataplaneEvent>;
   // 1. nothing happened yet: nothing to report
   EXPECT_EQ(poll(w, {}), V{});
@@ -57,26 +59,26 @@ TEST(ChildWatch, OnePollAfterAnother) {
 }
 
 TEST(ChildWatch, BytesCountInEitherDirection) {
-  ChildWatch w(kSpi, kLimits);
+  ChildWatch w(kLimits);
   EXPECT_EQ(poll(w, {0, 0, 1, 1000}), std::vector{soft(Cause::bytes)});
   EXPECT_EQ(poll(w, {1, 2000, 1, 1000}), (std::vector{kSeen, hard(Cause::bytes)}));
 }
 
 TEST(ChildWatch, AHardLimitReachedAtOnceSkipsTheSoftOne) {
-  ChildWatch w(kSpi, kLimits);
+  ChildWatch w(kLimits);
   EXPECT_EQ(poll(w, {0, 0, 25, 100}), std::vector{hard(Cause::packets)});
   EXPECT_EQ(poll(w, {0, 0, 26, 100}), std::vector<DataplaneEvent>{});
 }
 
 TEST(ChildWatch, SequenceNumbersComeFirstAndNeedNoConfiguredLimit) {
-  ChildWatch w(kSpi, ike::ChildLimits{});  // no volume limits at all
+  ChildWatch w(ike::ChildLimits{});  // no volume limits at all
   EXPECT_EQ(poll(w, {0, 0, 1u << 30, 1ull << 40}), std::vector<DataplaneEvent>{});
   ChildSample s{0, 0, 1u << 30, 1ull << 40, true, false};
   EXPECT_EQ(poll(w, s), std::vector{soft(Cause::sequence_numbers)});
   s.seq_exhausted = true;
   EXPECT_EQ(poll(w, s), std::vector{hard(Cause::sequence_numbers)});
   // With volume limits also reached, the sequence numbers are named.
-  ChildWatch both(kSpi, kLimits);
+  ChildWatch both(kLimits);
   EXPECT_EQ(poll(both, {0, 0, 100, 9000, true, true}), std::vector{hard(Cause::sequence_numbers)});
 }
 
@@ -90,7 +92,7 @@ TEST(ChildWatch, ThroughRealSas) {
   InboundSa alice_in = test::make_inbound(alice_sa, random);
   OutboundSa bob_out = test::make_outbound(bob_sa, random);
   InboundSa bob_in = test::make_inbound(bob_sa, random);
-  ChildWatch bob(bob_sa.spi_in, ike::ChildLimits{0, 0, 0, 3});  // life_packets = 3
+  ChildWatch bob(ike::ChildLimits{0, 0, 0, 3});  // life_packets = 3
 
   auto alice_sends = [&] {
     Bytes esp = test::encap(alice_out, test::inner_ipv4());
@@ -106,7 +108,7 @@ TEST(ChildWatch, ThroughRealSas) {
                                          ChildLimitReached{bob_sa.spi_in, Limit::hard, Cause::packets}}));
 
   // Alice's sequence numbers: 2^20 before the last one needs_rekey(), the last one exhausts them.
-  ChildWatch alice(alice_sa.spi_in, ike::ChildLimits{});
+  ChildWatch alice(ike::ChildLimits{});
   OutboundSaPeer::set_last_sent(alice_out, alice_out.last_seq() - OutboundSa::kRekeyMargin - 1);
   EXPECT_TRUE(poll(alice, sample(alice_in, alice_out)).empty());
   (void)test::encap(alice_out, test::inner_ipv4());

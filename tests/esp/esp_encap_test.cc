@@ -128,15 +128,21 @@ TEST(EspEncap, EachModeHasItsOwnOverload) {
   EXPECT_EQ(b.error().code, Errc::unsupported);
 }
 
-TEST(EspEncap, KeysAreNotKeptInTheParams) {
-  // The cipher holds the keys; the SA's copy of its parameters does not.
+TEST(EspEncap, EachDirectionKeepsWhatItNeeds) {
+  // The cipher holds the keys; the outbound SA its SPI, mode and sequence
+  // numbers; the inbound SA also the selectors it checks inner packets against.
   crypto::SeededRandom random(1);
+  const ike::InstallChildSa sa = child_sa(false, kGcm, kKeys, kKeys);
   OutboundSa alice = make_outbound(child_sa(true, kGcm, kKeys, kKeys), random);
-  InboundSa bob = make_inbound(child_sa(false, kGcm, kKeys, kKeys), random);
-  EXPECT_TRUE(alice.params().encr_key.empty());
-  EXPECT_TRUE(bob.params().encr_key.empty());
+  InboundSa bob = make_inbound(sa, random);
   EXPECT_EQ(alice.spi(), kSpiToBob);
+  EXPECT_EQ(alice.mode(), ike::ChildMode::tunnel);
+  EXPECT_FALSE(alice.esn());
   EXPECT_EQ(bob.spi(), kSpiToBob);
+  ASSERT_EQ(bob.local_ts().size(), sa.local_ts.size());
+  ASSERT_EQ(bob.remote_ts().size(), sa.remote_ts.size());
+  EXPECT_EQ(bob.local_ts()[0].to_wire(), sa.local_ts[0]);
+  EXPECT_EQ(bob.remote_ts()[0].to_wire(), sa.remote_ts[0]);
 }
 
 }  // namespace
