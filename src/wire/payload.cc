@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/byte_reader.h"
+#include "base/encode_exact.h"
 #include "wire/codec_error.h"
 
 namespace tern::wire {
@@ -201,8 +202,7 @@ InnerChain encode_inner_chain(std::span<const Payload> inner) {
   }
   if (inner.empty()) return chain;
   chain.first = inner.front().type;
-  ByteWriter w{chain.bytes};
-  encode_payload_chain(inner, w);
+  chain.bytes = encode_exact([&](ByteWriter& w) { encode_payload_chain(inner, w); });
   return chain;
 }
 
