@@ -32,8 +32,8 @@
 #   PARTS=rss RSS_RESPONDERS=ternd sudo -E bench/control_plane.sh build   # only ternd's RSS per SA
 #   PARTS=rate RATE_RESPONDERS=ternd RATE_AUTHS=psk sudo -E bench/control_plane.sh build  # ~25 s: ternd PSK only
 #   TERND_WORKERS=1 ...   # ternd's [daemon] workers (default "auto": one per CPU)
-#   MALLOC_COUNT=/path/malloc_count.so ...  # ternd under an LD_PRELOAD counter of malloc/calloc/realloc
-#                         # that writes its count to $MALLOC_COUNT_FILE on SIGUSR2: allocations per setup
+#   MALLOC_COUNT=1 ...    # ternd under an LD_PRELOAD counter of malloc/calloc/realloc (bench/malloc_count.c,
+#                         # built here with cc; or the path of a built .so): allocations per setup
 #   PERF_EVENT=probe_libc:malloc PERF_FREQ=... # what perf samples (default: CPU time)
 #   PERF_DIR=/tmp/p ...   # also `perf record --call-graph dwarf` of the responder per run (CPU figures then include perf)
 set -euo pipefail
@@ -59,12 +59,6 @@ source "$root/tests/net/lib/ternd.sh"
 for b in "$TERND" "$TERNCTL" "$LOAD"; do [[ -x $b ]] || { echo "missing $b (build it first)" >&2; exit 2; }; done
 
 start_time=$SECONDS
-if [[ -n ${MALLOC_COUNT:-} ]]; then  # ternd through a wrapper that keeps its PID (exec) and preloads the counter
-  real_ternd=$TERND
-  TERND=$(mktemp /tmp/ternd-malloc.XXXXXX)
-  printf '#!/bin/sh\nLD_PRELOAD=%q MALLOC_COUNT_FILE=%q exec %q "$@"\n' "$MALLOC_COUNT" "$TERND.count" "$real_ternd" >"$TERND"
-  chmod +x "$TERND"
-fi
 mallocs() {  # PID: the counter's figure (0 without MALLOC_COUNT)
   [[ -n ${MALLOC_COUNT:-} ]] || { echo 0; return; }
   rm -f "$TERND.count"; kill -USR2 "$1"
@@ -74,6 +68,16 @@ mallocs() {  # PID: the counter's figure (0 without MALLOC_COUNT)
 left() { echo $((BENCH_BUDGET - (SECONDS - start_time))); }
 
 netns_init
+if [[ -n ${MALLOC_COUNT:-} ]]; then  # ternd through a wrapper that keeps its PID (exec) and preloads the counter
+  real_ternd=$TERND
+  TERND=$NETNS_TMP/ternd-malloc
+  if [[ $MALLOC_COUNT == 1 ]]; then
+    MALLOC_COUNT=$TERND.so
+    cc -O2 -shared -fPIC -o "$MALLOC_COUNT" "$here/malloc_count.c"
+  fi
+  printf '#!/bin/bash\nLD_PRELOAD=%q MALLOC_COUNT_FILE=%q exec %q "$@"\n' "$MALLOC_COUNT" "$TERND.count" "$real_ternd" >"$TERND"
+  chmod +x "$TERND"
+fi
 netns_require_cmd jq openssl
 td_pair_topology load resp  # tern-load in ns_a (198.51.100.1), the responder in ns_b (198.51.100.2)
 psk="tern benchmark shared secret"
