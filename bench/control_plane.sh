@@ -34,7 +34,8 @@
 #   TERND_WORKERS=1 ...   # ternd's [daemon] workers (default "auto": one per CPU)
 #   MALLOC_COUNT=1 ...    # ternd under an LD_PRELOAD counter of malloc/calloc/realloc (bench/malloc_count.c,
 #                         # built here with cc; or the path of a built .so): allocations per setup
-#   PERF_EVENT=probe_libc:malloc PERF_FREQ=... # what perf samples (default: CPU time)
+#   PERF_EVENT=probe_libc:malloc PERF_FREQ=... # what perf samples (default: CPU time); this one needs
+#                         # `perf probe -x /lib/x86_64-linux-gnu/libc.so.6 --add malloc` first (-d to remove)
 #   PERF_DIR=/tmp/p ...   # also `perf record --call-graph dwarf` of the responder per run (CPU figures then include perf)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
