@@ -31,7 +31,11 @@
 #   sudo bench/control_plane.sh build      # COUNT=5000 CONC=64 RSS_SAS=10000 RSS_SAS_BIG=100000
 #   PARTS=rss RSS_RESPONDERS=ternd sudo -E bench/control_plane.sh build   # only ternd's RSS per SA
 #   PARTS=rate RATE_RESPONDERS=ternd RATE_AUTHS=psk sudo -E bench/control_plane.sh build  # ~25 s: ternd PSK only
-#   TERND_WORKERS=1 ...  # ternd's `workers` (default: absent, one per CPU)
+#   TERND_WORKERS=1 ...   # ternd's [daemon] workers (default "auto": one per CPU)
+#   MALLOC_COUNT=1 ...    # ternd under an LD_PRELOAD counter of malloc/calloc/realloc (bench/malloc_count.c,
+#                         # built here with cc; or the path of a built .so): allocations per setup
+#   PERF_EVENT=probe_libc:malloc PERF_FREQ=... # what perf samples (default: CPU time); this one needs
+#                         # `perf probe -x /lib/x86_64-linux-gnu/libc.so.6 --add malloc` first (-d to remove)
 #   PERF_DIR=/tmp/p ...   # also `perf record --call-graph dwarf` of the responder per run (CPU figures then include perf)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,9 +60,25 @@ source "$root/tests/net/lib/ternd.sh"
 for b in "$TERND" "$TERNCTL" "$LOAD"; do [[ -x $b ]] || { echo "missing $b (build it first)" >&2; exit 2; }; done
 
 start_time=$SECONDS
+mallocs() {  # PID: the counter's figure (0 without MALLOC_COUNT)
+  [[ -n ${MALLOC_COUNT:-} ]] || { echo 0; return; }
+  rm -f "$TERND.count"; kill -USR2 "$1"
+  for _ in 1 2 3 4 5 6 7 8 9 10; do [[ -s $TERND.count ]] && break; sleep 0.05; done
+  cat "$TERND.count" 2>/dev/null || echo 0
+}
 left() { echo $((BENCH_BUDGET - (SECONDS - start_time))); }
 
 netns_init
+if [[ -n ${MALLOC_COUNT:-} ]]; then  # ternd through a wrapper that keeps its PID (exec) and preloads the counter
+  real_ternd=$TERND
+  TERND=$NETNS_TMP/ternd-malloc
+  if [[ $MALLOC_COUNT == 1 ]]; then
+    MALLOC_COUNT=$TERND.so
+    cc -O2 -shared -fPIC -o "$MALLOC_COUNT" "$here/malloc_count.c"
+  fi
+  printf '#!/bin/bash\nLD_PRELOAD=%q MALLOC_COUNT_FILE=%q exec %q "$@"\n' "$MALLOC_COUNT" "$TERND.count" "$real_ternd" >"$TERND"
+  chmod +x "$TERND"
+fi
 netns_require_cmd jq openssl
 td_pair_topology load resp  # tern-load in ns_a (198.51.100.1), the responder in ns_b (198.51.100.2)
 psk="tern benchmark shared secret"
@@ -104,6 +124,7 @@ ternd_start() {  # AUTH(psk|ecdsa)
 control_socket = "$T/control.sock"
 listen = ["198.51.100.2"]
 log_level = "warning"
+workers = ${TERND_WORKERS:-\"auto\"}
 cookie_threshold = 100000
 cookie_threshold_ip = 100000
 
@@ -188,17 +209,20 @@ load() {  # OUT AUTH ARGS... — tern-load in ns_a; JSON in $NETNS_TMP/OUT.json
   [[ $auth == psk ]] || creds=(--auth pubkey --cert "$pki/load.pem" --key "$pki/load.key" --cacert "$pki/ca.pem")
   local perf_pid=""
   if [[ -n ${PERF_DIR:-} && $out != *_rss_* ]]; then  # a profile of the responder per run (CPU figures then include perf's cost)
-    perf record -q -F "${PERF_FREQ:-1999}" -g --call-graph dwarf,16384 -p "$responder_pid" -o "$PERF_DIR/$out.data" \
+    perf record -q ${PERF_EVENT:+-e "$PERF_EVENT"} -F "${PERF_FREQ:-1999}" -g --call-graph dwarf,16384 -p "$responder_pid" -o "$PERF_DIR/$out.data" \
       >/dev/null 2>&1 &
     perf_pid=$!
     sleep 0.5
   fi
+  local m_before m_after
+  m_before=$(mallocs "$responder_pid")
   before=$(cpu_us "$responder_pid")
   ip netns exec "$ns_a" /usr/bin/time -o "$NETNS_TMP/$out.time" -f '%U %S' "$LOAD" --target 198.51.100.2 \
     --local 198.51.100.1 "${creds[@]}" \
     --local-id load.example.org --remote-id resp.example.org --local-ts 192.0.2.1/32 --remote-ts 203.0.113.1/32 \
     --timeout 10s --json "$@" >"$NETNS_TMP/$out.json" 2>"$NETNS_TMP/$out.err" || true
   after=$(cpu_us "$responder_pid")
+  m_after=$(mallocs "$responder_pid")
   if [[ -n $perf_pid ]]; then kill -INT "$perf_pid" 2>/dev/null || true; wait "$perf_pid" 2>/dev/null || true; fi
   n=$(get "$out" .succeeded)
   gen=$(awk '{printf "%.0f", ($1 + $2) * 1e6}' "$NETNS_TMP/$out.time" 2>/dev/null || echo 0)
@@ -207,6 +231,8 @@ load() {  # OUT AUTH ARGS... — tern-load in ns_a; JSON in $NETNS_TMP/OUT.json
   jq -c '{succeeded, failed, setups_per_second, p50: .latency_us.p50, p99: .latency_us.p99, retransmits, failures}' \
     "$NETNS_TMP/$out.json" 2>/dev/null | sed "s/^/  $out: /" || echo "  $out: no report ($(head -c 300 "$NETNS_TMP/$out.err"))"
   echo "  $out: CPU per setup: responder ${cpu[$out]} us, tern-load ${gen_cpu[$out]} us"
+  [[ -z ${MALLOC_COUNT:-} ]] ||
+    echo "  $out: allocations per setup (responder): $(awk -v a="$m_after" -v b="$m_before" -v n="$n" 'BEGIN {printf "%.1f", (n > 0 ? (a - b) / n : 0)}')"
 }
 get() { jq -r "$2" "$NETNS_TMP/$1.json" 2>/dev/null || echo 0; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }

@@ -1,46 +1,43 @@
 #include "crypto/hash.h"
 
+// The one-shot SHA functions are marked deprecated in OpenSSL 3.0; they are
+// used here because EVP_Digest* costs a context allocation and provider
+// dispatch per call (NAT-D hashes four times per IKE_SA_INIT, the cookie jar
+// once), more than the one or two compression blocks hashed. Same assembler
+// underneath. See also hmac.h.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
+
 #include "base/error.h"
-#include "crypto/ossl_handles.h"
+#include "base/secret_bytes.h"
 
 namespace tern::crypto {
 namespace {
-// Not in ossl_handles.h: hash.cc is the only user of a digest context so far.
-using MdCtx = std::unique_ptr<EVP_MD_CTX, ossl::Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
-
-// Fetched once per process and never freed: EVP_sha256() and friends make
-// EVP_DigestInit_ex look the algorithm up in the provider on every call.
-const EVP_MD* fetch_digest(const char* name) {
-  const EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
-  if (md == nullptr) TERN_BUG("EVP_MD_fetch failed");
-  return md;
-}
 
 // digest(part0 | part1 | ...) into `out`, which is exactly the digest's size.
-void digest_parts(const EVP_MD* md, std::span<const ByteView> parts, std::span<uint8_t> out) {
-  MdCtx ctx{EVP_MD_CTX_new()};
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) TERN_BUG("digest init failed");
+template <typename Ctx, int (*Init)(Ctx*), int (*Update)(Ctx*, const void*, size_t),
+          int (*Final)(unsigned char*, Ctx*)>
+void digest_parts(std::span<const ByteView> parts, std::span<uint8_t> out) {
+  Ctx ctx;
+  if (Init(&ctx) != 1) TERN_BUG("digest init failed");
   for (ByteView part : parts) {
-    if (EVP_DigestUpdate(ctx.get(), part.data(), part.size()) != 1) TERN_BUG("digest update failed");
+    if (!part.empty() && Update(&ctx, part.data(), part.size()) != 1) TERN_BUG("digest update failed");
   }
-  unsigned int size = 0;
-  if (EVP_DigestFinal_ex(ctx.get(), out.data(), &size) != 1 || size != out.size())
-    TERN_BUG("digest final failed");
+  if (Final(out.data(), &ctx) != 1) TERN_BUG("digest final failed");
+  secure_zero(&ctx, sizeof ctx);  // the cookie's input holds the secret
 }
 
 }  // namespace
 
 Sha1Digest sha1(std::span<const ByteView> parts) {
   Sha1Digest digest{};
-  static const EVP_MD* const md = fetch_digest("SHA1");
-  digest_parts(md, parts, digest);
+  digest_parts<SHA_CTX, SHA1_Init, SHA1_Update, SHA1_Final>(parts, digest);
   return digest;
 }
 
 Sha256Digest sha256(std::span<const ByteView> parts) {
   Sha256Digest digest{};
-  static const EVP_MD* const md = fetch_digest("SHA2-256");
-  digest_parts(md, parts, digest);
+  digest_parts<SHA256_CTX, SHA256_Init, SHA256_Update, SHA256_Final>(parts, digest);
   return digest;
 }
 

@@ -15,6 +15,16 @@
 // EVP does everything here without extra validation cost: the peer key is
 // imported raw and the derive is told not to run EVP_PKEY_public_check.
 //
+// OpenSSL 3.0 objects per exchange: each EVP_PKEY made from raw octets costs
+// a key-management fetch by name and a walk over the whole name map
+// (EVP_PKEY_set_type_by_keymgmt), a few µs, beside the 27 µs of the
+// scalar multiplication. So the import context is kept per thread and
+// curve, and the peer's public value is not a new EVP_PKEY per derive: a
+// per-thread peer key gets the new u-coordinate
+// (EVP_PKEY_set1_encoded_public_key) and is set as the derive's peer right
+// before the derive. Only our own key (it holds the private value) is new
+// per exchange.
+//
 // Peer check (RFC 8031 §2.3, RFC 7748 §6): any 32 / 56 octets are a valid
 // u-coordinate, but a low-order point yields an all-zero shared secret, which
 // must be refused. OpenSSL's X25519/X448 derive itself fails in exactly that
@@ -62,6 +72,27 @@ EVP_PKEY* base_point(const Curve& curve) {
   return curve.evp_type == EVP_PKEY_X25519 ? x25519 : x448;
 }
 
+// Per thread and curve: the context that imports our key pairs
+// (fromdata-initialised once) and a public key whose u-coordinate is
+// replaced for each derive (see the top of this file).
+struct ThreadObjects {
+  ossl::PKeyCtx import;
+  ossl::PKey peer;
+};
+ThreadObjects& thread_objects(const Curve& curve) {
+  thread_local ThreadObjects x25519, x448;
+  ThreadObjects& objects = curve.evp_type == EVP_PKEY_X25519 ? x25519 : x448;
+  if (!objects.import) [[unlikely]] {
+    objects.import.reset(EVP_PKEY_CTX_new_from_name(nullptr, curve.name, nullptr));
+    if (!objects.import || EVP_PKEY_fromdata_init(objects.import.get()) != 1)
+      TERN_BUG("X25519/X448 key import setup failed");
+    const uint8_t u[56] = {curve.base_u};
+    objects.peer.reset(EVP_PKEY_new_raw_public_key(curve.evp_type, nullptr, u, curve.octets));
+    if (!objects.peer) TERN_BUG("X25519/X448 peer key setup failed");
+  }
+  return objects;
+}
+
 bool all_zero(ByteView v) {
   uint8_t acc = 0;
   for (uint8_t b : v) acc = static_cast<uint8_t>(acc | b);  // no early exit
@@ -78,10 +109,8 @@ class MontgomeryKeyExchange final : public KeyExchange {
         OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, placeholder, curve_.octets),
         OSSL_PARAM_construct_end(),
     };
-    ossl::PKeyCtx import(EVP_PKEY_CTX_new_from_name(nullptr, curve_.name, nullptr));
     EVP_PKEY* key = nullptr;
-    if (!import || EVP_PKEY_fromdata_init(import.get()) != 1 ||
-        EVP_PKEY_fromdata(import.get(), &key, EVP_PKEY_KEYPAIR, params) != 1) {
+    if (EVP_PKEY_fromdata(thread_objects(curve_).import.get(), &key, EVP_PKEY_KEYPAIR, params) != 1) {
       TERN_BUG("X25519/X448 key import failed");
     }
     key_.reset(key);
@@ -104,9 +133,10 @@ class MontgomeryKeyExchange final : public KeyExchange {
  private:
   // X25519(a, u) / X448(a, u) of our private value a and the given u-coordinate.
   Result<SecretBytes> derive(ByteView u) const {
-    ossl::PKey peer(EVP_PKEY_new_raw_public_key(curve_.evp_type, nullptr, u.data(), u.size()));
-    if (!peer) TERN_BUG("X25519/X448 peer key setup failed");
-    return derive_with(peer.get());
+    EVP_PKEY* peer = thread_objects(curve_).peer.get();
+    if (EVP_PKEY_set1_encoded_public_key(peer, u.data(), u.size()) != 1)
+      TERN_BUG("X25519/X448 peer key setup failed");
+    return derive_with(peer);
   }
   Result<SecretBytes> derive_with(EVP_PKEY* peer) const {
     if (EVP_PKEY_derive_set_peer_ex(derive_.get(), peer, /*validate_peer=*/0) != 1)

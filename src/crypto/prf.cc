@@ -9,6 +9,7 @@
 
 #include "crypto/aes_xcbc.h"
 #include "crypto/ossl_handles.h"
+#include "crypto/prf_key.h"
 
 namespace tern::crypto {
 namespace {
@@ -24,47 +25,9 @@ EVP_MAC* fetch_mac(const char* name) {
   if (mac == nullptr) TERN_BUG("EVP_MAC_fetch failed");
   return mac;
 }
-EVP_MAC* hmac_algorithm() {
-  static EVP_MAC* const mac = fetch_mac("HMAC");
-  return mac;
-}
 EVP_MAC* cmac_algorithm() {
   static EVP_MAC* const mac = fetch_mac("CMAC");
   return mac;
-}
-
-// For HMAC, a context with the digest already set and no key: compute()
-// duplicates it and only sets the key, so the digest is not looked up by name
-// on every call. Never used directly, only copied (read-only, so shareable).
-EVP_MAC_CTX* make_hmac_prototype(const char* digest) {
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(hmac_algorithm());
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
-      OSSL_PARAM_construct_end(),
-  };
-  if (ctx == nullptr || EVP_MAC_CTX_set_params(ctx, params) != 1) TERN_BUG("HMAC context setup failed");
-  return ctx;
-}
-const EVP_MAC_CTX* hmac_prototype(PrfId id) {
-  switch (id) {
-    case PrfId::HMAC_SHA1: {
-      static EVP_MAC_CTX* const ctx = make_hmac_prototype("SHA1");
-      return ctx;
-    }
-    case PrfId::HMAC_SHA2_256: {
-      static EVP_MAC_CTX* const ctx = make_hmac_prototype("SHA2-256");
-      return ctx;
-    }
-    case PrfId::HMAC_SHA2_384: {
-      static EVP_MAC_CTX* const ctx = make_hmac_prototype("SHA2-384");
-      return ctx;
-    }
-    case PrfId::HMAC_SHA2_512: {
-      static EVP_MAC_CTX* const ctx = make_hmac_prototype("SHA2-512");
-      return ctx;
-    }
-    default: TERN_BUG("hmac_prototype: not an HMAC PRF");
-  }
 }
 
 void mac_update_final(EVP_MAC_CTX* ctx, std::span<const ByteView> data, MutableByteView out) {
@@ -78,40 +41,19 @@ void mac_update_final(EVP_MAC_CTX* ctx, std::span<const ByteView> data, MutableB
   }
 }
 
-// One HMAC context per thread and PRF, re-keyed per call: EVP_MAC_init with a
-// key resets the context, so nothing of the previous key is used. Keeping it
-// saves duplicating the prototype (an EVP_MAC_CTX, an HMAC_CTX and three
-// digest contexts allocated and freed) on each of the ~14 HMACs per IKE SA
-// setup. The key stays in the context until the next call on this thread.
-EVP_MAC_CTX* thread_hmac_context(PrfId id) {
-  struct Contexts {
-    ossl::MacCtx sha1, sha256, sha384, sha512;
-  };
-  thread_local Contexts contexts;
-  ossl::MacCtx* slot = nullptr;
-  switch (id) {
-    case PrfId::HMAC_SHA1: slot = &contexts.sha1; break;
-    case PrfId::HMAC_SHA2_256: slot = &contexts.sha256; break;
-    case PrfId::HMAC_SHA2_384: slot = &contexts.sha384; break;
-    case PrfId::HMAC_SHA2_512: slot = &contexts.sha512; break;
-    default: TERN_BUG("thread_hmac_context: not an HMAC PRF");
-  }
-  if (!*slot) [[unlikely]] {
-    slot->reset(EVP_MAC_CTX_dup(hmac_prototype(id)));
-    if (!*slot) TERN_BUG("HMAC context setup failed");
-  }
-  return slot->get();
+bool is_hmac(PrfId id) {
+  return id == PrfId::HMAC_SHA1 || id == PrfId::HMAC_SHA2_256 || id == PrfId::HMAC_SHA2_384 ||
+         id == PrfId::HMAC_SHA2_512;
 }
 
-// HMAC accepts any key length (RFC 2104). An empty key is passed as a valid
-// pointer with length 0: OpenSSL treats a null key as "keep the old key".
-void hmac(PrfId id, ByteView key, std::span<const ByteView> data, MutableByteView out) {
-  static constexpr uint8_t kNoKey = 0;
-  EVP_MAC_CTX* ctx = thread_hmac_context(id);
-  if (EVP_MAC_init(ctx, key.empty() ? &kNoKey : key.data(), key.size(), nullptr) != 1) {
-    TERN_BUG("HMAC init failed");
+HmacHash hmac_hash(PrfId id) {
+  switch (id) {
+    case PrfId::HMAC_SHA1: return HmacHash::sha1;
+    case PrfId::HMAC_SHA2_256: return HmacHash::sha256;
+    case PrfId::HMAC_SHA2_384: return HmacHash::sha384;
+    case PrfId::HMAC_SHA2_512: return HmacHash::sha512;
+    default: TERN_BUG("hmac_hash: not an HMAC PRF");
   }
-  mac_update_final(ctx, data, out);
 }
 
 // AES-CMAC with a 16-octet key (RFC 4493). A keyless CMAC context cannot be
@@ -143,10 +85,31 @@ Result<Prf> Prf::create(PrfId id) {
 
 SecretBytes Prf::compute(ByteView key, std::span<const ByteView> data) const {
   SecretBytes out(output_size_);
-  switch (kind_) {
-    case Kind::hmac: hmac(id_, key, data, out.mutable_view()); break;
+  if (kind_ == Kind::hmac) {
+    HmacKey(hmac_hash(id_), key).compute(data, out.mutable_view());
+  } else {
+    PrfKey(*this, key).compute(data, out.mutable_view());
+  }
+  return out;
+}
 
-    case Kind::aes_xcbc: {
+PrfKey::PrfKey(const Prf& prf, ByteView key) : prf_(prf) {
+  if (is_hmac(prf_.id())) {
+    hmac_.emplace(hmac_hash(prf_.id()), key);
+  } else {
+    key_ = SecretBytes(key);
+  }
+}
+
+void PrfKey::compute(std::span<const ByteView> data, MutableByteView out) const {
+  if (out.size() != prf_.output_size()) TERN_BUG("PrfKey::compute: output of the wrong size");
+  const ByteView key = key_.view();
+  if (hmac_) {
+    hmac_->compute(data, out);
+    return;
+  }
+  switch (prf_.id()) {
+    case PrfId::AES128_XCBC: {
       // RFC 4434 §2: a 16-octet key is used as is; a shorter one is padded on
       // the right with zero octets; a longer one is replaced by
       // AES-XCBC-PRF-128(0^128, key).
@@ -157,25 +120,25 @@ SecretBytes Prf::compute(ByteView key, std::span<const ByteView> data) const {
       } else {
         aes_xcbc_mac(zero_key, std::span(&key, 1), k.mutable_view());
       }
-      aes_xcbc_mac(k.view(), data, out.mutable_view());
+      aes_xcbc_mac(k.view(), data, out);
       break;
     }
 
-    case Kind::aes_cmac: {
+    case PrfId::AES128_CMAC: {
       // RFC 4615 §3: a 16-octet key is used as is; any other length is
       // replaced by AES-CMAC(0^128, key).
       if (key.size() == kAesKeySize) {
-        aes_cmac(key, data, out.mutable_view());
+        aes_cmac(key, data, out);
       } else {
         std::array<uint8_t, kAesKeySize> zero_key{};
         SecretBytes k(kAesKeySize);
         aes_cmac(zero_key, std::span(&key, 1), k.mutable_view());
-        aes_cmac(k.view(), data, out.mutable_view());
+        aes_cmac(k.view(), data, out);
       }
       break;
     }
+    default: TERN_BUG("PrfKey: a PRF that Prf::create does not make");
   }
-  return out;
 }
 
 }  // namespace tern::crypto

@@ -2,6 +2,7 @@
 // (see ike_message.h).
 #include "ike/ike_message.h"
 
+#include "base/encode_exact.h"
 #include "ike/fragmenter.h"
 #include "ike/ike_sa.h"
 #include "ike/sk_seal.h"
@@ -26,6 +27,8 @@ const wire::NotifyPayload* IkeMessage::find_error_notify() const {
 }
 
 namespace {
+
+constexpr size_t kIkeLengthOffset = 24;  // Length, the last field of the IKE header (RFC 7296 §3.1)
 
 wire::IkeHeader header_for(const IkeSa& sa, const IkeMessage& msg) {
   wire::IkeHeader header;
@@ -72,7 +75,16 @@ Result<IkeMessage> finish_decode(IkeMessage msg, std::span<const wire::Payload> 
 Bytes encode_message(const IkeSa& sa, const IkeMessage& msg, crypto::Random& random) {
   const wire::IkeHeader header = header_for(sa, msg);
   if (msg.exchange == wire::ExchangeType::IKE_SA_INIT) {
-    return wire::build_message(wire::Message{header, msg.payloads});
+    // As wire::build_message, without copying the payloads into a wire::Message.
+    Bytes out = encode_exact([&](ByteWriter& w) {
+      wire::IkeHeader h = header;
+      h.next_payload = msg.payloads.empty() ? wire::PayloadType::NONE : msg.payloads.front().type;
+      wire::build_header(h, w);
+      wire::encode_payload_chain(msg.payloads, w);
+    });
+    if (out.size() > 0xffffffffu) TERN_BUG("IKE message longer than 2^32 octets");
+    ByteWriter{out}.patch_u32(kIkeLengthOffset, static_cast<uint32_t>(out.size()));
+    return out;
   }
   TERN_ASSERT(sa.sk_out != nullptr);
   return seal_message(header, {}, msg.payloads, *sa.sk_out, random);

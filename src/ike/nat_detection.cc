@@ -1,16 +1,16 @@
 // NAT detection hashes (see nat_detection.h).
 #include "ike/nat_detection.h"
 
-#include "base/byte_writer.h"
 #include "crypto/hash.h"
 
 namespace tern::ike {
 
 Bytes nat_detection_hash(uint64_t spi_i, uint64_t spi_r, const Address& address) {
-  Bytes spis;
-  ByteWriter w(spis);
-  w.u64(spi_i);
-  w.u64(spi_r);
+  uint8_t spis[16];  // SPIi | SPIr, network byte order
+  for (size_t k = 0; k < 8; ++k) {
+    spis[k] = static_cast<uint8_t>(spi_i >> (56 - 8 * k));
+    spis[8 + k] = static_cast<uint8_t>(spi_r >> (56 - 8 * k));
+  }
   const uint8_t port[2] = {static_cast<uint8_t>(address.port >> 8), static_cast<uint8_t>(address.port)};
   crypto::Sha1Digest digest = crypto::sha1({spis, address.ip_bytes(), port});
   return Bytes(digest.begin(), digest.end());

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <set>
 
@@ -77,11 +78,58 @@ std::vector<std::string> offered_names(const wire::Proposal& p, TransformType ty
   return names;
 }
 
+// What a suite asks of one transform type, as transforms_of(suite) would
+// build it, without building it: proposal_accepts runs once per offered
+// proposal and configured suite, on every IKE_SA_INIT and CHILD_SA request.
+struct Want {
+  TransformType type;
+  uint16_t id;
+  std::optional<uint16_t> key_bits;  // the KEY_LENGTH attribute, the only one we send
+};
+struct Wants {
+  std::array<Want, 4> items;
+  size_t size = 0;
+  void add(TransformType type, uint16_t id, std::optional<uint16_t> key_bits = std::nullopt) {
+    items[size++] = Want{type, id, key_bits};
+  }
+  const Want* begin() const { return items.data(); }
+  const Want* end() const { return items.data() + size; }
+};
+
+std::optional<uint16_t> key_bits_of(wire::EncrId encr, uint16_t key_bits) {
+  if (encr == wire::EncrId::CHACHA20_POLY1305) return std::nullopt;  // as encr_transform
+  return key_bits;
+}
+
+Wants wants_of(const crypto::IkeSuite& s) {
+  Wants w;
+  w.add(TransformType::ENCR, static_cast<uint16_t>(s.encr), key_bits_of(s.encr, s.encr_key_bits));
+  w.add(TransformType::PRF, static_cast<uint16_t>(s.prf));
+  if (s.integ != wire::IntegId::NONE) w.add(TransformType::INTEG, static_cast<uint16_t>(s.integ));
+  w.add(TransformType::KE, static_cast<uint16_t>(s.ke));
+  return w;
+}
+
+Wants wants_of(const EspSuite& s) {
+  Wants w;
+  w.add(TransformType::ENCR, static_cast<uint16_t>(s.encr), key_bits_of(s.encr, s.encr_key_bits));
+  if (s.integ != wire::IntegId::NONE) w.add(TransformType::INTEG, static_cast<uint16_t>(s.integ));
+  w.add(TransformType::ESN, static_cast<uint16_t>(s.esn));
+  if (s.ke != wire::KeGroup::NONE) w.add(TransformType::KE, static_cast<uint16_t>(s.ke));
+  return w;
+}
+
+// same_transform(t, the transform `w` stands for).
+bool same_transform(const Transform& t, const Want& w) {
+  return t.type == w.type && t.id == w.id && t.key_length() == w.key_bits &&
+         t.attributes.size() == (w.key_bits ? 1U : 0U);
+}
+
 template <typename Suite>
 bool proposal_accepts(const wire::Proposal& p, const Suite& suite) {
-  std::vector<Transform> ours = transforms_of(suite);
+  const Wants ours = wants_of(suite);
   for (TransformType type : types_of(suite)) {
-    auto mine = std::find_if(ours.begin(), ours.end(), [&](const Transform& t) { return t.type == type; });
+    auto mine = std::find_if(ours.begin(), ours.end(), [&](const Want& w) { return w.type == type; });
     bool offered_any = std::any_of(p.transforms.begin(), p.transforms.end(),
                                    [&](const Transform& t) { return t.type == type; });
     if (mine == ours.end()) {

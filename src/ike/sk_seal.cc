@@ -9,6 +9,8 @@
 namespace tern::ike {
 namespace {
 
+constexpr size_t kMaxIvSize = 16;  // AES-CBC; AEAD IVs are 8 octets
+
 size_t padding_for(size_t inner_size, size_t block_size) {
   // Padding so that inner || Padding || Pad Length is a multiple of block_size.
   return (block_size - (inner_size + 1) % block_size) % block_size;
@@ -17,7 +19,9 @@ size_t padding_for(size_t inner_size, size_t block_size) {
 // inner || zero padding || Pad Length
 Bytes pad(ByteView inner, size_t block_size) {
   size_t padding = padding_for(inner.size(), block_size);
-  Bytes plaintext(inner.begin(), inner.end());
+  Bytes plaintext;
+  plaintext.reserve(inner.size() + padding + 1);
+  plaintext.assign(inner.begin(), inner.end());
   plaintext.insert(plaintext.end(), padding, 0);
   plaintext.push_back(static_cast<uint8_t>(padding));
   return plaintext;
@@ -29,8 +33,11 @@ template <typename BuildPrefix>
 Bytes seal(ByteView inner, const crypto::SkCipher& cipher, crypto::Random& random, BuildPrefix build_prefix) {
   Bytes plaintext = pad(inner, cipher.block_size());
   size_t encrypted_size = cipher.iv_size() + plaintext.size() + cipher.icv_size();
-  Bytes message = build_prefix(encrypted_size);
-  Bytes iv = random.bytes(cipher.iv_size());
+  Bytes message = build_prefix(encrypted_size);  // with room for the encrypted octets
+  uint8_t iv_octets[kMaxIvSize];
+  if (cipher.iv_size() > kMaxIvSize) TERN_BUG("SK cipher with an IV longer than 16 octets");
+  const MutableByteView iv(iv_octets, cipher.iv_size());
+  random.fill(iv);
   Bytes sealed = cipher.seal(message, iv, plaintext);
   append(message, iv);
   append(message, sealed);

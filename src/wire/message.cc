@@ -1,5 +1,7 @@
 #include "wire/message.h"
 
+#include "base/encode_exact.h"
+
 namespace tern::wire {
 
 namespace {
@@ -7,14 +9,16 @@ namespace {
 constexpr size_t kIkeLengthOffset = 24;     // Length, the last field of the IKE header
 constexpr size_t kPayloadLengthOffset = 2;  // Payload Length in a generic payload header
 
-Bytes build_header_and_payloads(const Message& message) {
-  Bytes out;
-  ByteWriter w{out};
-  IkeHeader header = message.header;
-  header.next_payload = message.payloads.empty() ? PayloadType::NONE : message.payloads.front().type;
-  build_header(header, w);
-  encode_payload_chain(message.payloads, w);
-  return out;
+// `spare`: capacity for octets the caller appends (the sealed SK body).
+Bytes build_header_and_payloads(const Message& message, size_t spare = 0) {
+  return encode_exact(
+      [&](ByteWriter& w) {
+        IkeHeader header = message.header;
+        header.next_payload = message.payloads.empty() ? PayloadType::NONE : message.payloads.front().type;
+        build_header(header, w);
+        encode_payload_chain(message.payloads, w);
+      },
+      spare);
 }
 
 void patch_ike_length(Bytes& out, size_t total) {
@@ -54,7 +58,7 @@ Bytes build_message_prefix(const Message& message, size_t encrypted_size) {
   } else {
     TERN_BUG("build_message_prefix: the last payload is not SK or SKF");
   }
-  Bytes out = build_header_and_payloads(message);
+  Bytes out = build_header_and_payloads(message, encrypted_size);
   size_t last_header_at = out.size() - fixed_body - kPayloadHeaderSize;
   ByteWriter{out}.patch_length16(last_header_at + kPayloadLengthOffset,
                                  kPayloadHeaderSize + fixed_body + encrypted_size);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/byte_reader.h"
+#include "base/encode_exact.h"
 #include "wire/codec_error.h"
 
 namespace tern::wire {
@@ -98,8 +99,28 @@ bool body_matches_type(PayloadType type, const PayloadBody& body) {
   }
 }
 
+namespace {
+
+// How many payloads the chain holds as far as its generic headers tell (at
+// most kMaxPayloads; parse_payload_chain checks every header itself): the
+// payload vector is allocated once, not grown payload by payload.
+size_t count_chain(ByteView bytes) {
+  size_t n = 0;
+  size_t at = 0;
+  while (n < kMaxPayloads && at + kPayloadHeaderSize <= bytes.size()) {
+    ++n;
+    const size_t length = static_cast<size_t>(bytes[at + 2]) << 8 | bytes[at + 3];
+    if (bytes[at] == static_cast<uint8_t>(PayloadType::NONE) || length < kPayloadHeaderSize) break;
+    at += length;
+  }
+  return n;
+}
+
+}  // namespace
+
 Result<std::vector<Payload>> parse_payload_chain(PayloadType first, ByteView bytes) {
   std::vector<Payload> payloads;
+  if (first != PayloadType::NONE) payloads.reserve(count_chain(bytes));
   ByteReader r{bytes, "payload chain"};
   PayloadType type = first;
   while (type != PayloadType::NONE) {
@@ -201,8 +222,7 @@ InnerChain encode_inner_chain(std::span<const Payload> inner) {
   }
   if (inner.empty()) return chain;
   chain.first = inner.front().type;
-  ByteWriter w{chain.bytes};
-  encode_payload_chain(inner, w);
+  chain.bytes = encode_exact([&](ByteWriter& w) { encode_payload_chain(inner, w); });
   return chain;
 }
 

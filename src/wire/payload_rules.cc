@@ -147,6 +147,14 @@ std::string_view to_string(Direction d) {
   return d == Direction::request ? "request" : "response";
 }
 
+// "IKE_AUTH request", the prefix of every violation's detail: formatted only
+// for a violation, not for each message that passes.
+struct What {
+  ExchangeType exchange;
+  Direction direction;
+  std::string operator()() const { return fmt::format("{} {}", to_string(exchange), to_string(direction)); }
+};
+
 // INVALID_SYNTAX for every rules violation.
 Unexpected<Error> violation(Errc code, std::string detail) {
   return fail(code, notify_number(NotifyType::INVALID_SYNTAX), std::move(detail));
@@ -193,13 +201,13 @@ bool has_notify_only_answer(std::span<const Payload> payloads) {
 
 // Each payload on its own: known, allowed here, on the right side of SK.
 Result<void> check_placement(const MessageShape& shape, std::span<const Payload> payloads, Where side,
-                             const std::string& what) {
+                             const What& what) {
   for (const Payload& p : payloads) {
     if (!is_known_payload(p.type)) {
       if (!p.critical) continue;  // §2.5: skipped
       Error e = Error::answer(Errc::unsupported_critical_payload,
                               notify_number(NotifyType::UNSUPPORTED_CRITICAL_PAYLOAD),
-                              fmt::format("{}: unknown payload type {} with the Critical bit set", what,
+                              fmt::format("{}: unknown payload type {} with the Critical bit set", what(),
                                           static_cast<unsigned>(p.type)));
       e.notify_data = {static_cast<uint8_t>(p.type)};
       return fail(std::move(e));
@@ -207,15 +215,16 @@ Result<void> check_placement(const MessageShape& shape, std::span<const Payload>
     if (is_encrypted_container(p.type)) {
       if (side == Where::outside_sk && shape.encrypted) continue;  // counted by check_container
       return violation(Errc::unexpected_payload,
-                       side == Where::inside_sk ? fmt::format("{}: {} inside SK", what, to_string(p.type))
-                                                : fmt::format("{}: unexpected {}", what, to_string(p.type)));
+                       side == Where::inside_sk
+                           ? fmt::format("{}: {} inside SK", what(), to_string(p.type))
+                           : fmt::format("{}: unexpected {}", what(), to_string(p.type)));
     }
     const PayloadRule* rule = find_rule(shape, p.type);
     if (rule == nullptr)
-      return violation(Errc::unexpected_payload, fmt::format("{}: unexpected {}", what, to_string(p.type)));
+      return violation(Errc::unexpected_payload, fmt::format("{}: unexpected {}", what(), to_string(p.type)));
     if (rule->where != side) {
       return violation(Errc::unexpected_payload,
-                       fmt::format("{}: {} must be {}", what, to_string(p.type),
+                       fmt::format("{}: {} must be {}", what(), to_string(p.type),
                                    rule->where == Where::inside_sk ? "inside SK" : "outside SK"));
     }
   }
@@ -226,42 +235,39 @@ Result<void> check_placement(const MessageShape& shape, std::span<const Payload>
 // already refused anything else known beside it: RFC 7383 §2.5, SKF alone).
 // Unencrypted ones: nothing inside.
 Result<void> check_container(const MessageShape& shape, std::span<const Payload> outside,
-                             std::span<const Payload> inside, const std::string& what) {
+                             std::span<const Payload> inside, const What& what) {
   if (!shape.encrypted) {
     if (!inside.empty()) {
       return violation(Errc::unexpected_payload, fmt::format("{}: {} inside SK, but this exchange has no SK",
-                                                             what, to_string(inside[0].type)));
+                                                             what(), to_string(inside[0].type)));
     }
     return {};
   }
   size_t containers = count_payloads(outside, SK) + count_payloads(outside, SKF);
-  if (containers == 0) return violation(Errc::missing_payload, fmt::format("{}: missing SK", what));
+  if (containers == 0) return violation(Errc::missing_payload, fmt::format("{}: missing SK", what()));
   if (containers > 1)
-    return violation(Errc::too_many, fmt::format("{}: {} SK/SKF payloads", what, containers));
+    return violation(Errc::too_many, fmt::format("{}: {} SK/SKF payloads", what(), containers));
   return {};
 }
 
 Result<void> check_counts(const MessageShape& shape, std::span<const Payload> outside,
-                          std::span<const Payload> inside, const std::string& what) {
+                          std::span<const Payload> inside, const What& what) {
   bool minimums_waived =
       shape.notify_only_ok && (has_notify_only_answer(outside) || has_notify_only_answer(inside));
   size_t together_present = 0;
   size_t together_rules = 0;
   const PayloadRule* together_missing = nullptr;
-  std::string together_names;
   for (const PayloadRule& rule : shape.rules) {
     size_t n = count_payloads(outside, rule.type) + count_payloads(inside, rule.type);
     if (n > rule.max) {
-      return violation(Errc::too_many, fmt::format("{}: {} {} payloads, at most {} allowed", what, n,
+      return violation(Errc::too_many, fmt::format("{}: {} {} payloads, at most {} allowed", what(), n,
                                                    to_string(rule.type), rule.max));
     }
     if (n < rule.min && !minimums_waived) {
-      return violation(Errc::missing_payload, fmt::format("{}: missing {}", what, to_string(rule.type)));
+      return violation(Errc::missing_payload, fmt::format("{}: missing {}", what(), to_string(rule.type)));
     }
     if (rule.together) {
       ++together_rules;
-      together_names += together_names.empty() ? "" : ", ";
-      together_names += to_string(rule.type);
       if (n > 0) {
         ++together_present;
       } else if (together_missing == nullptr) {
@@ -270,7 +276,13 @@ Result<void> check_counts(const MessageShape& shape, std::span<const Payload> ou
     }
   }
   if (together_present > 0 && together_present < together_rules && !minimums_waived) {
-    return violation(Errc::missing_payload, fmt::format("{}: missing {} ({} come together)", what,
+    std::string together_names;
+    for (const PayloadRule& rule : shape.rules) {
+      if (!rule.together) continue;
+      together_names += together_names.empty() ? "" : ", ";
+      together_names += to_string(rule.type);
+    }
+    return violation(Errc::missing_payload, fmt::format("{}: missing {} ({} come together)", what(),
                                                         to_string(together_missing->type), together_names));
   }
   return {};
@@ -284,10 +296,10 @@ std::span<const MessageShape> payload_rules_table() {
 
 Result<void> check_payload_rules(ExchangeType exchange, Direction direction, std::span<const Payload> outside,
                                  std::span<const Payload> inside) {
-  std::string what = fmt::format("{} {}", to_string(exchange), to_string(direction));
+  const What what{exchange, direction};
   const MessageShape* shape = select_shape(exchange, direction, outside, inside);
   if (shape == nullptr)
-    return fail(Errc::unsupported, fmt::format("{}: no payload rules for this exchange", what));
+    return fail(Errc::unsupported, fmt::format("{}: no payload rules for this exchange", what()));
 
   if (auto ok = check_placement(*shape, outside, Where::outside_sk, what); !ok) return ok;
   if (auto ok = check_container(*shape, outside, inside, what); !ok) return ok;

@@ -53,13 +53,20 @@ Result<std::vector<TransformAttribute>> parse_attributes(ByteView bytes, const s
   return attributes;
 }
 
-Result<std::vector<Transform>> parse_transforms(ByteView bytes, const std::string& proposal) {
+// `proposal`: the proposal's number in the payload (1, 2, ...), for error
+// details, which are formatted only when there is an error; `expected`: its Num
+// Transforms, a capacity hint.
+Result<std::vector<Transform>> parse_transforms(ByteView bytes, size_t proposal, size_t expected) {
   std::vector<Transform> transforms;
-  ByteReader r{bytes, proposal};
+  transforms.reserve(expected);
+  ByteReader r{bytes, "SA payload"};
   while (!r.empty()) {
-    std::string where = fmt::format("{}: transform {}", proposal, transforms.size() + 1);
+    const size_t index = transforms.size() + 1;
+    auto where = [proposal, index] {
+      return fmt::format("SA payload: proposal {}: transform {}", proposal, index);
+    };
     if (r.remaining() < kTransformHeaderSize) {
-      return malformed(Errc::truncated, fmt::format("{}: needs {} octets, {} left", where,
+      return malformed(Errc::truncated, fmt::format("{}: needs {} octets, {} left", where(),
                                                     kTransformHeaderSize, r.remaining()));
     }
     uint8_t last = *r.u8("Last Substruc");
@@ -67,12 +74,12 @@ Result<std::vector<Transform>> parse_transforms(ByteView bytes, const std::strin
     uint16_t length = *r.u16("Transform Length");
     if (length < kTransformHeaderSize) {
       return malformed(Errc::bad_length,
-                       fmt::format("{}: Transform Length {} < {}", where, length, kTransformHeaderSize));
+                       fmt::format("{}: Transform Length {} < {}", where(), length, kTransformHeaderSize));
     }
     size_t rest = length - kTransformHeaderSize;
     if (r.remaining() + 4 < length) {
-      return malformed(Errc::truncated, fmt::format("{}: Transform Length {} but only {} octets left", where,
-                                                    length, r.remaining() + 4));
+      return malformed(Errc::truncated, fmt::format("{}: Transform Length {} but only {} octets left",
+                                                    where(), length, r.remaining() + 4));
     }
     Transform t;
     t.type = static_cast<TransformType>(*r.u8("Transform Type"));
@@ -81,23 +88,26 @@ Result<std::vector<Transform>> parse_transforms(ByteView bytes, const std::strin
     ByteView attribute_bytes = *r.take(rest, "Transform Attributes");
 
     if (last != kLastSubstrucLast && last != kLastSubstrucMoreTransforms) {
-      return invalid_syntax(fmt::format("{}: Last Substruc {} (must be 0 or 3)", where, last));
+      return invalid_syntax(fmt::format("{}: Last Substruc {} (must be 0 or 3)", where(), last));
     }
     if (last == kLastSubstrucLast && !r.empty()) {
-      return invalid_syntax(fmt::format("{}: Last Substruc 0 but more transforms follow", where));
+      return invalid_syntax(fmt::format("{}: Last Substruc 0 but more transforms follow", where()));
     }
     if (last == kLastSubstrucMoreTransforms && r.empty()) {
-      return invalid_syntax(fmt::format("{}: Last Substruc 3 but no transform follows", where));
+      return invalid_syntax(fmt::format("{}: Last Substruc 3 but no transform follows", where()));
     }
-    auto attributes = parse_attributes(attribute_bytes, where);
-    if (!attributes) return fail(std::move(attributes).error());
-    t.attributes = std::move(*attributes);
+    if (!attribute_bytes.empty()) {
+      auto attributes = parse_attributes(attribute_bytes, where());
+      if (!attributes) return fail(std::move(attributes).error());
+      t.attributes = std::move(*attributes);
+    }
     transforms.push_back(std::move(t));
   }
   return transforms;
 }
 
-Result<void> check_spi_size(ProtocolId protocol, size_t spi_size, const std::string& where) {
+Result<void> check_spi_size(ProtocolId protocol, size_t spi_size, size_t proposal) {
+  auto where = [proposal] { return fmt::format("SA payload: proposal {}", proposal); };
   switch (protocol) {
     case ProtocolId::IKE:
       if (spi_size == 0 || spi_size == 8) return {};
@@ -106,9 +116,10 @@ Result<void> check_spi_size(ProtocolId protocol, size_t spi_size, const std::str
     case ProtocolId::ESP:
       if (spi_size == 4) return {};
       break;
-    default: return invalid_syntax(fmt::format("{}: Protocol ID {}", where, static_cast<unsigned>(protocol)));
+    default:
+      return invalid_syntax(fmt::format("{}: Protocol ID {}", where(), static_cast<unsigned>(protocol)));
   }
-  return malformed(Errc::bad_spi, fmt::format("{}: SPI Size {} for protocol {}", where, spi_size,
+  return malformed(Errc::bad_spi, fmt::format("{}: SPI Size {} for protocol {}", where(), spi_size,
                                               wire::to_string(protocol)));
 }
 
@@ -136,10 +147,11 @@ Result<SaPayload> SaPayload::parse(ByteView body) {
     if (sa.proposals.size() == kMaxProposals) {
       return malformed(Errc::too_many, fmt::format("SA payload: more than {} proposals", kMaxProposals));
     }
-    std::string where = fmt::format("SA payload: proposal {}", sa.proposals.size() + 1);
+    const size_t index = sa.proposals.size() + 1;
+    auto where = [index] { return fmt::format("SA payload: proposal {}", index); };
     // Bounds first.
     if (r.remaining() < kProposalHeaderSize) {
-      return malformed(Errc::truncated, fmt::format("{}: needs {} octets, {} left", where,
+      return malformed(Errc::truncated, fmt::format("{}: needs {} octets, {} left", where(),
                                                     kProposalHeaderSize, r.remaining()));
     }
     uint8_t last = *r.u8("Last Substruc");
@@ -147,10 +159,10 @@ Result<SaPayload> SaPayload::parse(ByteView body) {
     uint16_t length = *r.u16("Proposal Length");
     if (length < kProposalHeaderSize) {
       return malformed(Errc::bad_length,
-                       fmt::format("{}: Proposal Length {} < {}", where, length, kProposalHeaderSize));
+                       fmt::format("{}: Proposal Length {} < {}", where(), length, kProposalHeaderSize));
     }
     if (r.remaining() + 4 < length) {
-      return malformed(Errc::truncated, fmt::format("{}: Proposal Length {} but only {} octets left", where,
+      return malformed(Errc::truncated, fmt::format("{}: Proposal Length {} but only {} octets left", where(),
                                                     length, r.remaining() + 4));
     }
     Proposal p;
@@ -161,44 +173,44 @@ Result<SaPayload> SaPayload::parse(ByteView body) {
     size_t rest = length - kProposalHeaderSize;
     if (spi_size > rest) {
       return malformed(Errc::bad_length, fmt::format("{}: Proposal Length {} leaves no room for SPI Size {}",
-                                                     where, length, spi_size));
+                                                     where(), length, spi_size));
     }
     ByteView spi = *r.take(spi_size, "SPI");
     ByteView transform_bytes = *r.take(rest - spi_size, "Transforms");
 
     // Meaning second.
     if (last != kLastSubstrucLast && last != kLastSubstrucMoreProposals) {
-      return invalid_syntax(fmt::format("{}: Last Substruc {} (must be 0 or 2)", where, last));
+      return invalid_syntax(fmt::format("{}: Last Substruc {} (must be 0 or 2)", where(), last));
     }
     if (last == kLastSubstrucLast && !r.empty()) {
-      return invalid_syntax(fmt::format("{}: Last Substruc 0 but more proposals follow", where));
+      return invalid_syntax(fmt::format("{}: Last Substruc 0 but more proposals follow", where()));
     }
     if (last == kLastSubstrucMoreProposals && r.empty()) {
-      return invalid_syntax(fmt::format("{}: Last Substruc 2 but no proposal follows", where));
+      return invalid_syntax(fmt::format("{}: Last Substruc 2 but no proposal follows", where()));
     }
     // §3.3.1: an offer's proposals are numbered from 1, each the same as or one
     // more than the one before; an answer is a single proposal that keeps the
     // number of the offer it accepted, so a lone proposal may carry any number
     // but 0; the first of several must be 1 (checked when the second arrives).
-    if (p.number == 0) return invalid_syntax(fmt::format("{}: Proposal Num 0", where));
+    if (p.number == 0) return invalid_syntax(fmt::format("{}: Proposal Num 0", where()));
     if (sa.proposals.size() == 1 && sa.proposals.front().number != 1) {
-      return invalid_syntax(fmt::format("{}: Proposal Num {} first of several (must start at 1)", where,
+      return invalid_syntax(fmt::format("{}: Proposal Num {} first of several (must start at 1)", where(),
                                         sa.proposals.front().number));
     }
     if (!sa.proposals.empty() && p.number != sa.proposals.back().number &&
         p.number != sa.proposals.back().number + 1) {
-      return invalid_syntax(fmt::format("{}: Proposal Num {} after {} (must stay or go up by 1)", where,
+      return invalid_syntax(fmt::format("{}: Proposal Num {} after {} (must stay or go up by 1)", where(),
                                         p.number, sa.proposals.back().number));
     }
-    if (auto ok = check_spi_size(p.protocol, spi_size, where); !ok) return fail(std::move(ok).error());
+    if (auto ok = check_spi_size(p.protocol, spi_size, index); !ok) return fail(std::move(ok).error());
     p.spi.assign(spi.begin(), spi.end());
 
-    auto transforms = parse_transforms(transform_bytes, where);
+    auto transforms = parse_transforms(transform_bytes, index, num_transforms);
     if (!transforms) return fail(std::move(transforms).error());
-    if (transforms->empty()) return invalid_syntax(fmt::format("{}: no transforms", where));
+    if (transforms->empty()) return invalid_syntax(fmt::format("{}: no transforms", where()));
     if (transforms->size() != num_transforms) {
       return invalid_syntax(
-          fmt::format("{}: Num Transforms {} but {} present", where, num_transforms, transforms->size()));
+          fmt::format("{}: Num Transforms {} but {} present", where(), num_transforms, transforms->size()));
     }
     p.transforms = std::move(*transforms);
     sa.proposals.push_back(std::move(p));

@@ -1,4 +1,5 @@
-// Known-answer tests for the IKEv2 PRFs (crypto/prf.h): RFC 4231 (HMAC-SHA-256/
+// Known-answer tests for the IKEv2 PRFs (crypto/prf.h, and PrfKey of
+// crypto/prf_key.h, the same PRF keyed once): RFC 4231 (HMAC-SHA-256/
 // 384/512), RFC 2202 (HMAC-SHA-1), RFC 3566 / RFC 4434 (AES-XCBC-PRF-128, with
 // the variable key lengths) and RFC 4615 (AES-CMAC-PRF-128).
 #include "crypto/prf.h"
@@ -9,6 +10,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "crypto/prf_key.h"
 
 namespace tern::crypto {
 namespace {
@@ -232,6 +235,35 @@ TEST(Prf, IsACheapValueThatCanBeCopied) {
   const Prf b = a;  // NOLINT(performance-unnecessary-copy-initialization): the point of the test
   EXPECT_EQ(a.compute(as_bytes("key"), as_bytes("data")), b.compute(as_bytes("key"), as_bytes("data")));
   EXPECT_EQ(b.id(), PrfId::HMAC_SHA2_256);
+}
+
+// PrfKey: prf(K, S) for several S under one K, as prf+ uses it; each use
+// gives what a fresh computation does, whatever came before under that key.
+TEST(PrfKey, RepeatedUsesUnderOneKeyGiveTheRfc4231Values) {
+  for (const Rfc4231Case& c : rfc4231_cases()) {
+    const PrfKey keyed(make(PrfId::HMAC_SHA2_256), c.key);
+    for (int round = 0; round < 3; ++round) {
+      const std::string mac = to_hex(keyed.compute({ByteView(c.data)}).view());
+      EXPECT_EQ(mac.substr(0, c.sha256.size()), c.sha256) << "case " << c.number << ", use " << round;
+    }
+  }
+}
+
+TEST(PrfKey, EveryPrfGivesWhatPrfComputeGives) {
+  const Bytes data = text("Ni | Nr | SPIi | SPIr");
+  for (PrfId id : {PrfId::HMAC_SHA1, PrfId::HMAC_SHA2_256, PrfId::HMAC_SHA2_384, PrfId::HMAC_SHA2_512,
+                   PrfId::AES128_XCBC, PrfId::AES128_CMAC}) {
+    for (size_t key_size : {0UL, 16UL, 20UL, 64UL, 65UL, 128UL, 129UL}) {
+      const Bytes key(key_size, 0x42);
+      const Prf prf = make(id);
+      const PrfKey keyed(prf, key);
+      EXPECT_EQ(keyed.output_size(), prf.output_size());
+      EXPECT_EQ(keyed.compute({ByteView(data)}), prf.compute(key, data))
+          << wire::to_string(id) << ", key of " << key_size;
+      EXPECT_EQ(keyed.compute({ByteView(data).first(4), ByteView(data).subspan(4)}), prf.compute(key, data))
+          << wire::to_string(id) << ", key of " << key_size << ", second use in two parts";
+    }
+  }
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "base/byte_writer.h"
+#include "base/encode_exact.h"
 #include "crypto/psk_auth.h"
 #include "crypto/signed_octets.h"
 #include "ike/connection_select.h"
@@ -28,10 +29,7 @@ std::string peer_ip(const Address& a) {
 
 // RestOfIDPayload (§2.15): the ID payload without its generic header.
 Bytes id_body(const wire::IdPayload& id) {
-  Bytes body;
-  ByteWriter w(body);
-  id.build(w);
-  return body;
+  return encode_exact([&](ByteWriter& w) { id.build(w); });
 }
 
 // What we sign (or MAC): the IKE_SA_INIT message we sent, the peer's nonce and our SK_p.
