@@ -50,6 +50,10 @@ class TsList {
     assign(list.data(), list.size());
     return *this;
   }
+  TsList& operator=(std::initializer_list<wire::TrafficSelector> list) {
+    assign(list.begin(), list.size());
+    return *this;
+  }
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
