@@ -426,6 +426,7 @@ uint32_t Daemon::worker_of_child(uint32_t spi_in) const {
 
 void Daemon::poll_data_plane(Timestamp now) {
   next_poll_ = now + kDataPlanePoll;
+  data_plane_->expire_retired(now);
   // Each event to the worker whose Endpoint installed the CHILD_SA; one
   // batch per worker.
   std::vector<std::vector<ike::DataplaneEvent>> batches(workers_.size());
@@ -486,7 +487,7 @@ void Daemon::on_worker_effects(uint32_t worker, std::vector<ike::Effect> effects
     } else if (const auto* update = std::get_if<ike::UpdateChildSa>(&effect)) {
       data_plane_->update(*update);
     } else if (const auto* remove = std::get_if<ike::RemoveChildSa>(&effect)) {
-      data_plane_->remove(*remove);
+      data_plane_->remove(*remove, clock_.now());
       count_reason(child_teardown_reasons_, remove->reason);
     } else if (const auto* contact = std::get_if<ike::InitialContactReceived>(&effect)) {
       relay_initial_contact(workers_, worker, *contact);

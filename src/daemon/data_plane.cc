@@ -96,16 +96,34 @@ void DataPlane::install(const ike::InstallChildSa& sa) {
   }
 }
 
-void DataPlane::remove(const ike::RemoveChildSa& sa) {
+void DataPlane::remove(const ike::RemoveChildSa& sa, Timestamp now) {
   flush();  // nothing may point at the SA once it is gone
   batch_sa_ = nullptr;
   const esp::ChildSa* child = table_.find(sa.spi_in);
-  if (child == nullptr) return;
+  if (child == nullptr || child->retired) return;
   const std::vector<io::netlink::Route> routes = routes_of(*child);
-  if (!table_.remove(sa)) return;
+  if (sa.inbound_grace) {
+    if (!table_.retire(sa, now + kInboundGrace)) return;
+  } else if (!table_.remove(sa)) {
+    return;
+  }
   remove_routes(routes);
-  TERN_LOG(LogLevel::info, "esp", "CHILD_SA {}/{} removed from the data plane (SPIs in {:08x} out {:08x})",
-           sa.connection, sa.child, sa.spi_in, sa.spi_out);
+  if (sa.inbound_grace) {
+    TERN_LOG(LogLevel::info, "esp",
+             "CHILD_SA {}/{} removed from the data plane (SPIs in {:08x} out {:08x}); ESP still on its way "
+             "on SPI {:08x} is accepted for {} s",
+             sa.connection, sa.child, sa.spi_in, sa.spi_out, sa.spi_in,
+             std::chrono::duration_cast<std::chrono::seconds>(kInboundGrace).count());
+  } else {
+    TERN_LOG(LogLevel::info, "esp", "CHILD_SA {}/{} removed from the data plane (SPIs in {:08x} out {:08x})",
+             sa.connection, sa.child, sa.spi_in, sa.spi_out);
+  }
+}
+
+void DataPlane::expire_retired(Timestamp now) {
+  if (table_.retired() == 0) return;
+  if (const size_t n = table_.expire_retired(now); n > 0)
+    TERN_LOG(LogLevel::debug, "esp", "{} replaced CHILD_SA inbound SA(s) gone after their grace period", n);
 }
 
 const std::vector<ike::Address>& DataPlane::local_addresses() {
@@ -343,7 +361,7 @@ void DataPlane::update(const ike::UpdateChildSa& sa) {
 
 void DataPlane::on_udp_esp(const ike::Address&, const ike::Address& remote, MutableByteView esp) {
   const esp::ChildSa* child = on_esp(esp);
-  if (child == nullptr || !child->encap || child->remote == remote) return;
+  if (child == nullptr || !child->encap || child->remote == remote || child->retired) return;
   // RFC 7296 §2.23: authenticated, but ESP alone does not move the SA; the engine checks.
   SourceChange& change = source_changes_[child->inbound.spi()];
   if (change.source == remote && change.reported) return;
@@ -360,7 +378,10 @@ const esp::ChildSa* DataPlane::on_esp(MutableByteView esp) {
                        static_cast<uint32_t>(esp[2]) << 8 | esp[3];
   esp::ChildSa* child = table_.lookup_child(spi);
   if (child == nullptr) {
-    ++counters_.unknown_spi;
+    // The first few, then one in 1,024: enough to name the SPI, bounded under a flood.
+    if (++counters_.unknown_spi <= 16 || counters_.unknown_spi % 1024 == 0)
+      TERN_LOG(LogLevel::debug, "esp", "ESP for unknown SPI {:08x} dropped ({} so far)", spi,
+               counters_.unknown_spi);
     return nullptr;
   }
   Result<esp::Decapped> inner = child->inbound.decap(esp);

@@ -44,6 +44,7 @@
 #include <string>
 #include <vector>
 
+#include "base/time.h"
 #include "crypto/random.h"
 #include "daemon/traps.h"
 #include "esp/child_watch.h"
@@ -117,7 +118,15 @@ class DataPlane {
   const TrapTable& traps() const { return traps_; }
 
   void install(const ike::InstallChildSa& sa);
-  void remove(const ike::RemoveChildSa& sa);
+  // Removes the CHILD_SA at `now`; with sa.inbound_grace its inbound SA
+  // still takes ESP for kInboundGrace (esp::SaTable::retire).
+  void remove(const ike::RemoveChildSa& sa, Timestamp now);
+  // How long a replaced CHILD_SA's inbound SA outlives it: packets in flight
+  // and ESP read before the IKE message that replaced it (as strongSwan's
+  // delete_rekeyed_delay, 5 s by default).
+  static constexpr Duration kInboundGrace = std::chrono::seconds(5);
+  // Ends the grace periods that are over at `now` (the Daemon's poll).
+  void expire_retired(Timestamp now);
   // The peer's NAT mapping changed (RFC 7296 §2.23), or MOBIKE moved the IKE
   // SA (RFC 4555): the CHILD_SA's ESP goes between the new addresses from now
   // on, and its routes are made again for the new peer address.

@@ -16,6 +16,10 @@ SaTable::SaTable(crypto::Random& random, uint32_t replay_window)
 
 Result<void> SaTable::install(const ike::InstallChildSa& sa) {
   if (sa.spi_in == 0) return fail(Errc::bad_spi, "ESP SA table: inbound SPI 0 (reserved, RFC 4303 §2.1)");
+  if (auto old = by_spi_in_.find(sa.spi_in); old != by_spi_in_.end() && old->second.retired) {
+    unlink(old->second);  // the engine gave the SPI out again: the new SA takes it
+    by_spi_in_.erase(old);
+  }
   if (by_spi_in_.contains(sa.spi_in))
     return fail(Errc::bad_spi,
                 fmt::format("ESP SA table: inbound SPI {:08x} is already installed", sa.spi_in));
@@ -49,13 +53,47 @@ Result<void> SaTable::install(const ike::InstallChildSa& sa) {
 bool SaTable::remove(const ike::RemoveChildSa& sa) {
   auto it = by_spi_in_.find(sa.spi_in);
   if (it == by_spi_in_.end() || it->second.outbound.spi() != sa.spi_out) return false;
-  ChildSa* c = &it->second;
-  if (c->outbound_deferred) --deferred_;
-  for (const Selector& local : c->inbound.local_ts())  // the policies install() made
-    for (const Selector& remote : c->inbound.remote_ts()) remove_policy(Policy{&local, &remote, c});
-  if (c->active) std::erase(active_, c);
+  unlink(it->second);
   by_spi_in_.erase(it);
   return true;
+}
+
+bool SaTable::retire(const ike::RemoveChildSa& sa, Timestamp until) {
+  auto it = by_spi_in_.find(sa.spi_in);
+  if (it == by_spi_in_.end() || it->second.outbound.spi() != sa.spi_out) return false;
+  ChildSa& c = it->second;
+  if (c.retired) return true;
+  unlink(c);
+  c.retired = true;
+  retired_.push_back(Retired{until, sa.spi_in});
+  return true;
+}
+
+size_t SaTable::expire_retired(Timestamp now) {
+  size_t n = 0, done = 0;
+  for (; done < retired_.size() && retired_[done].until <= now; ++done) {
+    auto it = by_spi_in_.find(retired_[done].spi_in);
+    if (it == by_spi_in_.end() || !it->second.retired) continue;  // installed again meanwhile
+    if (it->second.active) std::erase(active_, &it->second);
+    by_spi_in_.erase(it);
+    ++n;
+  }
+  retired_.erase(retired_.begin(), retired_.begin() + static_cast<std::ptrdiff_t>(done));
+  return n;
+}
+
+void SaTable::unlink(ChildSa& c) {
+  if (c.retired) {  // its policies went when it retired
+    if (c.active) std::erase(active_, &c);
+    c.active = false;
+    return;
+  }
+  if (c.outbound_deferred) --deferred_;
+  c.outbound_deferred = false;
+  for (const Selector& local : c.inbound.local_ts())  // the policies install() made
+    for (const Selector& remote : c.inbound.remote_ts()) remove_policy(Policy{&local, &remote, &c});
+  if (c.active) std::erase(active_, &c);
+  c.active = false;
 }
 
 // --- policies ---------------------------------------------------------------
@@ -215,7 +253,7 @@ const OutboundSa* SaTable::lookup_outbound(const PacketSelector& packet) const {
 
 void SaTable::poll_watches(std::vector<ike::DataplaneEvent>& out) {
   for (ChildSa* c : active_) {
-    c->watch.poll(sample(c->inbound, c->outbound), out);
+    if (!c->retired) c->watch.poll(sample(c->inbound, c->outbound), out);
     c->active = false;
   }
   active_.clear();  // keeps its capacity for the next round

@@ -42,6 +42,15 @@
 // "active" list once until poll_watches(), so the daemon's periodic poll
 // looks only at the CHILD_SAs that carried (or tried to carry) packets.
 //
+// Retired CHILD_SAs (retire()): a CHILD_SA replaced by a rekey or a
+// reauthentication, or deleted by the peer, loses its policies (nothing is
+// sent on it any more) but its inbound SA keeps taking ESP for a grace
+// period: what the peer sent before it switched, still in flight or queued
+// behind the IKE message that ended the SA (ternd reads ESP and IKE on
+// different sockets and threads). expire_retired() removes it when the
+// period is over; an install of the same inbound SPI replaces it at once.
+// Its ChildWatch reports nothing more (the engine has forgotten it).
+//
 // How it fails: install() returns Errc::bad_spi for an SPI of ours already
 // installed (or zero), and the errors of inbound_params / outbound_params and
 // of creating the SAs (unknown algorithm, bad key); nothing is installed then.
@@ -57,6 +66,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/time.h"
 #include "crypto/random.h"
 #include "esp/child_watch.h"
 #include "esp/esp_sa.h"
@@ -82,6 +92,7 @@ struct ChildSa {
   bool encap = false;
   bool outbound_deferred = false;  // ike::InstallChildSa::defer_outbound, until activated
   bool active = false;             // on the table's active list (looked up since the last poll)
+  bool retired = false;            // inbound only, until its grace period ends (SaTable::retire)
 };
 
 class SaTable {
@@ -94,6 +105,12 @@ class SaTable {
   // Removes the CHILD_SA whose inbound SPI is sa.spi_in (and whose outbound
   // SPI is sa.spi_out). False when there is none.
   bool remove(const ike::RemoveChildSa& sa);
+  // Like remove(), but the inbound SA stays (retired, see above) until
+  // expire_retired() at or after `until`. False when there is none.
+  bool retire(const ike::RemoveChildSa& sa, Timestamp until);
+  // Removes the retired CHILD_SAs whose grace period ended by `now`; how many.
+  size_t expire_retired(Timestamp now);
+  size_t retired() const { return retired_.size(); }
   // Moves the CHILD_SA whose inbound SPI is sa.spi_in to sa.local/sa.remote
   // (both halves). False when there is none.
   bool update(const ike::UpdateChildSa& sa);
@@ -183,6 +200,16 @@ class SaTable {
   void drop_range_scan();
   std::vector<ChildSa*> active_;  // marked since poll_watches()
   size_t deferred_ = 0;           // CHILD_SAs whose outbound half waits (outbound_deferred)
+  // The retired CHILD_SAs by inbound SPI, in the order of their deadlines
+  // (one grace period for all, so retire() appends). An entry whose SPI was
+  // installed again meanwhile is skipped.
+  struct Retired {
+    Timestamp until;
+    uint32_t spi_in;
+  };
+  std::vector<Retired> retired_;
+  // Drops the CHILD_SA's policies and its place on the active and deferred counts.
+  void unlink(ChildSa& c);
 };
 
 }  // namespace tern::esp

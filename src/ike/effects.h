@@ -75,6 +75,13 @@ struct RemoveChildSa {
   uint32_t spi_in = 0;
   uint32_t spi_out = 0;
   std::string reason;
+  // Its traffic moved to a successor (a rekey, a reauthentication) or the
+  // peer deleted it: ESP the peer sent on it before it switched may still be
+  // on its way, or queued behind the IKE message on another socket. The data
+  // plane keeps accepting it on the inbound SA for a short while
+  // (esp::SaTable::retire); the outbound half goes at once. Never set for a
+  // CHILD_SA past its hard lifetime limit (RFC 4301 §4.4.2.1).
+  bool inbound_grace = false;
 };
 
 // An installed CHILD_SA's outer addresses changed: from now on its ESP goes

@@ -747,18 +747,18 @@ void Endpoint::reap(Timestamp now) {
       rearm(sa);
       continue;
     }
+    // Replaced by an established reauthentication meanwhile: nothing to act on.
+    const IkeSa* successor = sa.successor ? lookup(*sa.successor) : nullptr;
+    const bool replaced = successor != nullptr && successor->state == IkeSaState::established;
     for (const ChildSa& child : sa.children) {
       effects_.push_back(RemoveChildSa{sa.id, sa.connection_name(), child.name, child.spi_in, child.spi_out,
-                                       sa.death_reason()});
+                                       sa.death_reason(), child.inbound_grace(replaced)});
       effects_.push_back(Event{EventKind::child_sa_removed, sa.id, sa.connection_name(),
                                fmt::format("CHILD_SA {} removed: {}", child.name, sa.death_reason())});
       ++counters_.child_sas_removed;
     }
     effects_.push_back(Event{EventKind::ike_sa_destroyed, sa.id, sa.connection_name(), sa.death_reason()});
     ++counters_.ike_sas_destroyed;
-    // Replaced by an established reauthentication meanwhile: nothing to act on.
-    const IkeSa* successor = sa.successor ? lookup(*sa.successor) : nullptr;
-    const bool replaced = successor != nullptr && successor->state == IkeSaState::established;
     if (sa.dpd_restart && sa.gave_up && !sa.peer_not_responding &&
         find_connection(sa.connection_name()) == sa.config) {
       // dpd_action = restart: the peer is still away; keep trying until it answers.

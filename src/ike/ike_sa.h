@@ -69,6 +69,7 @@ struct ChildSa {
   bool hard_limit_reached = false;   // its hard lifetime limit started its deletion, once
   bool rekeying = false;             // our CREATE_CHILD_SA rekeying it is queued or in flight (child_rekey)
   bool rekeyed = false;              // replaced by a new CHILD_SA (or redundant); its Delete is coming
+  bool peer_deleted = false;         // the peer deleted it, or its IKE SA (ike_delete)
   uint8_t pfs_refusals = 0;          // our rekeys of it the peer refused over PFS (the first is logged)
   OptionalTimestamp rekey_at;        // rekey_time (minus jitter) after it was installed; nullopt: never
   // life_time after it was installed: deleted then unless replaced (child_expiry.cc); nullopt: never.
@@ -83,6 +84,12 @@ struct ChildSa {
   bool can_rekey() const { return !deleting && !closing && !rekeyed && !rekeying && !hard_limit_reached; }
   // We are trying to close it (RFC 7296 §2.25.1): a peer's rekey of it gets TEMPORARY_FAILURE.
   bool being_closed() const { return deleting || closing || hard_limit_reached; }
+  // RemoveChildSa::inbound_grace when it goes: its traffic moved on (a rekey,
+  // or `replaced`: its IKE SA's reauthentication) or the peer stopped using
+  // it, and its hard limit was not what ended it.
+  bool inbound_grace(bool replaced) const {
+    return !hard_limit_reached && (rekeyed || peer_deleted || replaced);
+  }
 };
 
 // What an IKE SA keeps only for IKE_SA_INIT and IKE_AUTH (setup_state.h):

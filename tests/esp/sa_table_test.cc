@@ -159,6 +159,61 @@ TEST_F(Policy, TheResponderOfARekeySendsOnTheNewPairOnlyOnceThePeerUsesIt) {
   EXPECT_EQ(table.lookup_outbound(p)->spi(), 0x222u);  // the wide /8 child does not take it
 }
 
+// A CHILD_SA whose traffic moved to its successor (RemoveChildSa::inbound_grace):
+// nothing is sent on it from now on, but ESP the peer sent before it switched
+// still decapsulates until the grace period is over.
+TEST_F(Policy, ARetiredChildTakesInboundEspUntilItsGracePeriodEnds) {
+  ASSERT_TRUE(table.install(child("narrow", 0x112, 0x212, {v4({10, 1, 0, 0}, {10, 1, 255, 255})},
+                                  {v4({10, 2, 0, 0}, {10, 2, 0, 255})})));
+  const Timestamp t0 = timestamp_from_us(1'000'000);
+  EXPECT_TRUE(table.retire(removal(0x102, 0x202), t0 + std::chrono::seconds(5)));
+  EXPECT_EQ(table.retired(), 1u);
+  const PacketSelector p = packet4({10, 1, 0, 1}, {10, 2, 0, 9});
+  EXPECT_EQ(table.lookup_outbound(p)->spi(), 0x212u);
+  ASSERT_TRUE(table.remove(removal(0x112, 0x212)));
+  EXPECT_EQ(chosen(table, p), "wide") << "a retired CHILD_SA has no policies left";
+  ASSERT_NE(table.lookup_inbound(0x102), nullptr);
+  EXPECT_TRUE(table.find(0x102)->retired);
+  std::vector<ike::DataplaneEvent> events;
+  table.poll_watches(events);
+  EXPECT_TRUE(events.empty()) << "the engine has forgotten a retired CHILD_SA: no events for it";
+
+  EXPECT_TRUE(table.retire(removal(0x102, 0x202), t0 + std::chrono::seconds(9))) << "already retired";
+  EXPECT_FALSE(table.retire(removal(0x102, 0x999), t0)) << "outbound SPI does not match";
+  EXPECT_EQ(table.expire_retired(t0 + std::chrono::seconds(4)), 0u);
+  EXPECT_NE(table.lookup_inbound(0x102), nullptr);
+  EXPECT_EQ(table.expire_retired(t0 + std::chrono::seconds(5)), 1u);
+  EXPECT_EQ(table.lookup_inbound(0x102), nullptr);
+  EXPECT_EQ(table.retired(), 0u);
+  EXPECT_EQ(table.size(), 4u);
+}
+
+TEST_F(Policy, AnInstallOfARetiredSpiReplacesTheRetiredChild) {
+  const Timestamp t0 = timestamp_from_us(1'000'000);
+  ASSERT_TRUE(table.retire(removal(0x102, 0x202), t0 + std::chrono::seconds(5)));
+  ASSERT_TRUE(table.install(child("narrow", 0x102, 0x302, {v4({10, 1, 0, 0}, {10, 1, 255, 255})},
+                                  {v4({10, 2, 0, 0}, {10, 2, 0, 255})})));
+  EXPECT_FALSE(table.find(0x102)->retired);
+  EXPECT_EQ(table.lookup_outbound(packet4({10, 1, 0, 1}, {10, 2, 0, 9}))->spi(), 0x302u);
+  EXPECT_EQ(table.expire_retired(t0 + std::chrono::seconds(6)), 0u) << "the new CHILD_SA stays";
+  EXPECT_NE(table.lookup_inbound(0x102), nullptr);
+  EXPECT_TRUE(table.remove(removal(0x102, 0x302)));
+}
+
+TEST_F(Policy, RetiringADeferredRekeyLeavesNothingDeferred) {
+  // The responder's new pair (deferred) retired before the peer used it (a
+  // lost rekey collision): the old pair, still installed, carries the traffic.
+  ike::InstallChildSa rekeyed = child("narrow", 0x112, 0x212, {v4({10, 1, 0, 0}, {10, 1, 255, 255})},
+                                      {v4({10, 2, 0, 0}, {10, 2, 0, 255})});
+  rekeyed.defer_outbound = true;
+  ASSERT_TRUE(table.install(rekeyed));
+  ASSERT_TRUE(table.retire(removal(0x112, 0x212), timestamp_from_us(5'000'000)));
+  const PacketSelector p = packet4({10, 1, 0, 1}, {10, 2, 0, 9});
+  EXPECT_EQ(table.lookup_outbound(p)->spi(), 0x202u);
+  table.inbound_authenticated(0x112);  // ESP on the retired pair activates nothing
+  EXPECT_EQ(table.lookup_outbound(p)->spi(), 0x202u);
+}
+
 TEST(SaTable, InstallRefusesDuplicateAndZeroSpis) {
   crypto::SeededRandom random(1);
   SaTable table(random);

@@ -65,6 +65,10 @@ TEST(ChildDelete, InitiatorDeletesItsChildAndTheResponderAnswersWithThePairedSpi
   EXPECT_EQ(net.log_a.removed[0].spi_in, child_a.spi_in);
   EXPECT_EQ(net.log_a.removed[0].reason, "deleted by local request");
   EXPECT_TRUE(net.log_a.has_event(EventKind::child_sa_removed, "deleted by local request"));
+  // The end that took it down stops at once; the peer's data plane takes
+  // what A sent before its Delete a while longer.
+  EXPECT_FALSE(net.log_a.removed[0].inbound_grace);
+  EXPECT_TRUE(net.log_b.removed[0].inbound_grace);
 
   // The IKE SA stays, without children, on both ends.
   EXPECT_EQ(net.only_sa(net.a)->state, IkeSaState::established);
@@ -172,8 +176,10 @@ TEST(ChildDelete, DownOfTheIkeSaRemovesItsChildrenWithTheReason) {
   ASSERT_EQ(net.log_b.removed.size(), 1u);
   EXPECT_EQ(net.log_a.removed[0].spi_in, net.log_a.installed[0].spi_in);
   EXPECT_EQ(net.log_a.removed[0].reason, "deleted by local request");
+  EXPECT_FALSE(net.log_a.removed[0].inbound_grace);
   EXPECT_EQ(net.log_b.removed[0].spi_in, net.log_b.installed[0].spi_in);
   EXPECT_EQ(net.log_b.removed[0].reason, "deleted by peer");
+  EXPECT_TRUE(net.log_b.removed[0].inbound_grace) << "the peer deleted the IKE SA: its ESP may still arrive";
 }
 
 // A test task: CREATE_CHILD_SA asking for another CHILD_SA, for selectors

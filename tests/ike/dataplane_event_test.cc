@@ -158,6 +158,8 @@ TEST(DataplaneEvent, AHardLimitDeletesTheChildAndTheIkeSaStays) {
   ASSERT_EQ(net.log_a.removed.size(), 1u);
   EXPECT_EQ(net.log_a.removed[0].spi_in, child_a.spi_in);
   EXPECT_EQ(net.log_a.removed[0].reason, "CHILD_SA lifetime reached (life_packets = 50)");
+  EXPECT_FALSE(net.log_a.removed[0].inbound_grace)
+      << "not one packet past the hard limit (RFC 4301 §4.4.2.1)";
   EXPECT_TRUE(
       net.log_a.has_event(EventKind::child_sa_removed, "CHILD_SA lifetime reached (life_packets = 50)"));
   ASSERT_EQ(net.log_b.removed.size(), 1u);

@@ -356,6 +356,10 @@ TEST(IkeReauth, MakeBeforeBreakNewIkeSaAndChildBeforeTheOldOnesGo) {
   EXPECT_EQ(net.log_a.removed[0].spi_in, before.children[0].spi_in);
   ASSERT_EQ(net.log_b.installed.size(), 2u);
   ASSERT_EQ(net.log_b.removed.size(), 1u);
+  // Its traffic moved to the new CHILD_SA: what the peer sent on the old one
+  // before it switched is still taken for a while (RemoveChildSa::inbound_grace).
+  EXPECT_TRUE(net.log_a.removed[0].inbound_grace);
+  EXPECT_TRUE(net.log_b.removed[0].inbound_grace);
   EXPECT_TRUE(net.log_a.has_event(EventKind::ike_sa_reauth, "reauthenticated"));
   EXPECT_EQ(net.a.counters().ike_reauths_completed, 1u);
   EXPECT_EQ(net.a.counters().initial_contact_replaced + net.b.counters().initial_contact_replaced, 0u);

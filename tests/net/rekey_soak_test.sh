@@ -72,6 +72,8 @@ summary=$(grep -E 'packets transmitted' "$NETNS_TMP/ping.txt" || echo "no ping s
 echo "  $(date +%T) ping: $summary"
 c=$(counters)
 echo "  tern: $c"
+echo "  tern data plane: $(td_ctl "$A" stats --json | jq -c '.data_plane | {esp_received, unknown_spi, decap_failed,
+  no_policy, trapped, send_errors, tun_write_errors}')"
 if ! grep -qE "^$((seconds * 100)) packets transmitted, $((seconds * 100)) received" <<<"$summary"; then
   fail "pings were lost while the SAs were renewed: $summary"
   grep -E 'no answer yet' "$NETNS_TMP/ping.txt" | head -n 20 >&2 || true

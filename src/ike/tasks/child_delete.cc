@@ -43,8 +43,8 @@ void remove_child(TaskContext& ctx, IkeSa& sa, uint32_t spi_in, std::string_view
   auto it = std::find_if(sa.children.begin(), sa.children.end(),
                          [&](const ChildSa& c) { return c.spi_in == spi_in; });
   if (it == sa.children.end()) return;
-  ctx.effects.push_back(
-      RemoveChildSa{sa.id, sa.connection_name(), it->name, it->spi_in, it->spi_out, std::string(reason)});
+  ctx.effects.push_back(RemoveChildSa{sa.id, sa.connection_name(), it->name, it->spi_in, it->spi_out,
+                                      std::string(reason), it->inbound_grace(false)});
   ctx.effects.push_back(Event{EventKind::child_sa_removed, sa.id, sa.connection_name(),
                               fmt::format("CHILD_SA {} removed (SPIs {:08x}_i {:08x}_o): {}", it->name,
                                           it->spi_in, it->spi_out, reason)});
@@ -101,6 +101,7 @@ TaskStatus ChildDelete::process(TaskContext& ctx, const IkeMessage& msg) {
     }
     const uint32_t spi_in = child->spi_in;
     if (!child->deleting) answer_.push_back(spi_in);
+    child->peer_deleted = true;
     remove_child(ctx, *owner, spi_in, "deleted by peer");
   }
   return TaskStatus::need_more;

@@ -21,6 +21,7 @@ TaskStatus IkeDelete::build(TaskContext& ctx, IkeMessage& msg) {
   if (ctx.sa.state == IkeSaState::rekeyed && ctx.sa.successor) {
     ctx.sa.die(fmt::format("rekeyed: replaced by IKE SA #{}", static_cast<uint64_t>(*ctx.sa.successor)));
   } else {
+    for (ChildSa& child : ctx.sa.children) child.peer_deleted = true;
     ctx.sa.die("deleted by peer");
   }
   return TaskStatus::done;
