@@ -13,6 +13,7 @@
 
 #include <cstring>
 
+#include "crypto/new_hmac.h"
 #include "crypto/ossl_handles.h"
 #include "crypto/suite.h"
 
@@ -120,14 +121,8 @@ const char* digest_name(wire::IntegId integ) {
 }
 
 Result<std::unique_ptr<EspHmac>> make_evp_mac(const char* digest, ByteView key, size_t icv_size) {
-  static EVP_MAC* const hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  ossl::MacCtx ctx{hmac != nullptr ? EVP_MAC_CTX_new(hmac) : nullptr};
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
-      OSSL_PARAM_construct_end(),
-  };
-  if (!ctx || EVP_MAC_init(ctx.get(), key.data(), key.size(), params) != 1) {
-    ERR_clear_error();
+  ossl::MacCtx ctx = new_keyed_hmac(digest, key);
+  if (!ctx) {
     return fail(Errc::crypto_failure, fmt::format("HMAC-{}: OpenSSL failed to key the MAC", digest));
   }
   return std::unique_ptr<EspHmac>(new EvpMacHmac(std::move(ctx), icv_size));

@@ -8,6 +8,7 @@
 #include <array>
 
 #include "base/error.h"
+#include "crypto/new_hmac.h"
 #include "crypto/ossl_handles.h"
 
 namespace tern::crypto {
@@ -29,11 +30,6 @@ struct HmacSlot {
 
 thread_local std::array<CipherSlot, kCipherSlots> cipher_slots;
 thread_local std::array<HmacSlot, kHmacSlots> hmac_slots;
-
-EVP_MAC* fetch_hmac() {
-  static EVP_MAC* const hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  return hmac;
-}
 
 }  // namespace
 
@@ -69,16 +65,8 @@ EVP_CIPHER_CTX* keyed_context(const EVP_CIPHER* cipher, ByteView key, const uint
 EVP_MAC_CTX* keyed_hmac(const char* digest, ByteView key) {
   for (HmacSlot& slot : hmac_slots) {
     if (slot.digest == nullptr) {
-      EVP_MAC* hmac = fetch_hmac();
-      ossl::MacCtx ctx{hmac != nullptr ? EVP_MAC_CTX_new(hmac) : nullptr};
-      OSSL_PARAM params[] = {
-          OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
-          OSSL_PARAM_construct_end(),
-      };
-      if (!ctx || EVP_MAC_init(ctx.get(), key.data(), key.size(), params) != 1) {
-        ERR_clear_error();
-        return nullptr;
-      }
+      ossl::MacCtx ctx = new_keyed_hmac(digest, key);
+      if (!ctx) return nullptr;
       slot.digest = digest;
       slot.ctx = std::move(ctx);
       return slot.ctx.get();
