@@ -301,6 +301,7 @@ nlohmann::json Daemon::stats() {
   plane["send_errors"] = dp.send_errors;
   plane["esp_received"] = dp.esp_received;
   plane["unknown_spi"] = dp.unknown_spi;
+  plane["esp_held"] = dp.esp_held;  // came before their CHILD_SA was installed, taken once it was
   plane["decap_failed"] = dp.decap_failed;
   plane["tun_write_errors"] = dp.tun_write_errors;
   plane["coalesced"] = dp.coalesced;

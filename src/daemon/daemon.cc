@@ -426,7 +426,7 @@ uint32_t Daemon::worker_of_child(uint32_t spi_in) const {
 
 void Daemon::poll_data_plane(Timestamp now) {
   next_poll_ = now + kDataPlanePoll;
-  data_plane_->expire_retired(now);
+  data_plane_->age(now);
   // Each event to the worker whose Endpoint installed the CHILD_SA; one
   // batch per worker.
   std::vector<std::vector<ike::DataplaneEvent>> batches(workers_.size());

@@ -81,6 +81,16 @@ void DataPlane::install(const ike::InstallChildSa& sa) {
     return;
   }
   if (!sa.encap) open_esp_socket(sa.remote.family);
+  if (std::vector<Bytes> early = held_.take(sa.spi_in); !early.empty()) {
+    if (esp::ChildSa* child = table_.lookup_child(sa.spi_in); child != nullptr) {
+      for (Bytes& esp : early) (void)decap(child, sa.spi_in, esp);
+    }
+    flush_inbound();
+    counters_.esp_held += early.size();
+    TERN_LOG(LogLevel::debug, "esp",
+             "CHILD_SA {}/{}: {} ESP packet(s) that came before it was installed taken", sa.connection,
+             sa.child, early.size());
+  }
   (void)add_routes(sa.connection + "/" + sa.child, sa.local_ts, sa.remote_ts, sa.remote, sa.mode);
   TERN_LOG(LogLevel::info, "esp", "CHILD_SA {}/{} installed: SPIs in {:08x} out {:08x}, {}, {} mode, {}",
            sa.connection, sa.child, sa.spi_in, sa.spi_out, sa.suite.to_string(),
@@ -120,7 +130,8 @@ void DataPlane::remove(const ike::RemoveChildSa& sa, Timestamp now) {
   }
 }
 
-void DataPlane::expire_retired(Timestamp now) {
+void DataPlane::age(Timestamp now) {
+  counters_.unknown_spi += held_.age();
   if (table_.retired() == 0) return;
   if (const size_t n = table_.expire_retired(now); n > 0)
     TERN_LOG(LogLevel::debug, "esp", "{} replaced CHILD_SA inbound SA(s) gone after their grace period", n);
@@ -378,12 +389,18 @@ const esp::ChildSa* DataPlane::on_esp(MutableByteView esp) {
                        static_cast<uint32_t>(esp[2]) << 8 | esp[3];
   esp::ChildSa* child = table_.lookup_child(spi);
   if (child == nullptr) {
+    // Perhaps its CHILD_SA is being installed (held_esp.h); dropped if not.
+    counters_.unknown_spi += held_.hold(spi, esp);
     // The first few, then one in 1,024: enough to name the SPI, bounded under a flood.
-    if (++counters_.unknown_spi <= 16 || counters_.unknown_spi % 1024 == 0)
-      TERN_LOG(LogLevel::debug, "esp", "ESP for unknown SPI {:08x} dropped ({} so far)", spi,
-               counters_.unknown_spi);
+    if (++not_installed_ <= 16 || not_installed_ % 1024 == 0)
+      TERN_LOG(LogLevel::debug, "esp",
+               "ESP for SPI {:08x}, which is not installed: held a moment ({} so far)", spi, not_installed_);
     return nullptr;
   }
+  return decap(child, spi, esp);
+}
+
+const esp::ChildSa* DataPlane::decap(esp::ChildSa* child, uint32_t spi, MutableByteView esp) {
   Result<esp::Decapped> inner = child->inbound.decap(esp);
   if (!inner) {
     ++counters_.decap_failed;

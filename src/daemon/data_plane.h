@@ -46,6 +46,7 @@
 
 #include "base/time.h"
 #include "crypto/random.h"
+#include "daemon/held_esp.h"
 #include "daemon/traps.h"
 #include "esp/child_watch.h"
 #include "esp/sa_table.h"
@@ -75,6 +76,7 @@ struct DataPlaneCounters {
   uint64_t send_errors = 0;
   uint64_t esp_received = 0;
   uint64_t unknown_spi = 0;   // ESP for an SPI we have no SA for (dropped)
+  uint64_t esp_held = 0;      // ESP that came before its CHILD_SA was installed, taken then (held_esp.h)
   uint64_t decap_failed = 0;  // see the SA's counters for why
   uint64_t tun_write_errors = 0;
   uint64_t coalesced = 0;  // received TCP segments written to the TUN device as part of a super-packet
@@ -125,8 +127,9 @@ class DataPlane {
   // and ESP read before the IKE message that replaced it (as strongSwan's
   // delete_rekeyed_delay, 5 s by default).
   static constexpr Duration kInboundGrace = std::chrono::seconds(5);
-  // Ends the grace periods that are over at `now` (the Daemon's poll).
-  void expire_retired(Timestamp now);
+  // The Daemon's poll: ends the grace periods that are over at `now`, and
+  // drops the ESP held since the poll before (held_esp.h).
+  void age(Timestamp now);
   // The peer's NAT mapping changed (RFC 7296 §2.23), or MOBIKE moved the IKE
   // SA (RFC 4555): the CHILD_SA's ESP goes between the new addresses from now
   // on, and its routes are made again for the new peer address.
@@ -175,6 +178,8 @@ class DataPlane {
   void flush();
   // The CHILD_SA whose inbound SA the packet authenticated on, or nullptr.
   const esp::ChildSa* on_esp(MutableByteView esp);
+  // The rest of on_esp once the SA is known: decap, checks, to the TUN device.
+  const esp::ChildSa* decap(esp::ChildSa* child, uint32_t spi, MutableByteView esp);
   // Transport mode, inbound: the IP packet for the TUN device (in
   // transport_packet_), or nullopt when it is dropped (counted).
   std::optional<ByteView> rebuild_transport(const esp::ChildSa& child, const esp::Decapped& inner);
@@ -218,6 +223,8 @@ class DataPlane {
   std::array<int, 2> transport_routes_{};  // per family (IPv4, IPv6): routes in the transport table
   std::vector<uint8_t> transport_packet_;  // an inbound transport-mode packet being rebuilt
   TrapTable traps_;
+  HeldEsp held_;                // ESP for SPIs not installed yet
+  uint64_t not_installed_ = 0;  // ESP that came for an SPI not installed (for the log's bound)
   // By spi_in: the new address authenticated ESP came from, reported at the
   // next poll (`reported`: already told the engine).
   struct SourceChange {
