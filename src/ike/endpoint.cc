@@ -744,6 +744,7 @@ void Endpoint::reap(Timestamp now) {
     if (found == nullptr) continue;
     IkeSa& sa = *found;
     if (sa.state != IkeSaState::dead) {
+      sa.tasks.trim();  // no TaskManager frame is active here
       rearm(sa);
       continue;
     }

@@ -7,6 +7,13 @@
 
 namespace tern::ike {
 
+ResponderWindow::RequestDigest ResponderWindow::digest(ByteView request) {
+  const crypto::Sha256Digest full = crypto::sha256({request});
+  RequestDigest prefix;
+  std::copy_n(full.begin(), prefix.size(), prefix.begin());
+  return prefix;
+}
+
 const ResponderWindow::Answer* ResponderWindow::find(uint32_t message_id) const {
   for (const Answer& a : answered_) {
     if (a.message_id == message_id) return &a;
@@ -17,7 +24,7 @@ const ResponderWindow::Answer* ResponderWindow::find(uint32_t message_id) const 
 ResponderWindow::Verdict ResponderWindow::classify(uint32_t message_id, ByteView request,
                                                    uint32_t window) const {
   if (const Answer* a = find(message_id))
-    return crypto::sha256({request}) == a->request ? Verdict::resend_cached : Verdict::mismatch;
+    return digest(request) == a->request ? Verdict::resend_cached : Verdict::mismatch;
   if (message_id < next_) return Verdict::outside;
   if (uint64_t{message_id} >= uint64_t{next_} + window) return Verdict::outside;
   return Verdict::process;
@@ -27,9 +34,9 @@ std::vector<Bytes> ResponderWindow::cached_datagrams(uint32_t message_id) const 
   const Answer* a = find(message_id);
   if (a == nullptr) TERN_BUG("ResponderWindow: no cached answer for this Message ID");
   std::vector<Bytes> out;
-  out.reserve(1 + a->fragments.size());
+  out.reserve(1 + (a->fragments ? a->fragments->size() : 0));
   out.push_back(a->response);
-  out.insert(out.end(), a->fragments.begin(), a->fragments.end());
+  if (a->fragments) out.insert(out.end(), a->fragments->begin(), a->fragments->end());
   return out;
 }
 
@@ -55,12 +62,12 @@ void ResponderWindow::answered(uint32_t message_id, ByteView request, std::vecto
   // window came. Done before the new answer goes in, so that with a window
   // of 1 the vector holds one entry and never reallocates.
   forget_old(highest, window, message_id);
-  Answer answer{message_id, crypto::sha256({request}), std::move(response.front()), {}};
+  Answer answer{message_id, digest(request), std::move(response.front()), {}};
   answer.response.shrink_to_fit();  // kept until the next request: no spare capacity
   if (response.size() > 1) {
-    answer.fragments.assign(std::make_move_iterator(response.begin() + 1),
-                            std::make_move_iterator(response.end()));
-    for (Bytes& fragment : answer.fragments) fragment.shrink_to_fit();
+    std::vector<Bytes>& fragments = answer.fragments.emplace(std::make_move_iterator(response.begin() + 1),
+                                                             std::make_move_iterator(response.end()));
+    for (Bytes& fragment : fragments) fragment.shrink_to_fit();
   }
   auto at = std::lower_bound(answered_.begin(), answered_.end(), message_id,
                              [](const Answer& a, uint32_t id) { return a.message_id < id; });

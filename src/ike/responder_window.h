@@ -32,10 +32,12 @@
 // SKF fragments in a vector of their own.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
 
+#include "base/boxed.h"
 #include "base/bytes.h"
 #include "crypto/hash.h"
 
@@ -72,11 +74,16 @@ class ResponderWindow {
   size_t cached() const { return answered_.size(); }
 
  private:
+  using RequestDigest = std::array<uint8_t, 16>;
+  static RequestDigest digest(ByteView request);
+  // 56 octets: one is kept per established IKE SA (its IKE_AUTH answer).
   struct Answer {
     uint32_t message_id = 0;
-    crypto::Sha256Digest request{};  // of the request (or its fragment 1)
-    Bytes response;                  // the answer, or its first SKF fragment
-    std::vector<Bytes> fragments;    // its other SKF fragments (RFC 7383), if any
+    // The first 16 octets of the request's SHA-256 (or its fragment 1's):
+    // enough to tell a retransmission from another message with this ID.
+    RequestDigest request{};
+    Bytes response;                       // the answer, or its first SKF fragment
+    Boxed<std::vector<Bytes>> fragments;  // its other SKF fragments (RFC 7383), if any
   };
   const Answer* find(uint32_t message_id) const;
   // Forgets the answers whose Message ID plus `window` is at most `highest`,

@@ -41,6 +41,11 @@ void remove_finished(std::vector<std::unique_ptr<Task>>& tasks, const std::vecto
 
 }  // namespace
 
+const TaskManager::Lanes& TaskManager::lanes() const {
+  static const Lanes kNone;
+  return lanes_ ? *lanes_ : kNone;
+}
+
 void send_on_sa(TaskContext& ctx, ByteView message) {
   Bytes bytes;
   if (ctx.sa.local.port == ctx.config.natt_port) bytes.assign(4, 0);  // non-ESP marker
@@ -74,21 +79,21 @@ void TaskManager::initiate(TaskContext& ctx) {
   IkeSa& sa = ctx.sa;
   while (sa.state != IkeSaState::dead && window_has_room(sa)) {
     std::vector<std::unique_ptr<Task>> tasks;
-    if (!active_.empty()) {
-      tasks = std::move(active_);  // tasks that continue into the next exchange (setup)
-      active_.clear();
-    } else if (queued_.empty()) {
+    if (!lanes().active.empty()) {
+      tasks = std::move(lanes().active);  // tasks that continue into the next exchange (setup)
+      lanes().active.clear();
+    } else if (lanes().queued.empty()) {
       return;
     } else if (is_setup(sa)) {
       // IKE_SA_INIT and IKE_AUTH are made by all setup tasks together.
-      tasks = std::move(queued_);
-      queued_.clear();
+      tasks = std::move(lanes().queued);
+      lanes().queued.clear();
     } else {
       // Once established, one task per exchange (ike_delete, child_delete, ike_dpd, ...).
       // An IKE SA rekey goes out alone (see task_manager.h).
-      if (queued_.front()->type() == TaskType::ike_rekey && !outstanding_.empty()) return;
-      tasks.push_back(std::move(queued_.front()));
-      queued_.erase(queued_.begin());
+      if (lanes().queued.front()->type() == TaskType::ike_rekey && !lanes().outstanding.empty()) return;
+      tasks.push_back(std::move(lanes().queued.front()));
+      lanes().queued.erase(lanes().queued.begin());
     }
     if (!send_request(ctx, std::move(tasks))) return;
   }
@@ -97,12 +102,12 @@ void TaskManager::initiate(TaskContext& ctx) {
 bool TaskManager::window_has_room(const IkeSa& sa) const {
   // Our Delete of the IKE SA is in flight: nothing else starts.
   if (sa.state == IkeSaState::deleting) return false;
-  if (outstanding_.empty()) return true;
+  if (lanes().outstanding.empty()) return true;
   if (has_outstanding(TaskType::ike_rekey)) return false;
   // §2.3: request X waits until the responses up to X - window arrived; the
   // window is 1 until the initial exchanges are done.
   const uint32_t window = is_setup(sa) ? 1 : peer_window_;
-  return uint64_t{next_request_id_} < uint64_t{outstanding_.begin()->first} + window;
+  return uint64_t{next_request_id_} < uint64_t{lanes().outstanding.begin()->first} + window;
 }
 
 bool TaskManager::send_request(TaskContext& ctx, std::vector<std::unique_ptr<Task>> tasks) {
@@ -126,9 +131,9 @@ bool TaskManager::send_request(TaskContext& ctx, std::vector<std::unique_ptr<Tas
   if (request.exchange == ExchangeType::IKE_SA_INIT) sa.setup().init_request = datagrams.front();
   send_on_sa(ctx, datagrams);
   send_to_mapping_candidate(ctx, datagrams);
-  outstanding_.emplace(request.message_id,
-                       Outstanding{request.exchange, std::move(datagrams), 0,
-                                   ctx.now + retransmit_interval(ctx, 0), std::move(tasks)});
+  lanes().outstanding.emplace(request.message_id,
+                              Outstanding{request.exchange, std::move(datagrams), 0,
+                                          ctx.now + retransmit_interval(ctx, 0), std::move(tasks)});
   ++next_request_id_;
   return true;
 }
@@ -142,7 +147,7 @@ void TaskManager::notify_authentication_failed(TaskContext& ctx) {
 }
 
 bool TaskManager::has_outstanding(TaskType type) const {
-  return std::any_of(outstanding_.begin(), outstanding_.end(), [&](const auto& entry) {
+  return std::any_of(lanes().outstanding.begin(), lanes().outstanding.end(), [&](const auto& entry) {
     return std::any_of(entry.second.tasks.begin(), entry.second.tasks.end(),
                        [&](const std::unique_ptr<Task>& t) { return t->type() == type; });
   });
@@ -153,13 +158,13 @@ bool TaskManager::has_initiated_task(const std::function<bool(const Task&)>& mat
     return std::any_of(tasks.begin(), tasks.end(),
                        [&](const std::unique_ptr<Task>& t) { return matches(*t); });
   };
-  if (in(queued_) || in(active_)) return true;
-  return std::any_of(outstanding_.begin(), outstanding_.end(),
+  if (in(lanes().queued) || in(lanes().active)) return true;
+  return std::any_of(lanes().outstanding.begin(), lanes().outstanding.end(),
                      [&](const auto& entry) { return in(entry.second.tasks); });
 }
 
 bool TaskManager::has_outstanding_other_than(std::initializer_list<TaskType> types) const {
-  return std::any_of(outstanding_.begin(), outstanding_.end(), [&](const auto& entry) {
+  return std::any_of(lanes().outstanding.begin(), lanes().outstanding.end(), [&](const auto& entry) {
     return std::any_of(entry.second.tasks.begin(), entry.second.tasks.end(),
                        [&](const std::unique_ptr<Task>& t) {
                          return std::find(types.begin(), types.end(), t->type()) == types.end();
@@ -174,10 +179,10 @@ void TaskManager::adopt_windows(const TaskManager& old) {
 
 void TaskManager::inherit(TaskManager& old) {
   // A rekey of the old IKE SA still waiting is moot: it has just been replaced.
-  for (auto& task : old.queued_) {
-    if (task->type() != TaskType::ike_rekey) queued_.push_back(std::move(task));
+  for (auto& task : old.lanes().queued) {
+    if (task->type() != TaskType::ike_rekey) lanes().queued.push_back(std::move(task));
   }
-  old.queued_.clear();
+  old.lanes().queued.clear();
 }
 
 void TaskManager::on_message(TaskContext& ctx, const Address& local, const Address& remote, ByteView datagram,
@@ -195,8 +200,8 @@ void TaskManager::handle_response(TaskContext& ctx, const Address& local, const 
                                   ByteView datagram, const wire::Message& parsed) {
   IkeSa& sa = ctx.sa;
   const wire::IkeHeader& header = parsed.header;
-  auto it = outstanding_.find(header.message_id);
-  if (it == outstanding_.end() || header.exchange != it->second.exchange) {
+  auto it = lanes().outstanding.find(header.message_id);
+  if (it == lanes().outstanding.end() || header.exchange != it->second.exchange) {
     ++ctx.counters.dropped_bad_message_id;
     return;
   }
@@ -219,7 +224,7 @@ void TaskManager::process_response(TaskContext& ctx, const Address& local, const
   sa.last_received = ctx.now;
   follow_peer_address(ctx, response.exchange, local, remote);
   std::vector<std::unique_ptr<Task>> tasks = std::move(it->second.tasks);
-  outstanding_.erase(it);
+  lanes().outstanding.erase(it);
 
   std::vector<bool> finished(tasks.size(), false);
   for (size_t i = 0; i < tasks.size(); ++i) {
@@ -233,7 +238,7 @@ void TaskManager::process_response(TaskContext& ctx, const Address& local, const
       // IKE_SA_INIT again from the start (§1.2, §2.7): Message ID 0, no responder SPI.
       next_request_id_ = 0;
       sa.spi_r = 0;
-      active_ = std::move(tasks);
+      lanes().active = std::move(tasks);
       initiate(ctx);
       return;
     }
@@ -245,7 +250,7 @@ void TaskManager::process_response(TaskContext& ctx, const Address& local, const
     peer_window_ = read_set_window_size(response).value_or(1);
     release_setup_state(sa);
   }
-  for (auto& task : tasks) active_.push_back(std::move(task));
+  for (auto& task : tasks) lanes().active.push_back(std::move(task));
   initiate(ctx);
 }
 
@@ -275,10 +280,10 @@ void TaskManager::handle_fragment(TaskContext& ctx, const Address& local, const 
     return;
   }
   // The Message ID checks of a whole message come first (§2.6.1).
-  auto outstanding = outstanding_.end();
+  auto outstanding = lanes().outstanding.end();
   if (response) {
-    outstanding = outstanding_.find(id);
-    if (outstanding == outstanding_.end() || outstanding->second.exchange != header.exchange) {
+    outstanding = lanes().outstanding.find(id);
+    if (outstanding == lanes().outstanding.end() || outstanding->second.exchange != header.exchange) {
       ++ctx.counters.dropped_bad_message_id;
       return;
     }
@@ -414,7 +419,7 @@ void TaskManager::process_request(TaskContext& ctx, const Address& local, const 
         ++ctx.counters.dropped_request_in_wrong_state;
         return;
       }
-      tasks = &setup_;
+      tasks = &lanes().setup;
       break;
     }
     default:
@@ -471,13 +476,13 @@ void TaskManager::process_request(TaskContext& ctx, const Address& local, const 
   responder_.answered(id, cache_key, std::move(datagrams), cache_window);
   if (setup_done) {
     release_setup_state(sa);
-    setup_.clear();
-    setup_.shrink_to_fit();
+    lanes().setup.clear();
+    lanes().setup.shrink_to_fit();
   }
   if (failed) sa.die(sa.death_reason().empty() ? "request rejected" : sa.death_reason());
   // A responder task may have queued one of ours (invalid_spi_notice: the
   // CHILD_SA made again); it goes out now, window permitting.
-  if (sa.state == IkeSaState::established && active_.empty() && !queued_.empty()) initiate(ctx);
+  if (sa.state == IkeSaState::established && lanes().active.empty() && !lanes().queued.empty()) initiate(ctx);
 }
 
 void TaskManager::on_timer(TaskContext& ctx) {
@@ -493,11 +498,11 @@ void TaskManager::on_timer(TaskContext& ctx) {
                         .count()));
   }
   const RetransmitConfig& rt = ctx.sa.config->retransmit;
-  for (auto& [message_id, request] : outstanding_) {
+  for (auto& [message_id, request] : lanes().outstanding) {
     if (ctx.now < request.deadline) continue;
     if (request.retransmits >= rt.tries) {
       give_up(ctx, message_id, request);
-      outstanding_.clear();
+      lanes().outstanding.clear();
       return;
     }
     ++request.retransmits;
@@ -514,7 +519,7 @@ void TaskManager::on_timer(TaskContext& ctx) {
 }
 
 bool TaskManager::resend_now(TaskContext& ctx, TaskType type) {
-  for (auto& [message_id, request] : outstanding_) {
+  for (auto& [message_id, request] : lanes().outstanding) {
     if (request.tasks.empty() || request.tasks.front()->type() != type) continue;
     ++ctx.counters.retransmits_sent;
     send_on_sa(ctx, request.datagrams);
@@ -554,7 +559,7 @@ void TaskManager::forget_fragments(FragmentReassembly::Direction direction, uint
 
 std::optional<Timestamp> TaskManager::next_deadline() const {
   std::optional<Timestamp> next = reassembly_ ? reassembly_->next_deadline() : std::nullopt;
-  for (const auto& [message_id, request] : outstanding_) {
+  for (const auto& [message_id, request] : lanes().outstanding) {
     if (!next || request.deadline < *next) next = request.deadline;
   }
   return next;

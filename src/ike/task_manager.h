@@ -86,9 +86,9 @@ namespace tern::ike {
 class TaskManager {
  public:
   // Initiator side: tasks for our next request(s), in order.
-  void queue(std::unique_ptr<Task> task) { queued_.push_back(std::move(task)); }
+  void queue(std::unique_ptr<Task> task) { lanes().queued.push_back(std::move(task)); }
   // Responder side: the tasks that answer the IKE_SA_INIT and IKE_AUTH requests.
-  void adopt_setup_tasks(std::vector<std::unique_ptr<Task>> tasks) { setup_ = std::move(tasks); }
+  void adopt_setup_tasks(std::vector<std::unique_ptr<Task>> tasks) { lanes().setup = std::move(tasks); }
 
   // Sends our next request when the window has room and tasks are waiting.
   void initiate(TaskContext& ctx);
@@ -106,9 +106,9 @@ class TaskManager {
   bool resend_now(TaskContext& ctx, TaskType type);
   std::optional<Timestamp> next_deadline() const;
 
-  bool request_outstanding() const { return !outstanding_.empty(); }
-  size_t requests_outstanding() const { return outstanding_.size(); }
-  bool has_pending_tasks() const { return !queued_.empty() || !active_.empty(); }
+  bool request_outstanding() const { return !lanes().outstanding.empty(); }
+  size_t requests_outstanding() const { return lanes().outstanding.size(); }
+  bool has_pending_tasks() const { return !lanes().queued.empty() || !lanes().active.empty(); }
   // Is a request of ours made by a task of `type` outstanding?
   bool has_outstanding(TaskType type) const;
   // Whether a task of ours that `matches` is queued or waiting for its answer.
@@ -128,6 +128,13 @@ class TaskManager {
   uint32_t our_window() const { return our_window_; }
   // Responses cached for the peer's retransmits (at most our_window()).
   size_t responses_cached() const { return responder_.cached(); }
+  // Frees the task lanes when nothing is queued, running or outstanding.
+  // Called by the Endpoint once an input is handled (never from inside the
+  // TaskManager, whose frames may hold iterators into them).
+  void trim() {
+    if (lanes_ && lanes_->empty()) lanes_.reset();
+  }
+  bool holds_lanes() const { return lanes_ != nullptr; }
   // Messages of the peer's whose fragments are being collected.
   size_t reassemblies_pending() const { return reassembly_ ? reassembly_->pending() : 0; }
 
@@ -170,11 +177,24 @@ class TaskManager {
   // A message arrived whole: its fragments collected so far are moot.
   void forget_fragments(FragmentReassembly::Direction direction, uint32_t message_id);
 
-  std::vector<std::unique_ptr<Task>> queued_;    // initiator: waiting for an exchange
-  std::vector<std::unique_ptr<Task>> active_;    // initiator: continue into the next exchange (setup)
-  std::vector<std::unique_ptr<Task>> setup_;     // responder: IKE_SA_INIT + IKE_AUTH
-  std::map<uint32_t, Outstanding> outstanding_;  // our requests by Message ID
-  ResponderWindow responder_;                    // the peer's requests: window and response cache
+  // The tasks and our requests under way: on the heap only while there are
+  // some, so an established idle IKE SA holds none of it (112 octets less per
+  // SA; docs/benchmarks.md "Memory per SA"). lanes() makes the block when
+  // needed; the const lanes() reads an empty one instead; trim() frees it.
+  struct Lanes {
+    std::vector<std::unique_ptr<Task>> queued;    // initiator: waiting for an exchange
+    std::vector<std::unique_ptr<Task>> active;    // initiator: continue into the next exchange (setup)
+    std::vector<std::unique_ptr<Task>> setup;     // responder: IKE_SA_INIT + IKE_AUTH
+    std::map<uint32_t, Outstanding> outstanding;  // our requests by Message ID
+    bool empty() const { return queued.empty() && active.empty() && setup.empty() && outstanding.empty(); }
+  };
+  Lanes& lanes() {
+    if (!lanes_) lanes_ = std::make_unique<Lanes>();
+    return *lanes_;
+  }
+  const Lanes& lanes() const;
+  std::unique_ptr<Lanes> lanes_;
+  ResponderWindow responder_;  // the peer's requests: window and response cache
   // The peer's fragmented messages being collected; on the heap only while there are some.
   Boxed<FragmentReassembly> reassembly_;
   uint32_t next_request_id_ = 0;  // the Message ID of our next request

@@ -36,6 +36,25 @@ TEST(SetupState, BothEndsDropWhatOnlyTheSetupNeededOnceIkeAuthIsDone) {
   expect_setup_state_released(EndpointPeer::sa(net.b, b));
   // The responder's cache: the IKE_AUTH answer only, not IKE_SA_INIT's.
   EXPECT_EQ(EndpointPeer::tasks(net.b, b).responses_cached(), 1u);
+  // Nothing queued, running or outstanding: neither holds task lanes.
+  EXPECT_FALSE(EndpointPeer::tasks(net.a, a).holds_lanes());
+  EXPECT_FALSE(EndpointPeer::tasks(net.b, b).holds_lanes());
+}
+
+TEST(SetupState, TheTaskLanesComeBackForARequestAndGoWhenItIsAnswered) {
+  TwoPeers net(config_a(), config_b());
+  establish_one_child(net);
+  const IkeSaId a = net.only_sa(net.a)->id;
+  ASSERT_TRUE(net.a.command(Rekey{"a-b", "net"}, net.now).has_value());
+  net.collect();
+  // HDR, SK {N(REKEY_SA), SA, Ni, TSi, TSr}  -->  is out: A holds it as outstanding.
+  ASSERT_EQ(net.wire.size(), 1u);
+  EXPECT_TRUE(EndpointPeer::tasks(net.a, a).holds_lanes());
+  EXPECT_TRUE(EndpointPeer::tasks(net.a, a).request_outstanding());
+  net.deliver_all();  // the answer, then our Delete of the old pair and its answer
+  EXPECT_FALSE(EndpointPeer::tasks(net.a, a).request_outstanding());
+  EXPECT_FALSE(EndpointPeer::tasks(net.a, a).holds_lanes());
+  EXPECT_FALSE(EndpointPeer::tasks(net.b, net.only_sa(net.b)->id).holds_lanes());
 }
 
 TEST(SetupState, ARetransmittedIkeAuthGetsTheSameAnswerAndALateIkeSaInitAHalfOpenSaOfItsOwn) {
