@@ -568,7 +568,9 @@ void Endpoint::on_timer(Timestamp now) {
     if (sa->state != IkeSaState::established) continue;
     std::vector<uint32_t> due_children;
     for (const ChildSa& child : sa->children) {
-      if (child.rekey_at && now >= *child.rekey_at && child.can_rekey()) due_children.push_back(child.spi_in);
+      // A reauthenticated IKE SA waiting for its Delete rekeys no CHILD_SA.
+      if (child.rekey_at && now >= *child.rekey_at && child.can_rekey() && !sa->retire_at)
+        due_children.push_back(child.spi_in);
     }
     for (uint32_t spi : due_children) start_child_rekey(*sa, spi, "its rekey_time has come", now);
     expire_children(*sa, now);
@@ -600,7 +602,7 @@ std::optional<Timestamp> Endpoint::own_deadline(const IkeSa& sa) const {
   consider_renewal_deadlines(sa, next);
   if (sa.state != IkeSaState::established) return next;
   for (const ChildSa& child : sa.children) {
-    if (child.can_rekey()) consider(child.rekey_at);
+    if (child.can_rekey() && !sa.retire_at) consider(child.rekey_at);
   }
   consider(next_child_expiry(sa));
   return next;

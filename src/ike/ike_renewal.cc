@@ -14,6 +14,14 @@ namespace {
 
 // A failed reauthentication is tried again this much later (the old IKE SA stays meanwhile).
 constexpr Duration kReauthRetry = seconds(60);
+// A reauthenticated IKE SA is deleted this long after its successor was
+// established, not at once: ESP we sent on its CHILD_SAs just before ours
+// switched to the new ones is still on its way, and a peer may read our
+// Delete before that ESP (strongSwan with kernel-libipsec reads them on
+// different threads, and drops it once the old CHILD_SA is gone: one lost
+// ping in net.rekey_soak_strongswan). Nothing of ours uses the old IKE SA
+// meanwhile: its CHILD_SAs carry no outbound traffic and are not rekeyed.
+constexpr Duration kReauthOverlap = seconds(1);
 
 }  // namespace
 
@@ -97,6 +105,16 @@ void Endpoint::renew_due(IkeSa& sa, Timestamp now) {
     return;
   }
   if (sa.state != IkeSaState::established) return;
+  if (sa.retire_at) {  // reauthenticated (settle_renewals): only its Delete is left to do
+    if (now < *sa.retire_at) return;
+    sa.retire_at.reset();
+    start_task(sa,
+               std::make_unique<IkeDelete>(
+                   Role::initiator, fmt::format("reauthenticated: replaced by IKE SA #{}",
+                                                static_cast<uint64_t>(sa.successor.value_or(IkeSaId{0})))),
+               now);
+    return;
+  }
   if (sa.expire_at && now >= *sa.expire_at) {
     sa.expire_at.reset();
     ++counters_.ike_sas_expired;
@@ -123,6 +141,10 @@ void Endpoint::consider_renewal_deadlines(const IkeSa& sa, std::optional<Timesta
   };
   if (sa.state == IkeSaState::rekeyed) consider(sa.expire_at);
   if (sa.state != IkeSaState::established) return;
+  if (sa.retire_at) {
+    consider(sa.retire_at);
+    return;
+  }
   consider(sa.expire_at);
   if (sa.successor || sa.replacement_pending) return;
   // Certificate expiry (cert_expiry_deadline) is armed apart, on the wall clock (cert_wall_deadline).
@@ -148,15 +170,13 @@ void Endpoint::settle_renewals(Timestamp now) {
       return false;  // still being set up
     if (next != nullptr && next->state == IkeSaState::established) {
       ++counters_.ike_reauths_completed;
-      effects_.push_back(Event{EventKind::ike_sa_reauth, old->id, old->connection_name(),
-                               fmt::format("reauthenticated: IKE SA #{} replaces this one; deleting it",
-                                           static_cast<uint64_t>(next->id))});
-      if (old->state == IkeSaState::established)
-        start_task(*old,
-                   std::make_unique<IkeDelete>(Role::initiator,
-                                               fmt::format("reauthenticated: replaced by IKE SA #{}",
-                                                           static_cast<uint64_t>(next->id))),
-                   now);
+      effects_.push_back(
+          Event{EventKind::ike_sa_reauth, old->id, old->connection_name(),
+                fmt::format("reauthenticated: IKE SA #{} replaces this one; deleting it in {} ms "
+                            "(what was sent on its CHILD_SAs arrives first)",
+                            static_cast<uint64_t>(next->id),
+                            std::chrono::duration_cast<milliseconds>(kReauthOverlap).count())});
+      if (old->state == IkeSaState::established) old->retire_at = now + kReauthOverlap;
       return true;
     }
     // The new IKE SA failed (its reason is in its ike_sa_destroyed Event).

@@ -201,6 +201,8 @@ class IkeSa {
   OptionalTimestamp rekey_at;
   OptionalTimestamp reauth_at;
   OptionalTimestamp expire_at;  // hard: deleted unless replaced first (over_time)
+  // Reauthenticated: our Delete of it goes then (ike_renewal.cc, kReauthOverlap).
+  OptionalTimestamp retire_at;
   // The SPI reserved for our side of the new IKE SA of our rekey
   // (ike_rekeying) while its
   // request is out (0: none); released if this SA dies before the answer.

@@ -482,6 +482,7 @@ TEST(AdditionalChild, ReauthenticationRecreatesBothChildrenBeforeTheOldOnesGo) {
   ASSERT_TRUE(net.a.command(Reauth{"a-b"}, net.now).has_value());
   net.collect();
   net.deliver_all();
+  net.let_the_reauthenticated_sa_go();
   expect_children(net, {"net", "second"});
   const IkeSaStatus after = live(net.a)[0];
   EXPECT_NE(after.spi_i, before.spi_i);
@@ -506,6 +507,7 @@ TEST(AdditionalChild, ReauthenticationRecreatesOnlyTheChildrenThatWereUp) {
   ASSERT_TRUE(net.a.command(Reauth{"a-b"}, net.now).has_value());
   net.collect();
   net.deliver_all();
+  net.let_the_reauthenticated_sa_go();
   expect_children(net, {"second"});  // "second" in IKE_AUTH this time
   EXPECT_EQ(net.a.counters().ike_reauths_completed, 1u);
 }

@@ -213,6 +213,7 @@ TEST(CredentialChoiceExchange, OurExpiredCertificateIsReplacedByTheRenewedOneByR
                                         "(renewed.pem)"))
       << peers.dump_events();
   peers.deliver_all();
+  peers.let_the_reauthenticated_sa_go();
   ASSERT_NE(peers.only_sa(peers.a), nullptr) << peers.dump_events();
   EXPECT_NE(peers.only_sa(peers.a)->id, first);
   EXPECT_EQ(peers.only_sa(peers.a)->state, IkeSaState::established);

@@ -346,6 +346,15 @@ TEST(IkeReauth, MakeBeforeBreakNewIkeSaAndChildBeforeTheOldOnesGo) {
   ASSERT_TRUE(net.a.command(Reauth{"a-b"}, net.now).has_value());
   net.collect();
   net.deliver_all();
+  // Both IKE SAs, for a second: ESP sent on the old CHILD_SA just before the
+  // new one took over reaches the peer before our Delete does.
+  EXPECT_EQ(live(net.a).size(), 2u);
+  EXPECT_TRUE(net.log_a.removed.empty());
+  EXPECT_TRUE(net.log_a.has_event(EventKind::ike_sa_reauth, "deleting it in 1000 ms"));
+  net.advance(milliseconds(999));
+  EXPECT_TRUE(net.wire.empty()) << "no Delete before the second is over";
+  net.advance(milliseconds(1));
+  net.deliver_all();
   expect_one_matching_ike_sa(net);
   const IkeSaStatus after = live(net.a)[0];
   EXPECT_NE(after.spi_i, before.spi_i);
@@ -390,6 +399,7 @@ TEST(IkeReauth, ReauthTimeReauthenticatesAndAFailedAttemptKeepsTheOldIkeSa) {
   // A minute later it is tried again, and this time it works.
   ASSERT_TRUE(net.advance_to_next_deadline());
   net.deliver_all();
+  net.let_the_reauthenticated_sa_go();
   expect_one_matching_ike_sa(net);
   EXPECT_NE(live(net.a)[0].spi_i, old_spi);
   EXPECT_EQ(net.a.counters().ike_reauths_completed, 1u);
