@@ -64,6 +64,11 @@ netns_exec "$ns_a" ping -c 2 -i 0.2 -W 2 203.0.113.1 >/dev/null 2>&1 || fail "no
 counters() { td_ctl "$A" stats --json | jq -c '.counters | {child_rekeys_completed, child_rekeys_answered,
   ike_rekeys_completed, ike_rekeys_answered, ike_rekey_collisions, child_rekey_collisions, ike_reauths_completed,
   child_rekeys_failed, ike_rekeys_failed}'; }
+# The outer packets on tern's side (headers only: the SPI and sequence number
+# of each ESP packet), so that a lost ping can be placed: not sent, or sent
+# and not answered, and on which SPI (printed on failure).
+netns_require_cmd dumpcap tshark
+netns_spawn "$ns_a" "$NETNS_TMP/dumpcap.txt" dumpcap -q -i veth0 -s 96 -f "udp port 4500" -w "$NETNS_TMP/outer.pcapng"
 echo "  $(date +%T) pinging every 0.01 s for $seconds s while the SAs are renewed"
 # -D -O: a timestamp on every line and a line for every unanswered request,
 # so that a loss can be matched against the daemons' logs.
@@ -72,11 +77,22 @@ summary=$(grep -E 'packets transmitted' "$NETNS_TMP/ping.txt" || echo "no ping s
 echo "  $(date +%T) ping: $summary"
 c=$(counters)
 echo "  tern: $c"
-echo "  tern data plane: $(td_ctl "$A" stats --json | jq -c '.data_plane | {esp_received, unknown_spi, decap_failed,
+echo "  tern data plane: $(td_ctl "$A" stats --json | jq -c '.data_plane | {esp_received, esp_held, unknown_spi, decap_failed,
   no_policy, trapped, send_errors, tun_write_errors}')"
 if ! grep -qE "^$((seconds * 100)) packets transmitted, $((seconds * 100)) received" <<<"$summary"; then
   fail "pings were lost while the SAs were renewed: $summary"
   grep -E 'no answer yet' "$NETNS_TMP/ping.txt" | head -n 20 >&2 || true
+  sleep 1  # dumpcap writes what it has
+  # ESP on the wire from 60 ms before to 20 ms after each lost request was
+  # due (ping -O reports it when the next one goes): time, source, SPI and sequence
+  # (ESP) or exchange type (IKE).
+  while read -r lost; do
+    echo "  outer packets around $lost:" >&2
+    window=$(awk -v t="$lost" 'BEGIN {printf "frame.time_epoch >= %.3f && frame.time_epoch <= %.3f", t - 0.06, t + 0.02}')
+    tshark -r "$NETNS_TMP/outer.pcapng" -Y "$window" \
+      -T fields -e frame.time_epoch -e ip.src -e esp.spi -e esp.sequence -e isakmp.exchangetype 2>/dev/null |
+      head -n 30 >&2 || true
+  done < <(grep -oE '^\[[0-9.]+\] no answer yet' "$NETNS_TMP/ping.txt" | grep -oE '[0-9]+\.[0-9]+' | head -n 3)
 fi
 
 child_renewals=$(jq '.child_rekeys_completed + .child_rekeys_answered' <<<"$c")
