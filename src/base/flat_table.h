@@ -11,6 +11,15 @@
 //   static Key key(const Entry&);            // only called on non-empty entries
 //   static bool is_empty(const Entry&);      // Entry{} must be empty
 //   static uint64_t hash(Key);               // mixed well: the table masks the low bits
+//   static constexpr bool kTagged = true;    // optional, see below
+//
+// Tagged tables: when reading an entry's key is costly (the entry is a
+// pointer and the key lives in the object: a cache miss per probe), Traits
+// sets kTagged and the table keeps one more octet per slot, 7 bits of the
+// key's hash (top bits, which the slot index does not use). A probe reads
+// the key only where the tag matches: a look-up that misses (a fresh SPI
+// checked for uniqueness) touches no entry at all, one that hits touches
+// about one.
 //
 // Keys are unique: insert() of a key that is present is the caller's bug
 // (TERN_BUG). A pointer returned by find() is valid until the next insert or
@@ -52,10 +61,19 @@ class FlatTable {
 
   Entry* find(const Key& key) {
     if (slots_.empty()) return nullptr;
-    for (size_t i = home(key);; i = next(i)) {
-      Entry& e = slots_[i];
-      if (Traits::is_empty(e)) return nullptr;
-      if (Traits::key(e) == key) return &e;
+    const uint64_t h = Traits::hash(key);
+    if constexpr (kTagged) {
+      const uint8_t tag = tag_of(h);
+      for (size_t i = h & mask();; i = next(i)) {
+        if (tags_[i] == 0) return nullptr;
+        if (tags_[i] == tag && Traits::key(slots_[i]) == key) return &slots_[i];
+      }
+    } else {
+      for (size_t i = h & mask();; i = next(i)) {
+        Entry& e = slots_[i];
+        if (Traits::is_empty(e)) return nullptr;
+        if (Traits::key(e) == key) return &e;
+      }
     }
   }
   const Entry* find(const Key& key) const { return const_cast<FlatTable*>(this)->find(key); }
@@ -66,37 +84,49 @@ class FlatTable {
     if (Traits::is_empty(entry)) TERN_BUG("FlatTable: inserting an empty entry");
     if ((size_ + 1) * 4 > slots_.size() * 3) grow();
     const Key key = Traits::key(entry);
-    for (size_t i = home(key);; i = next(i)) {
+    const uint64_t h = Traits::hash(key);
+    for (size_t i = h & mask();; i = next(i)) {
       Entry& e = slots_[i];
       if (Traits::is_empty(e)) {
         e = std::move(entry);
+        if constexpr (kTagged) tags_[i] = tag_of(h);
         ++size_;
         return e;
       }
-      if (Traits::key(e) == key) TERN_BUG("FlatTable: key inserted twice");
+      if constexpr (kTagged) {
+        if (tags_[i] == tag_of(h) && Traits::key(e) == key) TERN_BUG("FlatTable: key inserted twice");
+      } else {
+        if (Traits::key(e) == key) TERN_BUG("FlatTable: key inserted twice");
+      }
     }
   }
 
   // Removes the entry with `key` and returns it (empty when there was none).
   Entry take(const Key& key) {
     if (slots_.empty()) return Entry{};
-    size_t hole = home(key);
+    const uint64_t h = Traits::hash(key);
+    size_t hole = h & mask();
     for (;; hole = next(hole)) {
       if (Traits::is_empty(slots_[hole])) return Entry{};
+      if constexpr (kTagged) {
+        if (tags_[hole] != tag_of(h)) continue;
+      }
       if (Traits::key(slots_[hole]) == key) break;
     }
     Entry taken = std::move(slots_[hole]);
     slots_[hole] = Entry{};
+    if constexpr (kTagged) tags_[hole] = 0;
     --size_;
     // Backward shift: move up each later entry of the cluster whose home
     // slot is not between the hole and its own slot (cyclically), so that
     // every entry stays reachable from its home without tombstones.
     for (size_t i = next(hole); !Traits::is_empty(slots_[i]); i = next(i)) {
-      const size_t h = home(Traits::key(slots_[i]));
-      const bool stays = hole <= i ? (hole < h && h <= i) : (hole < h || h <= i);
+      const size_t at = home(Traits::key(slots_[i]));
+      const bool stays = hole <= i ? (hole < at && at <= i) : (hole < at || at <= i);
       if (stays) continue;
       slots_[hole] = std::move(slots_[i]);
       slots_[i] = Entry{};
+      if constexpr (kTagged) tags_[hole] = std::exchange(tags_[i], uint8_t{0});
       hole = i;
     }
     return taken;
@@ -124,12 +154,19 @@ class FlatTable {
   }
 
  private:
+  static constexpr bool kTagged = [] {
+    if constexpr (requires { Traits::kTagged; }) return Traits::kTagged;
+    return false;
+  }();
+  static uint8_t tag_of(uint64_t hash) { return static_cast<uint8_t>(0x80 | (hash >> 57)); }
+
   size_t mask() const { return slots_.size() - 1; }
   size_t home(const Key& key) const { return static_cast<size_t>(Traits::hash(key)) & mask(); }
   size_t next(size_t i) const { return (i + 1) & mask(); }
   void grow() { rehash(slots_.empty() ? 16 : slots_.size() * 2); }
   void rehash(size_t slots) {
     std::vector<Entry> old = std::exchange(slots_, std::vector<Entry>(slots));
+    if constexpr (kTagged) tags_.assign(slots, 0);
     size_ = 0;
     for (Entry& e : old) {
       if (!Traits::is_empty(e)) insert(std::move(e));
@@ -137,6 +174,7 @@ class FlatTable {
   }
 
   std::vector<Entry> slots_;  // a power of two in size, or none
+  std::vector<uint8_t> tags_;  // kTagged: one per slot, 0 for an empty one
   size_t size_ = 0;
 };
 

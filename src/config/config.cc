@@ -40,6 +40,7 @@ ike::EndpointConfig Config::endpoint_config() const {
   out.fragment_size = daemon.fragment_size;
   out.cookie_threshold = daemon.cookie_threshold;
   out.cookie_threshold_ip = daemon.cookie_threshold_ip;
+  out.keylog = daemon.keylog.has_value();
   out.connections.reserve(connections.size());
   for (const ConnectionSettings& c : connections) out.connections.push_back(c.engine);
   return out;

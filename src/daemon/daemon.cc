@@ -578,7 +578,11 @@ Result<nlohmann::json> Daemon::reload() {
   std::vector<std::shared_ptr<const ike::ConnectionConfig>> connections;
   for (const auto& c : plan.next.connections) connections.push_back(c.engine);
   size_t going = 0;
-  run_on_all([&](ike::Endpoint& e, Timestamp now) { going += e.reload(connections, now); });
+  const bool keylog_wanted = plan.next.daemon.keylog.has_value();
+  run_on_all([&](ike::Endpoint& e, Timestamp now) {
+    going += e.reload(connections, now);
+    e.set_keylog(keylog_wanted);
+  });
   // Settings that need no new socket apply at once.
   const config::DaemonSettings running_daemon = config_.daemon;
   if (plan.next.daemon.keylog != running_daemon.keylog) {

@@ -130,31 +130,28 @@ void Worker::submit(Job job) {
 }
 
 void Worker::after_input() {
-  std::vector<ike::Effect> effects = endpoint_.take_effects();
-  if (!effects.empty()) {
+  endpoint_.take_effects(effects_);  // effects_ and the Endpoint's buffer take turns: no allocation
+  if (!effects_.empty()) {
     if (threaded()) {
-      std::vector<ike::Effect> forward;
+      // Into the batch's hand-over, or (an input outside a batch: a timer, a
+      // command) into one of its own that goes at once.
       bool in_order = false;  // a data-plane effect came: what follows keeps its place behind it
-      for (ike::Effect& effect : effects) {
+      for (ike::Effect& effect : effects_) {
         const auto* send = std::get_if<ike::Send>(&effect);
         if (send != nullptr && !in_order) {
           this->send(send->local, send->remote, send->bytes);
           continue;
         }
         in_order = in_order || is_data_plane_effect(effect);
-        forward.push_back(std::move(effect));
+        pending_forward_.push_back(std::move(effect));
       }
-      if (in_batch_) {
-        pending_forward_.insert(pending_forward_.end(), std::make_move_iterator(forward.begin()),
-                                std::make_move_iterator(forward.end()));
-      } else if (!forward.empty()) {
-        hooks_.forward(index_, std::move(forward));
-      }
+      if (!in_batch_) flush_forward();
     } else {
-      hooks_.forward(index_, std::move(effects));
+      hooks_.forward(index_, std::move(effects_));
     }
+    effects_.clear();
   }
-  timer_.arm(endpoint_.next_deadline());
+  timer_.arm_no_later_than(endpoint_.next_deadline());
 }
 
 void Worker::send(const ike::Address& local, const ike::Address& remote, ByteView bytes) {
@@ -171,6 +168,7 @@ void Worker::flush_forward() {
   if (pending_forward_.empty()) return;
   std::vector<ike::Effect> batch;
   batch.swap(pending_forward_);
+  pending_forward_.reserve(batch.size());  // one allocation for the next batch of about this size
   hooks_.forward(index_, std::move(batch));
 }
 

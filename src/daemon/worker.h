@@ -133,6 +133,7 @@ class Worker {
   // After own_io_ (destroyed before it); used by the worker's thread only.
   std::vector<std::unique_ptr<io::UdpSocket>> sockets_;
   std::vector<io::DatagramHandler> socket_handlers_;
+  std::vector<ike::Effect> effects_;          // the Endpoint's, after each input (kept for its buffer)
   std::vector<ike::Effect> pending_forward_;  // of the batch being received
   bool in_batch_ = false;                     // a socket of ours is handing over a batch
   std::thread thread_;

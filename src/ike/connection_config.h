@@ -286,6 +286,12 @@ struct EndpointConfig {
   // (the default): SPIs are random in all 64 bits, IkeSaIds 1, 2, 3, ...
   uint32_t shard_index = 0;
   uint32_t shard_count = 1;
+
+  // Whether each new IKE SA's keys come out as a Keylog effect (the
+  // Wireshark decryption table line). Off when nothing writes them (ternd
+  // without daemon.keylog, tern-load): the line is hex of every SK key, some
+  // 2 µs per SA that nobody reads.
+  bool keylog = true;
 };
 
 }  // namespace tern::ike

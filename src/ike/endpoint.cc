@@ -52,6 +52,11 @@ std::vector<Effect> Endpoint::take_effects() {
   return out;
 }
 
+void Endpoint::take_effects(std::vector<Effect>& into) {
+  into.clear();
+  std::swap(into, effects_);
+}
+
 void Endpoint::on_datagram(const Address& local, const Address& remote, ByteView bytes, Timestamp now) {
   const size_t first_effect = effects_.size();
   datagram_unverified_ = false;

@@ -178,6 +178,9 @@ class Endpoint : private IkeSaTable {
   // an IKE SA whose connection is gone or was changed is deleted (Delete when
   // established, at once otherwise). Returns how many IKE SAs are going.
   size_t reload(std::vector<std::shared_ptr<const ConnectionConfig>> connections, Timestamp now);
+  // Whether IKE SAs made from now on emit their Keylog effect
+  // (EndpointConfig::keylog; ternd: daemon.keylog set or unset by a reload).
+  void set_keylog(bool on) { config_.keylog = on; }
   // Sharded Endpoints (ternd's workers): another shard accepted INITIAL_CONTACT
   // (effects.h InitialContactReceived). Deletes locally, as for an
   // INITIAL_CONTACT received here (same reason, Event, RemoveChildSa and
@@ -194,6 +197,10 @@ class Endpoint : private IkeSaTable {
   std::optional<Timestamp> next_deadline() const;
   // The effects produced since the last call, in order.
   std::vector<Effect> take_effects();
+  // The same into `into` (cleared first), whose buffer the Endpoint keeps for
+  // the next effects: a caller that takes effects after every input with the
+  // same vector allocates none for it (ternd's workers).
+  void take_effects(std::vector<Effect>& into);
 
   std::vector<IkeSaStatus> status() const;
   // The wall clock (UTC) that goes with the Timestamps given to the inputs:

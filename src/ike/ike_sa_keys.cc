@@ -6,7 +6,7 @@
 
 namespace tern::ike {
 
-Result<void> install_ike_sa_keys(IkeSa& sa, const crypto::IkeSuite& suite, crypto::IkeSaKeys keys,
+Result<void> install_ike_sa_keys(IkeSa& sa, const crypto::IkeSuite& suite, crypto::IkeSaKeys keys, bool keylog,
                                  std::vector<Effect>& effects) {
   Result<crypto::Prf> prf = crypto::Prf::create(suite.prf);
   if (!prf) return fail(Errc::unsupported, "PRF unavailable for " + suite.to_string());
@@ -21,9 +21,11 @@ Result<void> install_ike_sa_keys(IkeSa& sa, const crypto::IkeSuite& suite, crypt
   sa.sk_in = std::move(*in);
   sa.prf = *prf;
   sa.suite = suite;
-  Result<std::string> line =
-      crypto::format_keylog_line(sa.spi_i, sa.spi_r, suite, k.SK_ei, k.SK_er, k.SK_ai, k.SK_ar);
-  if (line) effects.push_back(Keylog{std::move(*line)});
+  if (keylog) {
+    Result<std::string> line =
+        crypto::format_keylog_line(sa.spi_i, sa.spi_r, suite, k.SK_ei, k.SK_er, k.SK_ai, k.SK_ar);
+    if (line) effects.push_back(Keylog{std::move(*line)});
+  }
   sa.sk_d = keys.SK_d;
   sa.setup().keys = std::move(keys);
   return {};

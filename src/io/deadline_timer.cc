@@ -6,6 +6,11 @@ namespace tern::io {
 DeadlineTimer::DeadlineTimer(asio::io_context& io, const Clock& clock, std::function<void()> on_due)
     : clock_(clock), on_due_(std::move(on_due)), timer_(io) {}
 
+void DeadlineTimer::arm_no_later_than(std::optional<Timestamp> next) {
+  if (armed_for_ && (!next || *armed_for_ <= *next)) return;
+  arm(next);
+}
+
 void DeadlineTimer::arm(std::optional<Timestamp> next) {
   if (next == armed_for_) return;
   armed_for_ = next;

@@ -28,6 +28,14 @@ class DeadlineTimer {
   DeadlineTimer& operator=(const DeadlineTimer&) = delete;
 
   void arm(std::optional<Timestamp> next);
+  // For an owner whose on_due may run early (it looks at what is due and
+  // arms again, as ternd's workers do with Endpoint::on_timer): a deadline
+  // later than the wait in progress, or none, keeps that wait, which then
+  // fires early once; an earlier one re-arms. An Endpoint's next deadline
+  // moves later with most inputs (an SA's setup timeout gives way to its
+  // rekey time), and each re-arm is a cancel, a completion and a
+  // timerfd_settime.
+  void arm_no_later_than(std::optional<Timestamp> next);
 
  private:
   const Clock& clock_;

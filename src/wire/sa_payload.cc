@@ -23,17 +23,24 @@ Unexpected<Error> malformed(Errc code, std::string detail) {
   return as_invalid_syntax(Error::drop(code, std::move(detail)));
 }
 
-Result<std::vector<TransformAttribute>> parse_attributes(ByteView bytes, const std::string& where) {
+// `where` names the transform in error details ("SA payload: proposal 1:
+// transform 3"); it is called only when there is an error (every transform
+// with a KEY_LENGTH comes here, on the hot path of IKE_SA_INIT).
+template <class Where>
+Result<std::vector<TransformAttribute>> parse_attributes(ByteView bytes, const Where& where) {
   std::vector<TransformAttribute> attributes;
-  ByteReader r{bytes, where};
+  ByteReader r{bytes};
+  auto in_context = [&where](const Error& e) {
+    return malformed(e.code, fmt::format("{}: {}", where(), e.detail));
+  };
   while (!r.empty()) {
     if (attributes.size() == kMaxAttributes) {
-      return malformed(Errc::too_many, fmt::format("{}: more than {} attributes", where, kMaxAttributes));
+      return malformed(Errc::too_many, fmt::format("{}: more than {} attributes", where(), kMaxAttributes));
     }
     auto type_field = r.u16("attribute type");
-    if (!type_field) return as_invalid_syntax(type_field.error());
+    if (!type_field) return in_context(type_field.error());
     auto length_or_value = r.u16("attribute length/value");
-    if (!length_or_value) return as_invalid_syntax(length_or_value.error());
+    if (!length_or_value) return in_context(length_or_value.error());
 
     TransformAttribute a;
     a.type = static_cast<uint16_t>(*type_field & ~kAttributeFormatTv);
@@ -42,9 +49,9 @@ Result<std::vector<TransformAttribute>> parse_attributes(ByteView bytes, const s
       a.value = {static_cast<uint8_t>(*length_or_value >> 8), static_cast<uint8_t>(*length_or_value)};
     } else {
       auto value = r.take(*length_or_value, "attribute value");
-      if (!value) return as_invalid_syntax(value.error());
+      if (!value) return in_context(value.error());
       if (a.type == static_cast<uint16_t>(TransformAttr::KEY_LENGTH)) {
-        return invalid_syntax(fmt::format("{}: KEY_LENGTH must use the TV format", where));
+        return invalid_syntax(fmt::format("{}: KEY_LENGTH must use the TV format", where()));
       }
       a.value.assign(value->begin(), value->end());
     }
@@ -97,7 +104,7 @@ Result<std::vector<Transform>> parse_transforms(ByteView bytes, size_t proposal,
       return invalid_syntax(fmt::format("{}: Last Substruc 3 but no transform follows", where()));
     }
     if (!attribute_bytes.empty()) {
-      auto attributes = parse_attributes(attribute_bytes, where());
+      auto attributes = parse_attributes(attribute_bytes, where);
       if (!attributes) return fail(std::move(attributes).error());
       t.attributes = std::move(*attributes);
     }

@@ -73,8 +73,28 @@ TEST(FlatTable, EraseWhereTheClusterWrapsAroundTheEnd) {
   EXPECT_EQ(t.find(48)->value, 3u);
 }
 
-TEST(FlatTable, AgreesWithUnorderedMapOverRandomInsertsAndErases) {
-  FlatTable<Pair, MixedTraits> t;
+// Tagged tables (flat_table.h): 7 bits of the hash per slot, the key read
+// only where they match.
+struct TaggedTraits : MixedTraits {
+  static constexpr bool kTagged = true;
+};
+// Every key gets the same tag (the identity hash of small keys has its top
+// bits zero): the key comparison alone tells entries apart.
+struct SameTagTraits : IdentityTraits {
+  static constexpr bool kTagged = true;
+};
+// Counts the key reads (in an engine table, each is a cache miss into an SA).
+struct CountingTraits : TaggedTraits {
+  static inline size_t reads = 0;
+  static Key key(const Pair& p) {
+    ++reads;
+    return p.key;
+  }
+};
+
+template <class Traits>
+void agrees_with_unordered_map() {
+  FlatTable<Pair, Traits> t;
   std::unordered_map<uint64_t, uint64_t> reference;
   std::mt19937_64 random(42);
   for (int step = 0; step < 20000; ++step) {
@@ -99,6 +119,23 @@ TEST(FlatTable, AgreesWithUnorderedMapOverRandomInsertsAndErases) {
   t.for_each([&](const Pair&) { ++visited; });
   EXPECT_EQ(visited, reference.size());
   EXPECT_LE(t.size() * 4, t.capacity() * 3);  // at most 3/4 full
+}
+
+TEST(FlatTable, AgreesWithUnorderedMapOverRandomInsertsAndErases) { agrees_with_unordered_map<MixedTraits>(); }
+TEST(FlatTable, TaggedAgreesWithUnorderedMap) { agrees_with_unordered_map<TaggedTraits>(); }
+TEST(FlatTable, TaggedWithEveryTagEqualAgreesWithUnorderedMap) { agrees_with_unordered_map<SameTagTraits>(); }
+
+TEST(FlatTable, TaggedLookUpsReadAlmostNoKeys) {
+  FlatTable<Pair, CountingTraits> t;
+  for (uint64_t key = 1; key <= 3000; ++key) t.insert({key, key});  // ~3/8 to 3/4 full
+  CountingTraits::reads = 0;
+  for (uint64_t key = 1'000'000; key < 1'010'000; ++key) EXPECT_EQ(t.find(key), nullptr);
+  // Untagged, every probe of a miss reads a key (several per look-up); tagged,
+  // only a probe whose 7 tag bits match by chance (1 in 128).
+  EXPECT_LT(CountingTraits::reads, 1'000u);
+  CountingTraits::reads = 0;
+  for (uint64_t key = 1; key <= 3000; ++key) ASSERT_EQ(t.find(key)->value, key);
+  EXPECT_LT(CountingTraits::reads, 3'000u + 300u);  // the entry's own key, and rarely another
 }
 
 struct NoInt {

@@ -86,6 +86,26 @@ TEST(IkeSaSetup, HappyPathStepByStep) {
   EXPECT_EQ(net.log_a.keylog[0], net.log_b.keylog[0]);
 }
 
+TEST(IkeSaSetup, NoKeylogLineWhenNothingWritesIt) {
+  EndpointConfig quiet;
+  quiet.keylog = false;  // ternd without daemon.keylog
+  TwoPeers net({config_a()}, {config_b()}, EndpointConfig{}, quiet);
+  net.up();
+  net.deliver_all();
+  ASSERT_NE(net.only_sa(net.b), nullptr);
+  EXPECT_EQ(net.only_sa(net.b)->state, IkeSaState::established);
+  EXPECT_EQ(net.log_a.keylog.size(), 1u);
+  EXPECT_TRUE(net.log_b.keylog.empty());
+
+  // Turned on (a reload that sets daemon.keylog): the next IKE SA's line comes.
+  net.b.set_keylog(true);
+  net.down(net.a, "a-b");
+  net.deliver_all();
+  net.up();
+  net.deliver_all();
+  EXPECT_EQ(net.log_b.keylog.size(), 1u);
+}
+
 struct SuiteCase {
   const char* name;
   crypto::IkeSuite ike;

@@ -101,7 +101,7 @@ IkeSa* IkeRekey::make_new_sa(TaskContext& ctx, const crypto::IkeSuite& suite, By
   IkeSa& sa = ctx.table->create(role(), old.config, old.local, old.remote, spi_i, spi_r);
   sa.setup().nonce_i = nonce_i_;
   sa.setup().nonce_r = nonce_r_;
-  if (!install_ike_sa_keys(sa, suite, std::move(*keys), ctx.effects)) {
+  if (!install_ike_sa_keys(sa, suite, std::move(*keys), ctx.config.keylog, ctx.effects)) {
     sa.die("key derivation failed for the rekeyed IKE SA");
     return nullptr;
   }
