@@ -173,7 +173,7 @@ class FlatTable {
     }
   }
 
-  std::vector<Entry> slots_;  // a power of two in size, or none
+  std::vector<Entry> slots_;   // a power of two in size, or none
   std::vector<uint8_t> tags_;  // kTagged: one per slot, 0 for an empty one
   size_t size_ = 0;
 };

@@ -55,7 +55,7 @@ DataPlane::DataPlane(asio::io_context& io, std::unique_ptr<io::TunDevice> tun, c
 }
 
 DataPlane::~DataPlane() {
-  for (const auto& [text, entry] : routes_) (void)io::netlink::delete_route(tun_->ifindex(), entry.first);
+  for (const auto& [key, entry] : routes_) (void)io::netlink::delete_route(tun_->ifindex(), entry.first);
   for (const ike::AddressFamily family : {ike::AddressFamily::ipv4, ike::AddressFamily::ipv6}) {
     if (transport_routes_[family_index(family)] > 0) (void)io::netlink::delete_rule(transport_rule(family));
   }
@@ -149,7 +149,7 @@ std::vector<io::netlink::Route> DataPlane::add_routes(const std::string& owner,
   const std::optional<ike::Address> src = address_inside(local_ts, local_addresses());
   std::vector<io::netlink::Route> added = routes_for(remote_ts, peer, mode, &owner);
   for (const io::netlink::Route& route : added) {
-    auto& entry = routes_[route.to_string()];
+    auto& entry = routes_[key_of(route)];
     if (entry.second++ == 0) {
       entry.first = route;
       if (route.table == io::kTransportTable) transport_route_added(route.destination.address.family);
@@ -216,7 +216,7 @@ void DataPlane::trap_failed(const std::string& connection) {
 
 void DataPlane::remove_routes(const std::vector<io::netlink::Route>& routes) {
   for (const io::netlink::Route& route : routes) {
-    auto it = routes_.find(route.to_string());
+    auto it = routes_.find(key_of(route));
     if (it == routes_.end() || --it->second.second > 0) continue;
     (void)io::netlink::delete_route(tun_->ifindex(), route);  // gone with the device already is fine
     routes_.erase(it);

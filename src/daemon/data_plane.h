@@ -42,6 +42,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "base/time.h"
@@ -218,7 +219,13 @@ class DataPlane {
   std::vector<ByteView> batch_;
   esp::ChildSa* batch_sa_ = nullptr;  // whose outbound SA sealed the batch
   std::vector<uint8_t> segments_;     // a TSO super-packet cut into MTU-sized packets
-  std::map<std::string, std::pair<io::netlink::Route, int>> routes_;    // by route text: route, users
+  // A route as a map key: family, destination IP and length, table (no text
+  // to format per CHILD_SA install).
+  using RouteKey = std::tuple<ike::AddressFamily, std::array<uint8_t, 16>, uint8_t, uint32_t>;
+  static RouteKey key_of(const io::netlink::Route& r) {
+    return {r.destination.address.family, r.destination.address.ip, r.destination.length, r.table};
+  }
+  std::map<RouteKey, std::pair<io::netlink::Route, int>> routes_;       // route, users
   std::map<std::string, std::vector<io::netlink::Route>> trap_routes_;  // by connection
   std::array<int, 2> transport_routes_{};  // per family (IPv4, IPv6): routes in the transport table
   std::vector<uint8_t> transport_packet_;  // an inbound transport-mode packet being rebuilt

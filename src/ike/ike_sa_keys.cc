@@ -6,8 +6,8 @@
 
 namespace tern::ike {
 
-Result<void> install_ike_sa_keys(IkeSa& sa, const crypto::IkeSuite& suite, crypto::IkeSaKeys keys, bool keylog,
-                                 std::vector<Effect>& effects) {
+Result<void> install_ike_sa_keys(IkeSa& sa, const crypto::IkeSuite& suite, crypto::IkeSaKeys keys,
+                                 bool keylog, std::vector<Effect>& effects) {
   Result<crypto::Prf> prf = crypto::Prf::create(suite.prf);
   if (!prf) return fail(Errc::unsupported, "PRF unavailable for " + suite.to_string());
   const crypto::IkeSaKeys& k = keys;

@@ -20,7 +20,7 @@ namespace tern::ike {
 
 class IkeSa;
 
-Result<void> install_ike_sa_keys(IkeSa& sa, const crypto::IkeSuite& suite, crypto::IkeSaKeys keys, bool keylog,
-                                 std::vector<Effect>& effects);
+Result<void> install_ike_sa_keys(IkeSa& sa, const crypto::IkeSuite& suite, crypto::IkeSaKeys keys,
+                                 bool keylog, std::vector<Effect>& effects);
 
 }  // namespace tern::ike

@@ -121,9 +121,15 @@ void agrees_with_unordered_map() {
   EXPECT_LE(t.size() * 4, t.capacity() * 3);  // at most 3/4 full
 }
 
-TEST(FlatTable, AgreesWithUnorderedMapOverRandomInsertsAndErases) { agrees_with_unordered_map<MixedTraits>(); }
-TEST(FlatTable, TaggedAgreesWithUnorderedMap) { agrees_with_unordered_map<TaggedTraits>(); }
-TEST(FlatTable, TaggedWithEveryTagEqualAgreesWithUnorderedMap) { agrees_with_unordered_map<SameTagTraits>(); }
+TEST(FlatTable, AgreesWithUnorderedMapOverRandomInsertsAndErases) {
+  agrees_with_unordered_map<MixedTraits>();
+}
+TEST(FlatTable, TaggedAgreesWithUnorderedMap) {
+  agrees_with_unordered_map<TaggedTraits>();
+}
+TEST(FlatTable, TaggedWithEveryTagEqualAgreesWithUnorderedMap) {
+  agrees_with_unordered_map<SameTagTraits>();
+}
 
 TEST(FlatTable, TaggedLookUpsReadAlmostNoKeys) {
   FlatTable<Pair, CountingTraits> t;

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "ike/child_install.h"
 #include "ike/child_select.h"
 #include "ike/ike_sa.h"
@@ -25,12 +27,27 @@ std::optional<uint32_t> spi_from(const Bytes& bytes) {
 }
 
 // The proposals with their KE transforms left out: IKE_AUTH has no KE (§1.2).
-std::vector<wire::Proposal> without_ke(const std::vector<wire::Proposal>& proposals) {
-  std::vector<wire::Proposal> out = proposals;
-  for (wire::Proposal& p : out) {
-    std::erase_if(p.transforms, [](const wire::Transform& t) { return t.type == wire::TransformType::KE; });
-  }
-  return out;
+// Most peers send none there, and then `proposals` itself is the answer (no
+// copy of every proposal per IKE_AUTH); otherwise the copy goes into `storage`.
+const std::vector<wire::Proposal>& without_ke(const std::vector<wire::Proposal>& proposals,
+                                              std::vector<wire::Proposal>& storage) {
+  auto is_ke = [](const wire::Transform& t) { return t.type == wire::TransformType::KE; };
+  const bool any = std::any_of(proposals.begin(), proposals.end(), [&](const wire::Proposal& p) {
+    return std::any_of(p.transforms.begin(), p.transforms.end(), is_ke);
+  });
+  if (!any) return proposals;
+  storage = proposals;
+  for (wire::Proposal& p : storage) std::erase_if(p.transforms, is_ke);
+  return storage;
+}
+
+// predict_pfs_mismatch for the peer's IKE_AUTH proposals, whose address is
+// formatted only when they name a PFS group (most peers name none, §1.2).
+std::optional<std::string> pfs_warning(std::span<const wire::Proposal> peer_proposals,
+                                       const ChildConfig& config, const IkeSa& sa) {
+  if (pfs_groups(peer_proposals).empty()) return std::nullopt;
+  return predict_pfs_mismatch(peer_proposals, config.esp_proposals,
+                              wire::ip_address_to_string(sa.remote.ip_bytes()), config.name);
 }
 
 }  // namespace
@@ -95,9 +112,9 @@ void ChildCreate::process_request(TaskContext& ctx, const IkeMessage& msg) {
   // A peer that lists its PFS groups here (§1.2 says it should not) tells us
   // whether the first rekey can agree (pfs_diagnosis.h); the groups play no
   // part in this selection, as IKE_AUTH has no KE.
-  pfs_warning_ = predict_pfs_mismatch(sa_payload->proposals, config.esp_proposals,
-                                      wire::ip_address_to_string(ctx.sa.remote.ip_bytes()), config.name);
-  selected_ = select_esp_proposal(without_ke(sa_payload->proposals), suites);
+  pfs_warning_ = pfs_warning(sa_payload->proposals, config, ctx.sa);
+  std::vector<wire::Proposal> storage;
+  selected_ = select_esp_proposal(without_ke(sa_payload->proposals, storage), suites);
   if (!selected_ || !spi_from(selected_->peer_spi)) {
     error_ = NotifyType::NO_PROPOSAL_CHOSEN;
     ctx.event(EventKind::child_sa_failed,
@@ -142,10 +159,10 @@ void ChildCreate::process_response(TaskContext& ctx, const IkeMessage& msg) {
   };
   // A KE transform in the answer (which §1.2 says should not be there) plays
   // no part in the check, but tells us the responder's PFS group.
-  pfs_warning_ = predict_pfs_mismatch(sa_payload->proposals, config.esp_proposals,
-                                      wire::ip_address_to_string(ctx.sa.remote.ip_bytes()), config.name);
-  std::optional<Selection<EspSuite>> chosen =
-      check_esp_answer(wire::SaPayload{without_ke(sa_payload->proposals)}, without_pfs(config.esp_proposals));
+  pfs_warning_ = pfs_warning(sa_payload->proposals, config, ctx.sa);
+  std::vector<wire::Proposal> storage;
+  std::optional<Selection<EspSuite>> chosen = check_esp_answer(
+      wire::SaPayload{without_ke(sa_payload->proposals, storage)}, without_pfs(config.esp_proposals));
   if (!chosen || !spi_from(chosen->peer_spi))
     return refuse("responder chose an ESP proposal we did not offer");
   if (!is_subset(tsi->selectors, config.local_ts) || !is_subset(tsr->selectors, config.remote_ts)) {
