@@ -53,7 +53,9 @@ RSS_SAS_BIG=${RSS_SAS_BIG:-100000}
 BENCH_BUDGET=${BENCH_BUDGET:-540}
 PARTS=${PARTS:-rate,rss}                      # which parts run: rate (setups/s, latency), rss
 RSS_RESPONDERS=${RSS_RESPONDERS:-ternd charon}  # whose RSS per SA is measured
-RATE_RESPONDERS=${RATE_RESPONDERS:-ternd charon}  # whose setups/s and CPU per setup are measured
+# whose setups/s and CPU per setup are measured; ternd1: ternd with one worker (its event loop
+# thread), PSK only, beside the default workers (see the CPU table's note)
+RATE_RESPONDERS=${RATE_RESPONDERS:-ternd ternd1 charon}
 RATE_AUTHS=${RATE_AUTHS:-psk ecdsa}
 source "$root/tests/net/lib/netns.sh"
 source "$root/tests/net/lib/strongswan.sh"
@@ -150,6 +152,8 @@ EOC
   responder_pid=$(<"$T/ternd.pid")
 }
 ternd_stop() { td_stop "$T" 5 >/dev/null 2>&1 || true; }
+ternd1_start() { TERND_WORKERS=1 ternd_start "$@"; }
+ternd1_stop() { ternd_stop; }
 
 charon_start() {  # AUTH(psk|ecdsa)
   sw_start "$S" "$ns_b"
@@ -280,6 +284,7 @@ declare -A rate p50 churn
 for responder in $RATE_RESPONDERS; do
   [[ ,$PARTS, == *,rate,* ]] || break
   for auth in $RATE_AUTHS; do
+    [[ $responder != ternd1 || $auth == psk ]] || continue
     if (($(left) < 60)); then echo "  $responder/$auth: skipped (time budget)"; continue; fi
     "${responder}_start" "$auth"
     sleep 0.5
@@ -373,6 +378,15 @@ for auth in $RATE_AUTHS; do
       printf "  crypto bound %5.1f %%  tern-load %6.1f / %6.1f us\n", (t > 0 && b > 0 ? 100 * (1e6 / b) / t : 0), gt, gc }'
   done
 done
+if [[ -n ${cpu[ternd1_psk_rate]:-} ]]; then
+  # The same engine on one thread: on a machine where tern-load shares the cores, ternd's
+  # default workers (one per CPU) and the generator take turns on each core.
+  for mode in rate churn; do
+    awk -v m="$([[ $mode == rate ]] && echo kept || echo churn)" -v b="$bound_psk" -v t="${cpu[ternd1_psk_$mode]:-0}" 'BEGIN {
+      printf "  psk    %-5s ternd with one worker (the event loop thread) %6.1f us (%6.0f/CPU-s)  crypto bound %5.1f %%\n",
+        m, t, (t > 0 ? 1e6 / t : 0), (t > 0 && b > 0 ? 100 * (1e6 / b) / t : 0) }'
+  done
+fi
 for k in "${!per_sa[@]}"; do echo "  RSS per SA $k: ${per_sa[$k]} octets"; done | sort
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "elapsed: $((SECONDS - start_time)) s"
