@@ -74,7 +74,7 @@ size_t SaTable::expire_retired(Timestamp now) {
   for (; done < retired_.size() && retired_[done].until <= now; ++done) {
     auto it = by_spi_in_.find(retired_[done].spi_in);
     if (it == by_spi_in_.end() || !it->second.retired) continue;  // installed again meanwhile
-    if (it->second.active) std::erase(active_, &it->second);
+    unlink(it->second);  // retired: its policies went already, only the active list holds it
     by_spi_in_.erase(it);
     ++n;
   }
