@@ -1,6 +1,8 @@
 // IkeSa construction and state names (see ike_sa.h).
 #include "ike/ike_sa.h"
 
+#include <fmt/format.h>
+
 namespace tern::ike {
 
 IkeSa::IkeSa(IkeSaId sa_id, Role sa_role, std::shared_ptr<const ConnectionConfig> sa_config,
@@ -52,6 +54,11 @@ std::optional<Timestamp> IkeSa::keepalive_deadline(Duration interval) const {
   if (interval <= Duration::zero() || !local_behind_nat) return std::nullopt;
   if (state != IkeSaState::established) return std::nullopt;
   return last_sent + interval;
+}
+
+std::string IkeSa::retiring_reason() const {
+  return fmt::format("IKE SA #{} replaced it (a reauthentication) and it is deleted within a second",
+                     static_cast<uint64_t>(successor.value_or(IkeSaId{0})));
 }
 
 std::string_view to_string(IkeSaState state) {

@@ -318,6 +318,9 @@ class IkeSa {
   // When a NAT keepalive is due: only while a NAT is in front of us and the
   // SA is in use (established, or rekeyed and waiting for its Delete).
   std::optional<Timestamp> keepalive_deadline(Duration interval) const;
+  // Why the peer's request to rekey it or add a CHILD_SA is refused while
+  // retire_at is set (TEMPORARY_FAILURE): a reauthentication replaced it.
+  std::string retiring_reason() const;
 
  private:
   std::unique_ptr<IkeSaSetup> setup_;

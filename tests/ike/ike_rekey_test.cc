@@ -374,6 +374,63 @@ TEST(IkeReauth, MakeBeforeBreakNewIkeSaAndChildBeforeTheOldOnesGo) {
   EXPECT_EQ(net.a.counters().initial_contact_replaced + net.b.counters().initial_contact_replaced, 0u);
 }
 
+// The peer drops the old IKE SA's CHILD_SAs when it reads our D(IKE): ESP we
+// sent on them after that would be lost. They leave our data plane first
+// (what the peer still sends on them is taken for a while), so the traffic is
+// on the new IKE SA's CHILD_SA when the Delete goes.
+TEST(IkeReauth, TheOldChildSaLeavesTheDataPlaneBeforeTheDeleteGoesOut) {
+  TwoPeers net(config_a(), config_b());
+  establish_one_child(net);
+  const uint32_t old_spi_in = live(net.a)[0].children[0].spi_in;
+  ASSERT_TRUE(net.a.command(Reauth{"a-b"}, net.now).has_value());
+  net.collect();
+  net.deliver_all();
+  ASSERT_TRUE(net.log_a.removed.empty());
+  net.now += seconds(1);
+  net.a.on_timer(net.now);
+  std::vector<Effect> effects = net.a.take_effects();
+  auto first = [&](auto pred) {
+    return std::find_if(effects.begin(), effects.end(), pred) - effects.begin();
+  };
+  const auto remove = first([](const Effect& e) { return std::holds_alternative<RemoveChildSa>(e); });
+  const auto send = first([](const Effect& e) { return std::holds_alternative<Send>(e); });
+  ASSERT_LT(remove, std::ssize(effects)) << "the old CHILD_SA is removed when the Delete is sent";
+  ASSERT_LT(send, std::ssize(effects));
+  EXPECT_LT(remove, send);
+  const auto& removed = std::get<RemoveChildSa>(effects[remove]);
+  EXPECT_EQ(removed.spi_in, old_spi_in);
+  EXPECT_TRUE(removed.inbound_grace);
+  EXPECT_EQ(std::count_if(effects.begin(), effects.end(),
+                          [](const Effect& e) { return std::holds_alternative<RemoveChildSa>(e); }),
+            1);
+}
+
+// The peer rekeys its CHILD_SAs on both IKE SAs in the second before the old
+// one goes. A new pair on the old IKE SA would take the traffic from the
+// reauthentication's CHILD_SA and be dropped with the old IKE SA: refused.
+TEST(IkeReauth, ThePeersChildRekeyOnTheReplacedIkeSaIsRefused) {
+  TwoPeers net(config_a(), config_b());
+  establish_one_child(net);
+  ASSERT_TRUE(net.a.command(Reauth{"a-b"}, net.now).has_value());
+  net.collect();
+  net.deliver_all();
+  ASSERT_EQ(live(net.b).size(), 2u);
+  ASSERT_EQ(net.log_a.installed.size(), 2u);
+  ASSERT_TRUE(net.b.command(Rekey{"b-a", "net"}, net.now).has_value());  // on both of B's IKE SAs
+  net.collect();
+  net.deliver_all();
+  EXPECT_EQ(net.a.counters().child_rekeys_refused, 1u);
+  EXPECT_TRUE(net.log_a.has_event(EventKind::child_sa_failed, "replaced it (a reauthentication)"))
+      << net.dump_events();
+  EXPECT_EQ(net.a.counters().child_rekeys_answered, 1u);  // the one on the new IKE SA
+  EXPECT_EQ(net.log_a.installed.size(), 3u);
+  net.let_the_reauthenticated_sa_go();
+  expect_one_matching_ike_sa(net);
+  // B's retry of the refused rekey has no IKE SA left to run on.
+  for (int i = 0; i < 5 && net.advance_to_next_deadline(); ++i) net.deliver_all();
+  expect_one_matching_ike_sa(net);
+}
+
 TEST(IkeReauth, ReauthTimeReauthenticatesAndAFailedAttemptKeepsTheOldIkeSa) {
   ConnectionConfig a = config_a();
   a.ike_lifetimes.reauth_time = hours(2);

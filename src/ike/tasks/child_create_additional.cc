@@ -197,6 +197,10 @@ void ChildCreateAdditional::process_request(TaskContext& ctx, const IkeMessage& 
            "the simultaneous IKE SA rekey that made this IKE SA is not settled yet (RFC 7296 §2.8.2)");
     return;
   }
+  if (sa.retire_at) {  // it would die with this IKE SA a moment later
+    refuse(ctx, NotifyType::TEMPORARY_FAILURE, {}, sa.retiring_reason());
+    return;
+  }
   const auto* sa_payload = msg.find<wire::SaPayload>(PayloadType::SA);
   const auto* nonce = msg.find<wire::NoncePayload>(PayloadType::Nonce);
   const auto* tsi = msg.find<wire::TsPayload>(PayloadType::TSi);

@@ -39,12 +39,12 @@ void remove_child(TaskContext& ctx, uint32_t spi_in, std::string_view reason) {
   remove_child(ctx, ctx.sa, spi_in, reason);
 }
 
-void remove_child(TaskContext& ctx, IkeSa& sa, uint32_t spi_in, std::string_view reason) {
+void remove_child(TaskContext& ctx, IkeSa& sa, uint32_t spi_in, std::string_view reason, bool replaced) {
   auto it = std::find_if(sa.children.begin(), sa.children.end(),
                          [&](const ChildSa& c) { return c.spi_in == spi_in; });
   if (it == sa.children.end()) return;
   ctx.effects.push_back(RemoveChildSa{sa.id, sa.connection_name(), it->name, it->spi_in, it->spi_out,
-                                      std::string(reason), it->inbound_grace(false)});
+                                      std::string(reason), it->inbound_grace(replaced)});
   ctx.effects.push_back(Event{EventKind::child_sa_removed, sa.id, sa.connection_name(),
                               fmt::format("CHILD_SA {} removed (SPIs {:08x}_i {:08x}_o): {}", it->name,
                                           it->spi_in, it->spi_out, reason)});

@@ -57,7 +57,9 @@ class ChildDelete final : public Task {
 // RemoveChildSa effect and a child_sa_removed Event, both with `reason`.
 // Nothing happens if there is none.
 void remove_child(TaskContext& ctx, uint32_t spi_in, std::string_view reason);
-// The same for a CHILD_SA of `sa`, which need not be ctx.sa.
-void remove_child(TaskContext& ctx, IkeSa& sa, uint32_t spi_in, std::string_view reason);
+// The same for a CHILD_SA of `sa`, which need not be ctx.sa. `replaced`: a
+// reauthentication's IKE SA carries the traffic now (ChildSa::inbound_grace).
+void remove_child(TaskContext& ctx, IkeSa& sa, uint32_t spi_in, std::string_view reason,
+                  bool replaced = false);
 
 }  // namespace tern::ike

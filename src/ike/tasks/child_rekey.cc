@@ -365,6 +365,12 @@ void ChildRekey::process_request(TaskContext& ctx, const IkeMessage& msg) {
            "the simultaneous IKE SA rekey that made this IKE SA is not settled yet (RFC 7296 §2.8.2)");
     return;
   }
+  if (sa.retire_at) {
+    // A new pair here would take the traffic from the reauthentication's
+    // CHILD_SAs and die with this IKE SA a moment later.
+    refuse(ctx, NotifyType::TEMPORARY_FAILURE, {}, sa.retiring_reason());
+    return;
+  }
   const wire::NotifyPayload* rekey = msg.find_notify(NotifyType::REKEY_SA);
   std::optional<uint32_t> old_spi_out =
       (rekey != nullptr && rekey->protocol == wire::ProtocolId::ESP) ? spi_from(rekey->spi) : std::nullopt;

@@ -4,12 +4,15 @@
 #include <fmt/format.h>
 
 #include "ike/ike_sa.h"
+#include "ike/ike_sa_table.h"
+#include "ike/tasks/child_delete.h"
 #include "ike/tasks/ike_rekey.h"
 
 namespace tern::ike {
 
 TaskStatus IkeDelete::build(TaskContext& ctx, IkeMessage& msg) {
   if (initiator()) {
+    leave_the_data_plane(ctx);
     msg.add(wire::PayloadType::Delete, wire::DeletePayload{wire::ProtocolId::IKE, 0, {}});
     ctx.sa.state = IkeSaState::deleting;
     return TaskStatus::need_more;
@@ -25,6 +28,13 @@ TaskStatus IkeDelete::build(TaskContext& ctx, IkeMessage& msg) {
     ctx.sa.die("deleted by peer");
   }
   return TaskStatus::done;
+}
+
+void IkeDelete::leave_the_data_plane(TaskContext& ctx) {
+  IkeSa& sa = ctx.sa;
+  const IkeSa* successor = (sa.successor && ctx.table != nullptr) ? ctx.table->find(*sa.successor) : nullptr;
+  const bool replaced = successor != nullptr && successor->state == IkeSaState::established;
+  while (!sa.children.empty()) remove_child(ctx, sa, sa.children.front().spi_in, reason_, replaced);
 }
 
 TaskStatus IkeDelete::process(TaskContext& ctx, const IkeMessage& /*msg*/) {

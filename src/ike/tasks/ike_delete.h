@@ -6,7 +6,10 @@
 //
 // Initiator (either original role: `Down`, a rekey or reauthentication that
 // replaced the SA, its hard lifetime): sends D(IKE), and on the answer the SA
-// dies with the given reason ("deleted by local request" by default).
+// dies with the given reason ("deleted by local request" by default). Its
+// CHILD_SAs leave the data plane before the Delete goes out: the peer drops
+// them when it reads it, so ESP we sent on them after that would be lost
+// (the traffic falls back to the reauthentication's CHILD_SAs, if any).
 // Responder: answers with an empty INFORMATIONAL and the SA dies ("deleted by
 // peer", or, for an SA a rekey replaced, "rekeyed: replaced by IKE SA #N"). Never fails; an
 // unanswered Delete ends like any unanswered request ("peer not responding").
@@ -27,6 +30,8 @@ class IkeDelete final : public Task {
   TaskStatus process(TaskContext& ctx, const IkeMessage& msg) override;
 
  private:
+  void leave_the_data_plane(TaskContext& ctx);
+
   std::string reason_;
 };
 

@@ -320,6 +320,10 @@ void IkeRekey::process_request(TaskContext& ctx, const IkeMessage& msg) {
            "the simultaneous rekey that made this IKE SA is not settled yet (RFC 7296 §2.8.2)");
     return;
   }
+  if (sa.retire_at) {  // its successor would inherit the CHILD_SAs the reauthentication replaced
+    refuse(ctx, NotifyType::TEMPORARY_FAILURE, {}, sa.retiring_reason());
+    return;
+  }
   const auto* sa_payload = msg.find<wire::SaPayload>(PayloadType::SA);
   const auto* nonce = msg.find<wire::NoncePayload>(PayloadType::Nonce);
   const auto* kei = msg.find<wire::KePayload>(PayloadType::KE);
