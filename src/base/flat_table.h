@@ -63,7 +63,7 @@ class FlatTable {
     if (slots_.empty()) return nullptr;
     const uint64_t h = Traits::hash(key);
     for (size_t i = h & mask();; i = next(i)) {
-      if (Traits::is_empty(slots_[i])) return nullptr;
+      if (empty_at(i)) return nullptr;
       if (holds(i, h, key)) return &slots_[i];
     }
   }
@@ -143,6 +143,11 @@ class FlatTable {
     return false;
   }();
   static uint8_t tag_of(uint64_t hash) { return static_cast<uint8_t>(0x80 | (hash >> 57)); }
+  // Tagged, the probe reads only the octet array (what find() walks).
+  bool empty_at(size_t i) const {
+    if constexpr (kTagged) return tags_[i] == 0;
+    return Traits::is_empty(slots_[i]);
+  }
   // Whether the non-empty slot i holds `key` (whose hash is h); tagged, the
   // entry's key is read only when the tag matches.
   bool holds(size_t i, uint64_t h, const Key& key) const {
