@@ -62,18 +62,9 @@ class FlatTable {
   Entry* find(const Key& key) {
     if (slots_.empty()) return nullptr;
     const uint64_t h = Traits::hash(key);
-    if constexpr (kTagged) {
-      const uint8_t tag = tag_of(h);
-      for (size_t i = h & mask();; i = next(i)) {
-        if (tags_[i] == 0) return nullptr;
-        if (tags_[i] == tag && Traits::key(slots_[i]) == key) return &slots_[i];
-      }
-    } else {
-      for (size_t i = h & mask();; i = next(i)) {
-        Entry& e = slots_[i];
-        if (Traits::is_empty(e)) return nullptr;
-        if (Traits::key(e) == key) return &e;
-      }
+    for (size_t i = h & mask();; i = next(i)) {
+      if (empty_at(i)) return nullptr;
+      if (holds(i, h, key)) return &slots_[i];
     }
   }
   const Entry* find(const Key& key) const { return const_cast<FlatTable*>(this)->find(key); }
@@ -93,11 +84,7 @@ class FlatTable {
         ++size_;
         return e;
       }
-      if constexpr (kTagged) {
-        if (tags_[i] == tag_of(h) && Traits::key(e) == key) TERN_BUG("FlatTable: key inserted twice");
-      } else {
-        if (Traits::key(e) == key) TERN_BUG("FlatTable: key inserted twice");
-      }
+      if (holds(i, h, key)) TERN_BUG("FlatTable: key inserted twice");
     }
   }
 
@@ -108,10 +95,7 @@ class FlatTable {
     size_t hole = h & mask();
     for (;; hole = next(hole)) {
       if (Traits::is_empty(slots_[hole])) return Entry{};
-      if constexpr (kTagged) {
-        if (tags_[hole] != tag_of(h)) continue;
-      }
-      if (Traits::key(slots_[hole]) == key) break;
+      if (holds(hole, h, key)) break;
     }
     Entry taken = std::move(slots_[hole]);
     slots_[hole] = Entry{};
@@ -159,6 +143,19 @@ class FlatTable {
     return false;
   }();
   static uint8_t tag_of(uint64_t hash) { return static_cast<uint8_t>(0x80 | (hash >> 57)); }
+  // Tagged, the probe reads only the octet array (what find() walks).
+  bool empty_at(size_t i) const {
+    if constexpr (kTagged) return tags_[i] == 0;
+    return Traits::is_empty(slots_[i]);
+  }
+  // Whether the non-empty slot i holds `key` (whose hash is h); tagged, the
+  // entry's key is read only when the tag matches.
+  bool holds(size_t i, uint64_t h, const Key& key) const {
+    if constexpr (kTagged) {
+      if (tags_[i] != tag_of(h)) return false;
+    }
+    return Traits::key(slots_[i]) == key;
+  }
 
   size_t mask() const { return slots_.size() - 1; }
   size_t home(const Key& key) const { return static_cast<size_t>(Traits::hash(key)) & mask(); }

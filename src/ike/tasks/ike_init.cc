@@ -238,7 +238,8 @@ bool IkeInit::derive_keys(TaskContext& ctx, ByteView peer_ke) {
     sa.die("key derivation failed for " + suite.to_string());
     return false;
   }
-  if (Result<void> ok = install_ike_sa_keys(sa, suite, std::move(*keys), ctx.config.keylog, ctx.effects); !ok) {
+  if (Result<void> ok = install_ike_sa_keys(sa, suite, std::move(*keys), ctx.config.keylog, ctx.effects);
+      !ok) {
     sa.die(ok.error().to_string());
     return false;
   }
