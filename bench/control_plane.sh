@@ -128,6 +128,7 @@ control_socket = "$T/control.sock"
 listen = ["198.51.100.2"]
 log_level = "warning"
 workers = ${TERND_WORKERS:-\"auto\"}
+data_plane = "${TERND_DATA_PLANE:-tun}"
 cookie_threshold = 100000
 cookie_threshold_ip = 100000
 

@@ -24,6 +24,14 @@ std::string_view to_string(StartAction action) {
   return "unknown";
 }
 
+std::string_view to_string(DataPlaneMode mode) {
+  switch (mode) {
+    case DataPlaneMode::tun: return "tun";
+    case DataPlaneMode::none: return "none";
+  }
+  return "unknown";
+}
+
 std::string_view to_string(LoadedCertificate::Role role) {
   switch (role) {
     case LoadedCertificate::Role::local: return "local";

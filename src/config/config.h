@@ -52,6 +52,13 @@ struct Problem {
 enum class StartAction : uint8_t { none, start, trap };
 std::string_view to_string(StartAction action);
 
+// [daemon] data_plane: "tun", the userspace ESP data plane behind a TUN
+// device (docs/esp.md), or "none": CHILD_SAs are negotiated, kept, rekeyed
+// and deleted as usual but installed nowhere, and no TUN device is made
+// (a control-plane benchmark, an IKE-only test responder).
+enum class DataPlaneMode : uint8_t { tun, none };
+std::string_view to_string(DataPlaneMode mode);
+
 struct DaemonSettings {
   std::string control_socket = "/run/tern/control.sock";
   std::vector<ike::Address> listen;  // port 0 in each; default {0.0.0.0}
@@ -63,6 +70,7 @@ struct DaemonSettings {
   // The userspace ESP data plane (docs/esp.md): its TUN device, that device's
   // MTU (room for ESP and UDP overhead below a 1500-octet path), and the
   // anti-replay window of every inbound SA (packets; 0: off).
+  DataPlaneMode data_plane = DataPlaneMode::tun;
   std::string tun_device = "tern0";
   uint32_t tun_mtu = 1400;
   uint32_t replay_window = 128;  // esp::ReplayWindow::kDefaultSize

@@ -263,6 +263,14 @@ ParsedConnection read_connection(const toml::table& table, size_t index, const D
 
   read_child(r, local, remote, c);
   if (remote_prefix) check_responder_only(r, *remote_prefix, out);
+  if (daemon.data_plane == DataPlaneMode::none) {
+    // A trap is a route into the data plane that waits for traffic.
+    const std::string why = "[daemon] data_plane = \"none\": no traffic reaches ternd, so it cannot";
+    if (out.start_action == StartAction::trap)
+      r.error("start_action", why + " trap it (use \"start\" or \"none\", or the \"tun\" data plane)");
+    if (c.dpd_action == ike::DpdAction::trap && c.dpd_delay.count() > 0)
+      r.error("dpd_action", why + " trap a dead peer's traffic (use \"clear\" or \"restart\")");
+  }
   return out;
 }
 

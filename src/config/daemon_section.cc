@@ -15,7 +15,7 @@ constexpr std::string_view kDaemonKeys[] = {"control_socket",      "listen",    
                                             "retransmit_base",     "retransmit_tries", "log_level",
                                             "tun_device",          "tun_mtu",          "replay_window",
                                             "keep_alive",          "fragment_size",    "cookie_threshold",
-                                            "cookie_threshold_ip", "workers"};
+                                            "cookie_threshold_ip", "workers",          "data_plane"};
 
 constexpr std::string_view kLogLevels[] = {"debug", "info", "notice", "warning", "error"};
 constexpr LogLevel kLogLevelValues[] = {LogLevel::debug, LogLevel::info, LogLevel::notice, LogLevel::warning,
@@ -106,6 +106,19 @@ void read_retransmit(TableReader& r, DaemonSettings& out) {
 }
 
 void read_data_plane(TableReader& r, DaemonSettings& out) {
+  if (auto mode = r.string("data_plane")) {
+    if (*mode == "tun") {
+      out.data_plane = DataPlaneMode::tun;
+    } else if (*mode == "none") {
+      out.data_plane = DataPlaneMode::none;
+    } else {
+      r.error("data_plane",
+              fmt::format("data_plane must be \"tun\" (the ESP data plane behind tun_device, the "
+                          "default) or \"none\" (CHILD_SAs are negotiated but carry no traffic), "
+                          "got '{}'",
+                          *mode));
+    }
+  }
   if (auto name = r.string("tun_device")) {
     const bool valid =
         !name->empty() && name->size() < 16 && name->find_first_of("/ \t:") == std::string::npos;

@@ -34,6 +34,7 @@ void Daemon::on_control_line(io::ClientId client, std::string line) {
 void Daemon::on_control_close(io::ClientId client) {
   followers_.erase(client);
   std::erase_if(pending_ups_, [&](const PendingUp& p) { return p.client == client; });
+  note_event_watchers();
 }
 
 void Daemon::handle(io::ClientId client, const control::Request& request) {
@@ -54,6 +55,7 @@ void Daemon::handle(io::ClientId client, const control::Request& request) {
     }
     case Kind::events:
       followers_.insert(client);
+      note_event_watchers();
       control_->send(client, control::ok_line(std::string(control::kEventsFollowing)));
       return;
   }
@@ -67,6 +69,7 @@ void Daemon::handle_up(io::ClientId client, const control::Request& request) {
   const Timestamp now = clock_.now();
   pending_ups_.push_back(
       PendingUp{client, control::UpTracker(request.connection, request.child), now + kUpTimeout});
+  note_event_watchers();  // before the workers start: they hand over what the tracker waits for
   Result<void> started = start_up(request);
   if (!started) {
     pending_ups_.pop_back();
@@ -238,7 +241,8 @@ nlohmann::json Daemon::list_sas() {
   // The data plane's counters, by the child's inbound SPI (same order as `sas`).
   for (size_t i = 0; i < sas.size(); ++i) {
     for (size_t j = 0; j < sas[i].children.size(); ++j) {
-      std::optional<ChildTraffic> t = data_plane_->traffic(sas[i].children[j].spi_in);
+      std::optional<ChildTraffic> t =
+          data_plane_ ? data_plane_->traffic(sas[i].children[j].spi_in) : std::nullopt;
       if (!t) continue;
       nlohmann::json& child = out[i]["children"][j];
       child["bytes_in"] = t->bytes_in;
@@ -289,7 +293,10 @@ nlohmann::json Daemon::stats() {
   out["daemon"]["steering"] = workers_.size() <= 1 ? "none (one worker)"
                               : steering_attached_ ? "bpf"
                                                    : "off (forwarding only)";
-  const DataPlaneCounters& dp = data_plane_->counters();
+  out["daemon"]["data_plane"] = data_plane_ ? "tun" : "none";
+  out["daemon"]["esp_without_data_plane"] = counters_.esp_without_data_plane.load();
+  const DataPlaneCounters none{};  // all zero: nothing is installed, no TUN device
+  const DataPlaneCounters& dp = data_plane_ ? data_plane_->counters() : none;
   nlohmann::json& plane = out["data_plane"];
   plane["tun_packets"] = dp.tun_packets;
   plane["tun_super_packets"] = dp.tun_super_packets;

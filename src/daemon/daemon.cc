@@ -82,20 +82,27 @@ Result<std::unique_ptr<Daemon>> Daemon::create(asio::io_context& io, config::Con
   }
   Daemon* self = d.get();
   const config::DaemonSettings& settings = d->config_.daemon;
-  Result<std::unique_ptr<DataPlane>> data_plane = DataPlane::create(
-      io, DataPlaneSettings{settings.tun_device, settings.tun_mtu, settings.replay_window}, d->random_,
-      [self](const ike::Address& local, const ike::Address& remote, std::span<const ByteView> esp) -> size_t {
-        // Per packet: failures are counted by the data plane, not logged.
-        io::UdpSocket* socket = self->socket_for(local);
-        return socket != nullptr ? socket->send_batch(local, remote, esp).value_or(0) : 0;
-      });
-  if (!data_plane) return fail(data_plane.error());
-  d->data_plane_ = std::move(*data_plane);
-  d->data_plane_->set_acquire([self](const std::string& connection) {
-    // Not from inside the data plane's packet loop: the engine's effects may
-    // install the SA into that very data plane.
-    asio::post(self->io_, [self, connection] { self->acquire(connection); });
-  });
+  if (settings.data_plane == config::DataPlaneMode::tun) {
+    Result<std::unique_ptr<DataPlane>> data_plane = DataPlane::create(
+        io, DataPlaneSettings{settings.tun_device, settings.tun_mtu, settings.replay_window}, d->random_,
+        [self](const ike::Address& local, const ike::Address& remote,
+               std::span<const ByteView> esp) -> size_t {
+          // Per packet: failures are counted by the data plane, not logged.
+          io::UdpSocket* socket = self->socket_for(local);
+          return socket != nullptr ? socket->send_batch(local, remote, esp).value_or(0) : 0;
+        });
+    if (!data_plane) return fail(data_plane.error());
+    d->data_plane_ = std::move(*data_plane);
+    d->data_plane_->set_acquire([self](const std::string& connection) {
+      // Not from inside the data plane's packet loop: the engine's effects may
+      // install the SA into that very data plane.
+      asio::post(self->io_, [self, connection] { self->acquire(connection); });
+    });
+  } else {
+    TERN_LOG(LogLevel::notice, "ternd",
+             "data_plane = \"none\": CHILD_SAs are negotiated but installed nowhere, no TUN device; no "
+             "traffic flows");
+  }
   Result<std::unique_ptr<io::ControlServer>> control = io::ControlServer::open(
       io, d->config_.daemon.control_socket,
       [self](io::ClientId client, std::string line) { self->on_control_line(client, std::move(line)); },
@@ -131,6 +138,7 @@ void Daemon::make_workers() {
     ++counters_.send_errors;
     TERN_LOG(LogLevel::warning, "ternd", "{}", e.detail);
   };
+  hooks.wants_event = [this](const ike::Event& event) { return wants_event(event); };
   if (threading == WorkerThreading::inline_on_loop) {
     hooks.forward = [this](uint32_t worker, std::vector<ike::Effect> effects) {
       on_worker_effects(worker, std::move(effects));
@@ -154,6 +162,7 @@ void Daemon::make_workers() {
     ike::EndpointConfig shard = base;
     shard.shard_index = i;
     workers_.push_back(std::make_unique<Worker>(io_, threading, i, std::move(shard), clock_, hooks));
+    if (config_.daemon.data_plane == config::DataPlaneMode::none) workers_.back()->drop_data_plane_effects();
   }
 }
 
@@ -268,6 +277,10 @@ void Daemon::on_worker_datagram(uint32_t worker, const ike::Address& local, cons
   }
   if (natt && bytes.size() >= 4 && (bytes[0] | bytes[1] | bytes[2] | bytes[3]) != 0) {
     // ESP (RFC 3948 §2.2): the data plane's, on the loop (steered there unless the program is missing).
+    if (!data_plane_) {
+      ++counters_.esp_without_data_plane;
+      return;
+    }
     ++counters_.datagrams_forwarded;
     asio::post(io_, [this, local, remote, copy = std::vector<uint8_t>(bytes.begin(), bytes.end())]() mutable {
       data_plane_->on_udp_esp(local, remote, copy);
@@ -288,7 +301,7 @@ void Daemon::on_worker_datagram(uint32_t worker, const ike::Address& local, cons
 
 void Daemon::start() {
   for (const auto& socket : sockets_) {
-    if (socket->bound().port == config_.daemon.natt_port)
+    if (socket->bound().port == config_.daemon.natt_port && data_plane_)
       socket->set_drained([this] { data_plane_->flush_inbound(); });
     // Answers sent while a received batch is handled go out together after it.
     socket->set_send_error([this](const Error& e) {
@@ -314,13 +327,15 @@ void Daemon::start() {
            workers_.size() == 1 ? std::string("1 worker (on the event loop thread)")
                                 : fmt::format("{} worker threads", workers_.size()));
   Result<std::unique_ptr<io::AddressMonitor>> monitor = io::AddressMonitor::open(
-      io_, data_plane_->device(),
+      io_, data_plane_ ? data_plane_->device() : std::string(),
       [this](std::vector<ike::Address> addresses) { on_local_addresses(std::move(addresses)); });
   if (monitor) {
     address_monitor_ = std::move(*monitor);
-    // The data plane keeps the address list, read again after each change.
-    address_monitor_->set_change_hook([this] { data_plane_->local_addresses_changed(); });
-    data_plane_->keep_local_addresses();
+    if (data_plane_) {
+      // The data plane keeps the address list, read again after each change.
+      address_monitor_->set_change_hook([this] { data_plane_->local_addresses_changed(); });
+      data_plane_->keep_local_addresses();
+    }
     on_local_addresses(address_monitor_->addresses());
   } else {
     TERN_LOG(LogLevel::warning, "ternd", "{}: MOBIKE will not notice address changes",
@@ -346,6 +361,7 @@ void Daemon::apply_start_actions(const std::vector<std::string>& names) {
 }
 
 void Daemon::install_traps() {
+  if (!data_plane_) return;  // the configuration allows no trap then (connection_section.cc)
   for (const config::ConnectionSettings& c : config_.connections) {
     if (c.start_action == config::StartAction::trap) {
       // Traps are per connection, on the first child's selectors; the
@@ -378,7 +394,7 @@ void Daemon::acquire(const std::string& connection) {
   });
   if (!up) {
     TERN_LOG(LogLevel::error, "ternd", "trap {}: {}", connection, up.error().detail);
-    data_plane_->trap_failed(connection);
+    if (data_plane_) data_plane_->trap_failed(connection);
   }
 }
 
@@ -391,7 +407,11 @@ void Daemon::on_datagram(const ike::Address& local, const ike::Address& remote, 
       return;
     }
     if (bytes.size() >= 4 && (bytes[0] | bytes[1] | bytes[2] | bytes[3]) != 0) {
-      data_plane_->on_udp_esp(local, remote, bytes);
+      if (data_plane_) {
+        data_plane_->on_udp_esp(local, remote, bytes);
+      } else {
+        ++counters_.esp_without_data_plane;
+      }
       return;
     }
   }
@@ -426,6 +446,7 @@ uint32_t Daemon::worker_of_child(uint32_t spi_in) const {
 
 void Daemon::poll_data_plane(Timestamp now) {
   next_poll_ = now + kDataPlanePoll;
+  if (!data_plane_) return;
   data_plane_->age(now);
   // Each event to the worker whose Endpoint installed the CHILD_SA; one
   // batch per worker.
@@ -465,7 +486,7 @@ void Daemon::arm_timer() {
   };
   for (const PendingUp& p : pending_ups_) consider(p.deadline);
   if (shutdown_deadline_) consider(*shutdown_deadline_);
-  if (data_plane_->has_children()) consider(next_poll_);
+  if (data_plane_ && data_plane_->has_children()) consider(next_poll_);
   timer_.arm(next);
 }
 
@@ -483,11 +504,11 @@ void Daemon::on_worker_effects(uint32_t worker, std::vector<ike::Effect> effects
         }
       }
     } else if (const auto* install = std::get_if<ike::InstallChildSa>(&effect)) {
-      data_plane_->install(*install);  // its worker: worker_of_child(spi_in)
+      if (data_plane_) data_plane_->install(*install);  // its worker: worker_of_child(spi_in)
     } else if (const auto* update = std::get_if<ike::UpdateChildSa>(&effect)) {
-      data_plane_->update(*update);
+      if (data_plane_) data_plane_->update(*update);
     } else if (const auto* remove = std::get_if<ike::RemoveChildSa>(&effect)) {
-      data_plane_->remove(*remove, clock_.now());
+      if (data_plane_) data_plane_->remove(*remove, clock_.now());
       count_reason(child_teardown_reasons_, remove->reason);
     } else if (const auto* contact = std::get_if<ike::InitialContactReceived>(&effect)) {
       relay_initial_contact(workers_, worker, *contact);
@@ -497,6 +518,7 @@ void Daemon::on_worker_effects(uint32_t worker, std::vector<ike::Effect> effects
 }
 
 void Daemon::settle() {
+  note_event_watchers();
   arm_timer();
   check_shutdown_done();
 }
@@ -521,7 +543,19 @@ bool Daemon::send_udp(const ike::Address& local, const ike::Address& remote, Byt
   return true;
 }
 
+bool Daemon::wants_event(const ike::Event& event) const {
+  if (events_watched_.load(std::memory_order_acquire) || log_enabled(level_of(event.kind))) return true;
+  // What on_event does with an event nobody watches and the log drops.
+  return event.kind == ike::EventKind::ike_sa_destroyed || event.kind == ike::EventKind::child_sa_failed ||
+         event.kind == ike::EventKind::dpd_action;
+}
+
+void Daemon::note_event_watchers() {
+  events_watched_.store(!followers_.empty() || !pending_ups_.empty(), std::memory_order_release);
+}
+
 void Daemon::on_event(const ike::Event& event) {
+  // Keep wants_event in step with what this does.
   if (log_enabled(level_of(event.kind))) {  // no formatting for a level that is off (hot path)
     const std::string who =
         event.ike_sa == ike::IkeSaId{0}
@@ -529,10 +563,12 @@ void Daemon::on_event(const ike::Event& event) {
             : fmt::format("{}[{}]: ", event.connection, static_cast<uint64_t>(event.ike_sa));
     log_message(level_of(event.kind), "ike", fmt::format("{}{}", who, event.text));
   }
-  if (event.kind == ike::EventKind::ike_sa_destroyed || event.kind == ike::EventKind::child_sa_failed) {
+  if (!data_plane_) {
+    // No traps (connection_section.cc refuses them).
+  } else if (event.kind == ike::EventKind::ike_sa_destroyed ||
+             event.kind == ike::EventKind::child_sa_failed) {
     data_plane_->trap_failed(event.connection);
-  }
-  if (event.kind == ike::EventKind::dpd_action) {
+  } else if (event.kind == ike::EventKind::dpd_action) {
     for (const config::ConnectionSettings& c : config_.connections) {
       if (c.engine->name == event.connection && c.engine->dpd_action == ike::DpdAction::trap)
         data_plane_->add_trap(c.engine->name, c.engine->children.front().local_ts,

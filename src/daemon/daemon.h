@@ -82,6 +82,8 @@ struct DaemonCounters {
   // Datagrams read by a thread other than their owner's (an IKE datagram on
   // the loop's or another worker's socket, ESP on a worker's) and handed over.
   std::atomic<uint64_t> datagrams_forwarded = 0;
+  // ESP in UDP received with data_plane = "none" (dropped: nothing is installed).
+  std::atomic<uint64_t> esp_without_data_plane = 0;
 };
 
 // How long a `ternctl up` waits in the daemon for the engine's outcome
@@ -192,6 +194,14 @@ class Daemon {
   io::DeadlineTimer timer_{io_, clock_, [this] { on_timer(); }};
   std::set<io::ClientId> followers_;  // `ternctl events`
   std::vector<PendingUp> pending_ups_;
+  // Whether every Event matters on the loop (someone follows them or waits
+  // for an `up`); read by the workers (wants_event), set on the loop thread
+  // whenever followers_ or pending_ups_ change (note_event_watchers).
+  std::atomic<bool> events_watched_ = false;
+  void note_event_watchers();
+  // Called on the workers' threads: whether the loop does anything with
+  // `event` (on_event). The others are not handed over.
+  bool wants_event(const ike::Event& event) const;
   std::map<std::string, uint64_t> teardown_reasons_;        // IKE SAs, by reason headline
   std::map<std::string, uint64_t> child_teardown_reasons_;  // CHILD_SAs, by reason headline
   Timestamp next_poll_{};  // of the data plane, while any CHILD_SA is installed

@@ -33,6 +33,7 @@ ReloadPlan plan_reload(const config::Config& running, config::Config next) {
   if (a.cookie_threshold != b.cookie_threshold) plan.needs_restart.push_back("cookie_threshold");
   if (a.cookie_threshold_ip != b.cookie_threshold_ip) plan.needs_restart.push_back("cookie_threshold_ip");
   if (a.workers != b.workers) plan.needs_restart.push_back("workers");
+  if (a.data_plane != b.data_plane) plan.needs_restart.push_back("data_plane");
   if (a.control_socket != b.control_socket) plan.needs_restart.push_back("control_socket");
   plan.next = std::move(next);
   return plan;

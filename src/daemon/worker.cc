@@ -137,6 +137,12 @@ void Worker::after_input() {
       // command) into one of its own that goes at once.
       bool in_order = false;  // a data-plane effect came: what follows keeps its place behind it
       for (ike::Effect& effect : effects_) {
+        // A hand-over wakes the loop thread: an IKE_AUTH answered with
+        // nothing but events (no data plane, a quiet log) needs none.
+        if (const auto* event = std::get_if<ike::Event>(&effect);
+            event != nullptr && hooks_.wants_event && !hooks_.wants_event(*event))
+          continue;
+        if (!data_plane_ && is_data_plane_effect(effect)) continue;
         const auto* send = std::get_if<ike::Send>(&effect);
         if (send != nullptr && !in_order) {
           this->send(send->local, send->remote, send->bytes);

@@ -71,6 +71,10 @@ class Worker {
     // The effects the worker did not carry out itself, in order; called on
     // the worker's thread: the callee takes them to the event loop thread.
     std::function<void(uint32_t worker, std::vector<ike::Effect> effects)> forward;
+    // Whether the event loop thread does anything with this Event (logs it,
+    // counts it, tells a `ternctl` client): one it would drop is not handed
+    // over. Called on the worker's thread; unset: all are wanted.
+    std::function<bool(const ike::Event& event)> wants_event;
   };
   using Job = std::function<void(ike::Endpoint& endpoint, Timestamp now)>;
 
@@ -89,6 +93,10 @@ class Worker {
   // The worker's own sockets (their counters); on the worker's thread only:
   // inside a run() job.
   const std::vector<std::unique_ptr<io::UdpSocket>>& sockets() const { return sockets_; }
+  // The daemon runs without a data plane ([daemon] data_plane = "none"):
+  // CHILD_SA installs, updates and removals are dropped here, not handed
+  // over, and the answers behind them go out at once. Before start().
+  void drop_data_plane_effects() { data_plane_ = false; }
   // Starts the thread (own_thread), the sockets and the Endpoint's timer.
   void start();
   // Stops the thread and waits for it (own_thread; also done by the
@@ -136,6 +144,7 @@ class Worker {
   std::vector<ike::Effect> effects_;          // the Endpoint's, after each input (kept for its buffer)
   std::vector<ike::Effect> pending_forward_;  // of the batch being received
   bool in_batch_ = false;                     // a socket of ours is handing over a batch
+  bool data_plane_ = true;                    // drop_data_plane_effects()
   std::thread thread_;
   // Incremented by deliver()'s callers (a soft bound: two may pass the check
   // together), decremented here.

@@ -98,6 +98,14 @@ TEST(ReloadPlan, WorkersNeedARestart) {
   EXPECT_EQ(plan.needs_restart, std::vector<std::string>{"workers"});
 }
 
+TEST(ReloadPlan, TheDataPlaneModeNeedsARestart) {
+  // The TUN device is made, or not, when ternd starts.
+  config::Config next = load();
+  next.daemon.data_plane = config::DataPlaneMode::none;
+  ReloadPlan plan = plan_reload(load(), std::move(next));
+  EXPECT_EQ(plan.needs_restart, std::vector<std::string>{"data_plane"});
+}
+
 TEST(ReloadPlan, SocketSettingsNeedARestart) {
   config::Config next = load();
   next.daemon.ike_port = 1500;

@@ -31,9 +31,17 @@ struct Side {
 
 class TwoWorkers {
  public:
-  TwoWorkers() {
-    a_ = make(0, 2, config_a(), a_side_, [this] { return b_.get(); });
-    b_ = make(1, 2, config_b(), b_side_, [this] { return a_.get(); });
+  // `quiet_b`: B runs as ternd does with data_plane = "none" and a log that
+  // drops B's events, nobody following them (Hooks::wants_event).
+  explicit TwoWorkers(bool quiet_b = false) {
+    ike::ConnectionConfig a = config_a();
+    // tern-load's initiators send none either; one goes to the loop, which
+    // has the other workers drop that peer's old IKE SAs (relay_initial_contact).
+    if (quiet_b) a.initial_contact = false;
+    const auto b_of = [this] { return b_.get(); };
+    const auto a_of = [this] { return a_.get(); };
+    a_ = make(0, 2, std::move(a), a_side_, b_of, false);
+    b_ = make(1, 2, config_b(), b_side_, a_of, quiet_b);
     a_->start();
     b_->start();
   }
@@ -45,6 +53,12 @@ class TwoWorkers {
     b_.reset();
   }
 
+  // Waits (at most 10 s) until A reports a CHILD_SA installed.
+  bool wait_a_installed() {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::seconds(10),
+                             [&] { return has_event(a_side_, ike::EventKind::child_sa_installed); });
+  }
   // Waits (at most 10 s) until both ends report the IKE SA established.
   bool wait_established() {
     std::unique_lock lock(mutex_);
@@ -64,19 +78,21 @@ class TwoWorkers {
   }
 
  private:
-  static bool established(const Side& s) {
-    return std::any_of(s.forwarded.begin(), s.forwarded.end(), [](const ike::Effect& e) {
+  static bool established(const Side& s) { return has_event(s, ike::EventKind::ike_sa_established); }
+  static bool has_event(const Side& s, ike::EventKind kind) {
+    return std::any_of(s.forwarded.begin(), s.forwarded.end(), [kind](const ike::Effect& e) {
       const auto* event = std::get_if<ike::Event>(&e);
-      return event != nullptr && event->kind == ike::EventKind::ike_sa_established;
+      return event != nullptr && event->kind == kind;
     });
   }
 
   std::unique_ptr<Worker> make(uint32_t index, uint32_t count, ike::ConnectionConfig connection, Side& side,
-                               std::function<Worker*()> peer) {
+                               std::function<Worker*()> peer, bool quiet) {
     ike::EndpointConfig config;
     config.connections.push_back(std::make_shared<const ike::ConnectionConfig>(std::move(connection)));
     config.shard_index = index;
     config.shard_count = count;
+    if (quiet) config.keylog = false;  // as in ternd without daemon.keylog
     Worker::Hooks hooks;
     hooks.send = [this, &side, peer](const ike::Address& local, const ike::Address& remote, ByteView bytes) {
       {
@@ -104,8 +120,11 @@ class TwoWorkers {
       for (ike::Effect& e : effects) side.forwarded.push_back(std::move(e));
       changed_.notify_all();
     };
-    return std::make_unique<Worker>(loop_, WorkerThreading::own_thread, index, std::move(config), clock_,
-                                    std::move(hooks));
+    if (quiet) hooks.wants_event = [](const ike::Event&) { return false; };
+    auto worker = std::make_unique<Worker>(loop_, WorkerThreading::own_thread, index, std::move(config),
+                                           clock_, std::move(hooks));
+    if (quiet) worker->drop_data_plane_effects();
+    return worker;
   }
 
   asio::io_context loop_;
@@ -146,6 +165,27 @@ TEST(Worker, ExchangeAcrossTwoWorkerThreads) {
   EXPECT_EQ(static_cast<uint64_t>(status[0].id), 2u);  // shard 1 of 2: 2, 4, 6, ...
   EXPECT_EQ(ike::shard_of_spi(status[0].spi_r), 1u);
   EXPECT_EQ(ike::shard_of_spi(status[0].spi_i), 0u);
+}
+
+// With no data plane and no use for its events on the loop, a responder's
+// worker hands nothing over for a whole setup: both answers go out from its
+// own thread (no wake-up of the event loop per IKE_AUTH).
+TEST(Worker, WithoutADataPlaneOrWantedEventsTheWorkerAnswersAloneAndHandsNothingOver) {
+  TwoWorkers net(/*quiet_b=*/true);
+  net.a().run(
+      [](ike::Endpoint& e, Timestamp now) { ASSERT_TRUE(e.command(ike::Up{"a-b"}, now).has_value()); });
+  ASSERT_TRUE(net.wait_a_installed());
+  std::vector<ike::IkeSaStatus> status;
+  net.b().run([&](ike::Endpoint& e, Timestamp) { status = e.status(); });
+  ASSERT_EQ(status.size(), 1u);
+  EXPECT_EQ(status[0].state, ike::IkeSaState::established);
+  ASSERT_EQ(status[0].children.size(), 1u);  // negotiated and kept, installed nowhere
+
+  const Side b = net.b_side();
+  EXPECT_TRUE(b.forwarded.empty()) << b.forwarded.size() << " effect(s), the first of variant index "
+                                   << (b.forwarded.empty() ? 0 : b.forwarded.front().index());
+  EXPECT_EQ(b.direct_sends, 2u);  // the IKE_SA_INIT and IKE_AUTH answers
+  EXPECT_EQ(b.forwarded_sends_after_install, 0u);
 }
 
 TEST(Worker, InlineWorkerRunsOnTheCallersThreadAndForwardsEverything) {
