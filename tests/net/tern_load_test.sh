@@ -16,6 +16,9 @@
 #      every setup still succeeds and datagrams_forwarded counts the hops;
 #   3. strongSwan responds (it floats to UDP 4500 as behind a NAT): 200 setups,
 #      20 in flight, every one succeeds, charon lists 200 IKE_SAs; then 50 with --delete.
+# With TD_DATA_PLANE=none (ternd's data_plane = "none", the benchmark's
+# setting): 1-2 only, and ternd made no TUN device, lists a CHILD_SA on each
+# IKE SA all the same, and says data_plane "none" in its stats.
 # Needs root; every namespace and process is removed at exit.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -64,6 +67,17 @@ expect ternd started 200
 expect ternd succeeded 200
 expect ternd failed 0
 td_ike_count_is "$B" 200 ESTABLISHED || fail "ternd lists $(td_ike_count "$B" ESTABLISHED) ESTABLISHED IKE SAs, want 200"
+children=$(td_sas "$B" | jq '[.[] | .children | length] | add')
+[[ $children == 200 ]] || fail "ternd lists $children CHILD_SAs on its 200 IKE SAs, want 200"
+data_plane=$(td_ctl "$B" stats --json | jq -r .daemon.data_plane)
+tun_device=$(ip -n "$ns_b" -o link show type tun | wc -l)
+if [[ ${TD_DATA_PLANE:-tun} == none ]]; then
+  [[ $data_plane == none && $tun_device == 0 ]] ||
+    fail "data_plane = \"none\": ternd says data_plane $data_plane, $tun_device TUN device(s) in its namespace, want none and 0"
+else
+  [[ $data_plane == tun && $tun_device == 1 ]] ||
+    fail "ternd says data_plane $data_plane, $tun_device TUN device(s) in its namespace, want tun and 1"
+fi
 load ternd_delete --count 50 --concurrency 10 --delete
 expect ternd_delete succeeded 50
 expect ternd_delete deleted 50
@@ -82,6 +96,10 @@ else
 fi
 [[ $stats == "$want" ]] || fail "ternd stats $stats, want $want"
 td_stop "$B" 5
+if [[ ${TD_DATA_PLANE:-tun} == none ]]; then
+  checks_finish tern_load_test "logs: NETNS_KEEP_TMP=1"
+  exit
+fi
 
 # 3. strongSwan
 S=$NETNS_TMP/sw

@@ -69,6 +69,8 @@ td_write_psk_conf() {
   # (absent: ternd's default, one per CPU).
   local workers=${c[workers]:-${TD_WORKERS:-}}
   [[ -z $workers ]] || daemon_lines+="workers = $workers"$'\n'
+  local data_plane=${c[data_plane]:-${TD_DATA_PLANE:-}}
+  [[ -z $data_plane ]] || daemon_lines+="data_plane = \"$data_plane\""$'\n'
   mkdir -p "$dir"
   cat >"$dir/tern.toml" <<EOF
 # written by tests/net/lib/ternd.sh
