@@ -33,6 +33,7 @@
 #   PARTS=rss RSS_RESPONDERS=ternd sudo -E bench/control_plane.sh build   # only ternd's RSS per SA
 #   PARTS=rate RATE_RESPONDERS=ternd RATE_AUTHS=psk sudo -E bench/control_plane.sh build  # ~25 s: ternd PSK only
 #   TERND_WORKERS=1 ...   # ternd's [daemon] workers (default "auto": one per CPU)
+#   TERND_DATA_PLANE=none ...  # ternd's [daemon] data_plane for the "ternd" runs (default "tun")
 #   MALLOC_COUNT=1 ...    # ternd under an LD_PRELOAD counter of malloc/calloc/realloc (bench/malloc_count.c,
 #                         # built here with cc; or the path of a built .so): allocations per setup
 #   PERF_EVENT=probe_libc:malloc PERF_FREQ=... # what perf samples (default: CPU time); this one needs
@@ -54,8 +55,10 @@ BENCH_BUDGET=${BENCH_BUDGET:-540}
 PARTS=${PARTS:-rate,rss}                      # which parts run: rate (setups/s, latency), rss
 RSS_RESPONDERS=${RSS_RESPONDERS:-ternd charon}  # whose RSS per SA is measured
 # whose setups/s and CPU per setup are measured; ternd1: ternd with one worker (its event loop
-# thread), PSK only, beside the default workers (see the CPU table's note)
-RATE_RESPONDERS=${RATE_RESPONDERS:-ternd ternd1 charon}
+# thread), PSK only, beside the default workers (see the CPU table's note); ternd_nodp: ternd
+# with data_plane = "none" (CHILD_SAs negotiated, installed nowhere: the data plane out of the
+# picture), PSK only
+RATE_RESPONDERS=${RATE_RESPONDERS:-ternd ternd1 ternd_nodp charon}
 RATE_AUTHS=${RATE_AUTHS:-psk ecdsa}
 source "$root/tests/net/lib/netns.sh"
 source "$root/tests/net/lib/strongswan.sh"
@@ -155,6 +158,8 @@ EOC
 ternd_stop() { td_stop "$T" 5 >/dev/null 2>&1 || true; }
 ternd1_start() { TERND_WORKERS=1 ternd_start "$@"; }
 ternd1_stop() { ternd_stop; }
+ternd_nodp_start() { TERND_DATA_PLANE=none ternd_start "$@"; }
+ternd_nodp_stop() { ternd_stop; }
 
 charon_start() {  # AUTH(psk|ecdsa)
   sw_start "$S" "$ns_b"
@@ -285,7 +290,7 @@ declare -A rate p50 churn
 for responder in $RATE_RESPONDERS; do
   [[ ,$PARTS, == *,rate,* ]] || break
   for auth in $RATE_AUTHS; do
-    [[ $responder != ternd1 || $auth == psk ]] || continue
+    [[ $responder != ternd1 && $responder != ternd_nodp || $auth == psk ]] || continue
     if (($(left) < 60)); then echo "  $responder/$auth: skipped (time budget)"; continue; fi
     "${responder}_start" "$auth"
     sleep 0.5
@@ -386,6 +391,17 @@ if [[ -n ${cpu[ternd1_psk_rate]:-} ]]; then
     awk -v m="$([[ $mode == rate ]] && echo kept || echo churn)" -v b="$bound_psk" -v t="${cpu[ternd1_psk_$mode]:-0}" 'BEGIN {
       printf "  psk    %-5s ternd with one worker (the event loop thread) %6.1f us (%6.0f/CPU-s)  crypto bound %5.1f %%\n",
         m, t, (t > 0 ? 1e6 / t : 0), (t > 0 && b > 0 ? 100 * (1e6 / b) / t : 0) }'
+  done
+fi
+if [[ -n ${cpu[ternd_nodp_psk_rate]:-} ]]; then
+  # Default workers, no data plane: the workers answer IKE_AUTH themselves; nothing
+  # goes through the event loop thread for a setup.
+  for mode in rate churn; do
+    awk -v m="$([[ $mode == rate ]] && echo kept || echo churn)" -v b="$bound_psk" -v t="${cpu[ternd_nodp_psk_$mode]:-0}" \
+      -v s="$([[ $mode == rate ]] && echo "${rate[ternd_nodp/psk]:-0}" || echo "${churn[ternd_nodp/psk]:-0}")" \
+      -v g="${gen_cpu[ternd_nodp_psk_$mode]:-0}" 'BEGIN {
+      printf "  psk    %-5s ternd with data_plane = \"none\" %6.1f us (%6.0f/CPU-s)  crypto bound %5.1f %%  %6.0f setups/s  tern-load %6.1f us\n",
+        m, t, (t > 0 ? 1e6 / t : 0), (t > 0 && b > 0 ? 100 * (1e6 / b) / t : 0), s, g }'
   done
 fi
 for k in "${!per_sa[@]}"; do echo "  RSS per SA $k: ${per_sa[$k]} octets"; done | sort
