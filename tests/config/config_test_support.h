@@ -46,4 +46,25 @@ inline Problem only_problem(std::string_view text) {
   return problems.front();
 }
 
+// A connection whose first lines the test writes (line 2 onwards), then a
+// valid rest: addresses, PSK on both sides, one child, and its secret.
+inline std::string site_b(std::string_view first_lines) {
+  return "[[connection]]\n" + std::string(first_lines) + R"(local_addrs = ["192.0.2.1"]
+remote_addrs = ["192.0.2.2"]
+  [connection.local]
+  auth = "psk"
+  id = "a@example.org"
+  [connection.remote]
+  auth = "psk"
+  id = "b@example.org"
+  [[connection.child]]
+  name = "net"
+
+[[secret]]
+type = "psk"
+ids = ["a@example.org", "b@example.org"]
+secret = "correct horse battery staple"
+)";
+}
+
 }  // namespace tern::config::testing

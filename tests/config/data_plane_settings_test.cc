@@ -76,28 +76,8 @@ data_plane = "kernel"
 
 // A trap waits for traffic that only a data plane would see.
 std::string without_data_plane(std::string_view connection_lines) {
-  return R"([daemon]
-data_plane = "none"
-
-[[connection]]
-name = "site-b"
-)" + std::string(connection_lines) +
-         R"(local_addrs = ["192.0.2.1"]
-remote_addrs = ["192.0.2.2"]
-  [connection.local]
-  auth = "psk"
-  id = "a@example.org"
-  [connection.remote]
-  auth = "psk"
-  id = "b@example.org"
-  [[connection.child]]
-  name = "net"
-
-[[secret]]
-type = "psk"
-ids = ["a@example.org", "b@example.org"]
-secret = "correct horse battery staple"
-)";
+  return "[daemon]\ndata_plane = \"none\"\n\n" +
+         site_b("name = \"site-b\"\n" + std::string(connection_lines));
 }
 
 TEST(DataPlaneSettings, WithoutADataPlaneATrapIsRefusedWhereItIsAsked) {

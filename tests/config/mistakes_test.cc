@@ -15,26 +15,7 @@ using testing::only_problem;
 using testing::problems_of;
 using testing::texts;
 
-// A connection whose first lines the test writes (line 2 onwards), then a
-// valid rest: addresses, PSK on both sides, one child, and its secret.
-std::string site_b(std::string_view first_lines) {
-  return "[[connection]]\n" + std::string(first_lines) + R"(local_addrs = ["192.0.2.1"]
-remote_addrs = ["192.0.2.2"]
-  [connection.local]
-  auth = "psk"
-  id = "a@example.org"
-  [connection.remote]
-  auth = "psk"
-  id = "b@example.org"
-  [[connection.child]]
-  name = "net"
-
-[[secret]]
-type = "psk"
-ids = ["a@example.org", "b@example.org"]
-secret = "correct horse battery staple"
-)";
-}
+using testing::site_b;
 
 TEST(Mistakes, TheValidBaseLoads) {
   LoadResult r = testing::load(site_b("name = \"site-b\"\n"));
