@@ -293,7 +293,7 @@ nlohmann::json Daemon::stats() {
   out["daemon"]["steering"] = workers_.size() <= 1 ? "none (one worker)"
                               : steering_attached_ ? "bpf"
                                                    : "off (forwarding only)";
-  out["daemon"]["data_plane"] = data_plane_ ? "tun" : "none";
+  out["daemon"]["data_plane"] = config::to_string(config_.daemon.data_plane);
   out["daemon"]["esp_without_data_plane"] = counters_.esp_without_data_plane.load();
   const DataPlaneCounters none{};  // all zero: nothing is installed, no TUN device
   const DataPlaneCounters& dp = data_plane_ ? data_plane_->counters() : none;

@@ -142,7 +142,13 @@ void Worker::after_input() {
         if (const auto* event = std::get_if<ike::Event>(&effect);
             event != nullptr && hooks_.wants_event && !hooks_.wants_event(*event))
           continue;
-        if (!data_plane_ && is_data_plane_effect(effect)) continue;
+        if (!data_plane_ && is_data_plane_effect(effect)) {
+          // Nothing to install or to keep in order behind; a removal still
+          // goes, for `ternctl stats`' CHILD_SA teardown reasons.
+          if (std::holds_alternative<ike::RemoveChildSa>(effect))
+            pending_forward_.push_back(std::move(effect));
+          continue;
+        }
         const auto* send = std::get_if<ike::Send>(&effect);
         if (send != nullptr && !in_order) {
           this->send(send->local, send->remote, send->bytes);

@@ -94,8 +94,9 @@ class Worker {
   // inside a run() job.
   const std::vector<std::unique_ptr<io::UdpSocket>>& sockets() const { return sockets_; }
   // The daemon runs without a data plane ([daemon] data_plane = "none"):
-  // CHILD_SA installs, updates and removals are dropped here, not handed
-  // over, and the answers behind them go out at once. Before start().
+  // CHILD_SA installs and updates are dropped here, removals are handed
+  // over unordered (the loop counts their reasons), and the answers behind
+  // them go out at once. Before start().
   void drop_data_plane_effects() { data_plane_ = false; }
   // Starts the thread (own_thread), the sockets and the Endpoint's timer.
   void start();

@@ -83,6 +83,9 @@ expect ternd_delete succeeded 50
 expect ternd_delete deleted 50
 expect ternd_delete failed 0
 td_wait_ike_count "$B" 200 ESTABLISHED 5 || fail "after --delete ternd lists $(td_ike_count "$B"), want 200"
+# Each deleted IKE SA took its CHILD_SA with it, counted by reason (also without a data plane).
+removed=$(td_ctl "$B" stats --json | jq '[.child_teardown_reasons[]] | add // 0')
+[[ $removed == 50 ]] || fail "ternd counts $removed CHILD_SA teardowns after 50 deleted IKE SAs, want 50"
 stats=$(td_ctl "$B" stats --json | jq -c '.daemon | {workers, steering, datagrams_forwarded}')
 echo "ternd stats: $stats"
 if [[ $(jq -r .workers <<<"$stats") == 1 ]]; then
